@@ -1,0 +1,186 @@
+"""The aiohttp application: `/api/messages` for the Bot Framework and `/healthz` for operators."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+import jwt
+from aiohttp import web
+from botbuilder.core import ConversationState, TurnContext
+from botbuilder.integration.aiohttp import (
+    CloudAdapter,
+    ConfigurationBotFrameworkAuthentication,
+)
+from botbuilder.schema import Activity, ActivityTypes
+from msrest.serialization import DeserializationError
+from msrest.universal_http.requests import ClientRetryPolicy
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.config import Settings
+from bot.handler import StegvisBot, tenant_of
+from dialogs.texts import t
+from storage.bot_state import SqlStorage, StateConflictError
+from storage.db import Database
+from storage.org import ensure_org
+
+log = logging.getLogger(__name__)
+
+# msrest builds its retry list with `in` over a 500-element list for each of 999 codes on every
+# connector client, which costs ~6 ms per turn; a frozenset keeps the same codes.
+ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
+
+AUTH_ERRORS = (PermissionError, jwt.PyJWTError, ValueError, KeyError, TypeError, AttributeError)
+_REQUIRED_FOR_REPLY = (
+    ActivityTypes.message,
+    ActivityTypes.conversation_update,
+    ActivityTypes.installation_update,
+    ActivityTypes.invoke,
+)
+
+
+@dataclass
+class Runtime:
+    """What one process holds for its lifetime."""
+
+    settings: Settings
+    db: Database
+    adapter: CloudAdapter
+    auth: ConfigurationBotFrameworkAuthentication
+    bot: StegvisBot
+
+
+APP_KEY = web.AppKey("stegvis", Runtime)
+
+
+def _problem(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def parse_activity(body: object) -> Activity:
+    """A Bot Framework activity from JSON, or ValueError saying what is wrong with it."""
+    if not isinstance(body, dict):
+        raise ValueError("the body must be a JSON object")
+    try:
+        activity = Activity().deserialize(body)
+    except (DeserializationError, TypeError, AttributeError) as error:
+        raise ValueError(f"not a Bot Framework activity: {error}") from error
+    if not activity.type:
+        raise ValueError("'type' is required")
+    if activity.type in _REQUIRED_FOR_REPLY:
+        missing = [
+            name
+            for name, value in (
+                ("serviceUrl", activity.service_url),
+                ("channelId", activity.channel_id),
+                ("conversation.id", activity.conversation and activity.conversation.id),
+                ("from", activity.from_property),
+            )
+            if not value
+        ]
+        if missing:
+            raise ValueError("missing " + ", ".join(missing))
+        if not str(activity.service_url).startswith(("http://", "https://")):
+            raise ValueError("'serviceUrl' must be an http(s) URL")
+    return activity
+
+
+async def messages(request: web.Request) -> web.Response:
+    runtime: Runtime = request.app[APP_KEY]
+    if request.content_type != "application/json":
+        return _problem(415, "Content-Type must be application/json")
+    try:
+        activity = parse_activity(await request.json())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return _problem(400, "the body is not valid JSON")
+    except ValueError as error:
+        return _problem(400, str(error))
+
+    auth_header = request.headers.get("Authorization", "")
+    if runtime.settings.auth_enabled and not auth_header:
+        return _problem(401, "authorization required")
+    try:
+        authenticated = await runtime.auth.authenticate_request(activity, auth_header)
+    except AUTH_ERRORS as error:
+        log.info("rejected unauthenticated request: %s", type(error).__name__)
+        return _problem(401, "unauthorized")
+
+    if not runtime.settings.tenant_allowed(tenant_of(activity)):
+        log.warning("rejected activity from tenant %s", tenant_of(activity))
+        return _problem(403, "tenant not allowed")
+
+    invoke_response = await runtime.adapter.process_activity(
+        authenticated, activity, runtime.bot.on_turn
+    )
+    if invoke_response:
+        return web.json_response(invoke_response.body, status=invoke_response.status)
+    return web.Response(status=201)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    runtime: Runtime = request.app[APP_KEY]
+    try:
+        await runtime.db.ping()
+    except Exception:
+        log.exception("health check failed")
+        return web.json_response({"status": "error", "database": "unreachable"}, status=503)
+    return web.json_response({"status": "ok", "database": "ok"})
+
+
+@web.middleware
+async def no_tracebacks(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:
+    """Whatever fails, the caller gets a short JSON error; the traceback stays in our log."""
+    try:
+        return await handler(request)
+    except web.HTTPException:
+        raise
+    except Exception:
+        log.exception("unhandled error in %s %s", request.method, request.path)
+        return _problem(500, "internal error")
+
+
+async def _on_turn_error(context: TurnContext, error: Exception) -> None:
+    """Tell the user in their language; state is not saved for a failed turn, so nothing is lost."""
+    key = "error_conflict" if isinstance(error, StateConflictError) else "error_generic"
+    if not isinstance(error, StateConflictError):
+        log.error("turn failed", exc_info=error)
+    try:
+        await context.send_activity(t(key, context.activity.locale))
+    except Exception:
+        log.exception("could not tell the user about the failed turn")
+
+
+def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
+    db = db or Database(settings.database_url)
+    auth = ConfigurationBotFrameworkAuthentication(settings)
+    adapter = CloudAdapter(auth)
+    adapter.on_turn_error = _on_turn_error
+    conversation_state = ConversationState(SqlStorage(db))
+    bot = StegvisBot(settings, db, conversation_state)
+    return Runtime(settings=settings, db=db, adapter=adapter, auth=auth, bot=bot)
+
+
+def create_app(settings: Settings, db: Database | None = None) -> web.Application:
+    """The app; the caller has migrated the database (`python -m bot migrate`)."""
+    runtime = build_runtime(settings, db)
+    app = web.Application(middlewares=[no_tracebacks], client_max_size=4 * 1024 * 1024)
+    app[APP_KEY] = runtime
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+
+    async def load_organisation(_: web.Application) -> None:
+        """First start only; a database that is down now is reported by /healthz, not fatal."""
+        try:
+            async with runtime.db.session() as session:
+                if await ensure_org(session, settings.org_file):
+                    log.info("loaded the organisation from %s", settings.org_file or "default")
+        except SQLAlchemyError:
+            log.exception("could not load the organisation: is the database reachable?")
+
+    async def close_database(_: web.Application) -> None:
+        await runtime.db.dispose()
+
+    app.on_startup.append(load_organisation)
+    app.on_cleanup.append(close_database)
+    return app

@@ -1,0 +1,76 @@
+"""Process configuration, read once from the environment and an optional `.env` file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///stegvis.db"
+
+
+def _split(value: str | None) -> frozenset[str]:
+    return frozenset(part.strip().lower() for part in (value or "").split(",") if part.strip())
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste (postgres://, sqlite:///) and pick the async drivers."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the process needs; attribute names in capitals are what botbuilder reads."""
+
+    APP_ID: str = ""
+    APP_PASSWORD: str = ""
+    APP_TYPE: str = "MultiTenant"
+    APP_TENANTID: str = ""
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "0.0.0.0"
+    port: int = 3978
+    allowed_tenants: frozenset[str] = field(default_factory=frozenset)
+    bootstrap_admins: frozenset[str] = field(default_factory=frozenset)
+    org_file: Path | None = None
+    default_locale: str = "sv-SE"
+
+    @property
+    def auth_enabled(self) -> bool:
+        """Without an app id the bot runs open, for local development and the emulator."""
+        return bool(self.APP_ID)
+
+    def tenant_allowed(self, tenant_id: str | None) -> bool:
+        """An explicit allow-list wins; a single-tenant app accepts its own tenant only."""
+        allowed = self.allowed_tenants or _split(self.APP_TENANTID)
+        if not allowed:
+            return True
+        return bool(tenant_id) and tenant_id.lower() in allowed
+
+    @classmethod
+    def from_env(cls, env_file: str | os.PathLike[str] | None = ".env") -> Settings:
+        """Read `MicrosoftAppId` and friends (Azure's names) plus Stegvis' own variables."""
+        if env_file and Path(env_file).is_file():
+            load_dotenv(env_file, override=False)
+        env = os.environ
+        org_file = env.get("STEGVIS_ORG_FILE")
+        return cls(
+            APP_ID=env.get("MicrosoftAppId", ""),
+            APP_PASSWORD=env.get("MicrosoftAppPassword", ""),
+            APP_TYPE=env.get("MicrosoftAppType", "MultiTenant") or "MultiTenant",
+            APP_TENANTID=env.get("MicrosoftAppTenantId", ""),
+            database_url=normalise_database_url(env.get("DATABASE_URL", DEFAULT_DATABASE_URL)),
+            host=env.get("HOST", "0.0.0.0"),
+            port=int(env.get("PORT", "3978")),
+            allowed_tenants=_split(env.get("STEGVIS_ALLOWED_TENANTS")),
+            bootstrap_admins=_split(env.get("STEGVIS_ADMIN_AAD_IDS")),
+            org_file=Path(org_file) if org_file else None,
+            default_locale=env.get("STEGVIS_DEFAULT_LOCALE", "sv-SE"),
+        )

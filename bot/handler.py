@@ -1,0 +1,150 @@
+"""The Teams activity handler: remembers conversations, greets, and routes text to dialogs."""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.dialogs import DialogSet
+from botbuilder.schema import Activity, ChannelAccount
+from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
+
+from bot.config import Settings
+from dialogs.commands import clean_text, parse_command
+from dialogs.help import HelpRoutes, welcome_message
+from dialogs.router import Router, Turn
+from dialogs.staff import ROUTES as STAFF_ROUTES
+from dialogs.staff import StaffDialog
+from dialogs.texts import t
+from storage.conversations import forget_conversation, remember_conversation
+from storage.db import Database
+from storage.org import county_part_names
+from storage.permissions import Actor
+from storage.staff import ensure_bootstrap_admin, load_actor
+
+log = logging.getLogger(__name__)
+
+CANCEL_WORDS = frozenset({"avbryt", "cancel", "stopp", "sluta"})
+
+
+def tenant_of(activity: Activity) -> str | None:
+    """Teams puts the tenant in channelData; other channels in conversation.tenantId."""
+    data = activity.channel_data or {}
+    tenant = data.get("tenant") if isinstance(data, dict) else None
+    if isinstance(tenant, dict) and tenant.get("id"):
+        return tenant["id"]
+    return getattr(activity.conversation, "tenant_id", None) if activity.conversation else None
+
+
+def message_text(activity: Activity) -> str:
+    """What the user said: typed text (mention removed) or the command of a card button."""
+    text = TurnContext.remove_recipient_mention(activity) if activity.text else ""
+    if not clean_text(text) and isinstance(activity.value, dict):
+        text = str(activity.value.get("command") or "")
+    return text or ""
+
+
+class StegvisBot(TeamsActivityHandler):
+    def __init__(self, settings: Settings, db: Database, conversation_state: ConversationState):
+        self._settings = settings
+        self._db = db
+        self._conversation_state = conversation_state
+        self._dialogs = DialogSet(conversation_state.create_property("DialogState"))
+        self._dialogs.add(StaffDialog(db))
+        self._help = HelpRoutes()
+        self.router = Router([*self._help.routes(), *STAFF_ROUTES])
+        self._help.router = self.router
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        await super().on_turn(turn_context)
+        await self._conversation_state.save_changes(turn_context)
+
+    async def _remember(self, turn_context: TurnContext) -> bool:
+        """Store where we can reach this conversation; True the first time we see it."""
+        activity = turn_context.activity
+        user = activity.from_property or ChannelAccount()
+        kind = activity.conversation.conversation_type if activity.conversation else None
+        async with self._db.session() as session:
+            return await remember_conversation(
+                session,
+                TurnContext.get_conversation_reference(activity),
+                conversation_type=kind or "personal",
+                tenant_id=tenant_of(activity),
+                aad_object_id=user.aad_object_id if (kind or "personal") == "personal" else None,
+                user_name=user.name,
+            )
+
+    async def _actor(self, turn_context: TurnContext) -> Actor:
+        user = turn_context.activity.from_property or ChannelAccount()
+        aad = (user.aad_object_id or "").lower()
+        async with self._db.session() as session:
+            if aad and aad in self._settings.bootstrap_admins:
+                await ensure_bootstrap_admin(session, aad, user.name or "")
+            return await load_actor(session, aad, user.name or "")
+
+    async def _welcome(self, turn_context: TurnContext) -> None:
+        actor = await self._actor(turn_context)
+        async with self._db.session() as session:
+            names = await county_part_names(session, actor.county_parts)
+        await turn_context.send_activity(
+            welcome_message(turn_context.activity.locale, actor, names)
+        )
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        """The bot was installed (personal, chat or team): greet once per conversation."""
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if any(m.id == bot_id for m in members_added) and await self._remember(turn_context):
+            await self._welcome(turn_context)
+
+    async def on_teams_members_added(
+        self,
+        teams_members_added: list[TeamsChannelAccount],
+        team_info: TeamInfo,
+        turn_context: TurnContext,
+    ) -> None:
+        await self.on_members_added_activity(teams_members_added, turn_context)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        if await self._remember(turn_context):
+            await self._welcome(turn_context)
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        async with self._db.session() as session:
+            await forget_conversation(session, turn_context.activity.conversation.id)
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        await self._remember(turn_context)
+        command = parse_command(message_text(turn_context.activity))
+        dialog_context = await self._dialogs.create_context(turn_context)
+        locale = turn_context.activity.locale
+
+        if command.text in CANCEL_WORDS:
+            if dialog_context.active_dialog is not None:
+                await dialog_context.cancel_all_dialogs()
+                await turn_context.send_activity(t("cancelled", locale))
+            else:
+                await turn_context.send_activity(t("nothing_to_cancel", locale))
+            return
+
+        turn = Turn(
+            turn_context, dialog_context, await self._actor(turn_context), command, self._db
+        )
+        if dialog_context.active_dialog is not None:
+            # A command word while a form is open starts that command; the form is kept on the
+            # stack below only when the command is a question like "hjälp".
+            if self.router.match(command) is None:
+                await dialog_context.continue_dialog()
+                return
+            if command.text in {"hjälp", "help", "?"}:
+                await self.router.dispatch(turn)
+                await turn_context.send_activity(t("saved_for_later", locale))
+                return
+            await dialog_context.cancel_all_dialogs()
+
+        if not command.raw:
+            return
+        if not await self.router.dispatch(turn):
+            await self._help.suggest(turn)

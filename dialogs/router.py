@@ -1,0 +1,99 @@
+"""Routes a typed command to the conversation that handles it, after the permission check."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from botbuilder.core import TurnContext
+from botbuilder.dialogs import DialogContext
+from botbuilder.schema import Activity
+
+from dialogs.commands import Command
+from dialogs.texts import t
+from storage.db import Database
+from storage.permissions import Action, Actor, is_allowed
+
+
+@dataclass
+class Turn:
+    """What a command handler gets: the turn, its dialog context, who is asking, and what."""
+
+    context: TurnContext
+    dialogs: DialogContext
+    actor: Actor
+    command: Command
+    db: Database
+    args: tuple[str, ...] = ()
+
+    @property
+    def locale(self) -> str | None:
+        return self.context.activity.locale
+
+    def text(self, key: str, **values: object) -> str:
+        return t(key, self.locale, **values)
+
+    async def reply(self, message: str | Activity) -> None:
+        await self.context.send_activity(message)
+
+
+Handler = Callable[[Turn], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Route:
+    """`phrases` are the Swedish (and English) words that start the command."""
+
+    phrases: tuple[str, ...]
+    handler: Handler
+    help_key: str | None = None
+    action: Action | None = None
+
+
+class Router:
+    def __init__(self, routes: Sequence[Route]) -> None:
+        self._routes = list(routes)
+        self._phrases = sorted(
+            ((tuple(p.split()), r) for r in self._routes for p in r.phrases),
+            key=lambda item: -len(item[0]),
+        )
+
+    def match(self, command: Command) -> tuple[Route, tuple[str, ...]] | None:
+        """The route with the longest phrase that starts the command, and the words after it."""
+        for words, route in self._phrases:
+            if command.words[: len(words)] == words:
+                return route, command.words[len(words) :]
+        return None
+
+    def suggest(self, command: Command, limit: int = 3) -> list[str]:
+        """Commands close to what was typed, for the "did you mean" card."""
+        typed = command.text or command.raw.casefold()
+        phrases = [r.phrases[0] for r in self._routes]
+        close = difflib.get_close_matches(typed, phrases, n=limit, cutoff=0.5)
+        if not close and command.words:
+            close = [p for p in phrases if p.split()[0] == command.words[0]][:limit]
+        return close
+
+    def help_lines(self, actor: Actor, locale: str | None) -> list[tuple[str, str]]:
+        return [
+            (route.phrases[0], t(route.help_key, locale))
+            for route in self._routes
+            if route.help_key and (route.action is None or is_allowed(actor, route.action))
+        ]
+
+    async def dispatch(self, turn: Turn) -> bool:
+        """Run the matching handler; False when nothing matched."""
+        found = self.match(turn.command)
+        if found is None:
+            return False
+        route, turn.args = found
+        if route.action is not None and not is_allowed(turn.actor, route.action):
+            if turn.actor.role is None:
+                await turn.reply(turn.text("not_staff"))
+            else:
+                role = turn.text(f"role_{turn.actor.role.value}")
+                await turn.reply(turn.text("not_allowed", role=role))
+            return True
+        await route.handler(turn)
+        return True

@@ -1,0 +1,31 @@
+"""Texts per locale. Swedish is the default; English when the user's Teams locale is English."""
+
+from __future__ import annotations
+
+from dialogs.texts import en, sv
+
+LOCALES: dict[str, dict[str, str]] = {"sv": sv.TEXTS, "en": en.TEXTS}
+DEFAULT_LOCALE = "sv"
+
+
+def language(locale: str | None) -> str:
+    """Map a Teams locale ("en-US", "sv-se", None) to a text locale we have."""
+    lang = (locale or DEFAULT_LOCALE).split("-")[0].lower()
+    return lang if lang in LOCALES else DEFAULT_LOCALE
+
+
+def t(key: str, locale: str | None = None, **values: object) -> str:
+    """The text for `key` in the user's language, with `values` filled in."""
+    template = LOCALES[language(locale)].get(key) or LOCALES[DEFAULT_LOCALE][key]
+    return template.format(**values) if values else template
+
+
+def role_phrase(locale: str | None, role: str, areas: list[str] | tuple[str, ...]) -> str:
+    """ "samordnare i Västra", "coach i Norra och Södra", "insatsledare"."""
+    text = t(f"role_{role}", locale)
+    if not areas:
+        return text
+    joiner = " och " if language(locale) == "sv" else " and "
+    names = list(areas)
+    joined = ", ".join(names[:-1]) + joiner + names[-1] if len(names) > 1 else names[0]
+    return text + t("areas_suffix", locale, areas=joined)

@@ -1,0 +1,60 @@
+"""Conversation references: where the bot may write later (reminders, exports)."""
+
+from __future__ import annotations
+
+import json
+
+from botbuilder.schema import ConversationReference
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import ConversationRef, utcnow
+
+
+async def remember_conversation(
+    session: AsyncSession,
+    reference: ConversationReference,
+    *,
+    conversation_type: str,
+    tenant_id: str | None,
+    aad_object_id: str | None,
+    user_name: str | None,
+) -> bool:
+    """Store or refresh the reference; returns True when the conversation is new to the bot."""
+    conversation_id = reference.conversation.id
+    row = (
+        await session.exec(
+            select(ConversationRef).where(ConversationRef.conversation_id == conversation_id)
+        )
+    ).first()
+    document = json.dumps(reference.serialize(), ensure_ascii=False, sort_keys=True)
+    created = row is None
+    if row is None:
+        row = ConversationRef(conversation_id=conversation_id, reference=document)
+    elif (
+        row.reference == document
+        and row.removed_at is None
+        and (row.user_name or None) == (user_name or None)
+    ):
+        return False
+    row.reference, row.conversation_type, row.tenant_id = document, conversation_type, tenant_id
+    row.aad_object_id = aad_object_id.lower() if aad_object_id else None
+    row.user_name, row.updated_at, row.removed_at = user_name, utcnow(), None
+    session.add(row)
+    return created
+
+
+async def forget_conversation(session: AsyncSession, conversation_id: str) -> None:
+    """Mark a conversation the app was removed from, so nothing is sent there again."""
+    row = (
+        await session.exec(
+            select(ConversationRef).where(ConversationRef.conversation_id == conversation_id)
+        )
+    ).first()
+    if row is not None and row.removed_at is None:
+        row.removed_at = utcnow()
+        session.add(row)
+
+
+def load_reference(row: ConversationRef) -> ConversationReference:
+    return ConversationReference().deserialize(json.loads(row.reference))

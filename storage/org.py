@@ -1,0 +1,220 @@
+"""Organisation as data: read a TOML description and apply it to the database idempotently."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import (
+    Association,
+    CountyPart,
+    Municipality,
+    Programme,
+    ProgrammeCountyPart,
+    SteeringGroup,
+)
+
+DEFAULT_ORG_FILE = Path(__file__).with_name("org_default.toml")
+STEERING_GROUP_KINDS = frozenset({"styrgrupp", "lokal_styrgrupp", "lsg", "styrelse"})
+
+
+class OrgConfigError(ValueError):
+    """The organisation file is inconsistent; the message says where."""
+
+
+@dataclass(frozen=True)
+class CountyPartSpec:
+    code: str
+    name: str
+    base_town: str
+    code_prefix: str
+    municipalities: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProgrammeSpec:
+    code: str
+    name: str
+    county_parts: tuple[str, ...]
+    takes_participants: bool = True
+
+
+@dataclass(frozen=True)
+class SteeringGroupSpec:
+    code: str
+    name: str
+    kind: str
+    county_part: str | None
+    programme: str | None
+    meetings_per_half_year: int
+
+
+@dataclass(frozen=True)
+class OrgConfig:
+    name: str
+    short_name: str
+    small_cell_threshold: int
+    county_parts: tuple[CountyPartSpec, ...]
+    programmes: tuple[ProgrammeSpec, ...] = field(default_factory=tuple)
+    steering_groups: tuple[SteeringGroupSpec, ...] = field(default_factory=tuple)
+
+
+def _require(table: dict[str, Any], key: str, where: str) -> Any:
+    if key not in table:
+        raise OrgConfigError(f"{where}: '{key}' saknas")
+    return table[key]
+
+
+def parse_org(data: dict[str, Any]) -> OrgConfig:
+    """Validate the parsed TOML and return a typed description; raises OrgConfigError."""
+    assoc = _require(data, "association", "filen")
+    parts = tuple(
+        CountyPartSpec(
+            code=_require(p, "code", f"county_parts[{i}]"),
+            name=_require(p, "name", f"county_parts[{i}]"),
+            base_town=p.get("base_town", ""),
+            code_prefix=p.get("code_prefix", ""),
+            municipalities=tuple(p.get("municipalities", ())),
+        )
+        for i, p in enumerate(_require(data, "county_parts", "filen"))
+    )
+    part_codes = {p.code for p in parts}
+    if len(part_codes) != len(parts):
+        raise OrgConfigError("county_parts: samma kod förekommer två gånger")
+    seen_municipalities: set[str] = set()
+    for part in parts:
+        for name in part.municipalities:
+            if name.casefold() in seen_municipalities:
+                raise OrgConfigError(f"kommunen {name} ligger i mer än en länsdel")
+            seen_municipalities.add(name.casefold())
+    programmes = tuple(
+        ProgrammeSpec(
+            code=_require(p, "code", f"programmes[{i}]"),
+            name=_require(p, "name", f"programmes[{i}]"),
+            county_parts=tuple(p.get("county_parts", ())),
+            takes_participants=bool(p.get("takes_participants", True)),
+        )
+        for i, p in enumerate(data.get("programmes", ()))
+    )
+    programme_codes = {p.code for p in programmes}
+    for programme in programmes:
+        unknown = set(programme.county_parts) - part_codes
+        if unknown:
+            raise OrgConfigError(f"insatsen {programme.code}: okänd länsdel {sorted(unknown)}")
+    groups = []
+    for i, g in enumerate(data.get("steering_groups", ())):
+        spec = SteeringGroupSpec(
+            code=_require(g, "code", f"steering_groups[{i}]"),
+            name=_require(g, "name", f"steering_groups[{i}]"),
+            kind=_require(g, "kind", f"steering_groups[{i}]"),
+            county_part=g.get("county_part"),
+            programme=g.get("programme"),
+            meetings_per_half_year=int(g.get("meetings_per_half_year", 2)),
+        )
+        if spec.kind not in STEERING_GROUP_KINDS:
+            raise OrgConfigError(f"gruppen {spec.code}: okänd sort {spec.kind}")
+        if spec.county_part and spec.county_part not in part_codes:
+            raise OrgConfigError(f"gruppen {spec.code}: okänd länsdel {spec.county_part}")
+        if spec.programme and spec.programme not in programme_codes:
+            raise OrgConfigError(f"gruppen {spec.code}: okänd insats {spec.programme}")
+        groups.append(spec)
+    return OrgConfig(
+        name=_require(assoc, "name", "association"),
+        short_name=assoc.get("short_name", assoc["name"]),
+        small_cell_threshold=int(assoc.get("small_cell_threshold", 5)),
+        county_parts=parts,
+        programmes=programmes,
+        steering_groups=tuple(groups),
+    )
+
+
+def load_org_file(path: Path | None = None) -> OrgConfig:
+    """Read an organisation file; the Sörmland default when no path is given."""
+    with (path or DEFAULT_ORG_FILE).open("rb") as handle:
+        return parse_org(tomllib.load(handle))
+
+
+async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
+    """Create or update rows by code; rows the file no longer names are kept for history."""
+    association = (await session.exec(select(Association))).first() or Association(
+        name=org.name, short_name=org.short_name
+    )
+    association.name, association.short_name = org.name, org.short_name
+    association.small_cell_threshold = org.small_cell_threshold
+    session.add(association)
+
+    parts: dict[str, CountyPart] = {
+        p.code: p for p in (await session.exec(select(CountyPart))).all()
+    }
+    for spec in org.county_parts:
+        part = parts.get(spec.code) or CountyPart(code=spec.code, name=spec.name)
+        part.name, part.base_town, part.code_prefix = spec.name, spec.base_town, spec.code_prefix
+        session.add(part)
+        parts[spec.code] = part
+    await session.flush()
+
+    municipalities = {m.name: m for m in (await session.exec(select(Municipality))).all()}
+    for spec in org.county_parts:
+        for name in spec.municipalities:
+            municipality = municipalities.get(name) or Municipality(
+                name=name, county_part_id=parts[spec.code].id
+            )
+            municipality.county_part_id = parts[spec.code].id
+            session.add(municipality)
+
+    programmes = {p.code: p for p in (await session.exec(select(Programme))).all()}
+    for spec in org.programmes:
+        programme = programmes.get(spec.code) or Programme(code=spec.code, name=spec.name)
+        programme.name, programme.takes_participants = spec.name, spec.takes_participants
+        programme.active = True
+        session.add(programme)
+        programmes[spec.code] = programme
+    await session.flush()
+    for spec in org.programmes:
+        programme_id = programmes[spec.code].id
+        await session.exec(
+            delete(ProgrammeCountyPart).where(ProgrammeCountyPart.programme_id == programme_id)
+        )
+        for code in spec.county_parts:
+            session.add(
+                ProgrammeCountyPart(programme_id=programme_id, county_part_id=parts[code].id)
+            )
+
+    groups = {g.code: g for g in (await session.exec(select(SteeringGroup))).all()}
+    for spec in org.steering_groups:
+        group = groups.get(spec.code) or SteeringGroup(
+            code=spec.code, name=spec.name, kind=spec.kind
+        )
+        group.name, group.kind = spec.name, spec.kind
+        group.county_part_id = parts[spec.county_part].id if spec.county_part else None
+        group.programme_id = programmes[spec.programme].id if spec.programme else None
+        group.meetings_per_half_year = spec.meetings_per_half_year
+        session.add(group)
+    await session.flush()
+
+
+async def ensure_org(session: AsyncSession, path: Path | None = None) -> bool:
+    """Load the organisation on first start only, so edits made later are not overwritten."""
+    if (await session.exec(select(Association))).first() is not None:
+        return False
+    await apply_org(session, load_org_file(path))
+    return True
+
+
+async def county_parts_by_name(session: AsyncSession) -> dict[str, CountyPart]:
+    """Look-up by case-folded name and code, for parsing what users type ("västra", "Västra")."""
+    parts = (await session.exec(select(CountyPart))).all()
+    return {key.casefold(): p for p in parts for key in (p.name, p.code)}
+
+
+async def county_part_names(session: AsyncSession, codes: frozenset[str]) -> list[str]:
+    """Display names of the given county-part codes, sorted."""
+    if not codes:
+        return []
+    rows = await session.exec(select(CountyPart.name).where(CountyPart.code.in_(codes)))
+    return sorted(rows.all())

@@ -1,0 +1,164 @@
+"""Staff registry: roles tied to Teams users (aadObjectId) and county parts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlmodel import delete, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import ConversationRef, CountyPart, Staff, StaffCountyPart, utcnow
+from storage.permissions import AREA_ROLES, Actor, Role
+
+GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class StaffError(ValueError):
+    """A staff change that cannot be made; `code` names the Swedish/English text to show."""
+
+    def __init__(self, code: str, **details: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+@dataclass(frozen=True)
+class StaffRow:
+    aad_object_id: str
+    display_name: str
+    role: Role
+    county_parts: tuple[str, ...]
+
+
+def normalise_aad_id(value: str) -> str:
+    return value.strip().lower()
+
+
+def is_aad_object_id(value: str) -> bool:
+    return bool(GUID.match(normalise_aad_id(value)))
+
+
+async def _county_parts(session: AsyncSession, codes: list[str]) -> list[CountyPart]:
+    if not codes:
+        return []
+    parts = (await session.exec(select(CountyPart).where(CountyPart.code.in_(codes)))).all()
+    missing = set(codes) - {p.code for p in parts}
+    if missing:
+        raise StaffError("staff_unknown_county_part", parts=", ".join(sorted(missing)))
+    return list(parts)
+
+
+async def upsert_staff(
+    session: AsyncSession,
+    aad_object_id: str,
+    display_name: str,
+    role: Role,
+    county_part_codes: list[str],
+) -> Staff:
+    """Add a person or change their role and areas. Coaches and coordinators need an area."""
+    if not is_aad_object_id(aad_object_id):
+        raise StaffError("staff_bad_id", value=aad_object_id)
+    if role in AREA_ROLES and not county_part_codes:
+        raise StaffError("staff_needs_county_part")
+    parts = await _county_parts(session, county_part_codes if role in AREA_ROLES else [])
+    aad = normalise_aad_id(aad_object_id)
+    staff = (await session.exec(select(Staff).where(Staff.aad_object_id == aad))).first()
+    if staff is None:
+        staff = Staff(aad_object_id=aad, display_name=display_name, role=role)
+    staff.display_name = display_name or staff.display_name
+    staff.role, staff.active, staff.updated_at = role, True, utcnow()
+    session.add(staff)
+    await session.flush()
+    await session.exec(delete(StaffCountyPart).where(StaffCountyPart.staff_id == staff.id))
+    for part in parts:
+        session.add(StaffCountyPart(staff_id=staff.id, county_part_id=part.id))
+    await session.flush()
+    return staff
+
+
+async def deactivate_staff(session: AsyncSession, aad_object_id: str) -> Staff:
+    """Staff are deactivated, not deleted: records they made keep pointing at them."""
+    staff = (
+        await session.exec(
+            select(Staff).where(Staff.aad_object_id == normalise_aad_id(aad_object_id))
+        )
+    ).first()
+    if staff is None or not staff.active:
+        raise StaffError("staff_not_found", value=aad_object_id)
+    staff.active, staff.updated_at = False, utcnow()
+    session.add(staff)
+    return staff
+
+
+async def list_staff(session: AsyncSession) -> list[StaffRow]:
+    rows = (
+        await session.exec(
+            select(Staff, CountyPart.name)
+            .join(StaffCountyPart, StaffCountyPart.staff_id == Staff.id, isouter=True)
+            .join(CountyPart, CountyPart.id == StaffCountyPart.county_part_id, isouter=True)
+            .where(Staff.active)
+            .order_by(Staff.display_name)
+        )
+    ).all()
+    grouped: dict[int, tuple[Staff, list[str]]] = {}
+    for staff, part_name in rows:
+        entry = grouped.setdefault(staff.id, (staff, []))
+        if part_name:
+            entry[1].append(part_name)
+    return [
+        StaffRow(s.aad_object_id, s.display_name, Role(s.role), tuple(sorted(parts)))
+        for s, parts in grouped.values()
+    ]
+
+
+async def load_actor(session: AsyncSession, aad_object_id: str, display_name: str = "") -> Actor:
+    """The actor for a turn: the staff row with its county parts, or an unregistered user."""
+    aad = normalise_aad_id(aad_object_id)
+    rows = (
+        await session.exec(
+            select(Staff, CountyPart.code)
+            .join(StaffCountyPart, StaffCountyPart.staff_id == Staff.id, isouter=True)
+            .join(CountyPart, CountyPart.id == StaffCountyPart.county_part_id, isouter=True)
+            .where(Staff.aad_object_id == aad, Staff.active)
+        )
+    ).all()
+    if not rows:
+        return Actor(aad_object_id=aad, display_name=display_name)
+    staff = rows[0][0]
+    return Actor(
+        aad_object_id=aad,
+        role=Role(staff.role),
+        county_parts=frozenset(code for _, code in rows if code),
+        staff_id=staff.id,
+        display_name=staff.display_name,
+    )
+
+
+async def ensure_bootstrap_admin(
+    session: AsyncSession, aad_object_id: str, display_name: str
+) -> bool:
+    """Register a configured bootstrap admin on first contact; never downgrades anyone."""
+    aad = normalise_aad_id(aad_object_id)
+    if (await session.exec(select(Staff).where(Staff.aad_object_id == aad))).first():
+        return False
+    await upsert_staff(session, aad, display_name or aad, Role.ADMIN, [])
+    return True
+
+
+async def find_known_users(session: AsyncSession, query: str) -> list[tuple[str, str]]:
+    """People who have talked to the bot, matched by name or id: (aadObjectId, name) pairs."""
+    needle = query.strip().casefold()
+    rows = (
+        await session.exec(
+            select(ConversationRef.aad_object_id, ConversationRef.user_name).where(
+                ConversationRef.aad_object_id.is_not(None),
+                ConversationRef.conversation_type == "personal",
+            )
+        )
+    ).all()
+    people = {aad: name or aad for aad, name in rows}
+    exact = [(a, n) for a, n in people.items() if needle in {a, n.casefold()}]
+    if exact:
+        return exact
+    return [(a, n) for a, n in people.items() if needle and needle in n.casefold()]

@@ -1,0 +1,123 @@
+"""Fixtures: a migrated database (SQLite file, or TEST_DATABASE_URL for PostgreSQL), the fake
+connector, and the bot's real aiohttp app behind a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+import storage.models  # noqa: F401
+from bot.app import create_app
+from bot.config import Settings, normalise_database_url
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.org import ensure_org
+from tests.fakes import FakeConnector
+from tests.teams import ADMIN_AAD
+
+
+def _url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    configured = os.environ.get("TEST_DATABASE_URL")
+    if configured:
+        return normalise_database_url(configured)
+    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'stegvis-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    return _url(tmp_path_factory)
+
+
+_migrated: set[str] = set()
+
+
+async def reset_database(db: Database) -> None:
+    """Migrate once per run (from scratch), then empty every table before each test."""
+    if db.url not in _migrated:
+        if not db.is_sqlite:
+            async with db.engine.begin() as connection:
+                await connection.execute(text("DROP SCHEMA public CASCADE"))
+                await connection.execute(text("CREATE SCHEMA public"))
+        await upgrade(db)
+        _migrated.add(db.url)
+    async with db.engine.begin() as connection:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            await connection.execute(table.delete())
+    async with db.session() as session:
+        await ensure_org(session)
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    await reset_database(database)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[FakeConnector]:
+    fake = FakeConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, bootstrap_admins=frozenset({ADMIN_AAD}))
+
+
+class BotClient:
+    """Posts activities to the running app, as the Bot Connector would."""
+
+    def __init__(self, client: TestClient, connector: FakeConnector) -> None:
+        self.http = client
+        self.connector = connector
+
+    async def post(self, activity: dict[str, Any], **headers: str) -> Any:
+        return await self.http.post("/api/messages", json=activity, headers=headers)
+
+    async def say(self, activity: dict[str, Any]) -> list[str]:
+        """Send one activity; return the texts of the replies it caused."""
+        before = len(self.connector.activities)
+        response = await self.post(activity)
+        assert response.status in (200, 201), await response.text()
+        return self.connector.texts()[before:]
+
+
+async def start_bot(settings: Settings, connector: FakeConnector) -> BotClient:
+    client = TestClient(TestServer(create_app(settings), host="127.0.0.1"))
+    await client.start_server()
+    return BotClient(client, connector)
+
+
+@pytest.fixture
+async def bot(
+    db: Database, settings: Settings, connector: FakeConnector
+) -> AsyncIterator[BotClient]:
+    client = await start_bot(settings, connector)
+    yield client
+    await client.http.close()
+
+
+@pytest.fixture
+def secured_settings(settings: Settings) -> Settings:
+    return replace(
+        settings,
+        APP_ID="6d2bdc1c-1b79-4c25-8e39-7e3ab1f9d0a4",
+        APP_PASSWORD="not-a-real-secret",
+        allowed_tenants=frozenset({"72f988bf-86f1-41af-91ab-2d7cd011db47"}),
+    )
+
+
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
