@@ -41,6 +41,12 @@ class Settings:
     bootstrap_admins: frozenset[str] = field(default_factory=frozenset)
     org_file: Path | None = None
     default_locale: str = "sv-SE"
+    # Bot Framework endpoints; None means the public cloud. Set for sovereign clouds, and by
+    # tests that sign their own tokens against a local OpenID/token endpoint.
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
+    TO_CHANNEL_FROM_BOT_LOGIN_URL: str | None = None
+    TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str | None = None
 
     @property
     def auth_enabled(self) -> bool:

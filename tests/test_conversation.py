@@ -1,0 +1,89 @@
+"""Install, welcome, help, suggestions and locale, through the real HTTP endpoint."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from storage.models import ConversationRef
+from tests.teams import ADMIN_AAD, COACH_AAD, card_submit, installed, message, user
+
+ADMIN = user(ADMIN_AAD, "Alva Admin")
+COACH = user(COACH_AAD, "Cem Coach")
+
+
+async def test_install_stores_reference_and_welcomes_once(bot, connector, db):
+    replies = await bot.say(installed(connector.url, COACH))
+    assert len(replies) == 1
+    assert "Hej! Jag är Stegvis" in replies[0]
+    assert "inte registrerad som personal" in replies[0]
+    assert connector.paths[0].startswith("/v3/conversations/a:personal-")
+
+    async with db.session() as session:
+        rows = (await session.exec(select(ConversationRef))).all()
+    assert [(r.aad_object_id, r.conversation_type, r.tenant_id) for r in rows] == [
+        (COACH_AAD, "personal", "72f988bf-86f1-41af-91ab-2d7cd011db47")
+    ]
+    assert '"serviceUrl"' in rows[0].reference
+
+    assert await bot.say(installed(connector.url, COACH)) == []
+
+
+async def test_welcome_tells_staff_their_role(bot, connector):
+    replies = await bot.say(installed(connector.url, ADMIN))
+    assert "Du är registrerad som administratör." in replies[0]
+
+
+async def test_help_lists_commands_for_the_role(bot, connector):
+    admin_help = (await bot.say(message("hjälp", connector.url, ADMIN)))[0]
+    assert "Det här kan jag" in admin_help
+    assert "personal lägg till" in admin_help
+    coach_help = (await bot.say(message("Hjälp", connector.url, COACH)))[0]
+    assert "vem är jag" in coach_help
+    assert "personal lägg till" not in coach_help
+
+
+async def test_card_button_runs_its_command(bot, connector):
+    replies = await bot.say(card_submit({"command": "vem är jag"}, connector.url, COACH))
+    assert replies == ["Du är Cem Coach och är inte registrerad som personal."]
+
+
+async def test_mention_is_removed_before_routing(bot, connector):
+    activity = message("<at>Stegvis</at> hjälp", connector.url, ADMIN)
+    activity["entities"].append(
+        {
+            "type": "mention",
+            "text": "<at>Stegvis</at>",
+            "mentioned": {"id": activity["recipient"]["id"], "name": "Stegvis"},
+        }
+    )
+    assert "Det här kan jag" in (await bot.say(activity))[0]
+
+
+async def test_unknown_text_gets_suggestions(bot, connector):
+    replies = await bot.say(message("hjälpp", connector.url, ADMIN))
+    assert "Jag förstod inte ”hjälpp”" in replies[0]
+    assert "Menade du något av detta?" in replies[0]
+    assert "[hjälp]" in replies[0]
+
+    replies = await bot.say(message("xyzzy plugh", connector.url, ADMIN))
+    assert "Skriv **hjälp**" in replies[0]
+
+
+async def test_english_locale_gets_english(bot, connector):
+    replies = await bot.say(installed(connector.url, COACH, locale="en-US"))
+    assert "Hi! I am Stegvis" in replies[0]
+    replies = await bot.say(message("hjälp", connector.url, COACH, locale="en-US"))
+    assert "What I can do" in replies[0]
+
+
+async def test_organisation_overview(bot, connector):
+    reply = (await bot.say(message("organisation", connector.url, COACH)))[0]
+    assert "Samordningsförbundet RAR i Sörmland" in reply
+    assert "**Västra** (Katrineholm): Flen, Katrineholm, Vingåker" in reply
+    assert "Sikta mot arbetslivet" in reply
+
+
+async def test_cancel_without_form(bot, connector):
+    assert await bot.say(message("avbryt", connector.url, COACH)) == [
+        "Det finns inget att avbryta."
+    ]
