@@ -13,9 +13,8 @@ from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 from bot.config import Settings
 from dialogs.commands import clean_text, parse_command
 from dialogs.help import HelpRoutes, welcome_message
+from dialogs.registry import conversation_dialogs, conversation_routes
 from dialogs.router import Router, Turn
-from dialogs.staff import ROUTES as STAFF_ROUTES
-from dialogs.staff import StaffDialog
 from dialogs.texts import t
 from storage.conversations import forget_conversation, remember_conversation
 from storage.db import Database
@@ -51,9 +50,10 @@ class StegvisBot(TeamsActivityHandler):
         self._db = db
         self._conversation_state = conversation_state
         self._dialogs = DialogSet(conversation_state.create_property("DialogState"))
-        self._dialogs.add(StaffDialog(db))
+        for dialog in conversation_dialogs(db):
+            self._dialogs.add(dialog)
         self._help = HelpRoutes()
-        self.router = Router([*self._help.routes(), *STAFF_ROUTES])
+        self.router = Router([*self._help.routes(), *conversation_routes()])
         self._help.router = self.router
 
     async def on_turn(self, turn_context: TurnContext) -> None:

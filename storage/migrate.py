@@ -20,8 +20,11 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-async def upgrade(database: Database, revision: str = "head") -> None:
-    """Bring the schema to `revision`; safe to call when it is already there."""
+async def upgrade(database: Database, revision: str = "heads") -> None:
+    """Bring the schema to `revision`; safe to call when it is already there.
+
+    "heads": conversation modules may add migrations on their own branch from a shared parent.
+    """
 
     def _run(connection: Connection) -> None:
         config = alembic_config(database.url)

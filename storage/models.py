@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date, datetime
 
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from storage.clock import clock
+
 
 def utcnow() -> datetime:
-    """The one clock for stored timestamps (aware UTC)."""
-    return datetime.now(UTC)
+    """Stored timestamps come from the one clock (aware UTC)."""
+    return clock.now()
 
 
 class Association(SQLModel, table=True):
@@ -112,3 +114,105 @@ class BotStateItem(SQLModel, table=True):
     document: str = Field(sa_column=Column(Text, nullable=False))
     etag: str = Field(max_length=64)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class CodeCounter(SQLModel, table=True):
+    """Next number for pseudonymous participant codes, per prefix and year (V-2026-0042)."""
+
+    __tablename__ = "code_counter"
+    prefix: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class Participant(SQLModel, table=True):
+    """A person on the participant's path, known only by a generated code.
+
+    Never a name or personnummer: birth year, gender and municipality are what reports need.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    county_part_id: int = Field(foreign_key="county_part.id", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id", index=True)
+    gender: str
+    birth_year: int
+    income_source_start: str
+    consent: bool
+    referral_date: date = Field(index=True)
+    referring_party: str = Field(index=True)
+    referring_unit: str = ""
+    status: str = Field(index=True)
+    decision_date: date | None = None
+    not_accepted_reason: str | None = None
+    coach_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    enrolment_date: date | None = Field(default=None, index=True)
+    extended_until: date | None = None
+    extension_motivation: str | None = None
+    exit_date: date | None = Field(default=None, index=True)
+    exit_reason: str | None = None
+    exit_destination: str | None = None
+    income_source_exit: str | None = None
+    survey_enrolment_done: bool = False
+    survey_exit_done: bool = False
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Placement(SQLModel, table=True):
+    """A work-training placement or job at an employer; a participant can have several."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True, ondelete="CASCADE")
+    placement_type: str = Field(index=True)
+    sector: str = Field(index=True)
+    employer: str
+    occupation_area: str = ""
+    start_date: date = Field(index=True)
+    planned_end_date: date | None = None
+    end_date: date | None = None
+    first_employer_contact_date: date | None = None
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PlacementNote(SQLModel, table=True):
+    """Follow-up with participant and employer; free text is screened for personal data."""
+
+    __tablename__ = "placement_note"
+    id: int | None = Field(default=None, primary_key=True)
+    placement_id: int = Field(foreign_key="placement.id", index=True, ondelete="CASCADE")
+    note_date: date
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ProgressionStep(SQLModel, table=True):
+    """A stegförflyttning: one tap records the step and its date."""
+
+    __tablename__ = "progression_step"
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(foreign_key="participant.id", index=True, ondelete="CASCADE")
+    step: str = Field(index=True)
+    step_date: date
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Every read and write of individual data; writes keep before/after for undo."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_aad_object_id: str = Field(index=True)
+    action: str
+    entity: str
+    entity_id: int | None = None
+    participant_id: int | None = Field(default=None, index=True)
+    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    undone_at: datetime | None = None

@@ -24,6 +24,7 @@ class Action(StrEnum):
     MANAGE_STAFF = "manage_staff"
     MANAGE_ORG = "manage_org"
     MANAGE_REMINDERS = "manage_reminders"
+    REGISTER_REFERRAL = "register_referral"
     READ_PARTICIPANT = "read_participant"
     WRITE_PARTICIPANT = "write_participant"
     DECIDE_REFERRAL = "decide_referral"
@@ -68,6 +69,7 @@ _ALWAYS: dict[Role, frozenset[Action]] = {
 _IN_OWN_AREA: dict[Role, frozenset[Action]] = {
     Role.COORDINATOR: frozenset(
         {
+            Action.REGISTER_REFERRAL,
             Action.READ_PARTICIPANT,
             Action.WRITE_PARTICIPANT,
             Action.DECIDE_REFERRAL,
@@ -78,7 +80,7 @@ _IN_OWN_AREA: dict[Role, frozenset[Action]] = {
             Action.MANAGE_REMINDERS,
         }
     ),
-    Role.COACH: frozenset({Action.READ_REPORT, Action.READ_MINUTES}),
+    Role.COACH: frozenset({Action.REGISTER_REFERRAL, Action.READ_REPORT, Action.READ_MINUTES}),
 }
 
 _OWN_CASELOAD = frozenset({Action.READ_PARTICIPANT, Action.WRITE_PARTICIPANT})

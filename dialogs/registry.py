@@ -1,0 +1,18 @@
+"""Every conversation module plugs in here: its routes (commands) and its dialogs."""
+
+from __future__ import annotations
+
+from botbuilder.dialogs import Dialog
+
+from dialogs import staff
+from dialogs.router import Route
+from storage.db import Database
+
+
+def conversation_routes() -> list[Route]:
+    """Routes of all conversations except help, which needs the finished router."""
+    return [*staff.ROUTES]
+
+
+def conversation_dialogs(db: Database) -> list[Dialog]:
+    return [staff.StaffDialog(db)]

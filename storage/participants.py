@@ -1,0 +1,694 @@
+"""Participants: referral, decision, enrolment, placements, progression, exit, edit and undo.
+
+Every function takes the acting person, checks `is_allowed` and writes the audit log, so no
+caller can forget either. Rule violations raise `RuleError` with a text key for the user.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.clock import clock
+from storage.models import (
+    AuditEntry,
+    CodeCounter,
+    CountyPart,
+    Municipality,
+    Participant,
+    Placement,
+    PlacementNote,
+    Programme,
+    ProgressionStep,
+    Staff,
+    StaffCountyPart,
+    utcnow,
+)
+from storage.permissions import Action, Actor, Role, Scope, is_allowed, visible_county_parts
+from storage.rules import (
+    RuleError,
+    Status,
+    check_birth_year,
+    check_code,
+    check_dates_in_order,
+    check_extension,
+    check_free_text,
+    check_not_future,
+    check_transition,
+    participant_code,
+    programme_end,
+)
+
+UNDO_WINDOW = timedelta(hours=24)
+_ENTITIES: dict[str, type[SQLModel]] = {
+    "participant": Participant,
+    "placement": Placement,
+    "placement_note": PlacementNote,
+    "progression_step": ProgressionStep,
+}
+# Fields a user may change afterwards with `ändra <kod> fält=värde`.
+EDITABLE_FIELDS = {
+    "gender": "gender",
+    "birth_year": None,
+    "income_source_start": "income",
+    "income_source_exit": "income",
+    "referring_party": "party",
+    "referring_unit": None,
+    "referral_date": None,
+    "enrolment_date": None,
+    "exit_date": None,
+    "exit_reason": "exit_reason",
+    "exit_destination": "destination",
+    "consent": None,
+    "survey_enrolment_done": None,
+    "survey_exit_done": None,
+}
+
+
+@dataclass(frozen=True)
+class ReferralInput:
+    referral_date: date
+    referring_party: str
+    municipality: str
+    gender: str
+    birth_year: int
+    income_source: str
+    consent: bool
+    referring_unit: str = ""
+    programme: str = "sikta"
+
+
+@dataclass(frozen=True)
+class PlacementInput:
+    placement_type: str
+    sector: str
+    employer: str
+    start_date: date
+    planned_end_date: date | None = None
+    occupation_area: str = ""
+    first_employer_contact_date: date | None = None
+
+
+@dataclass(frozen=True)
+class ExitInput:
+    exit_date: date
+    reason: str
+    destination: str
+    income_source: str
+    survey_done: bool = False
+
+
+@dataclass(frozen=True)
+class ParticipantSummary:
+    code: str
+    status: str
+    county_part: str
+    municipality: str
+    coach: str | None
+    referral_date: date
+    enrolment_date: date | None
+    programme_end: date | None
+
+
+@dataclass
+class ParticipantDetail:
+    participant: Participant
+    programme: str
+    county_part: str
+    municipality: str
+    coach: str | None
+    placements: list[Placement] = field(default_factory=list)
+    notes: dict[int, list[PlacementNote]] = field(default_factory=dict)
+    steps: list[ProgressionStep] = field(default_factory=list)
+
+
+def _snapshot(row: SQLModel) -> str:
+    return json.dumps(row.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+
+
+async def _audit(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    entity: str,
+    row: SQLModel | None,
+    participant_id: int | None,
+    before: str | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            actor_aad_object_id=actor.aad_object_id,
+            action=action,
+            entity=entity,
+            entity_id=getattr(row, "id", None),
+            participant_id=participant_id,
+            before=before,
+            after=_snapshot(row) if row is not None and action != "read" else None,
+        )
+    )
+
+
+async def _scope(session: AsyncSession, participant: Participant) -> Scope:
+    part = await session.get(CountyPart, participant.county_part_id)
+    return Scope(county_part=part.code if part else None, coach_staff_id=participant.coach_id)
+
+
+async def get_participant(
+    session: AsyncSession, actor: Actor, code: str, action: Action = Action.READ_PARTICIPANT
+) -> Participant:
+    """The participant if `actor` may `action` it; otherwise the same "not found" as for a
+    code that does not exist, so codes cannot be probed. Reads are audited."""
+    participant = (
+        await session.exec(select(Participant).where(Participant.code == code.strip().upper()))
+    ).first()
+    if participant is None:
+        raise RuleError("participant_not_found", code=code)
+    if not is_allowed(actor, action, await _scope(session, participant)):
+        await _audit(session, actor, "denied", "participant", participant, participant.id)
+        raise RuleError("participant_not_found", code=code)
+    if action == Action.READ_PARTICIPANT:
+        await _audit(session, actor, "read", "participant", participant, participant.id)
+    return participant
+
+
+async def _next_code(session: AsyncSession, prefix: str, year: int) -> str:
+    """Atomic counter per prefix and year; safe with several bot instances."""
+    table = CodeCounter.__table__
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(table)
+        .values(prefix=prefix, year=year, last=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.prefix, table.c.year], set_={"last": table.c.last + 1}
+        )
+        .returning(table.c.last)
+    )
+    number = (await session.execute(statement)).scalar_one()
+    return participant_code(prefix, year, number)
+
+
+async def find_municipality(session: AsyncSession, name: str) -> Municipality:
+    rows = (await session.exec(select(Municipality))).all()
+    for municipality in rows:
+        if municipality.name.casefold() == name.strip().casefold():
+            return municipality
+    raise RuleError(
+        "unknown_municipality", value=name, names=", ".join(sorted(m.name for m in rows))
+    )
+
+
+async def register_referral(
+    session: AsyncSession, actor: Actor, data: ReferralInput
+) -> Participant:
+    """Record an aktualisering; the municipality decides the county part and the code prefix."""
+    today = clock.today()
+    check_not_future(data.referral_date, today)
+    check_birth_year(data.birth_year, data.referral_date)
+    check_code("gender", data.gender)
+    check_code("party", data.referring_party)
+    check_code("income", data.income_source)
+    check_free_text(data.referring_unit)
+    municipality = await find_municipality(session, data.municipality)
+    part = await session.get(CountyPart, municipality.county_part_id)
+    if not is_allowed(actor, Action.REGISTER_REFERRAL, Scope(county_part=part.code)):
+        raise RuleError("not_your_area", area=part.name)
+    programme = (
+        await session.exec(select(Programme).where(Programme.code == data.programme))
+    ).first()
+    if programme is None or not programme.takes_participants:
+        raise RuleError("unknown_programme", value=data.programme)
+    participant = Participant(
+        code=await _next_code(session, part.code_prefix, data.referral_date.year),
+        programme_id=programme.id,
+        county_part_id=part.id,
+        municipality_id=municipality.id,
+        gender=data.gender,
+        birth_year=data.birth_year,
+        income_source_start=data.income_source,
+        consent=data.consent,
+        referral_date=data.referral_date,
+        referring_party=data.referring_party,
+        referring_unit=data.referring_unit.strip(),
+        status=Status.REFERRED,
+        created_by=actor.staff_id,
+    )
+    session.add(participant)
+    await session.flush()
+    await _audit(session, actor, "create", "participant", participant, participant.id)
+    return participant
+
+
+async def _save(
+    session: AsyncSession, actor: Actor, participant: Participant, before: str
+) -> Participant:
+    participant.updated_at = utcnow()
+    session.add(participant)
+    await session.flush()
+    await _audit(session, actor, "update", "participant", participant, participant.id, before)
+    return participant
+
+
+async def find_coach(session: AsyncSession, text: str, county_part_id: int) -> Staff:
+    """An active coach working in the participant's county part, by name or object id."""
+    needle = text.strip().casefold()
+    coaches = (
+        await session.exec(
+            select(Staff)
+            .join(StaffCountyPart, StaffCountyPart.staff_id == Staff.id)
+            .where(
+                Staff.active,
+                Staff.role == Role.COACH,
+                StaffCountyPart.county_part_id == county_part_id,
+            )
+        )
+    ).all()
+    exact = [c for c in coaches if needle in {c.display_name.casefold(), c.aad_object_id}]
+    matches = exact or [c for c in coaches if needle and needle in c.display_name.casefold()]
+    if len(matches) != 1:
+        raise RuleError(
+            "coach_not_found" if not matches else "coach_ambiguous",
+            value=text,
+            names=", ".join(sorted(c.display_name for c in coaches)) or "–",
+        )
+    return matches[0]
+
+
+async def coaches_in_area(session: AsyncSession, county_part_id: int) -> list[Staff]:
+    return list(
+        (
+            await session.exec(
+                select(Staff)
+                .join(StaffCountyPart, StaffCountyPart.staff_id == Staff.id)
+                .where(
+                    Staff.active,
+                    Staff.role == Role.COACH,
+                    StaffCountyPart.county_part_id == county_part_id,
+                )
+                .order_by(Staff.display_name)
+            )
+        ).all()
+    )
+
+
+async def decide(
+    session: AsyncSession,
+    actor: Actor,
+    code: str,
+    decision: Status,
+    *,
+    day: date,
+    reason: str | None = None,
+    coach: str | None = None,
+) -> Participant:
+    """The coordinator's decision: aktuell (with a coach), ej aktuell (with a reason), väntar."""
+    participant = await get_participant(session, actor, code, Action.DECIDE_REFERRAL)
+    check_transition(participant.status, decision)
+    check_dates_in_order(participant.referral_date, day, "decision")
+    before = _snapshot(participant)
+    if decision == Status.NOT_ACCEPTED:
+        participant.not_accepted_reason = check_code("not_accepted", reason or "")
+    if decision == Status.ACCEPTED:
+        if not coach:
+            raise RuleError("decision_needs_coach")
+        participant.coach_id = (await find_coach(session, coach, participant.county_part_id)).id
+    participant.status, participant.decision_date = decision, day
+    return await _save(session, actor, participant, before)
+
+
+async def assign_coach(session: AsyncSession, actor: Actor, code: str, coach: str) -> Participant:
+    participant = await get_participant(session, actor, code, Action.DECIDE_REFERRAL)
+    before = _snapshot(participant)
+    participant.coach_id = (await find_coach(session, coach, participant.county_part_id)).id
+    return await _save(session, actor, participant, before)
+
+
+async def enrol(
+    session: AsyncSession, actor: Actor, code: str, day: date, survey_done: bool = False
+) -> Participant:
+    """Inskrivning starts the one-year clock."""
+    participant = await get_participant(session, actor, code, Action.WRITE_PARTICIPANT)
+    check_transition(participant.status, Status.ENROLLED)
+    check_not_future(day, clock.today())
+    check_dates_in_order(participant.decision_date or participant.referral_date, day, "enrolment")
+    before = _snapshot(participant)
+    participant.status, participant.enrolment_date = Status.ENROLLED, day
+    participant.survey_enrolment_done = survey_done
+    return await _save(session, actor, participant, before)
+
+
+async def extend(
+    session: AsyncSession, actor: Actor, code: str, until: date, motivation: str
+) -> Participant:
+    """Förlängning past 12 months, only with a motivation."""
+    participant = await get_participant(session, actor, code, Action.WRITE_PARTICIPANT)
+    if participant.status != Status.ENROLLED or participant.enrolment_date is None:
+        raise RuleError("extension_needs_enrolment")
+    check_extension(participant.enrolment_date, until, motivation)
+    before = _snapshot(participant)
+    participant.extended_until, participant.extension_motivation = until, motivation.strip()
+    return await _save(session, actor, participant, before)
+
+
+async def add_placement(
+    session: AsyncSession, actor: Actor, code: str, data: PlacementInput
+) -> Placement:
+    participant = await get_participant(session, actor, code, Action.WRITE_PARTICIPANT)
+    if participant.status != Status.ENROLLED:
+        raise RuleError("placement_needs_enrolment", code=participant.code)
+    check_code("placement_type", data.placement_type)
+    check_code("sector", data.sector)
+    check_free_text(data.employer, allow_names=True)
+    check_free_text(data.occupation_area)
+    check_dates_in_order(participant.enrolment_date, data.start_date, "placement")
+    if data.planned_end_date:
+        check_dates_in_order(data.start_date, data.planned_end_date, "planned_end")
+    placement = Placement(
+        participant_id=participant.id,
+        placement_type=data.placement_type,
+        sector=data.sector,
+        employer=data.employer.strip(),
+        occupation_area=data.occupation_area.strip(),
+        start_date=data.start_date,
+        planned_end_date=data.planned_end_date,
+        first_employer_contact_date=data.first_employer_contact_date,
+        created_by=actor.staff_id,
+    )
+    session.add(placement)
+    await session.flush()
+    await _audit(session, actor, "create", "placement", placement, participant.id)
+    return placement
+
+
+async def _placement(session: AsyncSession, participant: Participant, number: int) -> Placement:
+    """Placements are numbered 1, 2, … per participant in start order, as users see them."""
+    placements = (
+        await session.exec(
+            select(Placement)
+            .where(Placement.participant_id == participant.id)
+            .order_by(Placement.start_date, Placement.id)
+        )
+    ).all()
+    if not 1 <= number <= len(placements):
+        raise RuleError("placement_not_found", number=number, code=participant.code)
+    return placements[number - 1]
+
+
+async def add_placement_note(
+    session: AsyncSession, actor: Actor, code: str, number: int, day: date, note: str
+) -> PlacementNote:
+    participant = await get_participant(session, actor, code, Action.WRITE_PARTICIPANT)
+    placement = await _placement(session, participant, number)
+    if not note.strip():
+        raise RuleError("note_empty")
+    check_free_text(note)
+    row = PlacementNote(
+        placement_id=placement.id, note_date=day, note=note.strip(), created_by=actor.staff_id
+    )
+    session.add(row)
+    await session.flush()
+    await _audit(session, actor, "create", "placement_note", row, participant.id)
+    return row
+
+
+async def end_placement(
+    session: AsyncSession, actor: Actor, code: str, number: int, day: date
+) -> Placement:
+    participant = await get_participant(session, actor, code, Action.WRITE_PARTICIPANT)
+    placement = await _placement(session, participant, number)
+    check_dates_in_order(placement.start_date, day, "placement_end")
+    before = _snapshot(placement)
+    placement.end_date = day
+    session.add(placement)
+    await session.flush()
+    await _audit(session, actor, "update", "placement", placement, participant.id, before)
+    return placement
+
+
+async def record_step(
+    session: AsyncSession, actor: Actor, code: str, step: str, day: date
+) -> ProgressionStep:
+    """One tap: the step and its date."""
+    participant = await get_participant(session, actor, code, Action.WRITE_PARTICIPANT)
+    if participant.status not in {Status.ENROLLED, Status.ACCEPTED}:
+        raise RuleError("step_needs_enrolment", code=participant.code)
+    check_code("step", step)
+    check_not_future(day, clock.today())
+    row = ProgressionStep(
+        participant_id=participant.id, step=step, step_date=day, created_by=actor.staff_id
+    )
+    session.add(row)
+    await session.flush()
+    await _audit(session, actor, "create", "progression_step", row, participant.id)
+    return row
+
+
+async def exit_participant(
+    session: AsyncSession, actor: Actor, code: str, data: ExitInput
+) -> Participant:
+    """Utskrivning with reason, destination and income source at exit; open placements end."""
+    participant = await get_participant(session, actor, code, Action.WRITE_PARTICIPANT)
+    check_transition(participant.status, Status.EXITED)
+    check_code("exit_reason", data.reason)
+    check_code("destination", data.destination)
+    check_code("income", data.income_source)
+    check_not_future(data.exit_date, clock.today())
+    check_dates_in_order(participant.enrolment_date, data.exit_date, "exit")
+    before = _snapshot(participant)
+    participant.status, participant.exit_date = Status.EXITED, data.exit_date
+    participant.exit_reason, participant.exit_destination = data.reason, data.destination
+    participant.income_source_exit, participant.survey_exit_done = (
+        data.income_source,
+        data.survey_done,
+    )
+    open_placements = (
+        await session.exec(
+            select(Placement).where(
+                Placement.participant_id == participant.id, Placement.end_date.is_(None)
+            )
+        )
+    ).all()
+    for placement in open_placements:
+        placement_before = _snapshot(placement)
+        placement.end_date = max(placement.start_date, data.exit_date)
+        session.add(placement)
+        await _audit(
+            session, actor, "update", "placement", placement, participant.id, placement_before
+        )
+    return await _save(session, actor, participant, before)
+
+
+def _coerce(field_name: str, value: str) -> Any:
+    """Turn typed text into the column's type, checking vocabularies and free text."""
+    vocabulary = EDITABLE_FIELDS[field_name]
+    if vocabulary:
+        return check_code(vocabulary, value)
+    if field_name.endswith("_date"):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as error:
+            raise RuleError("bad_date", value=value) from error
+    if field_name == "birth_year":
+        if not value.isdigit():
+            raise RuleError("rule_birth_year_invalid", value=value)
+        return int(value)
+    if field_name in {"consent", "survey_enrolment_done", "survey_exit_done"}:
+        return value.strip().casefold() in {"ja", "yes", "true", "1"}
+    check_free_text(value)
+    return value.strip()
+
+
+async def update_fields(
+    session: AsyncSession, actor: Actor, code: str, changes: dict[str, str]
+) -> Participant:
+    """Correct recorded facts; the previous values stay in the audit log for undo."""
+    participant = await get_participant(session, actor, code, Action.WRITE_PARTICIPANT)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise RuleError("field_not_editable", fields=", ".join(sorted(unknown)))
+    before = _snapshot(participant)
+    for name, value in changes.items():
+        setattr(participant, name, _coerce(name, value))
+    if "birth_year" in changes:
+        check_birth_year(participant.birth_year, participant.referral_date)
+    return await _save(session, actor, participant, before)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    entity: str
+    action: str
+    participant_code: str | None
+
+
+async def undo_last(session: AsyncSession, actor: Actor) -> UndoResult:
+    """Take back the actor's own latest change of the last 24 hours."""
+    entry = (
+        await session.exec(
+            select(AuditEntry)
+            .where(
+                AuditEntry.actor_aad_object_id == actor.aad_object_id,
+                AuditEntry.action.in_(("create", "update")),
+                AuditEntry.undone_at.is_(None),
+                AuditEntry.at >= clock.now() - UNDO_WINDOW,
+            )
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if entry is None:
+        raise RuleError("nothing_to_undo")
+    participant = await session.get(Participant, entry.participant_id)
+    code = participant.code if participant else None
+    if participant is not None:
+        await get_participant(session, actor, participant.code, Action.WRITE_PARTICIPANT)
+    model = _ENTITIES[entry.entity]
+    row = await session.get(model, entry.entity_id)
+    if entry.action == "create":
+        if row is not None:
+            await session.delete(row)
+    elif row is not None and entry.before:
+        restored = model.model_validate(json.loads(entry.before))
+        for name in model.model_fields:
+            setattr(row, name, getattr(restored, name))
+        session.add(row)
+    entry.undone_at = utcnow()
+    session.add(entry)
+    session.add(
+        AuditEntry(
+            actor_aad_object_id=actor.aad_object_id,
+            action="undo",
+            entity=entry.entity,
+            entity_id=entry.entity_id,
+            participant_id=entry.participant_id,
+        )
+    )
+    await session.flush()
+    return UndoResult(entry.entity, entry.action, code)
+
+
+def _visible(actor: Actor, all_parts: frozenset[str]) -> Any:
+    """SQL condition for the participants `actor` may list (same rule as `is_allowed`)."""
+    if actor.role == Role.COACH:
+        return Participant.coach_id == actor.staff_id
+    if actor.role == Role.COORDINATOR:
+        return CountyPart.code.in_(visible_county_parts(actor, all_parts))
+    if actor.role in {Role.PROGRAMME_LEAD, Role.PROGRAMME_OWNER}:
+        return True
+    return False
+
+
+async def list_participants(
+    session: AsyncSession, actor: Actor, *, include_closed: bool = False
+) -> list[ParticipantSummary]:
+    """`mina deltagare`: a coach's caseload, a coordinator's county parts, or everyone."""
+    all_parts = frozenset((await session.exec(select(CountyPart.code))).all())
+    condition = _visible(actor, all_parts)
+    if condition is False:
+        return []
+    statement = (
+        select(Participant, CountyPart.name, Municipality.name, Staff.display_name)
+        .join(CountyPart, CountyPart.id == Participant.county_part_id)
+        .join(Municipality, Municipality.id == Participant.municipality_id)
+        .join(Staff, Staff.id == Participant.coach_id, isouter=True)
+        .where(condition)
+        .order_by(Participant.code)
+    )
+    if not include_closed:
+        statement = statement.where(
+            Participant.status.in_((Status.REFERRED, Status.WAITING, Status.ACCEPTED,
+                                    Status.ENROLLED))
+        )
+    rows = (await session.exec(statement)).all()
+    for participant, *_ in rows:
+        await _audit(session, actor, "read", "participant", participant, participant.id)
+    return [
+        ParticipantSummary(
+            code=p.code,
+            status=p.status,
+            county_part=part,
+            municipality=municipality,
+            coach=coach,
+            referral_date=p.referral_date,
+            enrolment_date=p.enrolment_date,
+            programme_end=programme_end(p.enrolment_date, p.extended_until)
+            if p.enrolment_date
+            else None,
+        )
+        for p, part, municipality, coach in rows
+    ]
+
+
+async def participant_detail(session: AsyncSession, actor: Actor, code: str) -> ParticipantDetail:
+    """`visa <kod>`: everything recorded about one participant."""
+    participant = await get_participant(session, actor, code)
+    part = await session.get(CountyPart, participant.county_part_id)
+    municipality = await session.get(Municipality, participant.municipality_id)
+    programme = await session.get(Programme, participant.programme_id)
+    coach = await session.get(Staff, participant.coach_id) if participant.coach_id else None
+    placements = list(
+        (
+            await session.exec(
+                select(Placement)
+                .where(Placement.participant_id == participant.id)
+                .order_by(Placement.start_date, Placement.id)
+            )
+        ).all()
+    )
+    notes: dict[int, list[PlacementNote]] = {p.id: [] for p in placements}
+    if placements:
+        for note in (
+            await session.exec(
+                select(PlacementNote)
+                .where(PlacementNote.placement_id.in_(list(notes)))
+                .order_by(PlacementNote.note_date, PlacementNote.id)
+            )
+        ).all():
+            notes[note.placement_id].append(note)
+    steps = list(
+        (
+            await session.exec(
+                select(ProgressionStep)
+                .where(ProgressionStep.participant_id == participant.id)
+                .order_by(ProgressionStep.step_date, ProgressionStep.id)
+            )
+        ).all()
+    )
+    return ParticipantDetail(
+        participant=participant,
+        programme=programme.name if programme else "",
+        county_part=part.name if part else "",
+        municipality=municipality.name if municipality else "",
+        coach=coach.display_name if coach else None,
+        placements=placements,
+        notes=notes,
+        steps=steps,
+    )
+
+
+async def caseload(session: AsyncSession, actor: Actor) -> list[tuple[str, str, int]]:
+    """(county part, coach, enrolled or accepted participants) for the areas `actor` sees."""
+    all_parts = frozenset((await session.exec(select(CountyPart.code))).all())
+    parts = visible_county_parts(actor, all_parts)
+    if actor.role not in {Role.COORDINATOR, Role.PROGRAMME_LEAD, Role.PROGRAMME_OWNER}:
+        return []
+    rows = (
+        await session.exec(
+            select(CountyPart.name, Staff.display_name, func.count(Participant.id))
+            .join(Participant, Participant.coach_id == Staff.id)
+            .join(CountyPart, CountyPart.id == Participant.county_part_id)
+            .where(
+                CountyPart.code.in_(parts),
+                Participant.status.in_((Status.ACCEPTED, Status.ENROLLED)),
+            )
+            .group_by(CountyPart.name, Staff.display_name)
+            .order_by(CountyPart.name, Staff.display_name)
+        )
+    ).all()
+    return [(part, coach, count) for part, coach, count in rows]
