@@ -6,12 +6,13 @@ import json
 import logging
 from dataclasses import dataclass
 
-import jwt
+import requests
 from aiohttp import web
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
+    ConfigurationServiceClientCredentialFactory,
 )
 from botbuilder.schema import Activity, ActivityTypes
 from msrest.serialization import DeserializationError
@@ -31,7 +32,10 @@ log = logging.getLogger(__name__)
 # connector client, which costs ~6 ms per turn; a frozenset keeps the same codes.
 ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
 
-AUTH_ERRORS = (PermissionError, jwt.PyJWTError, ValueError, KeyError, TypeError, AttributeError)
+# botframework-connector reports bad tokens with PermissionError, PyJWT errors, IndexError (key id
+# not published), or a bare Exception (algorithm not allowed, channel not endorsed): every one of
+# them means "not authenticated". Only failing to reach the identity service is our problem.
+AUTH_UNAVAILABLE = (requests.RequestException, ConnectionError, TimeoutError)
 _REQUIRED_FOR_REPLY = (
     ActivityTypes.message,
     ActivityTypes.conversation_update,
@@ -102,8 +106,11 @@ async def messages(request: web.Request) -> web.Response:
         return _problem(401, "authorization required")
     try:
         authenticated = await runtime.auth.authenticate_request(activity, auth_header)
-    except AUTH_ERRORS as error:
-        log.info("rejected unauthenticated request: %s", type(error).__name__)
+    except AUTH_UNAVAILABLE:
+        log.exception("could not reach the Bot Framework identity service")
+        return _problem(503, "authentication service unavailable")
+    except Exception as error:
+        log.info("rejected unauthenticated request: %s: %s", type(error).__name__, error)
         return _problem(401, "unauthorized")
 
     if not runtime.settings.tenant_allowed(tenant_of(activity)):
@@ -151,9 +158,32 @@ async def _on_turn_error(context: TurnContext, error: Exception) -> None:
         log.exception("could not tell the user about the failed turn")
 
 
+class CachedCredentialFactory(ConfigurationServiceClientCredentialFactory):
+    """One credentials object per app id and scope, so msal reuses its token between turns.
+
+    The SDK makes new credentials (and a new msal client, with a login round trip) each turn.
+    """
+
+    def __init__(self, configuration: Settings) -> None:
+        super().__init__(configuration)
+        self._cache: dict[tuple[str, str, str], object] = {}
+
+    async def create_credentials(
+        self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
+    ) -> object:
+        key = (app_id or "", oauth_scope or "", login_endpoint or "")
+        if key not in self._cache:
+            self._cache[key] = await super().create_credentials(
+                app_id, oauth_scope, login_endpoint, validate_authority
+            )
+        return self._cache[key]
+
+
 def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
     db = db or Database(settings.database_url)
-    auth = ConfigurationBotFrameworkAuthentication(settings)
+    auth = ConfigurationBotFrameworkAuthentication(
+        settings, credentials_factory=CachedCredentialFactory(settings)
+    )
     adapter = CloudAdapter(auth)
     adapter.on_turn_error = _on_turn_error
     conversation_state = ConversationState(SqlStorage(db))
