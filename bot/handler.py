@@ -11,7 +11,7 @@ from botbuilder.schema import Activity, ChannelAccount
 from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
 
 from bot.config import Settings
-from dialogs.commands import clean_text, parse_command
+from dialogs.commands import clean_text, command_from_card, parse_command
 from dialogs.help import HelpRoutes, welcome_message
 from dialogs.registry import conversation_dialogs, conversation_routes
 from dialogs.router import Router, Turn
@@ -117,7 +117,8 @@ class StegvisBot(TeamsActivityHandler):
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         await self._remember(turn_context)
-        command = parse_command(message_text(turn_context.activity))
+        activity = turn_context.activity
+        command = command_from_card(parse_command(message_text(activity)), activity.value)
         dialog_context = await self._dialogs.create_context(turn_context)
         locale = turn_context.activity.locale
 

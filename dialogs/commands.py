@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 _TAGS = re.compile(r"<[^>]+>")
@@ -30,6 +31,18 @@ def clean_text(text: str | None) -> str:
     """Strip HTML that Teams wraps around mentions and pasted text, normalise quotes and spaces."""
     text = _TAGS.sub(" ", text or "").replace("&nbsp;", " ").translate(_SMART_QUOTES)
     return " ".join(text.split())
+
+
+def command_from_card(command: Command, value: object) -> Command:
+    """Add the inputs of a submitted card (its `value`) to the command's fields."""
+    if not isinstance(value, dict):
+        return command
+    inputs = {
+        str(key).casefold(): str(item)
+        for key, item in value.items()
+        if key not in {"command", "msteams"} and item not in (None, "")
+    }
+    return Command(raw=command.raw, words=command.words, fields={**command.fields, **inputs})
 
 
 def parse_command(text: str | None) -> Command:
@@ -67,3 +80,41 @@ def split_list(text: str | None) -> list[str]:
     """ "Norra, Södra och Västra" → ["Norra", "Södra", "Västra"]."""
     parts = re.split(r"[,;/\s]+", clean_text(text))
     return [p for p in parts if p and p.casefold() not in {"och", "and", "samt"}]
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("jan", "januari", "january"), ("feb", "februari", "february"), ("mar", "mars", "march"),
+         ("apr", "april"), ("maj", "may"), ("jun", "juni", "june"), ("jul", "juli", "july"),
+         ("aug", "augusti", "august"), ("sep", "sept", "september"),
+         ("okt", "oktober", "oct", "october"), ("nov", "november"), ("dec", "december")),
+        start=1,
+    )
+    for name in names
+}
+_RELATIVE = {"idag": 0, "i dag": 0, "today": 0, "igår": -1, "i går": -1, "yesterday": -1,
+             "imorgon": 1, "i morgon": 1, "tomorrow": 1}
+
+
+def parse_date(text: str | None, today: date) -> date | None:
+    """Dates as Swedes type them: 2026-11-20, 20/11, 20/11/2026, 20 nov, idag, igår."""
+    value = " ".join((text or "").casefold().replace(".", " ").split())
+    if value in _RELATIVE:
+        return today + timedelta(days=_RELATIVE[value])
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    match = re.fullmatch(r"(\d{1,2})[/ ]([a-zåäö]+|\d{1,2})(?:[/ ](\d{2,4}))?", value)
+    if not match:
+        return None
+    day, month_text, year_text = match.groups()
+    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text)
+    year = int(year_text) if year_text else today.year
+    if year < 100:
+        year += 2000
+    try:
+        return date(year, month, int(day)) if month else None
+    except ValueError:
+        return None

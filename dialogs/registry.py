@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from botbuilder.dialogs import Dialog
 
-from dialogs import staff
+from dialogs import exit as exit_dialogs
+from dialogs import participants, placement, referral, staff
 from dialogs.router import Route
 from storage.db import Database
 
 
 def conversation_routes() -> list[Route]:
     """Routes of all conversations except help, which needs the finished router."""
-    return [*staff.ROUTES]
+    return [
+        *referral.ROUTES,
+        *placement.ROUTES,
+        *exit_dialogs.ROUTES,
+        *participants.ROUTES,
+        *staff.ROUTES,
+    ]
 
 
 def conversation_dialogs(db: Database) -> list[Dialog]:
-    return [staff.StaffDialog(db)]
+    return [
+        staff.StaffDialog(db),
+        *referral.dialogs(db),
+        *placement.dialogs(db),
+        *exit_dialogs.dialogs(db),
+    ]

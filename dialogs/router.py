@@ -49,6 +49,7 @@ class Route:
     handler: Handler
     help_key: str | None = None
     action: Action | None = None
+    staff_only: bool = False
 
 
 class Router:
@@ -79,7 +80,9 @@ class Router:
         return [
             (route.phrases[0], t(route.help_key, locale))
             for route in self._routes
-            if route.help_key and (route.action is None or is_allowed(actor, route.action))
+            if route.help_key
+            and (route.action is None or is_allowed(actor, route.action))
+            and (not route.staff_only or actor.is_staff)
         ]
 
     async def dispatch(self, turn: Turn) -> bool:
@@ -88,6 +91,9 @@ class Router:
         if found is None:
             return False
         route, turn.args = found
+        if route.staff_only and not turn.actor.is_staff:
+            await turn.reply(turn.text("not_staff"))
+            return True
         if route.action is not None and not is_allowed(turn.actor, route.action):
             if turn.actor.role is None:
                 await turn.reply(turn.text("not_staff"))

@@ -165,9 +165,8 @@ async def get_participant(
 ) -> Participant:
     """The participant if `actor` may `action` it; otherwise the same "not found" as for a
     code that does not exist, so codes cannot be probed. Reads are audited."""
-    participant = (
-        await session.exec(select(Participant).where(Participant.code == code.strip().upper()))
-    ).first()
+    code = code.strip().upper()
+    participant = (await session.exec(select(Participant).where(Participant.code == code))).first()
     if participant is None:
         raise RuleError("participant_not_found", code=code)
     if not is_allowed(actor, action, await _scope(session, participant)):

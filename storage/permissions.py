@@ -91,20 +91,24 @@ def is_allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool
 
     Coaches work on their own participants; coordinators on their county parts; the programme
     lead and owner county-wide; viewers and admins see aggregated (masked) reports only.
-    County-wide minutes (scope without a county part) are written by the lead and owner alone.
+    `scope=None` asks whether the role may do the action at all (to offer a command);
+    `Scope()` without a county part means county-wide data, such as the county-wide
+    steering group's minutes, which only the lead and owner write.
     """
     if actor.role is None:
         return False
     if action in _ALWAYS.get(actor.role, frozenset()):
         return True
-    scope = scope or Scope()
+    in_area = _IN_OWN_AREA.get(actor.role, frozenset())
+    if scope is None:
+        return action in in_area or (actor.role == Role.COACH and action in _OWN_CASELOAD)
     if actor.role == Role.COACH and action in _OWN_CASELOAD:
         return scope.coach_staff_id is not None and scope.coach_staff_id == actor.staff_id
-    if action in _IN_OWN_AREA.get(actor.role, frozenset()):
+    if action in in_area:
         if scope.county_part is None:
-            # Without a county part the action concerns county-wide data; a coordinator or coach
-            # may still ask for reports and read minutes, narrowed to their areas by the query.
-            return action in {Action.READ_REPORT, Action.READ_MINUTES, Action.MANAGE_REMINDERS}
+            # County-wide data: area roles may ask for reports and read minutes, narrowed to
+            # their own areas by the query.
+            return action in {Action.READ_REPORT, Action.READ_MINUTES}
         return scope.county_part in actor.county_parts
     return False
 

@@ -143,7 +143,7 @@ ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
 class RuleError(ValueError):
     """A rule said no. `code` is a text key; `details` fill its placeholders."""
 
-    def __init__(self, code: str, **details: object) -> None:
+    def __init__(self, code: str, /, **details: object) -> None:
         super().__init__(code)
         self.code = code
         self.details = details
@@ -231,7 +231,8 @@ def participant_code(prefix: str, year: int, number: int) -> str:
 # personal identity (or coordination) number looks like when typed.
 _PERSONAL_NUMBER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
 _WORD = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöü]+)?"
-_CAPITALISED_PAIR = re.compile(rf"\b({_WORD})\s+({_WORD})\b")
+_WORDS = re.compile(r"[\wÅÄÖåäöÉéü-]+")
+_CAPITALISED = re.compile(rf"^{_WORD}$")
 _SURNAME_ENDINGS = (
     "sson", "son", "berg", "ström", "lund", "qvist", "kvist", "gren", "dahl", "holm",
     "ander", "blad", "borg", "by", "din", "ell", "en", "er", "lin", "man", "ling", "stam",
@@ -259,7 +260,10 @@ def looks_like_personal_number(text: str) -> bool:
 
 def looks_like_full_name(text: str) -> bool:
     """Heuristic: a known first name, or a capitalised word before a typical surname."""
-    for first, last in _CAPITALISED_PAIR.findall(text):
+    words = _WORDS.findall(text)
+    for first, last in zip(words, words[1:], strict=False):
+        if not (_CAPITALISED.match(first) and _CAPITALISED.match(last)):
+            continue
         lower_first, lower_last = first.casefold(), last.casefold()
         if lower_first in _NOT_NAMES or lower_last in _NOT_NAMES:
             continue

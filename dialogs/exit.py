@@ -1,0 +1,88 @@
+"""Utskrivning: date, reason, destination (with its SUS group) and income source at exit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from dialogs.forms import (
+    Field,
+    FieldError,
+    FormDialog,
+    code_and_fields,
+    raw_fields,
+    rule_text,
+    turn_actor,
+)
+from dialogs.referral import CODE_FIELD
+from dialogs.router import Route, Turn
+from dialogs.texts import t
+from dialogs.vocab import label
+from storage.participants import ExitInput, exit_participant
+from storage.rules import RuleError, sus_group
+
+
+class ExitForm(FormDialog):
+    ID = "exit"
+    fields = (
+        CODE_FIELD,
+        Field("reason", ("orsak",), "vocab", "q_exit_reason", vocabulary="exit_reason"),
+        Field(
+            "destination", ("till", "vidare"), "vocab", "q_destination", vocabulary="destination"
+        ),
+        Field(
+            "income", ("försörjning", "forsorjning"), "vocab", "q_income_exit", vocabulary="income"
+        ),
+        Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
+        Field("survey", ("enkät", "enkat"), "bool", "q_survey", required=False),
+    )
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(self.ID, db)
+
+    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
+        locale = context.activity.locale
+        data = ExitInput(
+            exit_date=date.fromisoformat(values["date"]),
+            reason=values["reason"],
+            destination=values["destination"],
+            income_source=values["income"],
+            survey_done=bool(values.get("survey")),
+        )
+        actor = await turn_actor(self.db, context)
+        async with self.db.session() as session:
+            try:
+                await exit_participant(session, actor, values["code"], data)
+            except RuleError as error:
+                if error.code in {"rule_date_order", "rule_date_future"}:
+                    raise FieldError("date", rule_text(error, locale)) from error
+                raise
+        await context.send_activity(
+            t(
+                "exited",
+                locale,
+                code=values["code"],
+                date=values["date"],
+                reason=label("exit_reason", data.reason, locale),
+                destination=label("destination", data.destination, locale),
+                sus=label("sus", sus_group(data.destination).value, locale),
+            )
+        )
+
+
+async def start_exit(turn: Turn) -> None:
+    given = raw_fields(ExitForm.fields, code_and_fields(turn.args, turn.command.fields))
+    await turn.dialogs.begin_dialog(ExitForm.ID, {"raw": given})
+
+
+ROUTES = [
+    Route(
+        ("skriv ut", "utskrivning", "avsluta", "exit"), start_exit, "help_cmd_exit", staff_only=True
+    ),
+]
+
+
+def dialogs(db: Any) -> list[FormDialog]:
+    return [ExitForm(db)]

@@ -1,0 +1,245 @@
+"""A form is a dialog that fills named fields: from the one-line command or a card submit first,
+then by asking for whatever is missing or wrong, one question at a time (the text fallback).
+
+When saving fails on a rule that concerns one field (an age outside 18–64, say), only that
+field is asked again; everything else stays filled in. State lives in the dialog stack, which is
+stored in SQL, so a half-filled form survives restarts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from botbuilder.core import MessageFactory, TurnContext
+from botbuilder.dialogs import (
+    ComponentDialog,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
+
+from dialogs.cards import choices_message
+from dialogs.commands import parse_date, parse_yes_no
+from dialogs.texts import t
+from dialogs.vocab import labels, parse_vocab
+from storage.clock import clock
+from storage.db import Database
+from storage.permissions import Actor
+from storage.rules import RuleError, check_free_text
+from storage.staff import load_actor
+
+CODE = re.compile(r"^[A-ZÅÄÖ]{1,3}-\d{4}-\d{4,}$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One thing a form needs. `keys` are the one-line names (`kommun=Flen`)."""
+
+    name: str
+    keys: tuple[str, ...]
+    kind: str
+    question: str
+    vocabulary: str | None = None
+    required: bool = True
+    default_today: bool = False
+    allow_names: bool = False
+
+
+class FieldError(Exception):
+    """What was given for `field` cannot be used; `message` tells the user why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def rule_text(error: RuleError, locale: str | None) -> str:
+    """The user's text for a broken rule; status codes in the details become words."""
+    details = {
+        key: t(f"status.{value}", locale) if key in {"current", "target"} else value
+        for key, value in error.details.items()
+    }
+    return t(error.code, locale, **details)
+
+
+def raw_fields(fields: Sequence[Field], given: dict[str, str]) -> dict[str, str]:
+    """Map one-line `key=value` pairs (or card inputs) onto field names."""
+    raw = {}
+    for field in fields:
+        for key in (field.name, *field.keys):
+            if given.get(key):
+                raw[field.name] = given[key]
+    return raw
+
+
+class FormDialog(ComponentDialog):
+    """Subclasses give the fields and `complete`; choices and parsing can be specialised."""
+
+    fields: tuple[Field, ...] = ()
+
+    def __init__(self, dialog_id: str, db: Database) -> None:
+        super().__init__(dialog_id)
+        self.db = db
+        for field in self.fields:
+            self.add_dialog(TextPrompt(self._prompt_id(field), self._validator(field)))
+        steps = [self._step(i) for i in range(len(self.fields))] + [self._finish]
+        self.add_dialog(WaterfallDialog(f"{dialog_id}.steps", steps))
+        self.initial_dialog_id = f"{dialog_id}.steps"
+
+    def _prompt_id(self, field: Field) -> str:
+        return f"{self.id}.{field.name}"
+
+    async def choices(self, field: Field, values: dict[str, Any], locale: str | None) -> list[str]:
+        """Tap-to-answer options for a question."""
+        if field.kind == "vocab" and field.vocabulary:
+            return labels(field.vocabulary, locale)
+        if field.kind == "bool":
+            return [t("yes", locale), t("no", locale)]
+        if field.kind == "date":
+            return [t("today", locale)]
+        return []
+
+    async def parse(
+        self, field: Field, raw: str, values: dict[str, Any], locale: str | None
+    ) -> Any:
+        """Canonical value (JSON-friendly) for what was typed; FieldError when unusable."""
+        text = (raw or "").strip()
+        if field.kind == "vocab":
+            code = parse_vocab(field.vocabulary or "", text)
+            if code is None:
+                options = ", ".join(labels(field.vocabulary or "", locale))
+                raise FieldError(
+                    field.name, t("form_pick_one", locale, value=text, options=options)
+                )
+            return code
+        if field.kind == "date":
+            day = parse_date(text, clock.today())
+            if day is None:
+                raise FieldError(field.name, t("form_bad_date", locale, value=text))
+            return day.isoformat()
+        if field.kind == "year":
+            if not re.fullmatch(r"(19|20)\d\d", text):
+                raise FieldError(field.name, t("form_bad_year", locale, value=text))
+            return int(text)
+        if field.kind == "number":
+            if not text.isdigit():
+                raise FieldError(field.name, t("form_bad_number", locale, value=text))
+            return int(text)
+        if field.kind == "bool":
+            answer = parse_yes_no(text)
+            if answer is None:
+                raise FieldError(field.name, t("answer_yes_no", locale))
+            return answer
+        if field.kind == "code":
+            if not CODE.match(text):
+                raise FieldError(field.name, t("form_bad_code", locale, value=text))
+            return text.upper()
+        if not text:
+            raise FieldError(field.name, t("form_empty", locale))
+        try:
+            check_free_text(text, allow_names=field.allow_names)
+        except RuleError as error:
+            raise FieldError(field.name, rule_text(error, locale)) from error
+        return text
+
+    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
+        """Save the filled form. Raise FieldError to ask one field again, RuleError to stop."""
+        raise NotImplementedError
+
+    def _validator(self, field: Field) -> Any:
+        async def validate(prompt: PromptValidatorContext) -> bool:
+            values = prompt.options.validations or {}
+            try:
+                await self.parse(
+                    field, prompt.recognized.value or "", values, prompt.context.activity.locale
+                )
+            except FieldError as error:
+                await prompt.context.send_activity(error.message)
+                return False
+            return True
+
+        return validate
+
+    async def _store_previous(self, step: WaterfallStepContext, index: int) -> None:
+        if index == 0:
+            step.values.setdefault("values", {})
+            options = step.options or {}
+            step.values["values"].update(options.get("values", {}))
+            step.values["raw"] = dict(options.get("raw", {}))
+            return
+        field = self.fields[index - 1]
+        result = step.result
+        if isinstance(result, dict) and "value" in result:
+            value = result["value"]
+        else:
+            value = await self.parse(
+                field, result, step.values["values"], step.context.activity.locale
+            )
+        step.values["values"][field.name] = value
+
+    def _step(self, index: int) -> Any:
+        field = self.fields[index]
+
+        async def ask(step: WaterfallStepContext) -> DialogTurnResult:
+            await self._store_previous(step, index)
+            values: dict[str, Any] = step.values["values"]
+            locale = step.context.activity.locale
+            if field.name in values:
+                return await step.next({"value": values[field.name]})
+            raw = step.values["raw"].pop(field.name, None)
+            if raw is not None:
+                try:
+                    return await step.next({"value": await self.parse(field, raw, values, locale)})
+                except FieldError as error:
+                    await step.context.send_activity(error.message)
+            elif not field.required:
+                default = clock.today().isoformat() if field.default_today else None
+                return await step.next({"value": default})
+            question = t(field.question, locale, **self.question_values(values))
+            options = await self.choices(field, values, locale)
+            prompt = (
+                choices_message(question, options) if options else MessageFactory.text(question)
+            )
+            return await step.prompt(
+                self._prompt_id(field), PromptOptions(prompt=prompt, validations=values)
+            )
+
+        return ask
+
+    def question_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Placeholders the questions may use (e.g. the participant's code)."""
+        return {"code": values.get("code", "")}
+
+    async def _finish(self, step: WaterfallStepContext) -> DialogTurnResult:
+        await self._store_previous(step, len(self.fields))
+        values = step.values["values"]
+        locale = step.context.activity.locale
+        try:
+            await self.complete(step.context, values)
+        except FieldError as error:
+            await step.context.send_activity(error.message)
+            values.pop(error.field, None)
+            return await step.replace_dialog(self.id, {"values": values})
+        except RuleError as error:
+            await step.context.send_activity(rule_text(error, locale))
+        return await step.end_dialog()
+
+
+async def turn_actor(db: Database, context: TurnContext) -> Actor:
+    """The person behind this turn, read fresh (roles can change while a form is open)."""
+    sender = context.activity.from_property
+    async with db.session() as session:
+        return await load_actor(session, (sender.aad_object_id if sender else "") or "")
+
+
+def code_and_fields(turn_args: tuple[str, ...], fields: dict[str, str]) -> dict[str, str]:
+    """`skriv in V-2026-0042 datum=idag` → {"code": "V-2026-0042", "datum": "idag"}."""
+    given = dict(fields)
+    if turn_args and "code" not in given and "kod" not in given:
+        given["code"] = turn_args[0]
+    return given

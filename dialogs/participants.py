@@ -1,0 +1,147 @@
+"""Looking at and correcting participants: `mina deltagare`, `visa`, `ändra`, `ångra`,
+`belastning`."""
+
+from __future__ import annotations
+
+from dialogs.cards import participant_card
+from dialogs.commands import parse_date
+from dialogs.forms import CODE, rule_text
+from dialogs.router import Route, Turn
+from dialogs.vocab import label, parse_vocab
+from storage.clock import clock
+from storage.participants import (
+    EDITABLE_FIELDS,
+    caseload,
+    list_participants,
+    participant_detail,
+    undo_last,
+    update_fields,
+)
+from storage.rules import RuleError
+
+# What people type in `ändra <kod> fält=värde`, and the column it changes.
+EDIT_KEYS = {
+    "kön": "gender",
+    "född": "birth_year",
+    "försörjning": "income_source_start",
+    "försörjning_ut": "income_source_exit",
+    "från": "referring_party",
+    "enhet": "referring_unit",
+    "aktualiserad": "referral_date",
+    "inskriven": "enrolment_date",
+    "utskriven": "exit_date",
+    "orsak": "exit_reason",
+    "till": "exit_destination",
+    "samtycke": "consent",
+    "enkät_in": "survey_enrolment_done",
+    "enkät_ut": "survey_exit_done",
+}
+
+
+async def my_participants(turn: Turn) -> None:
+    include_closed = "alla" in turn.args or "all" in turn.args
+    async with turn.db.session() as session:
+        rows = await list_participants(session, turn.actor, include_closed=include_closed)
+    if not rows:
+        await turn.reply(turn.text("my_participants_none"))
+        return
+    lines = [turn.text("my_participants_title", count=len(rows)), ""]
+    for row in rows:
+        details = [label("status", row.status, turn.locale), row.municipality]
+        if row.coach:
+            details.append(turn.text("coach_is", coach=row.coach))
+        if row.programme_end and row.status == "enrolled":
+            details.append(turn.text("ends_on", date=row.programme_end.isoformat()))
+        lines.append(f"- **{row.code}**: " + ", ".join(details))
+    await turn.reply("\n".join(lines))
+
+
+async def show_participant(turn: Turn) -> None:
+    if not turn.args or not CODE.match(turn.args[0]):
+        await turn.reply(turn.text("show_usage"))
+        return
+    async with turn.db.session() as session:
+        try:
+            detail = await participant_detail(session, turn.actor, turn.args[0])
+        except RuleError as error:
+            await turn.reply(rule_text(error, turn.locale))
+            return
+    await turn.reply(participant_card(turn.locale, detail))
+
+
+def _edit_value(column: str, value: str) -> str:
+    """Swedish words and dates as typed → what `update_fields` stores; RuleError if unusable."""
+    vocabulary = EDITABLE_FIELDS[column]
+    if vocabulary:
+        code = parse_vocab(vocabulary, value)
+        if code is None:
+            raise RuleError("edit_bad_value", field=column, value=value)
+        return code
+    if column.endswith("_date"):
+        day = parse_date(value, clock.today())
+        if day is None:
+            raise RuleError("bad_date", value=value)
+        return day.isoformat()
+    return value
+
+
+async def edit_participant(turn: Turn) -> None:
+    fields = turn.command.fields
+    if not turn.args or not CODE.match(turn.args[0]) or not fields:
+        await turn.reply(turn.text("edit_usage", keys=", ".join(EDIT_KEYS)))
+        return
+    unknown = [key for key in fields if key not in EDIT_KEYS]
+    if unknown:
+        await turn.reply(
+            turn.text("edit_unknown_field", fields=", ".join(unknown), keys=", ".join(EDIT_KEYS))
+        )
+        return
+    async with turn.db.session() as session:
+        try:
+            changes = {EDIT_KEYS[k]: _edit_value(EDIT_KEYS[k], v) for k, v in fields.items()}
+            participant = await update_fields(session, turn.actor, turn.args[0], changes)
+        except RuleError as error:
+            await turn.reply(rule_text(error, turn.locale))
+            return
+        code = participant.code
+    summary = ", ".join(f"{key}={value}" for key, value in fields.items())
+    await turn.reply(turn.text("edited", code=code, changes=summary))
+
+
+async def undo(turn: Turn) -> None:
+    async with turn.db.session() as session:
+        try:
+            result = await undo_last(session, turn.actor)
+        except RuleError as error:
+            await turn.reply(rule_text(error, turn.locale))
+            return
+    what = turn.text(f"undo.{result.entity}.{result.action}")
+    await turn.reply(turn.text("undone", what=what, code=result.participant_code or ""))
+
+
+async def show_caseload(turn: Turn) -> None:
+    async with turn.db.session() as session:
+        rows = await caseload(session, turn.actor)
+    if not rows:
+        await turn.reply(turn.text("caseload_none"))
+        return
+    lines = [turn.text("caseload_title"), ""]
+    lines += [
+        "- " + turn.text("caseload_line", part=part, coach=coach, count=count)
+        for part, coach, count in rows
+    ]
+    await turn.reply("\n".join(lines))
+
+
+ROUTES = [
+    Route(
+        ("mina deltagare", "deltagare", "my participants"),
+        my_participants,
+        "help_cmd_my",
+        staff_only=True,
+    ),
+    Route(("visa", "show"), show_participant, "help_cmd_show", staff_only=True),
+    Route(("ändra", "edit"), edit_participant, "help_cmd_edit", staff_only=True),
+    Route(("ångra", "undo"), undo, "help_cmd_undo", staff_only=True),
+    Route(("belastning", "caseload"), show_caseload, "help_cmd_caseload", staff_only=True),
+]

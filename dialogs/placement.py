@@ -1,0 +1,230 @@
+"""Placements (arbetsträning and the like), follow-up notes, and one-tap progression steps."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from botbuilder.core import TurnContext
+
+from dialogs.cards import steps_card
+from dialogs.commands import parse_date
+from dialogs.forms import (
+    CODE,
+    Field,
+    FieldError,
+    FormDialog,
+    code_and_fields,
+    raw_fields,
+    rule_text,
+    turn_actor,
+)
+from dialogs.referral import CODE_FIELD
+from dialogs.router import Route, Turn
+from dialogs.texts import t
+from dialogs.vocab import label, parse_vocab
+from storage.clock import clock
+from storage.participants import (
+    PlacementInput,
+    add_placement,
+    add_placement_note,
+    end_placement,
+    participant_detail,
+    record_step,
+)
+from storage.rules import PROGRESSION_STEPS, RuleError
+
+
+class PlacementForm(FormDialog):
+    ID = "placement"
+    fields = (
+        CODE_FIELD,
+        Field("type", ("typ",), "vocab", "q_placement_type", vocabulary="placement_type"),
+        Field("sector", ("sektor",), "vocab", "q_sector", vocabulary="sector"),
+        Field("employer", ("arbetsgivare",), "text", "q_employer", allow_names=True),
+        Field("start", ("start", "från"), "date", "q_start", required=False, default_today=True),
+        Field("end", ("slut", "till"), "date", "q_end", required=False),
+        Field("occupation", ("yrke", "yrkesområde"), "text", "q_occupation", required=False),
+        Field("contact", ("kontakt", "arbetsgivarkontakt"), "date", "q_contact", required=False),
+    )
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(self.ID, db)
+
+    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
+        locale = context.activity.locale
+        data = PlacementInput(
+            placement_type=values["type"],
+            sector=values["sector"],
+            employer=values["employer"],
+            start_date=date.fromisoformat(values["start"]),
+            planned_end_date=date.fromisoformat(values["end"]) if values.get("end") else None,
+            occupation_area=values.get("occupation") or "",
+            first_employer_contact_date=(
+                date.fromisoformat(values["contact"]) if values.get("contact") else None
+            ),
+        )
+        actor = await turn_actor(self.db, context)
+        async with self.db.session() as session:
+            try:
+                placement = await add_placement(session, actor, values["code"], data)
+            except RuleError as error:
+                if error.details.get("what") == "placement":
+                    raise FieldError("start", rule_text(error, locale)) from error
+                if error.details.get("what") == "planned_end":
+                    raise FieldError("end", rule_text(error, locale)) from error
+                raise
+            detail = await participant_detail(session, actor, values["code"])
+            number = [p.id for p in detail.placements].index(placement.id) + 1
+        await context.send_activity(
+            t(
+                "placement_saved",
+                locale,
+                code=values["code"],
+                number=number,
+                type=label("placement_type", data.placement_type, locale),
+                employer=data.employer,
+                sector=label("sector", data.sector, locale),
+                start=data.start_date.isoformat(),
+            )
+        )
+
+
+class NoteForm(FormDialog):
+    """Uppföljning: a dated note on a placement (the latest one unless a number is given)."""
+
+    ID = "placement_note"
+    fields = (
+        CODE_FIELD,
+        Field("placement", ("placering", "nr"), "number", "q_placement_number", required=False),
+        Field("note", ("text", "anteckning"), "text", "q_note"),
+        Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
+    )
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(self.ID, db)
+
+    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
+        locale = context.activity.locale
+        actor = await turn_actor(self.db, context)
+        async with self.db.session() as session:
+            number = values.get("placement") or len(
+                (await participant_detail(session, actor, values["code"])).placements
+            )
+            try:
+                await add_placement_note(
+                    session,
+                    actor,
+                    values["code"],
+                    number,
+                    date.fromisoformat(values["date"]),
+                    values["note"],
+                )
+            except RuleError as error:
+                if error.code in {"rule_full_name", "rule_personal_number", "note_empty"}:
+                    raise FieldError("note", rule_text(error, locale)) from error
+                raise
+        await context.send_activity(t("note_saved", locale, code=values["code"], number=number))
+
+
+class EndPlacementForm(FormDialog):
+    ID = "end_placement"
+    fields = (
+        CODE_FIELD,
+        Field("placement", ("placering", "nr"), "number", "q_placement_number"),
+        Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
+    )
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(self.ID, db)
+
+    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
+        actor = await turn_actor(self.db, context)
+        async with self.db.session() as session:
+            await end_placement(
+                session,
+                actor,
+                values["code"],
+                values["placement"],
+                date.fromisoformat(values["date"]),
+            )
+        await context.send_activity(
+            t(
+                "placement_ended",
+                context.activity.locale,
+                code=values["code"],
+                number=values["placement"],
+                date=values["date"],
+            )
+        )
+
+
+def _form_route(form: type[FormDialog]) -> Any:
+    async def handler(turn: Turn) -> None:
+        given = raw_fields(form.fields, code_and_fields(turn.args, turn.command.fields))
+        if form is NoteForm and "note" not in given and len(turn.args) > 1:
+            given["note"] = turn.command.raw.split(turn.args[0], 1)[-1].strip()
+        await turn.dialogs.begin_dialog(form.ID, {"raw": given})
+
+    return handler
+
+
+async def progression_step(turn: Turn) -> None:
+    """`steg V-2026-0042` shows one button per step; `steg V-2026-0042 jobbsökande` records it."""
+    if not turn.args or not CODE.match(turn.args[0]):
+        await turn.reply(turn.text("step_usage"))
+        return
+    code = turn.args[0].upper()
+    typed = " ".join(turn.args[1:]) or turn.command.fields.get("steg", "")
+    if not typed:
+        async with turn.db.session() as session:
+            try:
+                await participant_detail(session, turn.actor, code)
+            except RuleError as error:
+                await turn.reply(rule_text(error, turn.locale))
+                return
+        await turn.reply(steps_card(turn.locale, code, PROGRESSION_STEPS))
+        return
+    step = parse_vocab("step", typed)
+    if step is None:
+        await turn.reply(steps_card(turn.locale, code, PROGRESSION_STEPS, not_understood=typed))
+        return
+    day = parse_date(turn.command.fields.get("datum"), clock.today()) or clock.today()
+    async with turn.db.session() as session:
+        try:
+            await record_step(session, turn.actor, code, step, day)
+        except RuleError as error:
+            await turn.reply(rule_text(error, turn.locale))
+            return
+    await turn.reply(
+        turn.text(
+            "step_saved", code=code, step=label("step", step, turn.locale), date=day.isoformat()
+        )
+    )
+
+
+ROUTES = [
+    Route(
+        ("ny placering", "arbetsträning", "placering", "new placement"),
+        _form_route(PlacementForm),
+        "help_cmd_placement",
+        staff_only=True,
+    ),
+    Route(
+        ("uppföljning", "anteckning", "note"),
+        _form_route(NoteForm),
+        "help_cmd_note",
+        staff_only=True,
+    ),
+    Route(
+        ("avsluta placering", "end placement"),
+        _form_route(EndPlacementForm),
+        "help_cmd_end_placement",
+        staff_only=True,
+    ),
+    Route(("steg", "step"), progression_step, "help_cmd_step", staff_only=True),
+]
+
+
+def dialogs(db: Any) -> list[FormDialog]:
+    return [PlacementForm(db), NoteForm(db), EndPlacementForm(db)]

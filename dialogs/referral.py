@@ -1,0 +1,352 @@
+"""Referral (aktualisering), the coordinator's decision, coach assignment, enrolment, extension."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from botbuilder.core import TurnContext
+from sqlmodel import select
+
+from dialogs.cards import referral_card
+from dialogs.forms import (
+    Field,
+    FieldError,
+    FormDialog,
+    code_and_fields,
+    raw_fields,
+    rule_text,
+    turn_actor,
+)
+from dialogs.router import Route, Turn
+from dialogs.texts import t
+from dialogs.vocab import label
+from storage.models import Municipality, Participant, Programme, Staff
+from storage.participants import (
+    ReferralInput,
+    assign_coach,
+    coaches_in_area,
+    decide,
+    enrol,
+    extend,
+    find_coach,
+    find_municipality,
+    register_referral,
+)
+from storage.permissions import Action
+from storage.rules import RuleError, Status, programme_end
+
+CODE_FIELD = Field("code", ("kod",), "code", "q_code")
+
+
+class ReferralForm(FormDialog):
+    """`ny aktualisering`: everything the national follow-up needs, and nothing that identifies."""
+
+    ID = "referral"
+    fields = (
+        Field("municipality", ("kommun",), "municipality", "q_municipality"),
+        Field("gender", ("kön", "kon"), "vocab", "q_gender", vocabulary="gender"),
+        Field("birth_year", ("född", "fodd", "födelseår"), "year", "q_birth_year"),
+        Field("income", ("försörjning", "forsorjning"), "vocab", "q_income", vocabulary="income"),
+        Field("party", ("från", "fran", "aktualiserad"), "vocab", "q_party", vocabulary="party"),
+        Field("consent", ("samtycke",), "bool", "q_consent"),
+        Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
+        Field("unit", ("enhet",), "text", "q_unit", required=False),
+        Field("programme", ("insats",), "programme", "q_programme", required=False),
+    )
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(self.ID, db)
+
+    async def choices(self, field: Field, values: dict[str, Any], locale: str | None) -> list[str]:
+        if field.kind == "municipality":
+            async with self.db.session() as session:
+                return sorted((await session.exec(select(Municipality.name))).all())
+        return await super().choices(field, values, locale)
+
+    async def parse(
+        self, field: Field, raw: str, values: dict[str, Any], locale: str | None
+    ) -> Any:
+        if field.kind == "municipality":
+            async with self.db.session() as session:
+                try:
+                    return (await find_municipality(session, raw)).name
+                except RuleError as error:
+                    raise FieldError(field.name, rule_text(error, locale)) from error
+        if field.kind == "programme":
+            async with self.db.session() as session:
+                programmes = (await session.exec(select(Programme))).all()
+            for programme in programmes:
+                if raw.strip().casefold() in {programme.code, programme.name.casefold()}:
+                    return programme.code
+            raise FieldError(field.name, t("unknown_programme", locale, value=raw))
+        return await super().parse(field, raw, values, locale)
+
+    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
+        locale = context.activity.locale
+        data = ReferralInput(
+            referral_date=date.fromisoformat(values["date"]),
+            referring_party=values["party"],
+            municipality=values["municipality"],
+            gender=values["gender"],
+            birth_year=values["birth_year"],
+            income_source=values["income"],
+            consent=values["consent"],
+            referring_unit=values.get("unit") or "",
+            programme=values.get("programme") or "sikta",
+        )
+        if not data.consent:
+            raise RuleError("referral_needs_consent")
+        actor = await turn_actor(self.db, context)
+        async with self.db.session() as session:
+            try:
+                participant = await register_referral(session, actor, data)
+            except RuleError as error:
+                if error.code in {"rule_age_outside", "rule_birth_year_invalid"}:
+                    raise FieldError("birth_year", rule_text(error, locale)) from error
+                if error.code == "rule_date_future":
+                    raise FieldError("date", rule_text(error, locale)) from error
+                raise
+            code = participant.code
+        summary = ", ".join(
+            [
+                label("gender", data.gender, locale),
+                t("born_in", locale, year=data.birth_year),
+                data.municipality,
+                label("income", data.income_source, locale),
+                t("referred_by", locale, party=label("party", data.referring_party, locale)),
+            ]
+        )
+        await context.send_activity(t("referral_saved", locale, code=code, summary=summary))
+
+
+class DecisionForm(FormDialog):
+    """aktuell / ej aktuell / väntar: asks only for the coach or the reason when missing."""
+
+    ID = "decision"
+    fields = (
+        CODE_FIELD,
+        Field("decision", ("beslut",), "decision", "q_decision"),
+        Field("coach", ("coach",), "coach", "q_coach", required=False),
+        Field(
+            "reason",
+            ("orsak",),
+            "vocab",
+            "q_not_accepted",
+            vocabulary="not_accepted",
+            required=False,
+        ),
+        Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
+    )
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(self.ID, db)
+
+    async def _county_part_id(self, code: str) -> int | None:
+        async with self.db.session() as session:
+            participant = (
+                await session.exec(select(Participant).where(Participant.code == code))
+            ).first()
+        return participant.county_part_id if participant else None
+
+    async def choices(self, field: Field, values: dict[str, Any], locale: str | None) -> list[str]:
+        if field.kind == "coach":
+            part_id = await self._county_part_id(values.get("code", ""))
+            async with self.db.session() as session:
+                return [c.display_name for c in await coaches_in_area(session, part_id or -1)]
+        return await super().choices(field, values, locale)
+
+    async def parse(
+        self, field: Field, raw: str, values: dict[str, Any], locale: str | None
+    ) -> Any:
+        if field.kind == "decision":
+            return Status(raw).value
+        if field.kind == "coach":
+            part_id = await self._county_part_id(values.get("code", ""))
+            async with self.db.session() as session:
+                try:
+                    return (await find_coach(session, raw, part_id or -1)).display_name
+                except RuleError as error:
+                    raise FieldError(field.name, rule_text(error, locale)) from error
+        return await super().parse(field, raw, values, locale)
+
+    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
+        locale = context.activity.locale
+        decision = Status(values["decision"])
+        if decision == Status.ACCEPTED and not values.get("coach"):
+            raise FieldError("coach", t("q_coach", locale, code=values["code"]))
+        if decision == Status.NOT_ACCEPTED and not values.get("reason"):
+            raise FieldError("reason", t("q_not_accepted", locale, code=values["code"]))
+        actor = await turn_actor(self.db, context)
+        async with self.db.session() as session:
+            participant = await decide(
+                session,
+                actor,
+                values["code"],
+                decision,
+                day=date.fromisoformat(values["date"]),
+                reason=values.get("reason"),
+                coach=values.get("coach"),
+            )
+            code = participant.code
+        key = {
+            Status.ACCEPTED: "decision_accepted",
+            Status.NOT_ACCEPTED: "decision_not_accepted",
+            Status.WAITING: "decision_waiting",
+        }[decision]
+        reason = label("not_accepted", values["reason"], locale) if values.get("reason") else ""
+        await context.send_activity(
+            t(key, locale, code=code, coach=values.get("coach") or "", reason=reason)
+        )
+
+    def question_values(self, values: dict[str, Any]) -> dict[str, Any]:
+        return {"code": values.get("code", "")}
+
+
+class EnrolForm(FormDialog):
+    """Inskrivning: the date starts the one-year clock."""
+
+    ID = "enrol"
+    fields = (
+        CODE_FIELD,
+        Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
+        Field("survey", ("enkät", "enkat"), "bool", "q_survey", required=False),
+    )
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(self.ID, db)
+
+    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
+        locale = context.activity.locale
+        actor = await turn_actor(self.db, context)
+        async with self.db.session() as session:
+            participant = await enrol(
+                session,
+                actor,
+                values["code"],
+                date.fromisoformat(values["date"]),
+                survey_done=bool(values.get("survey")),
+            )
+            end = programme_end(participant.enrolment_date, participant.extended_until)
+            code = participant.code
+        await context.send_activity(
+            t("enrolled", locale, code=code, date=values["date"], end=end.isoformat())
+        )
+
+
+class ExtendForm(FormDialog):
+    """Förlängning past the guideline year needs a date and a motivation."""
+
+    ID = "extend"
+    fields = (
+        CODE_FIELD,
+        Field("until", ("till",), "date", "q_extend_until"),
+        Field("motivation", ("motivering",), "text", "q_motivation"),
+    )
+
+    def __init__(self, db: Any) -> None:
+        super().__init__(self.ID, db)
+
+    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
+        locale = context.activity.locale
+        actor = await turn_actor(self.db, context)
+        async with self.db.session() as session:
+            try:
+                participant = await extend(
+                    session,
+                    actor,
+                    values["code"],
+                    date.fromisoformat(values["until"]),
+                    values["motivation"],
+                )
+            except RuleError as error:
+                if error.code == "rule_extension_not_longer":
+                    raise FieldError("until", rule_text(error, locale)) from error
+                if error.code in {
+                    "rule_extension_needs_motivation",
+                    "rule_full_name",
+                    "rule_personal_number",
+                }:
+                    raise FieldError("motivation", rule_text(error, locale)) from error
+                raise
+            code = participant.code
+        await context.send_activity(t("extended", locale, code=code, date=values["until"]))
+
+
+async def new_referral(turn: Turn) -> None:
+    given = raw_fields(ReferralForm.fields, turn.command.fields)
+    if not given:
+        async with turn.db.session() as session:
+            municipalities = sorted((await session.exec(select(Municipality.name))).all())
+        await turn.reply(referral_card(turn.locale, municipalities))
+    await turn.dialogs.begin_dialog(ReferralForm.ID, {"raw": given})
+
+
+def _decision_route(decision: Status) -> Any:
+    async def handler(turn: Turn) -> None:
+        given = raw_fields(DecisionForm.fields, code_and_fields(turn.args, turn.command.fields))
+        given["decision"] = decision.value
+        await turn.dialogs.begin_dialog(DecisionForm.ID, {"raw": given})
+
+    return handler
+
+
+def _form_route(form: type[FormDialog]) -> Any:
+    async def handler(turn: Turn) -> None:
+        given = raw_fields(form.fields, code_and_fields(turn.args, turn.command.fields))
+        await turn.dialogs.begin_dialog(form.ID, {"raw": given})
+
+    return handler
+
+
+async def change_coach(turn: Turn) -> None:
+    """`coach V-2026-0042 Cem Coach`: move a participant to another coach."""
+    if len(turn.args) < 2:
+        await turn.reply(turn.text("coach_usage"))
+        return
+    code, name = turn.args[0], " ".join(turn.args[1:])
+    async with turn.db.session() as session:
+        try:
+            participant = await assign_coach(session, turn.actor, code, name)
+        except RuleError as error:
+            await turn.reply(rule_text(error, turn.locale))
+            return
+        coach = await session.get(Staff, participant.coach_id)
+        code = participant.code
+    await turn.reply(turn.text("coach_assigned", code=code, coach=coach.display_name))
+
+
+ROUTES = [
+    Route(
+        ("ny aktualisering", "aktualisering", "new referral"),
+        new_referral,
+        "help_cmd_referral",
+        Action.REGISTER_REFERRAL,
+    ),
+    Route(
+        ("aktuell", "accept"), _decision_route(Status.ACCEPTED), "help_cmd_decide", staff_only=True
+    ),
+    Route(
+        ("ej aktuell", "inte aktuell", "reject"),
+        _decision_route(Status.NOT_ACCEPTED),
+        staff_only=True,
+    ),
+    Route(("väntar", "vänta", "wait"), _decision_route(Status.WAITING), staff_only=True),
+    Route(
+        ("skriv in", "inskrivning", "enrol"),
+        _form_route(EnrolForm),
+        "help_cmd_enrol",
+        staff_only=True,
+    ),
+    Route(
+        ("förläng", "förlängning", "extend"),
+        _form_route(ExtendForm),
+        "help_cmd_extend",
+        staff_only=True,
+    ),
+    Route(("coach",), change_coach, "help_cmd_coach", staff_only=True),
+]
+
+
+def dialogs(db: Any) -> list[FormDialog]:
+    return [ReferralForm(db), DecisionForm(db), EnrolForm(db), ExtendForm(db)]

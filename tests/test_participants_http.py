@@ -1,0 +1,201 @@
+"""The participant's path through the real HTTP endpoint: referral → decision → enrolment →
+placement → steps → exit, with permissions, bad input and undo."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from storage.models import AuditEntry, Participant
+from storage.permissions import Role
+from storage.staff import upsert_staff
+from tests.teams import ADMIN_AAD, COACH_AAD, COORDINATOR_AAD, card_submit, message, user
+
+COORDINATOR = user(COORDINATOR_AAD, "Sara Samordnare")
+COACH = user(COACH_AAD, "Cem Coach")
+OTHER_COACH_AAD = "3d9f5b67-8e0a-4c4b-8f6d-4a5b6c7d8e9f"
+OTHER_COACH = user(OTHER_COACH_AAD, "Olle Annan")
+ADMIN = user(ADMIN_AAD, "Alva Admin")
+
+REFERRAL = (
+    "ny aktualisering kommun=Flen kön=kvinna född=1985 försörjning=sjukpenning "
+    "från=FK samtycke=ja datum=2026-11-02"
+)
+
+
+async def staff(db) -> None:
+    async with db.session() as session:
+        await upsert_staff(session, COORDINATOR_AAD, "Sara Samordnare", Role.COORDINATOR,
+                           ["vastra"])
+        await upsert_staff(session, COACH_AAD, "Cem Coach", Role.COACH, ["vastra"])
+        await upsert_staff(session, OTHER_COACH_AAD, "Olle Annan", Role.COACH, ["norra"])
+
+
+async def test_full_path_on_one_line_each(bot, connector, db):
+    await staff(db)
+    url = connector.url
+    replies = await bot.say(message(REFERRAL, url, COORDINATOR))
+    assert replies == [
+        "Registrerat **V-2026-0001**: kvinna, född 1985, Flen, sjukpenning, aktualiserad av "
+        "Försäkringskassan. Inväntar beslut. Skriv **ångra** om något blev fel."
+    ]
+    replies = await bot.say(
+        message('aktuell V-2026-0001 coach="Cem Coach" datum=2026-11-05', url, COORDINATOR)
+    )
+    assert replies == [
+        "**V-2026-0001** är aktuell med Cem Coach som coach. Nästa steg: `skriv in V-2026-0001`."
+    ]
+    replies = await bot.say(message("skriv in v-2026-0001 datum=2026-11-10", url, COACH))
+    assert replies == [
+        "**V-2026-0001** är inskriven från 2026-11-10. Insatsen pågår till 2027-11-10 om den "
+        "inte förlängs."
+    ]
+    replies = await bot.say(
+        message('ny placering V-2026-0001 typ=arbetsträning sektor=privat '
+                'arbetsgivare="Coop Flen" start=2026-11-16', url, COACH)
+    )
+    assert replies == [
+        "Placering 1 för **V-2026-0001**: arbetsträning hos Coop Flen (privat) från 2026-11-16."
+    ]
+    replies = await bot.say(
+        message("uppföljning V-2026-0001 Trivs bra, vill öka till 50 procent", url, COACH)
+    )
+    assert replies == ["Uppföljningen är sparad på placering 1 för **V-2026-0001**."]
+
+    replies = await bot.say(message("steg V-2026-0001", url, COACH))
+    assert "Vilket steg har V-2026-0001 tagit?" in replies[0]
+    assert "[arbetsgivarkontakt]" in replies[0]
+    replies = await bot.say(
+        card_submit({"command": "steg V-2026-0001 arbetsgivarkontakt"}, url, COACH)
+    )
+    assert replies[0].startswith("Steg sparat för **V-2026-0001**: arbetsgivarkontakt (")
+
+    replies = await bot.say(
+        message("skriv ut V-2026-0001 orsak=enligt plan till=studier försörjning=lön "
+                "datum=2026-11-20", url, COACH)
+    )
+    assert replies == [
+        "**V-2026-0001** är utskriven 2026-11-20: enligt plan, vidare till studier (studier)."
+    ]
+    async with db.session() as session:
+        participant = (await session.exec(select(Participant))).one()
+    assert participant.status == "exited"
+    assert participant.exit_destination == "studies"
+    assert participant.income_source_exit == "salary"
+
+    shown = (await bot.say(message("visa V-2026-0001", url, COACH)))[0]
+    assert "V-2026-0001" in shown and "utskriven" in shown
+    assert "Placering 1:** arbetsträning hos Coop Flen, 2026-11-16 – 2026-11-20" in shown
+    assert "Trivs bra, vill öka till 50 procent" in shown
+
+
+async def test_guided_referral_asks_for_what_is_missing(bot, connector, db):
+    await staff(db)
+    url = connector.url
+    replies = await bot.say(message("ny aktualisering", url, COORDINATOR))
+    assert "Ny aktualisering" in replies[0]  # the card
+    assert replies[1].startswith("Vilken kommun bor personen i?")
+    assert "[Katrineholm]" in replies[1]
+    assert (await bot.say(message("Stockholm", url, COORDINATOR)))[0].startswith(
+        "”Stockholm” är ingen kommun i förbundet."
+    )
+    replies = await bot.say(message("katrineholm", url, COORDINATOR))
+    assert replies[0].startswith("Vilket kön har personen?")
+    await bot.say(message("man", url, COORDINATOR))
+    replies = await bot.say(message("2015", url, COORDINATOR))
+    assert replies[0].startswith("Vilken försörjning")  # the year is checked when saving
+    await bot.say(message("försörjningsstöd", url, COORDINATOR))
+    replies = await bot.say(message("kommun", url, COORDINATOR))
+    assert replies[0].startswith("”kommun” passar inte här.")
+    await bot.say(message("soc", url, COORDINATOR))
+    replies = await bot.say(message("ja", url, COORDINATOR))
+    assert replies[0].startswith("Personen blir 11 år i år.")
+    assert replies[1].startswith("Vilket år är personen född?")
+    replies = await bot.say(message("1990", url, COORDINATOR))
+    assert replies[0].startswith("Registrerat **V-2026-0001**: man, född 1990, Katrineholm")
+
+
+async def test_card_submit_registers_the_referral(bot, connector, db):
+    await staff(db)
+    data = {"command": "ny aktualisering", "kommun": "Vingåker", "kön": "woman",
+            "född": "1979", "försörjning": "activity_compensation", "från": "region_psychiatry",
+            "datum": "2026-11-20", "samtycke": "ja"}
+    replies = await bot.say(card_submit(data, connector.url, COORDINATOR))
+    assert replies[0].startswith(
+        "Registrerat **V-2026-0001**: kvinna, född 1979, Vingåker, aktivitetsersättning"
+    )
+
+
+async def test_personal_data_is_refused_and_nothing_is_stored(bot, connector, db):
+    await staff(db)
+    line = REFERRAL + ' enhet="Handläggare Anna Svensson"'
+    replies = await bot.say(message(line, connector.url, COORDINATOR))
+    assert "ser ut att innehålla en persons namn" in replies[0]
+    assert (await bot.say(message("avbryt", connector.url, COORDINATOR))) == [
+        "Okej, jag avbröt. Inget sparades."
+    ]
+    async with db.session() as session:
+        assert (await session.exec(select(Participant))).all() == []
+        stored = " ".join(e.after or "" for e in (await session.exec(select(AuditEntry))).all())
+    assert "Svensson" not in stored
+
+
+async def test_coaches_only_see_their_own_participants(bot, connector, db):
+    await staff(db)
+    url = connector.url
+    await bot.say(message(REFERRAL, url, COORDINATOR))
+    await bot.say(message('aktuell V-2026-0001 coach="Cem Coach"', url, COORDINATOR))
+    mine = (await bot.say(message("mina deltagare", url, COACH)))[0]
+    assert "**V-2026-0001**: aktuell, Flen, coach Cem Coach" in mine
+    assert await bot.say(message("mina deltagare", url, OTHER_COACH)) == [
+        "Du har inga pågående deltagare."
+    ]
+    assert await bot.say(message("visa V-2026-0001", url, OTHER_COACH)) == [
+        "Jag hittar ingen deltagare V-2026-0001 som du har behörighet till."
+    ]
+    assert await bot.say(message("visa V-2026-0999", url, COACH)) == [
+        "Jag hittar ingen deltagare V-2026-0999 som du har behörighet till."
+    ]
+    assert await bot.say(message("mina deltagare", url, ADMIN)) == [
+        "Du har inga pågående deltagare."
+    ]
+    async with db.session() as session:
+        actions = [(e.actor_aad_object_id, e.action)
+                   for e in (await session.exec(select(AuditEntry))).all()]
+    assert (COACH_AAD, "read") in actions
+    assert (OTHER_COACH_AAD, "denied") in actions
+
+
+async def test_edit_and_undo(bot, connector, db):
+    await staff(db)
+    url = connector.url
+    await bot.say(message(REFERRAL, url, COORDINATOR))
+    assert await bot.say(message("ändra V-2026-0001 född=1986 försörjning=a-kassa", url,
+                                 COORDINATOR)) == [
+        "Ändrat för **V-2026-0001**: född=1986, försörjning=a-kassa. Skriv **ångra** för att "
+        "ta tillbaka."
+    ]
+    assert await bot.say(message("ändra V-2026-0001 namn=x", url, COORDINATOR)) == [
+        "Okänt fält: namn. Fält som går att ändra: kön, född, försörjning, försörjning_ut, från, "
+        "enhet, aktualiserad, inskriven, utskriven, orsak, till, samtycke, enkät_in, enkät_ut."
+    ]
+    assert await bot.say(message("ångra", url, COORDINATOR)) == [
+        "Klart, jag ångrade ändringen för V-2026-0001."
+    ]
+    async with db.session() as session:
+        participant = (await session.exec(select(Participant))).one()
+    assert (participant.birth_year, participant.income_source_start) == (1985, "sickness_benefit")
+    assert await bot.say(message("ångra", url, COORDINATOR)) == [
+        "Klart, jag ångrade registreringen för V-2026-0001."
+    ]
+    async with db.session() as session:
+        assert (await session.exec(select(Participant))).all() == []
+    assert await bot.say(message("ångra", url, COORDINATOR)) == [
+        "Du har inget att ångra från det senaste dygnet."
+    ]
+
+
+async def test_unregistered_users_get_no_participant_data(bot, connector):
+    stranger = user("4e0a6c78-9f1b-4d5c-8a7e-5b6c7d8e9f0a", "Okänd")
+    assert await bot.say(message("mina deltagare", connector.url, stranger)) == [
+        "Du är inte registrerad som personal i Stegvis. Be en administratör lägga till dig."
+    ]
