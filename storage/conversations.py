@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from botbuilder.schema import ConversationReference
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -28,10 +29,27 @@ async def remember_conversation(
         )
     ).first()
     document = json.dumps(reference.serialize(), ensure_ascii=False, sort_keys=True)
-    created = row is None
     if row is None:
-        row = ConversationRef(conversation_id=conversation_id, reference=document)
-    elif (
+        # Two first turns of one conversation can arrive together: insert-or-ignore, and only
+        # the turn whose insert took effect counts the conversation as new.
+        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+        inserted = await session.execute(
+            dialect.insert(ConversationRef.__table__)
+            .values(
+                conversation_id=conversation_id,
+                conversation_type=conversation_type,
+                tenant_id=tenant_id,
+                aad_object_id=aad_object_id.lower() if aad_object_id else None,
+                user_name=user_name,
+                reference=document,
+                created_at=utcnow(),
+                updated_at=utcnow(),
+            )
+            .on_conflict_do_nothing(index_elements=["conversation_id"])
+            .returning(ConversationRef.__table__.c.id)
+        )
+        return inserted.first() is not None
+    if (
         row.reference == document
         and row.removed_at is None
         and (row.user_name or None) == (user_name or None)
@@ -41,7 +59,7 @@ async def remember_conversation(
     row.aad_object_id = aad_object_id.lower() if aad_object_id else None
     row.user_name, row.updated_at, row.removed_at = user_name, utcnow(), None
     session.add(row)
-    return created
+    return False
 
 
 async def forget_conversation(session: AsyncSession, conversation_id: str) -> None:

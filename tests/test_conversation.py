@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
 from sqlmodel import select
 
+from storage.conversations import remember_conversation
 from storage.models import ConversationRef
 from tests.teams import ADMIN_AAD, COACH_AAD, card_submit, installed, message, user
 
@@ -87,3 +92,20 @@ async def test_cancel_without_form(bot, connector):
     assert await bot.say(message("avbryt", connector.url, COACH)) == [
         "Det finns inget att avbryta."
     ]
+
+
+async def test_two_first_turns_at_once_store_one_reference(db):
+    activity = Activity().deserialize(message("hej", "http://127.0.0.1:1/", COACH))
+    reference = TurnContext.get_conversation_reference(activity)
+
+    async def first_turn() -> bool:
+        async with db.session() as session:
+            return await remember_conversation(
+                session, reference, conversation_type="personal", tenant_id=None,
+                aad_object_id=COACH_AAD, user_name="Cem Coach",
+            )
+
+    results = await asyncio.gather(*(first_turn() for _ in range(4)))
+    assert sorted(results) == [False, False, False, True]
+    async with db.session() as session:
+        assert len((await session.exec(select(ConversationRef))).all()) == 1
