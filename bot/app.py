@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.config import Settings
 from bot.handler import StegvisBot, tenant_of
 from dialogs.texts import t
+from scheduler.service import scheduler_runner
 from storage.bot_state import SqlStorage, StateConflictError
 from storage.db import Database
 from storage.org import ensure_org
@@ -72,6 +73,12 @@ def parse_activity(body: object) -> Activity:
         raise ValueError(f"not a Bot Framework activity: {error}") from error
     if not activity.type:
         raise ValueError("'type' is required")
+    conversation = body.get("conversation")
+    if activity.conversation and not activity.conversation.tenant_id and isinstance(
+        conversation, dict
+    ):
+        # The SDK's model reads "tenantID"; Teams sends "tenantId".
+        activity.conversation.tenant_id = conversation.get("tenantId")
     if activity.type in _REQUIRED_FOR_REPLY:
         missing = [
             name
@@ -212,5 +219,16 @@ def create_app(settings: Settings, db: Database | None = None) -> web.Applicatio
         await runtime.db.dispose()
 
     app.on_startup.append(load_organisation)
+    if settings.reminders_enabled:
+        runner = scheduler_runner(settings, runtime.db, runtime.adapter)
+
+        async def start_reminders(_: web.Application) -> None:
+            await runner.start()
+
+        async def stop_reminders(_: web.Application) -> None:
+            await runner.stop()
+
+        app.on_startup.append(start_reminders)
+        app.on_shutdown.append(stop_reminders)
     app.on_cleanup.append(close_database)
     return app

@@ -11,8 +11,10 @@ from pathlib import Path
 
 from aiohttp import web
 
+from bot import report_cli
 from bot.config import Settings
 from dialogs.texts import role_phrase, t
+from scheduler import cli as reminders_cli
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.org import OrgConfigError, apply_org, ensure_org, load_org_file
@@ -50,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     load = org.add_parser("load", help="apply an organisation file (TOML) to the database")
     load.add_argument("file", type=Path)
 
+    reminders_cli.add_parser(commands)
+    report_cli.add_parser(commands)
+
     manifest = commands.add_parser("manifest", help="build the Teams app package (zip)")
     manifest.add_argument("--app-id", required=True, help="the bot's Microsoft App ID (GUID)")
     manifest.add_argument("--out", type=Path, default=Path("build/stegvis.zip"))
@@ -67,6 +72,10 @@ async def _with_db(settings: Settings, command: argparse.Namespace) -> int:
                 await ensure_org(session, settings.org_file)
             print(f"Databasen är uppdaterad ({db.url.split('://')[0]}).")
             return 0
+        if command.command == "reminders":
+            return await reminders_cli.run(settings, db, command)
+        if command.command == "report":
+            return await report_cli.run(db, command)
         async with db.session() as session:
             if command.command == "org":
                 await apply_org(session, load_org_file(command.file))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -41,6 +42,21 @@ class Settings:
     bootstrap_admins: frozenset[str] = field(default_factory=frozenset)
     org_file: Path | None = None
     default_locale: str = "sv-SE"
+    # Minutes to a channel's Files through Microsoft Graph (app-only; off unless switched on).
+    # Client id and secret default to the bot's own; tenant to the bot's, else the team's.
+    graph_upload: bool = False
+    graph_tenant_id: str = ""
+    graph_client_id: str = ""
+    graph_client_secret: str = ""
+    graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    graph_authority_host: str = "https://login.microsoftonline.com"
+    # Reminders: the scheduler runs in `serve` (one leader among instances) unless switched off;
+    # Settings() in tests leaves it off. Times are Europe/Stockholm.
+    reminders_enabled: bool = False
+    reminder_time: time = time(8, 0)
+    reminder_dispatch_seconds: float = 60
+    reminder_lease_seconds: float = 120
+    reminder_catch_up_days: int = 7
     # Bot Framework endpoints; None means the public cloud. Set for sovereign clouds, and by
     # tests that sign their own tokens against a local OpenID/token endpoint.
     TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
@@ -79,4 +95,19 @@ class Settings:
             bootstrap_admins=_split(env.get("STEGVIS_ADMIN_AAD_IDS")),
             org_file=Path(org_file) if org_file else None,
             default_locale=env.get("STEGVIS_DEFAULT_LOCALE", "sv-SE"),
+            reminders_enabled=env.get("STEGVIS_REMINDERS", "on").strip().lower()
+            not in {"0", "false", "no", "nej", "off", "av"},
+            reminder_time=time.fromisoformat(env.get("STEGVIS_REMINDER_TIME", "08:00")),
+            reminder_dispatch_seconds=float(env.get("STEGVIS_REMINDER_DISPATCH_SECONDS", "60")),
+            reminder_lease_seconds=float(env.get("STEGVIS_REMINDER_LEASE_SECONDS", "120")),
+            reminder_catch_up_days=int(env.get("STEGVIS_REMINDER_CATCH_UP_DAYS", "7")),
+            graph_upload=env.get("STEGVIS_GRAPH_UPLOAD", "").strip().lower()
+            in {"1", "on", "true", "yes", "ja"},
+            graph_tenant_id=env.get("STEGVIS_GRAPH_TENANT_ID", ""),
+            graph_client_id=env.get("STEGVIS_GRAPH_CLIENT_ID", ""),
+            graph_client_secret=env.get("STEGVIS_GRAPH_CLIENT_SECRET", ""),
+            graph_base_url=env.get("STEGVIS_GRAPH_BASE_URL")
+            or "https://graph.microsoft.com/v1.0",
+            graph_authority_host=env.get("STEGVIS_GRAPH_AUTHORITY_HOST")
+            or "https://login.microsoftonline.com",
         )

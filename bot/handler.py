@@ -8,9 +8,11 @@ from botbuilder.core import ConversationState, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogSet
 from botbuilder.schema import Activity, ChannelAccount
-from botbuilder.schema.teams import TeamInfo, TeamsChannelAccount
+from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChannelAccount
 
 from bot.config import Settings
+from bot.graph import GRAPH_KEY, GraphClient, GraphSettings
+from dialogs import minutes
 from dialogs.commands import clean_text, command_from_card, parse_command
 from dialogs.help import HelpRoutes, welcome_message
 from dialogs.registry import conversation_dialogs, conversation_routes
@@ -55,8 +57,11 @@ class StegvisBot(TeamsActivityHandler):
         self._help = HelpRoutes()
         self.router = Router([*self._help.routes(), *conversation_routes()])
         self._help.router = self.router
+        graph = GraphSettings.from_settings(settings)
+        self._graph = GraphClient(graph) if graph else None
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        turn_context.turn_state[GRAPH_KEY] = self._graph
         await super().on_turn(turn_context)
         await self._conversation_state.save_changes(turn_context)
 
@@ -149,3 +154,17 @@ class StegvisBot(TeamsActivityHandler):
             return
         if not await self.router.dispatch(turn):
             await self._help.suggest(turn)
+
+    async def on_teams_file_consent_accept(
+        self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
+    ) -> None:
+        """The user let the bot put a file in their OneDrive (personal chat): upload it now."""
+        actor = await self._actor(turn_context)
+        await minutes.file_consent_accepted(
+            turn_context, self._db, actor, file_consent_card_response
+        )
+
+    async def on_teams_file_consent_decline(
+        self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
+    ) -> None:
+        await minutes.file_consent_declined(turn_context, file_consent_card_response)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import ActionTypes, Activity, Attachment, CardAction
+from botbuilder.schema.teams import FileConsentCard, FileInfoCard
 
 from dialogs.texts import t
 from dialogs.vocab import label
-from storage.rules import GENDERS, INCOME_SOURCES, REFERRING_PARTIES
 
 CARD_VERSION = "1.5"
 
@@ -98,57 +100,56 @@ def choices_message(prompt: str, options: list[str]) -> Activity:
     )
 
 
+@dataclass(frozen=True)
+class CardInput:
+    """One input of a form card; `input_id` is the one-line key (kommun, kön, …)."""
+
+    input_id: str
+    label: str
+    kind: str
+    options: tuple[tuple[str, str], ...] = ()
+    required: bool = True
+
+
+def _input(spec: CardInput) -> dict[str, Any]:
+    element: dict[str, Any] = {"id": spec.input_id, "label": spec.label}
+    if spec.kind == "choice":
+        element.update(
+            type="Input.ChoiceSet",
+            choices=[{"title": title, "value": value} for title, value in spec.options],
+        )
+    elif spec.kind == "toggle":
+        element.update(type="Input.Toggle", title=spec.label, valueOn="ja", valueOff="nej",
+                       value="nej")
+        del element["label"]
+        return element
+    elif spec.kind == "date":
+        element["type"] = "Input.Date"
+    elif spec.kind == "number":
+        element["type"] = "Input.Number"
+    else:
+        element.update(type="Input.Text", isMultiline=spec.kind == "multiline")
+    if spec.required:
+        element.update(isRequired=True, errorMessage=spec.label)
+    return element
+
+
 def _choice_set(input_id: str, label_text: str, options: list[tuple[str, str]]) -> dict[str, Any]:
-    return {
-        "type": "Input.ChoiceSet",
-        "id": input_id,
-        "label": label_text,
-        "isRequired": True,
-        "errorMessage": label_text,
-        "choices": [{"title": title, "value": value} for title, value in options],
-    }
+    return _input(CardInput(input_id, label_text, "choice", tuple(options)))
 
 
-def referral_card(locale: str | None, municipalities: list[str]) -> Activity:
-    """The referral form as a card; its inputs carry the one-line names (kommun, kön, …)."""
-
-    def vocab(name: str, codes: tuple[str, ...]) -> list[tuple[str, str]]:
-        return [(label(name, code, locale), code) for code in codes]
-
-    body = [
-        heading(t("referral_card_title", locale)),
-        paragraph(t("referral_card_intro", locale), subtle=True),
-        _choice_set("kommun", t("q_municipality", locale), [(m, m) for m in municipalities]),
-        _choice_set("kön", t("q_gender", locale), vocab("gender", GENDERS)),
-        {
-            "type": "Input.Number",
-            "id": "född",
-            "label": t("q_birth_year", locale),
-            "min": 1940,
-            "max": 2030,
-            "isRequired": True,
-            "errorMessage": t("q_birth_year", locale),
-        },
-        _choice_set("försörjning", t("q_income", locale), vocab("income", INCOME_SOURCES)),
-        _choice_set("från", t("q_party", locale), vocab("party", REFERRING_PARTIES)),
-        {"type": "Input.Date", "id": "datum", "label": t("q_date", locale)},
-        {
-            "type": "Input.Toggle",
-            "id": "samtycke",
-            "title": t("q_consent", locale),
-            "valueOn": "ja",
-            "valueOff": "nej",
-            "value": "nej",
-        },
-    ]
-    actions = [
-        {
-            "type": "Action.Submit",
-            "title": t("button_save", locale),
-            "data": {"command": "ny aktualisering"},
-        }
-    ]
-    return card_message(card(body, actions), t("referral_card_title", locale))
+def form_card(
+    locale: str | None, title: str, inputs: list[CardInput], command: str, intro: str = ""
+) -> Activity:
+    """A whole form as one card. Submitting sends `command` with the inputs as fields, which
+    Stegvis reads exactly like the one-line form, so both paths share every check."""
+    body = [heading(title)]
+    if intro:
+        body.append(paragraph(intro, subtle=True))
+    body += [_input(spec) for spec in inputs]
+    actions = [{"type": "Action.Submit", "title": t("button_save", locale),
+                "data": {"command": command}}]
+    return card_message(card(body, actions), title)
 
 
 def steps_card(
@@ -227,3 +228,201 @@ def participant_card(locale: str | None, detail: Any) -> Activity:
         command_action(t("button_step", locale), f"steg {p.code}"),
     ]
     return card_message(card(body, actions), p.code)
+
+
+# --- minutes ------------------------------------------------------------------------------------
+
+
+def _text_area(input_id: str, label_text: str, value: str, placeholder: str) -> dict[str, Any]:
+    return {
+        "type": "Input.Text",
+        "id": input_id,
+        "label": label_text,
+        "isMultiline": True,
+        "placeholder": placeholder,
+        "value": value,
+    }
+
+
+def minutes_form_card(
+    locale: str | None,
+    title: str,
+    groups: list[tuple[str, str]],
+    values: dict[str, str],
+    submit_data: dict[str, Any],
+    error: str | None = None,
+) -> Activity:
+    """Log or edit a meeting: the groups the user may write, date, and one line per entry.
+
+    `values` fill the inputs, so a form sent back after a mistake keeps what was typed.
+    """
+    body: list[dict[str, Any]] = [heading(title)]
+    if error:
+        body.append({"type": "TextBlock", "text": error, "wrap": True, "color": "Attention"})
+    body += [
+        {
+            **_choice_set("group", t("minutes_form_group", locale), [(n, c) for c, n in groups]),
+            "value": values.get("group", ""),
+        },
+        {
+            "type": "Input.Date",
+            "id": "date",
+            "label": t("minutes_form_date", locale),
+            "isRequired": True,
+            "errorMessage": t("minutes_form_date", locale),
+            "value": values.get("date", ""),
+        },
+        _text_area(
+            "attendees",
+            t("minutes_form_attendees", locale),
+            values.get("attendees", ""),
+            t("minutes_form_attendees_hint", locale),
+        ),
+        _text_area(
+            "items",
+            t("minutes_form_items", locale),
+            values.get("items", ""),
+            t("minutes_form_one_per_line", locale),
+        ),
+        _text_area(
+            "decisions",
+            t("minutes_form_decisions", locale),
+            values.get("decisions", ""),
+            t("minutes_form_one_per_line", locale),
+        ),
+        _text_area(
+            "actions",
+            t("minutes_form_actions", locale),
+            values.get("actions", ""),
+            t("minutes_form_actions_hint", locale),
+        ),
+    ]
+    actions = [{"type": "Action.Submit", "title": t("button_save", locale), "data": submit_data}]
+    return card_message(card(body, actions), title)
+
+
+def record_card(
+    title: str,
+    pairs: list[tuple[str, str]],
+    sections: list[tuple[str, list[str]]],
+    buttons: list[tuple[str, str]],
+) -> Activity:
+    """A record to read: facts, numbered sections, and command buttons (title, command)."""
+    body = [heading(title), facts(pairs)]
+    for section_title, lines in sections:
+        body.append({**paragraph(section_title), "weight": "Bolder", "spacing": "Medium"})
+        body += [paragraph(f"{number}. {line}") for number, line in enumerate(lines, 1)]
+    actions = [command_action(label_text, command) for label_text, command in buttons]
+    return card_message(card(body, actions), title)
+
+
+def checklist_card(title: str, items: list[tuple[str, tuple[str, str] | None]]) -> Activity:
+    """One line per item, each with its own button (title, command) when it has one."""
+    body: list[dict[str, Any]] = [heading(title)]
+    for text, button in items:
+        row: dict[str, Any] = {
+            "type": "ColumnSet",
+            "separator": True,
+            "columns": [{"type": "Column", "width": "stretch", "items": [paragraph(text)]}],
+        }
+        if button:
+            row["columns"].append(
+                {
+                    "type": "Column",
+                    "width": "auto",
+                    "items": [{"type": "ActionSet", "actions": [command_action(*button)]}],
+                }
+            )
+        body.append(row)
+    return card_message(card(body), title)
+
+
+FILE_CONSENT_CARD = "application/vnd.microsoft.teams.card.file.consent"
+FILE_INFO_CARD = "application/vnd.microsoft.teams.card.file.info"
+
+
+def file_consent_card(name: str, description: str, size: int, context: dict[str, Any]) -> Activity:
+    """Teams asks the user before a bot puts a file in their OneDrive (personal chat only);
+    `context` comes back in the fileConsent/invoke so the bot knows what to upload."""
+    consent = FileConsentCard(
+        description=description,
+        size_in_bytes=size,
+        accept_context=context,
+        decline_context=context,
+    )
+    attachment = Attachment(content_type=FILE_CONSENT_CARD, name=name, content=consent.serialize())
+    return card_message(attachment, name)
+
+
+def file_info_card(name: str, content_url: str, unique_id: str, file_type: str) -> Activity:
+    """The uploaded file as Teams shows it in the chat, after the user accepted it."""
+    attachment = Attachment(
+        content_type=FILE_INFO_CARD,
+        name=name,
+        content_url=content_url,
+        content=FileInfoCard(unique_id=unique_id, file_type=file_type).serialize(),
+    )
+    return card_message(attachment, name)
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+def table(grid: list[list[str]]) -> dict[str, Any]:
+    """An Adaptive Card 1.5 Table: the first row is the header, numbers are right-aligned."""
+    width = len(grid[0])
+    return {
+        "type": "Table",
+        "firstRowAsHeader": True,
+        "showGridLines": False,
+        "columns": [{"width": 3}] + [{"width": 1} for _ in range(width - 1)],
+        "rows": [
+            {
+                "type": "TableRow",
+                "cells": [
+                    {
+                        "type": "TableCell",
+                        "items": [
+                            {
+                                "type": "TextBlock",
+                                "text": text,
+                                "wrap": True,
+                                "weight": "Bolder" if number == 0 else "Default",
+                                "horizontalAlignment": "Left" if k == 0 else "Right",
+                            }
+                        ],
+                    }
+                    for k, text in enumerate(row)
+                ],
+            }
+            for number, row in enumerate(grid)
+        ],
+    }
+
+
+def date_input(input_id: str, label_text: str, value: str) -> dict[str, Any]:
+    return {"type": "Input.Date", "id": input_id, "label": label_text, "value": value}
+
+
+def optional_choice(
+    input_id: str, label_text: str, options: list[tuple[str, str]], placeholder: str
+) -> dict[str, Any]:
+    """A drop-down that may be left empty (the placeholder says what empty means)."""
+    return {
+        "type": "Input.ChoiceSet",
+        "id": input_id,
+        "label": label_text,
+        "style": "compact",
+        "placeholder": placeholder,
+        "choices": [{"title": title, "value": value} for title, value in options],
+    }
+
+
+def image_message(png: bytes, name: str, caption: str) -> Activity:
+    """An inline picture (Teams renders an image/png attachment with a data URL in the chat)."""
+    url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    activity = MessageFactory.attachment(
+        Attachment(content_type="image/png", content_url=url, name=name), text=caption
+    )
+    activity.summary = caption
+    return activity

@@ -11,13 +11,12 @@ from dialogs.forms import (
     Field,
     FieldError,
     FormDialog,
-    code_and_fields,
-    raw_fields,
+    form_route,
     rule_text,
     turn_actor,
 )
 from dialogs.referral import CODE_FIELD
-from dialogs.router import Route, Turn
+from dialogs.router import Route
 from dialogs.texts import t
 from dialogs.vocab import label
 from storage.participants import ExitInput, exit_participant
@@ -26,6 +25,7 @@ from storage.rules import RuleError, sus_group
 
 class ExitForm(FormDialog):
     ID = "exit"
+    title = "form_title_exit"
     fields = (
         CODE_FIELD,
         Field("reason", ("orsak",), "vocab", "q_exit_reason", vocabulary="exit_reason"),
@@ -72,14 +72,12 @@ class ExitForm(FormDialog):
         )
 
 
-async def start_exit(turn: Turn) -> None:
-    given = raw_fields(ExitForm.fields, code_and_fields(turn.args, turn.command.fields))
-    await turn.dialogs.begin_dialog(ExitForm.ID, {"raw": given})
-
-
 ROUTES = [
     Route(
-        ("skriv ut", "utskrivning", "avsluta", "exit"), start_exit, "help_cmd_exit", staff_only=True
+        ("skriv ut", "utskrivning", "avsluta", "exit"),
+        form_route(ExitForm),
+        "help_cmd_exit",
+        staff_only=True,
     ),
 ]
 

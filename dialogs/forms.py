@@ -22,14 +22,14 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
 
-from dialogs.cards import choices_message
+from dialogs.cards import CardInput, choices_message, form_card
 from dialogs.commands import parse_date, parse_yes_no
 from dialogs.texts import t
-from dialogs.vocab import labels, parse_vocab
+from dialogs.vocab import label, labels, parse_vocab
 from storage.clock import clock
 from storage.db import Database
 from storage.permissions import Actor
-from storage.rules import RuleError, check_free_text
+from storage.rules import VOCABULARIES, RuleError, check_free_text
 from storage.staff import load_actor
 
 CODE = re.compile(r"^[A-ZÅÄÖ]{1,3}-\d{4}-\d{4,}$", re.IGNORECASE)
@@ -77,10 +77,23 @@ def raw_fields(fields: Sequence[Field], given: dict[str, str]) -> dict[str, str]
     return raw
 
 
+_CARD_KINDS = {
+    "vocab": "choice",
+    "bool": "toggle",
+    "date": "date",
+    "year": "number",
+    "number": "number",
+    "text": "text",
+}
+
+
 class FormDialog(ComponentDialog):
     """Subclasses give the fields and `complete`; choices and parsing can be specialised."""
 
     fields: tuple[Field, ...] = ()
+    title: str = ""
+    # Text after the participant code that is not key=value fills this field (e.g. a note).
+    free_text_field: str | None = None
 
     def __init__(self, dialog_id: str, db: Database) -> None:
         super().__init__(dialog_id)
@@ -150,6 +163,47 @@ class FormDialog(ComponentDialog):
     async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
         """Save the filled form. Raise FieldError to ask one field again, RuleError to stop."""
         raise NotImplementedError
+
+    async def card(self, locale: str | None, values: dict[str, Any], command: str) -> Any:
+        """The form as an Adaptive Card, for people who prefer filling it in at once."""
+        inputs = []
+        for field in self.fields:
+            if field.name in values:
+                continue
+            options = await self.choices(field, values, locale)
+            if field.kind == "vocab" and field.vocabulary:
+                pairs = tuple(
+                    (label(field.vocabulary, code, locale), code)
+                    for code in VOCABULARIES[field.vocabulary]
+                )
+            else:
+                pairs = tuple((option, option) for option in options)
+            own_input = field.kind in {"bool", "date"}
+            kind = "choice" if pairs and not own_input else _CARD_KINDS.get(field.kind, "text")
+            inputs.append(
+                CardInput(
+                    field.keys[0],
+                    t(field.question, locale, **self.question_values(values)),
+                    kind,
+                    pairs if kind == "choice" else (),
+                    field.required,
+                )
+            )
+        return form_card(
+            locale,
+            t(self.title, locale, **self.question_values(values)),
+            inputs,
+            command,
+            t("form_card_intro", locale),
+        )
+
+    async def start(self, turn: Any, given: dict[str, str]) -> None:
+        """Begin the form; when nothing but the code was given, offer the card as well."""
+        if not set(given) - {"code"}:
+            values = {"code": given["code"].upper()} if "code" in given else {}
+            command = " ".join(turn.command.words)
+            await turn.reply(await self.card(turn.locale, values, command))
+        await turn.dialogs.begin_dialog(self.id, {"raw": given})
 
     def _validator(self, field: Field) -> Any:
         async def validate(prompt: PromptValidatorContext) -> bool:
@@ -243,3 +297,17 @@ def code_and_fields(turn_args: tuple[str, ...], fields: dict[str, str]) -> dict[
     if turn_args and "code" not in given and "kod" not in given:
         given["code"] = turn_args[0]
     return given
+
+
+def form_route(form: type[FormDialog], fixed: dict[str, str] | None = None) -> Any:
+    """A command handler that starts `form` with what the command line already says."""
+
+    async def handler(turn: Any) -> None:
+        given = raw_fields(form.fields, code_and_fields(turn.args, turn.command.fields))
+        if form.free_text_field and form.free_text_field not in given and len(turn.args) > 1:
+            given[form.free_text_field] = turn.command.raw.split(turn.args[0], 1)[-1].strip()
+        given.update(fixed or {})
+        dialog = await turn.dialogs.find_dialog(form.ID)
+        await dialog.start(turn, given)
+
+    return handler

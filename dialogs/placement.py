@@ -14,8 +14,7 @@ from dialogs.forms import (
     Field,
     FieldError,
     FormDialog,
-    code_and_fields,
-    raw_fields,
+    form_route,
     rule_text,
     turn_actor,
 )
@@ -37,6 +36,7 @@ from storage.rules import PROGRESSION_STEPS, RuleError
 
 class PlacementForm(FormDialog):
     ID = "placement"
+    title = "form_title_placement"
     fields = (
         CODE_FIELD,
         Field("type", ("typ",), "vocab", "q_placement_type", vocabulary="placement_type"),
@@ -94,6 +94,8 @@ class NoteForm(FormDialog):
     """Uppföljning: a dated note on a placement (the latest one unless a number is given)."""
 
     ID = "placement_note"
+    title = "form_title_note"
+    free_text_field = "note"
     fields = (
         CODE_FIELD,
         Field("placement", ("placering", "nr"), "number", "q_placement_number", required=False),
@@ -129,6 +131,7 @@ class NoteForm(FormDialog):
 
 class EndPlacementForm(FormDialog):
     ID = "end_placement"
+    title = "form_title_end_placement"
     fields = (
         CODE_FIELD,
         Field("placement", ("placering", "nr"), "number", "q_placement_number"),
@@ -157,16 +160,6 @@ class EndPlacementForm(FormDialog):
                 date=values["date"],
             )
         )
-
-
-def _form_route(form: type[FormDialog]) -> Any:
-    async def handler(turn: Turn) -> None:
-        given = raw_fields(form.fields, code_and_fields(turn.args, turn.command.fields))
-        if form is NoteForm and "note" not in given and len(turn.args) > 1:
-            given["note"] = turn.command.raw.split(turn.args[0], 1)[-1].strip()
-        await turn.dialogs.begin_dialog(form.ID, {"raw": given})
-
-    return handler
 
 
 async def progression_step(turn: Turn) -> None:
@@ -206,19 +199,19 @@ async def progression_step(turn: Turn) -> None:
 ROUTES = [
     Route(
         ("ny placering", "arbetsträning", "placering", "new placement"),
-        _form_route(PlacementForm),
+        form_route(PlacementForm),
         "help_cmd_placement",
         staff_only=True,
     ),
     Route(
         ("uppföljning", "anteckning", "note"),
-        _form_route(NoteForm),
+        form_route(NoteForm),
         "help_cmd_note",
         staff_only=True,
     ),
     Route(
         ("avsluta placering", "end placement"),
-        _form_route(EndPlacementForm),
+        form_route(EndPlacementForm),
         "help_cmd_end_placement",
         staff_only=True,
     ),

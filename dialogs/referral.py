@@ -8,13 +8,11 @@ from typing import Any
 from botbuilder.core import TurnContext
 from sqlmodel import select
 
-from dialogs.cards import referral_card
 from dialogs.forms import (
     Field,
     FieldError,
     FormDialog,
-    code_and_fields,
-    raw_fields,
+    form_route,
     rule_text,
     turn_actor,
 )
@@ -43,6 +41,7 @@ class ReferralForm(FormDialog):
     """`ny aktualisering`: everything the national follow-up needs, and nothing that identifies."""
 
     ID = "referral"
+    title = "form_title_referral"
     fields = (
         Field("municipality", ("kommun",), "municipality", "q_municipality"),
         Field("gender", ("kön", "kon"), "vocab", "q_gender", vocabulary="gender"),
@@ -124,6 +123,7 @@ class DecisionForm(FormDialog):
     """aktuell / ej aktuell / väntar: asks only for the coach or the reason when missing."""
 
     ID = "decision"
+    title = "form_title_decision"
     fields = (
         CODE_FIELD,
         Field("decision", ("beslut",), "decision", "q_decision"),
@@ -207,6 +207,7 @@ class EnrolForm(FormDialog):
     """Inskrivning: the date starts the one-year clock."""
 
     ID = "enrol"
+    title = "form_title_enrol"
     fields = (
         CODE_FIELD,
         Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
@@ -238,6 +239,7 @@ class ExtendForm(FormDialog):
     """Förlängning past the guideline year needs a date and a motivation."""
 
     ID = "extend"
+    title = "form_title_extend"
     fields = (
         CODE_FIELD,
         Field("until", ("till",), "date", "q_extend_until"),
@@ -273,32 +275,6 @@ class ExtendForm(FormDialog):
         await context.send_activity(t("extended", locale, code=code, date=values["until"]))
 
 
-async def new_referral(turn: Turn) -> None:
-    given = raw_fields(ReferralForm.fields, turn.command.fields)
-    if not given:
-        async with turn.db.session() as session:
-            municipalities = sorted((await session.exec(select(Municipality.name))).all())
-        await turn.reply(referral_card(turn.locale, municipalities))
-    await turn.dialogs.begin_dialog(ReferralForm.ID, {"raw": given})
-
-
-def _decision_route(decision: Status) -> Any:
-    async def handler(turn: Turn) -> None:
-        given = raw_fields(DecisionForm.fields, code_and_fields(turn.args, turn.command.fields))
-        given["decision"] = decision.value
-        await turn.dialogs.begin_dialog(DecisionForm.ID, {"raw": given})
-
-    return handler
-
-
-def _form_route(form: type[FormDialog]) -> Any:
-    async def handler(turn: Turn) -> None:
-        given = raw_fields(form.fields, code_and_fields(turn.args, turn.command.fields))
-        await turn.dialogs.begin_dialog(form.ID, {"raw": given})
-
-    return handler
-
-
 async def change_coach(turn: Turn) -> None:
     """`coach V-2026-0042 Cem Coach`: move a participant to another coach."""
     if len(turn.args) < 2:
@@ -319,28 +295,35 @@ async def change_coach(turn: Turn) -> None:
 ROUTES = [
     Route(
         ("ny aktualisering", "aktualisering", "new referral"),
-        new_referral,
+        form_route(ReferralForm),
         "help_cmd_referral",
         Action.REGISTER_REFERRAL,
     ),
     Route(
-        ("aktuell", "accept"), _decision_route(Status.ACCEPTED), "help_cmd_decide", staff_only=True
+        ("aktuell", "accept"),
+        form_route(DecisionForm, {"decision": Status.ACCEPTED.value}),
+        "help_cmd_decide",
+        staff_only=True,
     ),
     Route(
         ("ej aktuell", "inte aktuell", "reject"),
-        _decision_route(Status.NOT_ACCEPTED),
+        form_route(DecisionForm, {"decision": Status.NOT_ACCEPTED.value}),
         staff_only=True,
     ),
-    Route(("väntar", "vänta", "wait"), _decision_route(Status.WAITING), staff_only=True),
+    Route(
+        ("väntar", "vänta", "wait"),
+        form_route(DecisionForm, {"decision": Status.WAITING.value}),
+        staff_only=True,
+    ),
     Route(
         ("skriv in", "inskrivning", "enrol"),
-        _form_route(EnrolForm),
+        form_route(EnrolForm),
         "help_cmd_enrol",
         staff_only=True,
     ),
     Route(
         ("förläng", "förlängning", "extend"),
-        _form_route(ExtendForm),
+        form_route(ExtendForm),
         "help_cmd_extend",
         staff_only=True,
     ),

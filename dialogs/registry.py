@@ -5,7 +5,7 @@ from __future__ import annotations
 from botbuilder.dialogs import Dialog
 
 from dialogs import exit as exit_dialogs
-from dialogs import participants, placement, referral, staff
+from dialogs import minutes, participants, placement, referral, reminders, report, staff
 from dialogs.router import Route
 from storage.db import Database
 
@@ -18,6 +18,9 @@ def conversation_routes() -> list[Route]:
         *exit_dialogs.ROUTES,
         *participants.ROUTES,
         *staff.ROUTES,
+        *reminders.ROUTES,
+        *minutes.ROUTES,
+        *report.ROUTES,
     ]
 
 

@@ -216,3 +216,105 @@ class AuditEntry(SQLModel, table=True):
     before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     undone_at: datetime | None = None
+
+
+class Meeting(SQLModel, table=True):
+    """A steering-group meeting. Planned first (date and group) or logged at once; it has
+    minutes once `minutes_logged_at` is set. Attendees are staff or officials, by name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    steering_group_id: int = Field(foreign_key="steering_group.id", index=True)
+    meeting_date: date = Field(index=True)
+    attendees: str = Field(default="", sa_column=Column(Text, nullable=False))
+    items: str = Field(default="", sa_column=Column(Text, nullable=False))
+    minutes_logged_at: datetime | None = None
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class MeetingDecision(SQLModel, table=True):
+    """A decision recorded in a meeting's minutes."""
+
+    __tablename__ = "meeting_decision"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ActionPoint(SQLModel, table=True):
+    """An åtgärdspunkt: who does what by when. Owners who are staff get reminders."""
+
+    __tablename__ = "action_point"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    owner_name: str = ""
+    owner_staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    due_date: date | None = Field(default=None, index=True)
+    done_at: datetime | None = None
+    done_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+class ReminderRule(SQLModel, table=True):
+    """A reminder rule as data: what it watches, how many days before/after, who gets it.
+
+    `recipients` is comma-separated: roles (coach, samordnare, insatsledare, insatsagare, admin)
+    or `conversation:<id>` for a Teams channel the bot is installed in.
+    """
+
+    __tablename__ = "reminder_rule"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, index=True)
+    watch: str
+    direction: str
+    days: int
+    recipients: str
+    enabled: bool = True
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Deadline(SQLModel, table=True):
+    """A dated report deadline in the calendar; its rule (by code) says when and whom to remind."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (UniqueConstraint("rule_code", "due_date", "title"),)
+    id: int | None = Field(default=None, primary_key=True)
+    rule_code: str = Field(index=True)
+    title: str
+    due_date: date = Field(index=True)
+    county_part_id: int | None = Field(default=None, foreign_key="county_part.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ReminderOutbox(SQLModel, table=True):
+    """One reminder to one recipient, planned once (unique idempotency key) and sent once.
+
+    status: pending → sending (claimed until `claimed_until`) → sent, or back to pending with
+    `next_attempt_at` after a transient error, `failed` after too many, `gone` when the app was
+    removed. `outcome` records the user's answer on the card: done or snoozed.
+    """
+
+    __tablename__ = "reminder_outbox"
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(unique=True, max_length=512)
+    rule_code: str = Field(index=True)
+    subject_ref: str
+    params: str = Field(sa_column=Column(Text, nullable=False))
+    remind_on: date
+    recipient: str = Field(index=True)
+    status: str = Field(default="pending", index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(index=True)
+    claimed_until: datetime | None = None
+    last_error: str | None = None
+    sent_at: datetime | None = None
+    activity_id: str | None = None
+    outcome: str | None = None
+    outcome_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)

@@ -114,3 +114,16 @@ async def test_failing_turn_answers_in_swedish_without_traceback(bot, connector,
     assert response.status == 201
     assert "Traceback" not in await response.text()
     assert "Något gick fel" in connector.texts()[-1]
+
+
+async def test_tenant_in_conversation_only_is_checked_too(db, settings, connector):
+    restricted = replace(settings, allowed_tenants=frozenset({TENANT}))
+    client = await start_bot(restricted, connector)
+    try:
+        activity = message("hjälp", connector.url, ADMIN)
+        del activity["channelData"]
+        assert (await client.post(activity)).status == 201
+        activity["conversation"]["tenantId"] = "00000000-1111-2222-3333-444444444444"
+        assert (await client.post(activity)).status == 403
+    finally:
+        await client.http.close()

@@ -199,3 +199,38 @@ async def test_unregistered_users_get_no_participant_data(bot, connector):
     assert await bot.say(message("mina deltagare", connector.url, stranger)) == [
         "Du är inte registrerad som personal i Stegvis. Be en administratör lägga till dig."
     ]
+
+
+async def test_form_with_only_a_code_offers_a_card_and_asks(bot, connector, db):
+    await staff(db)
+    url = connector.url
+    await bot.say(message(REFERRAL, url, COORDINATOR))
+    await bot.say(
+        message('aktuell V-2026-0001 coach="Cem Coach" datum=2026-11-03', url, COORDINATOR)
+    )
+    await bot.say(message("skriv in V-2026-0001 datum=2026-11-04", url, COACH))
+    before = len(connector.activities)
+    replies = await bot.say(message("skriv ut V-2026-0001", url, COACH))
+    card = connector.activities[before]["attachments"][0]["content"]
+    inputs = {element["id"]: element["type"] for element in card["body"] if "id" in element}
+    assert inputs == {
+        "orsak": "Input.ChoiceSet",
+        "till": "Input.ChoiceSet",
+        "försörjning": "Input.ChoiceSet",
+        "datum": "Input.Date",
+        "enkät": "Input.Toggle",
+    }
+    assert card["actions"][0]["data"] == {"command": "skriv ut v-2026-0001"}
+    assert "Utskrivning av V-2026-0001" in replies[0]
+    assert replies[1].startswith("Varför avslutas V-2026-0001?")
+
+    data = {
+        "command": "skriv ut v-2026-0001",
+        "orsak": "according_to_plan",
+        "till": "jobseeker_af",
+        "försörjning": "activity_support",
+        "enkät": "ja",
+    }
+    replies = await bot.say(card_submit(data, url, COACH))
+    assert replies[0].startswith("**V-2026-0001** är utskriven ")
+    assert replies[0].endswith("enligt plan, vidare till arbetssökande på AF (arbetssökande).")

@@ -2,6 +2,15 @@
 
 TEXTS: dict[str, str] = {
     # --- participants: forms ---
+    "form_card_intro": "No names or ID numbers. Fill in the card, or answer the questions here in the chat one at a time.",
+    "form_title_referral": "New referral",
+    "form_title_decision": "Decision for {code}",
+    "form_title_enrol": "Enrolment of {code}",
+    "form_title_extend": "Extension for {code}",
+    "form_title_placement": "New placement for {code}",
+    "form_title_note": "Follow-up for {code}",
+    "form_title_end_placement": "End placement for {code}",
+    "form_title_exit": "Exit of {code}",
     "today": "today",
     "button_save": "Save",
     "button_step": "Record a step",
@@ -82,11 +91,6 @@ TEXTS: dict[str, str] = {
     "nothing_to_undo": "You have nothing to undo from the last 24 hours.",
     "edit_bad_value": "“{value}” does not fit the field {field}.",
     # --- participants: confirmations ---
-    "referral_card_title": "New referral",
-    "referral_card_intro": (
-        "No names or ID numbers: the participant gets a code. You can also answer the "
-        "questions here in the chat one at a time."
-    ),
     "born_in": "born {year}",
     "referred_by": "referred by {party}",
     "referral_saved": (
@@ -329,5 +333,331 @@ TEXTS: dict[str, str] = {
     "answer_yes_no": "Answer yes or no.",
     "saved_for_later": (
         "You can continue where you left off at any time; type **avbryt** to cancel."
+    ),
+    # reminders
+    "help_cmd_reminders_mine": "shows your reminders: sent ones and the next four weeks",
+    "help_cmd_reminders_rules": "shows the reminder rules: when and to whom",
+    "help_cmd_reminders_rule": (
+        "changes a rule, e.g. `påminnelser regel referral_waiting dagar=10 på` "
+        "or `mottagare=samordnare,insatsledare`"
+    ),
+    "help_cmd_reminders_calendar": "shows this year's report dates in the reminder calendar",
+    "help_cmd_reminders_add": (
+        'adds a date: `påminnelser lägg till regel=status_report datum=2027-03-01 '
+        'titel="Status report to the board"`'
+    ),
+    "reminder_title": "Reminder",
+    "reminder_button_done": "Done",
+    "reminder_button_day": "Remind me next working day",
+    "reminder_button_week": "Remind me in a week",
+    "reminder_text.deadline": "**{label}** is due by {date}.",
+    "reminder_text.meeting": "{label} meets on {date}. Time to prepare the agenda.",
+    "reminder_text.minutes_missing": (
+        "The minutes of {label} on {date} have not been logged yet."
+    ),
+    "reminder_text.action_point": "The action point “{label}” is due by {date}.",
+    "reminder_text.referral_undecided": (
+        "Referral {label} from {date} has waited for a decision for more than {days} days."
+    ),
+    "reminder_text.no_placement": (
+        "{label} was enrolled on {date} and still has no placement after {days} days."
+    ),
+    "reminder_text.placement_active": (
+        "Time to follow up the placement of {label}; the last follow-up was on {date}."
+    ),
+    "reminder_text.programme_end": (
+        "{label} will soon have been in the programme for a year ({date}). "
+        "Plan the exit or an extension."
+    ),
+    "reminder_text.survey_enrolment": (
+        "The enrolment survey is missing for {label} (enrolled {date})."
+    ),
+    "reminder_text.survey_exit": "The exit survey is missing for {label} (exited {date}).",
+    "reminder_rule.status_report": "Status report",
+    "reminder_rule.finsam_registration": "Uppföljning Finsam",
+    "reminder_rule.annual_report_data": "Annual report data",
+    "reminder_rule.evaluator_data": "Evaluator data",
+    "reminder_rule.budget_request": "Budget request",
+    "reminder_rule.operational_plan": "Operational plan",
+    "reminder_rule.meeting_agenda": "Before a steering-group meeting",
+    "reminder_rule.minutes_missing": "Minutes missing",
+    "reminder_rule.action_point_due": "Action point",
+    "reminder_rule.referral_waiting": "Referral without a decision",
+    "reminder_rule.no_placement": "No placement",
+    "reminder_rule.placement_follow_up": "Placement follow-up",
+    "reminder_rule.programme_end": "Nearly a year in the programme",
+    "reminder_rule.survey_enrolment": "Enrolment survey",
+    "reminder_rule.survey_exit": "Exit survey",
+    "reminder_direction.before": "days before",
+    "reminder_direction.after": "days after",
+    "reminder_on": "on",
+    "reminder_off": "off",
+    "reminder_done": "Well done! The reminder is marked as done.",
+    "reminder_snoozed": "OK, I will remind you again on {day}.",
+    "reminder_not_found": "I cannot find a reminder {id} of yours.",
+    "reminder_id_missing": "Which reminder? Type for example `påminnelse klar 42`.",
+    "reminder_mine_title": "Your reminders",
+    "reminder_mine_line": "**{day}** ({id}): {text}",
+    "reminder_mine_empty": "You have no reminders right now.",
+    "reminder_mine_hint": (
+        "Answer with `påminnelse klar <number>` or `påminnelse senare <number> vecka`."
+    ),
+    "reminder_rules_title": "Reminder rules",
+    "reminder_rule_line": "**{name}** (`{code}`): {days} {direction}, to {recipients}; {state}",
+    "reminder_rules_hint": (
+        "Change with `påminnelser regel <code> dagar=<number> mottagare=<roles> på|av`."
+    ),
+    "reminder_rule_usage": (
+        "Say which rule, e.g. `påminnelser regel referral_waiting dagar=10`."
+    ),
+    "reminder_rule_saved": "Saved: the rule {name} applies from the next planning run.",
+    "reminder_rule_unknown": "There is no rule “{rule}” here. Choose from: {codes}.",
+    "reminder_days_invalid": "“{value}” is not a number of days between 0 and 366.",
+    "reminder_recipients_invalid": (
+        "Unknown recipient “{value}”. Choose from {roles}, or conversation:<channel id>."
+    ),
+    "reminder_calendar_title": "Reminder calendar {year}",
+    "reminder_calendar_line": "{title} ({id})",
+    "reminder_calendar_empty": "The calendar for {year} is empty.",
+    "reminder_calendar_hint": (
+        "Move with `påminnelser flytta <number> datum=YYYY-MM-DD`, remove with "
+        "`påminnelser ta bort <number>`."
+    ),
+    "reminder_add_usage": (
+        'Give rule, date and title: `påminnelser lägg till regel=status_report '
+        'datum=2027-03-01 titel="Status report"`.'
+    ),
+    "reminder_move_usage": (
+        "Say which calendar date, e.g. `påminnelser flytta 12 datum=2027-03-05`."
+    ),
+    "reminder_title_missing": "The date needs a title.",
+    "reminder_deadline_saved": "Saved: {title}, {date}.",
+    "reminder_deadline_removed": "Removed from the calendar: {title}.",
+    "reminder_deadline_unknown": "There is no date {id} in the calendar.",
+    # reports
+    "help_cmd_report": (
+        "aggregated report with small numbers masked, a chart and files; in one line: "
+        "`rapport från=2026-01-01 till=2026-06-30 länsdel=Västra`"
+    ),
+    "report_title": "Report",
+    "report_form_title": "Report",
+    "report_form_intro": "Choose a period and, if you like, a programme, county part, municipality or coach.",
+    "report_from": "From",
+    "report_to": "To",
+    "report_all": "all",
+    "report_button_show": "Show report",
+    "report_button_csv": "Download CSV",
+    "report_button_xlsx": "Download Excel",
+    "report_bad_date": "“{value}” is not a date. Write e.g. 2026-01-01.",
+    "report_bad_period": "The period ends ({end}) before it starts ({start}).",
+    "report_bad_format": "There is no format “{value}”. Choose csv, xlsx or json.",
+    "report_unknown_county_part": "County part “{value}” does not exist or is not in what you may see.",
+    "report_unknown_programme": "Programme “{value}” does not exist.",
+    "report_unknown_municipality": "Municipality “{value}” does not exist or is not in what you may see.",
+    "report_unknown_coach": "No coach is called “{value}”.",
+    "report_files_note": (
+        "The file {filename} cannot be sent in this chat yet. The tables and chart above show "
+        "the same figures; an administrator can produce the file with `python -m bot report`."
+    ),
+    "report_file_description": "Stegvis report {start} – {end}",
+    "report_chart_caption": "Exits by SUS group, women and men, against the goal of {goal} to work or studies.",
+    "report_section.overview": "Overview and goals",
+    "report_section.participants": "Participants",
+    "report_section.referrals": "Referrals",
+    "report_section.exits": "Placements and exits",
+    "report_overview": "Overview",
+    "report_period": "Period",
+    "report_filter.programme": "Programme",
+    "report_filter.county_part": "County part",
+    "report_filter.municipality": "Municipality",
+    "report_filter.coach": "Coach",
+    "report_masking": "Small numbers",
+    "report_masked_note": (
+        "1–{threshold} people are shown as <{threshold}; x hides a number that would otherwise "
+        "give a small number away through the totals."
+    ),
+    "report_unmasked_note": "Shown unmasked: you may see individual data for the whole selection.",
+    "report_hidden_mark": "x",
+    "report_total": "Total",
+    "report_gender.woman": "Women",
+    "report_gender.man": "Men",
+    "report_gender.other": "Other",
+    "report_table.flows": "Flow during the period",
+    "report_table.referrals": "Referrals by party and decision",
+    "report_table.pending": "Awaiting decision, days since referral",
+    "report_table.active_county_part": "Active by county part",
+    "report_table.active_age": "Active by age band",
+    "report_table.active_income": "Active by income source at start",
+    "report_table.progression": "Progression among active participants",
+    "report_table.past_12_months": "Enrolled more than 12 months at period end",
+    "report_table.caseload": "Participants per coach at period end",
+    "report_table.placements": "Placements started by type and sector",
+    "report_table.exits_reason": "Exits by reason",
+    "report_table.exits_destination": "Exits by destination",
+    "report_table.exits_sus": "Exits by SUS group",
+    "report_table.exits_municipality": "Exits by municipality and SUS group",
+    "report_flow.referred": "referred",
+    "report_flow.enrolled": "enrolled",
+    "report_flow.active": "active",
+    "report_flow.exited": "exited",
+    "report_wait.0_14": "0–14 days",
+    "report_wait.15_30": "15–30 days",
+    "report_wait.31_60": "31–60 days",
+    "report_wait.61_plus": "more than 60 days",
+    "report_age.18_24": "18–24",
+    "report_age.25_29": "25–29",
+    "report_age.30_39": "30–39",
+    "report_age.40_49": "40–49",
+    "report_age.50_64": "50–64",
+    "report_age.outside": "outside 18–64",
+    "report_progression.positive": "at least one step past mapping",
+    "report_progression.not_positive": "no step yet",
+    "report_extension.extended": "with extension",
+    "report_extension.not_extended": "without extension",
+    "report_share.work_or_studies": "Share of exits to work or studies",
+    "report_share.positive_progression": "Share of active participants with progression",
+    "report_share.women_active": "Share of women among active participants",
+    "report_share.women_work_or_studies": "Share of women among exits to work or studies",
+    "report_goal_reached": "– goal of {goal} reached",
+    "report_goal_missed": "– below the goal of {goal}",
+    "report_balance_inside": "– within 40/60",
+    "report_balance_outside": "– outside 40/60",
+    "report_median": "Median time in programme",
+    "report_median_value": "{days} days ({months} months, {people} exits)",
+    "report_meetings": "Steering-group meetings",
+    "report_held": "held",
+    "report_planned": "planned",
+    "report_open_points": "open action points",
+    "report_col_table": "table",
+    "report_col_row": "row",
+    "report_col_column": "column",
+    "report_col_value": "value",
+    "report_chart_title": "Exits by SUS group",
+    "report_chart_goal": "goal {goal}",
+    "report_chart_hidden": "hidden (few)",
+    "report_chart_none": "no exits",
+    # minutes
+    "help_cmd_minutes_new": (
+        "logs a meeting with a form, or on one line: `nytt möte grupp=\"Lokal styrgrupp "
+        "Västra\" datum=2026-11-20 närvarande=\"Anna A, Bo B\"` (without content: a planned meeting)"
+    ),
+    "help_cmd_minutes_edit": (
+        "changes a meeting in the form, or on one line: `ändra möte 12 datum=2026-11-21`"
+    ),
+    "help_cmd_minutes": (
+        "shows the latest meetings; `protokoll Västra` searches, `protokoll 12` shows a meeting"
+    ),
+    "help_cmd_minutes_decision": (
+        "`beslut 12 \"text\"` adds a decision; `beslut budget` searches the decisions"
+    ),
+    "help_cmd_minutes_action": (
+        "adds an action point: `åtgärd 12 \"Send the budget\" ansvarig=\"Anna A\" "
+        "klar=2026-12-01`"
+    ),
+    "help_cmd_minutes_actions": "shows open action points",
+    "help_cmd_minutes_done": "marks an action point as done: `åtgärd klar 5`",
+    "help_cmd_minutes_export": (
+        "sends the minutes as a file: `exportera protokoll 12 docx` (or `md`)"
+    ),
+    "minutes_form_title": "New meeting",
+    "minutes_form_edit_title": "Edit meeting {id}",
+    "minutes_form_group": "Group",
+    "minutes_form_date": "Meeting date",
+    "minutes_form_attendees": "Attendees",
+    "minutes_form_attendees_hint": "One name per line, or separated by commas",
+    "minutes_form_items": "Items",
+    "minutes_form_decisions": "Decisions",
+    "minutes_form_actions": "Action points",
+    "minutes_form_one_per_line": "One per line",
+    "minutes_form_actions_hint": "One per line: what; owner; due date (YYYY-MM-DD)",
+    "minutes_missing_group": "Choose which group the meeting belongs to.",
+    "minutes_missing_date": "The meeting needs a date.",
+    "minutes_bad_date": (
+        "I do not understand the date “{value}”. Write it as YYYY-MM-DD, e.g. 2026-11-20."
+    ),
+    "minutes_group_unknown": "There is no group called “{value}”. The groups are: {groups}.",
+    "minutes_group_ambiguous": "“{value}” fits several groups: {groups}. Type the full name.",
+    "minutes_no_writable_groups": (
+        "You cannot write minutes for any group. Coordinators write for their county part's "
+        "groups, the programme lead and owner for the county-wide ones."
+    ),
+    "minutes_not_allowed_write": (
+        "You are not allowed to write minutes for {group}. Nothing was saved."
+    ),
+    "minutes_not_allowed_read": "You are not allowed to read the minutes of {group}.",
+    "minutes_meeting_not_found": "There is no meeting number {id}.",
+    "minutes_meeting_exists": (
+        "The meeting on {date} already has minutes (meeting {id}). Type `ändra möte {id}` "
+        "to change them."
+    ),
+    "minutes_meeting_in_future": (
+        "The meeting on {date} has not taken place yet, so it cannot have decisions or action "
+        "points. Nothing was saved."
+    ),
+    "minutes_due_before_meeting": (
+        "An action point cannot be due ({due}) before the meeting ({date}). Nothing was saved."
+    ),
+    "minutes_text_empty": "The text is empty. Write what was decided or is to be done.",
+    "minutes_action_not_found": "There is no action point number {id}.",
+    "minutes_action_already_done": "Action point {id} is already done.",
+    "minutes_saved": "Saved: {group} {date} (meeting {id}).",
+    "minutes_planned": (
+        "Planned: {group} {date} (meeting {id}). After the meeting, add the minutes with "
+        "`ändra möte {id}`."
+    ),
+    "minutes_updated": "Changed: {group} {date} (meeting {id}).",
+    "minutes_title": "Meeting {id}: {group}",
+    "minutes_label_group": "Group",
+    "minutes_label_date": "Date",
+    "minutes_label_status": "Status",
+    "minutes_label_attendees": "Attendees",
+    "minutes_label_items": "Items",
+    "minutes_label_decisions": "Decisions",
+    "minutes_label_actions": "Action points",
+    "minutes_status_logged": "minutes recorded",
+    "minutes_status_planned": "planned, no minutes yet",
+    "minutes_owner": "owner {name}",
+    "minutes_due": "due {date}",
+    "minutes_point_done": "{text} (done)",
+    "minutes_button_edit": "Edit",
+    "minutes_button_word": "Word file",
+    "minutes_button_markdown": "Markdown file",
+    "minutes_button_done": "Done",
+    "minutes_list_title": "Latest meetings",
+    "minutes_search_title": "Meetings matching “{query}”",
+    "minutes_list_line": "**{id}** {date} {group}: {decisions} decisions, {open} open action points",
+    "minutes_planned_tag": "(planned)",
+    "minutes_list_hint": "Type `protokoll <number>` to see a meeting.",
+    "minutes_none_yet": "No meetings are recorded yet. Type `nytt möte` to log one.",
+    "minutes_none_found": "No meetings match “{query}”.",
+    "minutes_decision_usage": (
+        "Type `beslut <meeting number> \"text\"` to add a decision, or `beslut <search words>` "
+        "to search."
+    ),
+    "minutes_decision_saved": "The decision is saved in meeting {id}.",
+    "minutes_decisions_title": "Decisions matching “{query}”",
+    "minutes_decision_line": "{date} {group} (meeting {id}): {text}",
+    "minutes_no_decisions": "No decisions match “{query}”.",
+    "minutes_action_usage": (
+        "Type `åtgärd <meeting number> \"what is to be done\" ansvarig=\"name\" klar=YYYY-MM-DD`."
+    ),
+    "minutes_action_saved": "Action point {id} is saved in meeting {meeting}: {line}.",
+    "minutes_open_actions_title": "Open action points",
+    "minutes_open_action_line": "**#{id}** {line} ({group} {date})",
+    "minutes_overdue_tag": "**overdue**",
+    "minutes_no_open_actions": "There are no open action points.",
+    "minutes_done_usage": "Type `åtgärd klar <number>`, e.g. `åtgärd klar 5`.",
+    "minutes_action_done": "Done: action point {id}, “{text}”.",
+    "minutes_edit_usage": "Type `ändra möte <number>`, e.g. `ändra möte 12`.",
+    "minutes_export_usage": "Type `exportera protokoll <number> docx` or `… md`.",
+    "minutes_doc_title": "Minutes {group}",
+    "minutes_file_name": "Minutes {group} {date}",
+    "minutes_file_description": "Minutes of {group} {date}",
+    "minutes_file_declined": "OK, I will not send a file.",
+    "minutes_upload_failed": "The file could not be uploaded to your OneDrive. Try again shortly.",
+    "minutes_uploaded": "The minutes are now in the channel's files: [{name}]({url})",
+    "minutes_graph_failed": (
+        "I could not save the file in the channel's files (error {status}). Here are the "
+        "minutes as text instead."
     ),
 }

@@ -2,6 +2,15 @@
 
 TEXTS: dict[str, str] = {
     # --- participants: forms ---
+    "form_card_intro": "Inga namn eller personnummer. Fyll i kortet, eller svara på frågorna här i chatten en i taget.",
+    "form_title_referral": "Ny aktualisering",
+    "form_title_decision": "Beslut för {code}",
+    "form_title_enrol": "Inskrivning av {code}",
+    "form_title_extend": "Förlängning för {code}",
+    "form_title_placement": "Ny placering för {code}",
+    "form_title_note": "Uppföljning för {code}",
+    "form_title_end_placement": "Avsluta placering för {code}",
+    "form_title_exit": "Utskrivning av {code}",
     "today": "idag",
     "button_save": "Spara",
     "button_step": "Registrera steg",
@@ -84,11 +93,6 @@ TEXTS: dict[str, str] = {
     "nothing_to_undo": "Du har inget att ångra från det senaste dygnet.",
     "edit_bad_value": "”{value}” passar inte i fältet {field}.",
     # --- participants: confirmations ---
-    "referral_card_title": "Ny aktualisering",
-    "referral_card_intro": (
-        "Inga namn eller personnummer: deltagaren får en kod. Du kan också svara på "
-        "frågorna här i chatten en i taget."
-    ),
     "born_in": "född {year}",
     "referred_by": "aktualiserad av {party}",
     "referral_saved": (
@@ -333,5 +337,334 @@ TEXTS: dict[str, str] = {
     "answer_yes_no": "Svara ja eller nej.",
     "saved_for_later": (
         "Du kan fortsätta där du slutade när du vill; skriv **avbryt** för att avbryta."
+    ),
+    # reminders
+    "help_cmd_reminders_mine": "visar dina påminnelser: skickade och de närmaste fyra veckorna",
+    "help_cmd_reminders_rules": "visar påminnelsereglerna: när och till vem",
+    "help_cmd_reminders_rule": (
+        "ändrar en regel, t.ex. `påminnelser regel referral_waiting dagar=10 på` "
+        "eller `mottagare=samordnare,insatsledare`"
+    ),
+    "help_cmd_reminders_calendar": "visar årets rapportdatum i påminnelsekalendern",
+    "help_cmd_reminders_add": (
+        'lägger till ett datum: `påminnelser lägg till regel=status_report datum=2027-03-01 '
+        'titel="Lägesrapport till styrelsen"`'
+    ),
+    "reminder_title": "Påminnelse",
+    "reminder_button_done": "Klar",
+    "reminder_button_day": "Påminn mig nästa arbetsdag",
+    "reminder_button_week": "Påminn mig om en vecka",
+    "reminder_text.deadline": "**{label}** ska vara klart senast {date}.",
+    "reminder_text.meeting": "{label} har möte {date}. Dags att förbereda dagordningen.",
+    "reminder_text.minutes_missing": (
+        "Minnesanteckningarna från {label} den {date} är inte registrerade ännu."
+    ),
+    "reminder_text.action_point": "Åtgärdspunkten ”{label}” ska vara klar senast {date}.",
+    "reminder_text.referral_undecided": (
+        "Aktualiseringen {label} från {date} har väntat på beslut i mer än {days} dagar."
+    ),
+    "reminder_text.no_placement": (
+        "{label} skrevs in {date} och har fortfarande ingen arbetsträning efter {days} dagar."
+    ),
+    "reminder_text.placement_active": (
+        "Dags att följa upp arbetsträningen för {label}; senaste uppföljningen var {date}."
+    ),
+    "reminder_text.programme_end": (
+        "{label} har varit i insatsen i snart ett år ({date}). Planera avslut eller förlängning."
+    ),
+    "reminder_text.survey_enrolment": (
+        "Enkäten vid inskrivning saknas för {label} (inskriven {date})."
+    ),
+    "reminder_text.survey_exit": "Enkäten vid utskrivning saknas för {label} (utskriven {date}).",
+    "reminder_rule.status_report": "Lägesrapport",
+    "reminder_rule.finsam_registration": "Uppföljning Finsam",
+    "reminder_rule.annual_report_data": "Underlag till årsredovisningen",
+    "reminder_rule.evaluator_data": "Underlag till utvärderaren",
+    "reminder_rule.budget_request": "Budgetframställan",
+    "reminder_rule.operational_plan": "Verksamhetsplan",
+    "reminder_rule.meeting_agenda": "Inför styrgruppsmöte",
+    "reminder_rule.minutes_missing": "Minnesanteckningar saknas",
+    "reminder_rule.action_point_due": "Åtgärdspunkt",
+    "reminder_rule.referral_waiting": "Aktualisering utan beslut",
+    "reminder_rule.no_placement": "Ingen arbetsträning",
+    "reminder_rule.placement_follow_up": "Uppföljning av arbetsträning",
+    "reminder_rule.programme_end": "Snart ett år i insatsen",
+    "reminder_rule.survey_enrolment": "Enkät vid inskrivning",
+    "reminder_rule.survey_exit": "Enkät vid utskrivning",
+    "reminder_direction.before": "dagar före",
+    "reminder_direction.after": "dagar efter",
+    "reminder_on": "på",
+    "reminder_off": "av",
+    "reminder_done": "Bra jobbat! Påminnelsen är avklarad.",
+    "reminder_snoozed": "Okej, jag påminner dig igen {day}.",
+    "reminder_not_found": "Jag hittar ingen påminnelse {id} som är din.",
+    "reminder_id_missing": "Vilken påminnelse? Skriv till exempel `påminnelse klar 42`.",
+    "reminder_mine_title": "Dina påminnelser",
+    "reminder_mine_line": "**{day}** ({id}): {text}",
+    "reminder_mine_empty": "Du har inga påminnelser just nu.",
+    "reminder_mine_hint": (
+        "Svara med `påminnelse klar <nummer>` eller `påminnelse senare <nummer> vecka`."
+    ),
+    "reminder_rules_title": "Påminnelseregler",
+    "reminder_rule_line": "**{name}** (`{code}`): {days} {direction}, till {recipients}; {state}",
+    "reminder_rules_hint": (
+        "Ändra med `påminnelser regel <kod> dagar=<antal> mottagare=<roller> på|av`."
+    ),
+    "reminder_rule_usage": (
+        "Skriv vilken regel, t.ex. `påminnelser regel referral_waiting dagar=10`."
+    ),
+    "reminder_rule_saved": "Sparat: regeln {name} gäller från nästa planering.",
+    "reminder_rule_unknown": "Det finns ingen regel ”{rule}” här. Välj bland: {codes}.",
+    "reminder_days_invalid": "”{value}” är inget antal dagar mellan 0 och 366.",
+    "reminder_recipients_invalid": (
+        "Okänd mottagare ”{value}”. Välj bland {roles}, eller conversation:<kanalens id>."
+    ),
+    "reminder_calendar_title": "Påminnelsekalender {year}",
+    "reminder_calendar_line": "{title} ({id})",
+    "reminder_calendar_empty": "Kalendern för {year} är tom.",
+    "reminder_calendar_hint": (
+        "Flytta med `påminnelser flytta <nummer> datum=ÅÅÅÅ-MM-DD`, ta bort med "
+        "`påminnelser ta bort <nummer>`."
+    ),
+    "reminder_add_usage": (
+        'Skriv regel, datum och titel: `påminnelser lägg till regel=status_report '
+        'datum=2027-03-01 titel="Lägesrapport"`.'
+    ),
+    "reminder_move_usage": (
+        "Skriv vilket datum i kalendern, t.ex. `påminnelser flytta 12 datum=2027-03-05`."
+    ),
+    "reminder_title_missing": "Datumet behöver en titel.",
+    "reminder_deadline_saved": "Sparat: {title}, {date}.",
+    "reminder_deadline_removed": "Borttaget ur kalendern: {title}.",
+    "reminder_deadline_unknown": "Det finns inget datum {id} i kalendern.",
+    # reports
+    "help_cmd_report": (
+        "sammanställning med maskerade små tal, diagram och filer; på en rad: "
+        "`rapport från=2026-01-01 till=2026-06-30 länsdel=Västra`"
+    ),
+    "report_title": "Rapport",
+    "report_form_title": "Rapport",
+    "report_form_intro": "Välj period och, om du vill, insats, länsdel, kommun eller coach.",
+    "report_from": "Från",
+    "report_to": "Till",
+    "report_all": "alla",
+    "report_button_show": "Visa rapport",
+    "report_button_csv": "Ladda ner CSV",
+    "report_button_xlsx": "Ladda ner Excel",
+    "report_bad_date": "”{value}” är inget datum. Skriv t.ex. 2026-01-01.",
+    "report_bad_period": "Perioden slutar ({end}) före den börjar ({start}).",
+    "report_bad_format": "Formatet ”{value}” finns inte. Välj csv, xlsx eller json.",
+    "report_unknown_county_part": "Länsdelen ”{value}” finns inte, eller ingår inte i det du får se.",
+    "report_unknown_programme": "Insatsen ”{value}” finns inte.",
+    "report_unknown_municipality": "Kommunen ”{value}” finns inte, eller ingår inte i det du får se.",
+    "report_unknown_coach": "Ingen coach heter ”{value}”.",
+    "report_files_note": (
+        "Filen {filename} kan inte skickas här i chatten ännu. Tabellerna och diagrammet ovan "
+        "visar samma siffror; en administratör kan ta fram filen med `python -m bot report`."
+    ),
+    "report_file_description": "Stegvis-rapport {start} – {end}",
+    "report_chart_caption": "Avslut per SUS-grupp, kvinnor och män, mot målet {goal} till arbete eller studier.",
+    "report_section.overview": "Översikt och mål",
+    "report_section.participants": "Deltagare",
+    "report_section.referrals": "Aktualiseringar",
+    "report_section.exits": "Arbetsträning och avslut",
+    "report_overview": "Översikt",
+    "report_period": "Period",
+    "report_filter.programme": "Insats",
+    "report_filter.county_part": "Länsdel",
+    "report_filter.municipality": "Kommun",
+    "report_filter.coach": "Coach",
+    "report_masking": "Små tal",
+    "report_masked_note": (
+        "1–{threshold} personer visas som <{threshold}; x döljer ett tal som annars "
+        "skulle avslöja ett litet tal via summorna."
+    ),
+    "report_unmasked_note": "Visas omaskerade: du får se uppgifter om enskilda i hela urvalet.",
+    "report_hidden_mark": "x",
+    "report_total": "Totalt",
+    "report_gender.woman": "Kvinnor",
+    "report_gender.man": "Män",
+    "report_gender.other": "Annat",
+    "report_table.flows": "Flöde under perioden",
+    "report_table.referrals": "Aktualiseringar per part och beslut",
+    "report_table.pending": "Väntar på beslut, dagar sedan aktualisering",
+    "report_table.active_county_part": "Aktiva per länsdel",
+    "report_table.active_age": "Aktiva per åldersgrupp",
+    "report_table.active_income": "Aktiva per försörjning vid start",
+    "report_table.progression": "Stegförflyttning bland aktiva",
+    "report_table.past_12_months": "Inskrivna mer än 12 månader vid periodens slut",
+    "report_table.caseload": "Deltagare per coach vid periodens slut",
+    "report_table.placements": "Påbörjade arbetsträningar per typ och sektor",
+    "report_table.exits_reason": "Avslut per avslutsorsak",
+    "report_table.exits_destination": "Avslut per status vid avslut",
+    "report_table.exits_sus": "Avslut per SUS-grupp",
+    "report_table.exits_municipality": "Avslut per kommun och SUS-grupp",
+    "report_flow.referred": "aktualiserade",
+    "report_flow.enrolled": "inskrivna",
+    "report_flow.active": "aktiva",
+    "report_flow.exited": "avslutade",
+    "report_wait.0_14": "0–14 dagar",
+    "report_wait.15_30": "15–30 dagar",
+    "report_wait.31_60": "31–60 dagar",
+    "report_wait.61_plus": "mer än 60 dagar",
+    "report_age.18_24": "18–24 år",
+    "report_age.25_29": "25–29 år",
+    "report_age.30_39": "30–39 år",
+    "report_age.40_49": "40–49 år",
+    "report_age.50_64": "50–64 år",
+    "report_age.outside": "utanför 18–64 år",
+    "report_progression.positive": "minst ett steg efter kartläggning",
+    "report_progression.not_positive": "inget steg ännu",
+    "report_extension.extended": "med förlängning",
+    "report_extension.not_extended": "utan förlängning",
+    "report_share.work_or_studies": "Andel avslutade till arbete eller studier",
+    "report_share.positive_progression": "Andel aktiva med stegförflyttning",
+    "report_share.women_active": "Andel kvinnor bland aktiva",
+    "report_share.women_work_or_studies": "Andel kvinnor bland dem som gått till arbete eller studier",
+    "report_goal_reached": "– målet {goal} är nått",
+    "report_goal_missed": "– under målet {goal}",
+    "report_balance_inside": "– inom 40/60",
+    "report_balance_outside": "– utanför 40/60",
+    "report_median": "Mediantid i insatsen",
+    "report_median_value": "{days} dagar ({months} mån, {people} avslut)",
+    "report_meetings": "Styrgruppsmöten",
+    "report_held": "hållna",
+    "report_planned": "planerade",
+    "report_open_points": "öppna åtgärdspunkter",
+    "report_col_table": "tabell",
+    "report_col_row": "rad",
+    "report_col_column": "kolumn",
+    "report_col_value": "värde",
+    "report_chart_title": "Avslut per SUS-grupp",
+    "report_chart_goal": "mål {goal}",
+    "report_chart_hidden": "dolt (få)",
+    "report_chart_none": "inga avslut",
+    # minutes
+    "help_cmd_minutes_new": (
+        "loggar ett möte med ett formulär, eller på en rad: `nytt möte grupp=\"Lokal styrgrupp "
+        "Västra\" datum=2026-11-20 närvarande=\"Anna A, Bo B\"` (utan innehåll: ett planerat möte)"
+    ),
+    "help_cmd_minutes_edit": (
+        "ändrar ett möte i formuläret, eller på en rad: `ändra möte 12 datum=2026-11-21`"
+    ),
+    "help_cmd_minutes": (
+        "visar de senaste mötena; `protokoll Västra` söker, `protokoll 12` visar ett möte"
+    ),
+    "help_cmd_minutes_decision": (
+        "`beslut 12 \"text\"` lägger till ett beslut; `beslut budget` söker bland besluten"
+    ),
+    "help_cmd_minutes_action": (
+        "lägger till en åtgärdspunkt: `åtgärd 12 \"Skicka budgeten\" ansvarig=\"Anna A\" "
+        "klar=2026-12-01`"
+    ),
+    "help_cmd_minutes_actions": "visar öppna åtgärdspunkter",
+    "help_cmd_minutes_done": "markerar en åtgärdspunkt som klar: `åtgärd klar 5`",
+    "help_cmd_minutes_export": (
+        "skickar minnesanteckningarna som fil: `exportera protokoll 12 docx` (eller `md`)"
+    ),
+    "minutes_form_title": "Nytt möte",
+    "minutes_form_edit_title": "Ändra möte {id}",
+    "minutes_form_group": "Grupp",
+    "minutes_form_date": "Mötesdatum",
+    "minutes_form_attendees": "Närvarande",
+    "minutes_form_attendees_hint": "Ett namn per rad, eller åtskilda med kommatecken",
+    "minutes_form_items": "Punkter",
+    "minutes_form_decisions": "Beslut",
+    "minutes_form_actions": "Åtgärdspunkter",
+    "minutes_form_one_per_line": "En per rad",
+    "minutes_form_actions_hint": "En per rad: vad; ansvarig; klart senast (ÅÅÅÅ-MM-DD)",
+    "minutes_missing_group": "Välj vilken grupp mötet gäller.",
+    "minutes_missing_date": "Mötet behöver ett datum.",
+    "minutes_bad_date": (
+        "Jag förstår inte datumet ”{value}”. Skriv det som ÅÅÅÅ-MM-DD, t.ex. 2026-11-20."
+    ),
+    "minutes_group_unknown": "Det finns ingen grupp som heter ”{value}”. Grupperna är: {groups}.",
+    "minutes_group_ambiguous": "”{value}” passar flera grupper: {groups}. Skriv hela namnet.",
+    "minutes_no_writable_groups": (
+        "Du kan inte skriva minnesanteckningar för någon grupp. Samordnare skriver för sin "
+        "länsdels grupper, insatsledare och insatsägare för de länsövergripande."
+    ),
+    "minutes_not_allowed_write": (
+        "Du har inte behörighet att skriva minnesanteckningar för {group}. Inget sparades."
+    ),
+    "minutes_not_allowed_read": "Du har inte behörighet att läsa minnesanteckningar för {group}.",
+    "minutes_meeting_not_found": "Det finns inget möte med nummer {id}.",
+    "minutes_meeting_exists": (
+        "Mötet den {date} har redan minnesanteckningar (möte {id}). Skriv `ändra möte {id}` "
+        "för att ändra dem."
+    ),
+    "minutes_meeting_in_future": (
+        "Mötet den {date} har inte hållits än, så det kan inte ha beslut eller åtgärdspunkter. "
+        "Inget sparades."
+    ),
+    "minutes_due_before_meeting": (
+        "En åtgärdspunkt kan inte vara klar ({due}) före mötet ({date}). Inget sparades."
+    ),
+    "minutes_text_empty": "Texten är tom. Skriv vad som beslutades eller ska göras.",
+    "minutes_action_not_found": "Det finns ingen åtgärdspunkt med nummer {id}.",
+    "minutes_action_already_done": "Åtgärdspunkt {id} är redan klar.",
+    "minutes_saved": "Sparat: {group} {date} (möte {id}).",
+    "minutes_planned": (
+        "Planerat: {group} {date} (möte {id}). Efter mötet lägger du till minnesanteckningarna "
+        "med `ändra möte {id}`."
+    ),
+    "minutes_updated": "Ändrat: {group} {date} (möte {id}).",
+    "minutes_title": "Möte {id}: {group}",
+    "minutes_label_group": "Grupp",
+    "minutes_label_date": "Datum",
+    "minutes_label_status": "Status",
+    "minutes_label_attendees": "Närvarande",
+    "minutes_label_items": "Punkter",
+    "minutes_label_decisions": "Beslut",
+    "minutes_label_actions": "Åtgärdspunkter",
+    "minutes_status_logged": "minnesanteckningar registrerade",
+    "minutes_status_planned": "planerat, inga minnesanteckningar än",
+    "minutes_owner": "ansvarig {name}",
+    "minutes_due": "senast {date}",
+    "minutes_point_done": "{text} (klar)",
+    "minutes_button_edit": "Ändra",
+    "minutes_button_word": "Word-fil",
+    "minutes_button_markdown": "Markdown-fil",
+    "minutes_button_done": "Klar",
+    "minutes_list_title": "Senaste mötena",
+    "minutes_search_title": "Möten som matchar ”{query}”",
+    "minutes_list_line": (
+        "**{id}** {date} {group}: {decisions} beslut, {open} öppna åtgärdspunkter"
+    ),
+    "minutes_planned_tag": "(planerat)",
+    "minutes_list_hint": "Skriv `protokoll <nummer>` för att se ett möte.",
+    "minutes_none_yet": "Inga möten är registrerade ännu. Skriv `nytt möte` för att logga ett.",
+    "minutes_none_found": "Inga möten matchar ”{query}”.",
+    "minutes_decision_usage": (
+        "Skriv `beslut <mötesnummer> \"text\"` för att lägga till ett beslut, eller "
+        "`beslut <sökord>` för att söka."
+    ),
+    "minutes_decision_saved": "Beslutet är sparat i möte {id}.",
+    "minutes_decisions_title": "Beslut som matchar ”{query}”",
+    "minutes_decision_line": "{date} {group} (möte {id}): {text}",
+    "minutes_no_decisions": "Inga beslut matchar ”{query}”.",
+    "minutes_action_usage": (
+        "Skriv `åtgärd <mötesnummer> \"vad som ska göras\" ansvarig=\"namn\" klar=ÅÅÅÅ-MM-DD`."
+    ),
+    "minutes_action_saved": "Åtgärdspunkt {id} är sparad i möte {meeting}: {line}.",
+    "minutes_open_actions_title": "Öppna åtgärdspunkter",
+    "minutes_open_action_line": "**#{id}** {line} ({group} {date})",
+    "minutes_overdue_tag": "**försenad**",
+    "minutes_no_open_actions": "Det finns inga öppna åtgärdspunkter.",
+    "minutes_done_usage": "Skriv `åtgärd klar <nummer>`, t.ex. `åtgärd klar 5`.",
+    "minutes_action_done": "Klart: åtgärdspunkt {id}, ”{text}”.",
+    "minutes_edit_usage": "Skriv `ändra möte <nummer>`, t.ex. `ändra möte 12`.",
+    "minutes_export_usage": "Skriv `exportera protokoll <nummer> docx` eller `… md`.",
+    "minutes_doc_title": "Minnesanteckningar {group}",
+    "minutes_file_name": "Minnesanteckningar {group} {date}",
+    "minutes_file_description": "Minnesanteckningar från {group} {date}",
+    "minutes_file_declined": "Okej, jag skickar ingen fil.",
+    "minutes_upload_failed": (
+        "Filen kunde inte laddas upp till din OneDrive. Försök igen om en stund."
+    ),
+    "minutes_uploaded": "Minnesanteckningarna finns nu i kanalens filer: [{name}]({url})",
+    "minutes_graph_failed": (
+        "Jag kunde inte spara filen i kanalens filer (fel {status}). Här är "
+        "minnesanteckningarna som text i stället."
     ),
 }

@@ -1,0 +1,70 @@
+"""`python -m bot report`: the report as JSON, CSV or XLSX for IT admins and evaluators.
+
+The command line has no Teams user, so it reports as a viewer (masked) unless `--unmasked` is
+given by someone entitled to the individual figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dialogs.report import half_year
+from dialogs.report_files import filename, to_csv, to_json, to_xlsx
+from dialogs.texts import t
+from storage.clock import clock
+from storage.db import Database
+from storage.reports import ReportFilter, build_report, cli_actor, resolve_filter
+from storage.rules import RuleError
+
+
+def add_parser(commands: Any) -> None:
+    report = commands.add_parser("report", help="aggregated report (masked unless --unmasked)")
+    report.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    report.add_argument("--from", dest="start", type=date.fromisoformat,
+                        help="first day, YYYY-MM-DD (default: start of this half-year)")
+    report.add_argument("--to", dest="end", type=date.fromisoformat,
+                        help="last day, YYYY-MM-DD (default: end of this half-year)")
+    report.add_argument("--programme", help="programme code or name")
+    report.add_argument("--county-part", help="county part code or name")
+    report.add_argument("--municipality")
+    report.add_argument("--coach", help="coach's name or object id")
+    report.add_argument("--out", type=Path, help="file to write (default: stdout; xlsx: a file)")
+    report.add_argument("--unmasked", action="store_true",
+                        help="show small numbers (only for people who may see individuals)")
+
+
+async def run(db: Database, command: argparse.Namespace) -> int:
+    default_start, default_end = half_year(clock.today())
+    wanted = ReportFilter(
+        start=command.start or default_start,
+        end=command.end or default_end,
+        programme=command.programme,
+        county_part=command.county_part,
+        municipality=command.municipality,
+        coach=command.coach,
+    )
+    try:
+        async with db.session() as session:
+            scope = await resolve_filter(session, cli_actor(command.unmasked), wanted)
+            report = await build_report(session, scope)
+    except RuleError as error:
+        print(t(error.code, "sv", **error.details), file=sys.stderr)
+        return 2
+    if command.format == "xlsx":
+        content = to_xlsx(report)
+    elif command.format == "csv":
+        content = to_csv(report)
+    else:
+        content = (to_json(report) + "\n").encode("utf-8")
+    out = command.out or (Path(filename(report, "xlsx")) if command.format == "xlsx" else None)
+    if out is None:
+        sys.stdout.write(content.decode("utf-8"))
+        return 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(content)
+    print(f"Rapporten är skriven till {out}.")
+    return 0

@@ -1,0 +1,234 @@
+"""`rapport`: the report form, the report as cards and a chart, and the report as a file.
+
+`rapport` alone shows the form; `rapport från=2026-01-01 till=2026-06-30 länsdel=Västra` (or a
+submitted form) shows the report; `format=csv|xlsx|json` sends it as a file instead.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from botbuilder.core import TurnContext
+from botbuilder.schema import Activity
+
+from dialogs.cards import (
+    card,
+    card_message,
+    command_action,
+    date_input,
+    facts,
+    heading,
+    image_message,
+    optional_choice,
+    table,
+)
+from dialogs.commands import parse_date
+from dialogs.report_files import (
+    exits_chart,
+    filename,
+    filter_lines,
+    meeting_grid,
+    percent,
+    share_lines,
+    table_grid,
+    to_csv,
+    to_json,
+    to_xlsx,
+)
+from dialogs.router import Route, Turn
+from dialogs.texts import t
+from storage.clock import clock
+from storage.permissions import Action
+from storage.reports import (
+    WORK_OR_STUDIES_GOAL,
+    Report,
+    ReportFilter,
+    build_report,
+    report_choices,
+    resolve_filter,
+)
+from storage.rules import RuleError
+
+FIELD_ALIASES = {
+    "start": ("från", "fran", "from"),
+    "end": ("till", "to"),
+    "programme": ("insats", "programme", "program"),
+    "county_part": ("länsdel", "lansdel", "area"),
+    "municipality": ("kommun", "municipality"),
+    "coach": ("coach",),
+    "format": ("format",),
+}
+SECTIONS = {
+    "participants": (
+        "flows", "active_county_part", "active_age", "active_income", "progression",
+        "past_12_months", "caseload",
+    ),
+    "referrals": ("referrals", "pending"),
+    "exits": (
+        "placements", "exits_reason", "exits_destination", "exits_sus", "exits_municipality",
+    ),
+}
+FILE_FORMATS = ("csv", "xlsx", "json")
+
+
+def half_year(today: date) -> tuple[date, date]:
+    """The current half-year: reports to the board and Finsam follow half-years."""
+    if today.month <= 6:
+        return date(today.year, 1, 1), date(today.year, 6, 30)
+    return date(today.year, 7, 1), date(today.year, 12, 31)
+
+
+def read_fields(fields: dict[str, str]) -> dict[str, str]:
+    """The command's `key=value` fields (or form inputs) under one name each."""
+    found = {}
+    for name, aliases in FIELD_ALIASES.items():
+        for alias in aliases:
+            if fields.get(alias):
+                found[name] = fields[alias].strip()
+    return found
+
+
+def parse_filter(values: dict[str, str], today: date) -> ReportFilter:
+    """Dates default to the current half-year; names are checked later, against the database."""
+    default_start, default_end = half_year(today)
+    days = []
+    for key, default in (("start", default_start), ("end", default_end)):
+        if key not in values:
+            days.append(default)
+            continue
+        day = parse_date(values[key], today)
+        if day is None:
+            raise RuleError("report_bad_date", value=values[key])
+        days.append(day)
+    return ReportFilter(
+        start=days[0],
+        end=days[1],
+        programme=values.get("programme"),
+        county_part=values.get("county_part"),
+        municipality=values.get("municipality"),
+        coach=values.get("coach"),
+    )
+
+
+def one_liner(wanted: ReportFilter, file_format: str | None = None) -> str:
+    """The typed command for the same report, e.g. for the download buttons."""
+    parts = ["rapport", f"från={wanted.start.isoformat()}", f"till={wanted.end.isoformat()}"]
+    for word, value in (
+        ("insats", wanted.programme),
+        ("länsdel", wanted.county_part),
+        ("kommun", wanted.municipality),
+        ("coach", wanted.coach),
+        ("format", file_format),
+    ):
+        if value:
+            parts.append(f'{word}="{value}"' if " " in value else f"{word}={value}")
+    return " ".join(parts)
+
+
+async def form_card(turn: Turn) -> Activity:
+    locale = turn.locale
+    async with turn.db.session() as session:
+        choices = await report_choices(session, turn.actor)
+    start, end = half_year(clock.today())
+    everyone = t("report_all", locale)
+    body = [
+        heading(t("report_form_title", locale)),
+        {"type": "TextBlock", "text": t("report_form_intro", locale), "wrap": True},
+        date_input("från", t("report_from", locale), start.isoformat()),
+        date_input("till", t("report_to", locale), end.isoformat()),
+        optional_choice("insats", t("report_filter.programme", locale),
+                        [(name, code) for name, code in choices.programmes], everyone),
+        optional_choice("länsdel", t("report_filter.county_part", locale),
+                        [(name, name) for name, _ in choices.county_parts], everyone),
+        optional_choice("kommun", t("report_filter.municipality", locale),
+                        [(name, name) for name in choices.municipalities], everyone),
+        optional_choice("coach", t("report_filter.coach", locale),
+                        [(name, name) for name in choices.coaches], everyone),
+    ]
+    actions = [
+        {"type": "Action.Submit", "title": t("report_button_show", locale),
+         "data": {"command": "rapport"}}
+    ]
+    return card_message(card(body, actions), t("report_form_title", locale))
+
+
+def _shown_rows(grid: list[list[str]]) -> list[list[str]]:
+    """Drop rows of zeros between the header and the totals, so the card stays short."""
+    header, *rows = grid
+    kept = [row for row in rows if any(cell != "0" for cell in row[1:])]
+    return [header, *(kept or rows[-1:])]
+
+
+def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:
+    """The overview with goals, meetings and download buttons, then one card per section."""
+    threshold = report.scope.threshold
+    title = t("report_title", locale)
+    overview = [
+        heading(f"{title}: {t('report_section.overview', locale)}"),
+        facts(filter_lines(report, locale)),
+        facts(share_lines(report, locale)),
+    ]
+    if report.meetings:
+        overview.append(table(meeting_grid(report, locale)))
+    actions = [
+        command_action(t("report_button_csv", locale), one_liner(wanted, "csv")),
+        command_action(t("report_button_xlsx", locale), one_liner(wanted, "xlsx")),
+    ]
+    messages = [card_message(card(overview, actions), title)]
+    for section, keys in SECTIONS.items():
+        body = [heading(t(f"report_section.{section}", locale))]
+        for key in keys:
+            grid = table_grid(report.tables[key], threshold, locale)
+            body.append(table(_shown_rows(grid)))
+        messages.append(card_message(card(body), t(f"report_section.{section}", locale)))
+    return messages
+
+
+async def send_file(
+    turn_context: TurnContext, filename: str, content: bytes, description: str
+) -> None:
+    """The one way this module hands a file to the user.
+
+    Teams only takes files in personal chat through a FileConsentCard and an upload after the
+    user accepts; until that shared flow exists, say where the same figures are.
+    """
+    await turn_context.send_activity(
+        t("report_files_note", turn_context.activity.locale, filename=filename)
+    )
+
+
+async def show_report(turn: Turn) -> None:
+    values = read_fields(turn.command.fields)
+    if not values:
+        await turn.reply(await form_card(turn))
+        return
+    file_format = values.get("format", "").casefold()
+    if file_format and file_format not in FILE_FORMATS:
+        await turn.reply(turn.text("report_bad_format", value=file_format))
+        return
+    try:
+        wanted = parse_filter(values, clock.today())
+        async with turn.db.session() as session:
+            scope = await resolve_filter(session, turn.actor, wanted)
+            report = await build_report(session, scope)
+    except RuleError as error:
+        await turn.reply(turn.text(error.code, **error.details))
+        return
+    if file_format:
+        content = {
+            "csv": lambda: to_csv(report, turn.locale),
+            "xlsx": lambda: to_xlsx(report, turn.locale),
+            "json": lambda: to_json(report).encode("utf-8"),
+        }[file_format]()
+        description = turn.text("report_file_description", start=scope.start, end=scope.end)
+        await send_file(turn.context, filename(report, file_format), content, description)
+        return
+    for message in report_cards(report, wanted, turn.locale):
+        await turn.reply(message)
+    caption = turn.text("report_chart_caption", goal=percent(WORK_OR_STUDIES_GOAL))
+    await turn.reply(image_message(exits_chart(report, turn.locale), "avslut.png", caption))
+
+
+ROUTES = [
+    Route(("rapport", "rapporter", "report"), show_report, "help_cmd_report", Action.READ_REPORT),
+]

@@ -1,0 +1,347 @@
+"""A report as files people open elsewhere: CSV and XLSX for the evaluator, JSON for machines,
+and a PNG bar chart for the chat. Labels come from the texts, so files read like the card."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from typing import Any
+
+from PIL import Image, ImageDraw, ImageFont
+
+from dialogs.texts import language, t
+from storage.reports import (
+    GENDER_COLUMNS,
+    TOTAL,
+    WORK_OR_STUDIES_GOAL,
+    CountTable,
+    Mask,
+    Report,
+    Share,
+)
+
+# The order the card, the files and the chart show the tables in.
+TABLE_ORDER = (
+    "flows",
+    "referrals",
+    "pending",
+    "active_county_part",
+    "active_age",
+    "active_income",
+    "progression",
+    "past_12_months",
+    "caseload",
+    "placements",
+    "exits_reason",
+    "exits_destination",
+    "exits_sus",
+    "exits_municipality",
+)
+
+
+def key_label(vocab: str | None, key: str, locale: str | None) -> str:
+    """A row or column heading: the vocabulary's label, or the key itself for names."""
+    if key == TOTAL:
+        return t("report_total", locale)
+    if vocab is None:
+        return key
+    if vocab == "gender":
+        return t(f"report_gender.{key}", locale)
+    return t(f"{vocab}.{key}", locale)
+
+
+def cell_text(table: CountTable, row: int, column: int, threshold: int) -> str:
+    """The number, "<5" for a small count, or the complement mark."""
+    mask = table.masks.get((row, column), Mask.SHOWN)
+    if mask == Mask.SMALL:
+        return f"<{threshold}"
+    if mask == Mask.COMPLEMENT:
+        return t("report_hidden_mark")
+    return str(table.value(row, column))
+
+
+def table_grid(table: CountTable, threshold: int, locale: str | None) -> list[list[str]]:
+    """Header row, then one row per key and the totals row, as strings."""
+    header = [t(f"report_table.{table.key}", locale)]
+    header += [key_label(table.column_vocab, c, locale) for c in table.columns]
+    if table.row_totals:
+        header.append(t("report_total", locale))
+    m = len(table.columns) + (1 if table.row_totals else 0)
+    grid = [header]
+    for i, key in enumerate(table.rows):
+        grid.append(
+            [key_label(table.row_vocab, key, locale)]
+            + [cell_text(table, i, j, threshold) for j in range(m)]
+        )
+    if table.column_totals:
+        n = len(table.rows)
+        grid.append(
+            [t("report_total", locale)] + [cell_text(table, n, j, threshold) for j in range(m)]
+        )
+    return grid
+
+
+def decimal(value: float, locale: str | None) -> str:
+    """One decimal, with a decimal comma in Swedish."""
+    text = f"{value:.1f}"
+    return text.replace(".", ",") if language(locale) == "sv" else text
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{round(value * 100)} %"
+
+
+def share_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
+    """(label, value) for the goal indicators, each with its target where there is one."""
+    lines = []
+    for item in report.shares:
+        label = t(f"report_share.{item.key}", locale)
+        if item.group != TOTAL:
+            label += f" ({key_label('gender', item.group, locale)})"
+        lines.append((label, _share_value(item, locale)))
+    for median in report.medians:
+        label = t("report_median", locale) + f" ({key_label('gender', median.group, locale)})"
+        value = (
+            "–"
+            if median.days is None
+            else t("report_median_value", locale, days=round(median.days),
+                   months=decimal(median.days / 30.44, locale), people=median.people)
+        )
+        lines.append((label, value))
+    return lines
+
+
+def _share_value(item: Share, locale: str | None) -> str:
+    if item.value is None:
+        return "–"
+    text = f"{percent(item.value)} ({item.part}/{item.whole})"
+    if item.key == "work_or_studies" and item.group == TOTAL:
+        reached = item.value >= WORK_OR_STUDIES_GOAL
+        text += " " + t("report_goal_reached" if reached else "report_goal_missed", locale,
+                        goal=percent(WORK_OR_STUDIES_GOAL))
+    if item.key.startswith("women_"):
+        inside = 0.40 <= item.value <= 0.60
+        text += " " + t("report_balance_inside" if inside else "report_balance_outside", locale)
+    return text
+
+
+def filter_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
+    scope = report.scope
+    lines = [(t("report_period", locale), f"{scope.start.isoformat()} – {scope.end.isoformat()}")]
+    for key in ("programme", "county_part", "municipality", "coach"):
+        lines.append((t(f"report_filter.{key}", locale), scope.labels.get(key, t("report_all",
+                                                                                 locale))))
+    masking = (
+        t("report_masked_note", locale, threshold=scope.threshold)
+        if scope.masked
+        else t("report_unmasked_note", locale)
+    )
+    lines.append((t("report_masking", locale), masking))
+    return lines
+
+
+def meeting_grid(report: Report, locale: str | None) -> list[list[str]]:
+    grid = [[t("report_meetings", locale), t("report_held", locale), t("report_planned", locale),
+             t("report_open_points", locale)]]
+    grid += [[m.name, str(m.held), str(m.planned), str(m.open_action_points)]
+             for m in report.meetings]
+    return grid
+
+
+def filename(report: Report, extension: str) -> str:
+    """stegvis-rapport-2026-01-01--2026-06-30.xlsx"""
+    return f"stegvis-rapport-{report.scope.start}--{report.scope.end}.{extension}"
+
+
+def to_csv(report: Report, locale: str | None = "sv") -> bytes:
+    """Long format (table; row; column; value), semicolons and a BOM so Swedish Excel opens it."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow([t(k, locale) for k in ("report_col_table", "report_col_row",
+                                            "report_col_column", "report_col_value")])
+    for label, value in filter_lines(report, locale) + share_lines(report, locale):
+        writer.writerow([t("report_overview", locale), label, "", value])
+    headings, *meetings = meeting_grid(report, locale)
+    for meeting in meetings:
+        for heading, value in zip(headings[1:], meeting[1:], strict=True):
+            writer.writerow([headings[0], meeting[0], heading, value])
+    for key in TABLE_ORDER:
+        grid = table_grid(report.tables[key], report.scope.threshold, locale)
+        title, headings = grid[0][0], grid[0][1:]
+        for row in grid[1:]:
+            for heading, value in zip(headings, row[1:], strict=True):
+                writer.writerow([title, row[0], heading, value])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def to_xlsx(report: Report, locale: str | None = "sv") -> bytes:
+    """One sheet for the overview, one per table, laid out as on the card."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    overview = book.active
+    overview.title = t("report_overview", locale)[:31]
+    for row in [[t("report_title", locale)], *map(list, filter_lines(report, locale)), [],
+                *map(list, share_lines(report, locale)), [], *meeting_grid(report, locale)]:
+        overview.append(row)
+    overview["A1"].font = Font(bold=True, size=14)
+    overview.column_dimensions["A"].width = 48
+    overview.column_dimensions["B"].width = 40
+    for key in TABLE_ORDER:
+        grid = table_grid(report.tables[key], report.scope.threshold, locale)
+        sheet = book.create_sheet(_sheet_name(grid[0][0], book.sheetnames))
+        for row in grid:
+            sheet.append([_number(cell) for cell in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.column_dimensions["A"].width = 36
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _number(text: str) -> Any:
+    """Shown counts as numbers, so the sheet can add them up; masks stay text."""
+    return int(text) if text.isdigit() else text
+
+
+def _sheet_name(title: str, taken: list[str]) -> str:
+    """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
+    name = "".join(c for c in title if c not in "[]:*?/\\")[:31]
+    while name in taken:
+        name = name[:28] + f"~{len(taken)}"
+    return name
+
+
+def to_json(report: Report) -> str:
+    """Codes, not labels: for the evaluator's own scripts. Masked cells are strings."""
+    threshold = report.scope.threshold
+
+    def table_json(table: CountTable) -> dict[str, Any]:
+        n, m = len(table.rows), len(table.columns)
+
+        def value(i: int, j: int) -> int | str:
+            text = cell_text(table, i, j, threshold)
+            return int(text) if text.isdigit() else text
+
+        data: dict[str, Any] = {
+            "rows": {r: {c: value(i, j) for j, c in enumerate(table.columns)}
+                     for i, r in enumerate(table.rows)},
+        }
+        if table.row_totals:
+            for i, r in enumerate(table.rows):
+                data["rows"][r][TOTAL] = value(i, m)
+        if table.column_totals:
+            data[TOTAL] = {c: value(n, j) for j, c in enumerate(table.columns)}
+            if table.row_totals:
+                data[TOTAL][TOTAL] = value(n, m)
+        return data
+
+    scope = report.scope
+    document = {
+        "period": {"from": scope.start.isoformat(), "to": scope.end.isoformat()},
+        "filter": scope.labels,
+        "masked": scope.masked,
+        "small_cell_threshold": threshold,
+        "tables": {key: table_json(report.tables[key]) for key in TABLE_ORDER},
+        "shares": [
+            {"measure": s.key, "group": s.group, "part": s.part, "whole": s.whole,
+             "value": None if s.value is None else round(s.value, 4)}
+            for s in report.shares
+        ],
+        "work_or_studies_goal": WORK_OR_STUDIES_GOAL,
+        "median_days_in_programme": {
+            m.group: None if m.days is None else round(m.days, 1) for m in report.medians
+        },
+        "meetings": [
+            {"group": m.name, "held": m.held, "planned": m.planned,
+             "open_action_points": m.open_action_points}
+            for m in report.meetings
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, default=_iso)
+
+
+def _iso(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+# --- Chart ---------------------------------------------------------------------------------
+
+_WIDTH, _HEIGHT = 720, 420
+_PLOT = (70, 60, 500, 360)  # left, top, right, bottom
+_SUS_COLOURS = {
+    "employment": (38, 110, 74),
+    "studies": (96, 170, 120),
+    "job_seeking": (230, 170, 60),
+    "other": (170, 170, 175),
+}
+_GOAL_COLOUR = (200, 40, 40)
+
+
+# Pillow's built-in font has no å, ä or ö: use a common system font that has them.
+_FONTS = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.ttf",
+          "segoeui.ttf")
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    for name in _FONTS:
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
+def exits_chart(report: Report, locale: str | None = "sv") -> bytes:
+    """Exits by SUS group as 100 % bars for women, men and everyone, work and studies at the
+    bottom, so their height meets the dashed 35 % goal line. Masked bars are left empty."""
+    table = report.tables["exits_sus"]
+    image = Image.new("RGB", (_WIDTH, _HEIGHT), "white")
+    draw = ImageDraw.Draw(image)
+    font, small = _font(15), _font(12)
+    left, top, right, bottom = _PLOT
+    draw.text((left, 18), t("report_chart_title", locale), fill="black", font=font)
+    for tick in range(0, 101, 20):
+        y = bottom - (bottom - top) * tick / 100
+        draw.line((left, y, right, y), fill=(230, 230, 230))
+        draw.text((left - 40, y - 7), f"{tick} %", fill="black", font=small)
+    groups = [g for g in (*GENDER_COLUMNS, TOTAL) if g != "other"]
+    slot = (right - left) / len(groups)
+    n = len(table.rows)
+    for k, group in enumerate(groups):
+        j = table.column(group)
+        x0, x1 = left + slot * k + slot * 0.2, left + slot * (k + 1) - slot * 0.2
+        draw.text((x0, bottom + 8), key_label("gender", group, locale), fill="black", font=small)
+        whole = table.value(n, j)
+        if any(table.is_masked(i, j) for i in range(n + 1)) or not whole:
+            draw.rectangle((x0, top, x1, bottom), outline=(150, 150, 150))
+            mark = t("report_chart_hidden" if whole else "report_chart_none", locale)
+            draw.text((x0 + 6, (top + bottom) / 2), mark, fill=(90, 90, 90), font=small)
+            continue
+        y = float(bottom)
+        for i, key in enumerate(table.rows):
+            height = (bottom - top) * table.value(i, j) / whole
+            if height:
+                draw.rectangle((x0, y - height, x1, y), fill=_SUS_COLOURS[key])
+            y -= height
+        draw.text((x0, bottom + 22), f"n={whole}", fill=(90, 90, 90), font=small)
+    goal_y = bottom - (bottom - top) * WORK_OR_STUDIES_GOAL
+    for x in range(left, right, 12):
+        draw.line((x, goal_y, min(x + 7, right), goal_y), fill=_GOAL_COLOUR, width=2)
+    draw.text((right + 8, goal_y - 8), t("report_chart_goal", locale,
+                                          goal=percent(WORK_OR_STUDIES_GOAL)),
+              fill=_GOAL_COLOUR, font=small)
+    y = top + 40
+    for key in reversed(table.rows):
+        draw.rectangle((right + 8, y, right + 22, y + 14), fill=_SUS_COLOURS[key])
+        draw.text((right + 28, y), key_label("sus", key, locale), fill="black", font=small)
+        y += 22
+    out = io.BytesIO()
+    image.convert("P", palette=Image.Palette.ADAPTIVE, colors=32).save(out, "PNG", optimize=True)
+    return out.getvalue()

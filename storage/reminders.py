@@ -1,0 +1,566 @@
+"""Reminder queries: rules and calendar as data, open subjects, planning into the outbox, and the
+outbox's claim/mark protocol that makes a crash or a second dispatcher send nothing twice.
+
+Planning is idempotent (unique key per rule, subject, day and recipient; inserts that collide
+do nothing). Dispatch claims one row at a time with a lease: a dispatcher that dies leaves its
+claim to expire, and the row is claimed again (see README, "Reminders", for the one window in
+which a crash can repeat a message).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from sqlalchemy import or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from scheduler.calendar import send_moment
+from scheduler.rules import (
+    CHANNEL_PREFIX,
+    DEFAULT_DEADLINES,
+    DEFAULT_RULES,
+    RECIPIENT_ROLES,
+    Direction,
+    DueReminder,
+    RuleConfig,
+    Subject,
+    Watch,
+    due_reminders,
+    idempotency_key,
+    snooze_day,
+)
+from storage.minutes import action_points_due, meetings_without_minutes, planned_meetings
+from storage.models import (
+    CountyPart,
+    Deadline,
+    Participant,
+    Placement,
+    PlacementNote,
+    ReminderOutbox,
+    ReminderRule,
+    Staff,
+    StaffCountyPart,
+    utcnow,
+)
+from storage.permissions import Actor
+from storage.rules import Status, programme_end
+
+# How far ahead meetings and action points are looked at; rules pick their own offsets.
+MEETING_HORIZON_DAYS = 60
+
+
+class Outbox(StrEnum):
+    """Outbox statuses."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    GONE = "gone"
+
+
+class ReminderError(ValueError):
+    """A user asked for something that cannot be done; `code` is a text key."""
+
+    def __init__(self, code: str, **details: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.details = details
+
+
+# --- rules and calendar as data -------------------------------------------------------------
+
+
+async def seed_reminders(session: AsyncSession, today: date) -> None:
+    """Add missing default rules, and default deadlines for a year that has none yet (this year
+    and next), so an admin's deletions are not undone but a new year gets its calendar."""
+    existing = set((await session.exec(select(ReminderRule.code))).all())
+    for rule in DEFAULT_RULES:
+        if rule.code not in existing:
+            session.add(
+                ReminderRule(
+                    code=rule.code,
+                    watch=rule.watch.value,
+                    direction=rule.direction.value,
+                    days=rule.days,
+                    recipients=",".join(rule.recipients),
+                    enabled=rule.enabled,
+                )
+            )
+    for year in (today.year, today.year + 1):
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        has_any = (
+            await session.exec(
+                select(Deadline.id).where(Deadline.due_date >= first, Deadline.due_date <= last)
+            )
+        ).first()
+        if has_any is None:
+            for month, day, code, title in DEFAULT_DEADLINES:
+                session.add(Deadline(rule_code=code, title=title, due_date=date(year, month, day)))
+    await session.flush()
+
+
+def rule_config(row: ReminderRule) -> RuleConfig:
+    return RuleConfig(
+        code=row.code,
+        watch=Watch(row.watch),
+        direction=Direction(row.direction),
+        days=row.days,
+        recipients=tuple(r.strip() for r in row.recipients.split(",") if r.strip()),
+        enabled=row.enabled,
+    )
+
+
+async def list_rules(session: AsyncSession) -> list[ReminderRule]:
+    return list((await session.exec(select(ReminderRule).order_by(ReminderRule.id))).all())
+
+
+async def update_rule(
+    session: AsyncSession,
+    code: str,
+    *,
+    days: int | None = None,
+    enabled: bool | None = None,
+    recipients: list[str] | None = None,
+) -> ReminderRule:
+    """Change a rule; planned reminders keep their day, new planning uses the new values."""
+    row = (await session.exec(select(ReminderRule).where(ReminderRule.code == code))).first()
+    if row is None:
+        codes = (await session.exec(select(ReminderRule.code))).all()
+        raise ReminderError("reminder_rule_unknown", rule=code, codes=", ".join(codes))
+    if days is not None:
+        if not 0 <= days <= 366:
+            raise ReminderError("reminder_days_invalid", value=days)
+        row.days = days
+    if enabled is not None:
+        row.enabled = enabled
+    if recipients is not None:
+        bad = [
+            r for r in recipients if r not in RECIPIENT_ROLES and not r.startswith(CHANNEL_PREFIX)
+        ]
+        if bad or not recipients:
+            raise ReminderError(
+                "reminder_recipients_invalid",
+                value=",".join(bad),
+                roles=", ".join(RECIPIENT_ROLES),
+            )
+        row.recipients = ",".join(recipients)
+    row.updated_at = utcnow()
+    session.add(row)
+    return row
+
+
+async def list_deadlines(session: AsyncSession, start: date, end: date) -> list[Deadline]:
+    return list(
+        (
+            await session.exec(
+                select(Deadline)
+                .where(Deadline.due_date >= start, Deadline.due_date <= end)
+                .order_by(Deadline.due_date, Deadline.id)
+            )
+        ).all()
+    )
+
+
+async def add_deadline(session: AsyncSession, rule_code: str, title: str, due: date) -> Deadline:
+    rule = (await session.exec(select(ReminderRule).where(ReminderRule.code == rule_code))).first()
+    if rule is None or rule.watch != Watch.DEADLINE:
+        codes = (
+            await session.exec(
+                select(ReminderRule.code).where(ReminderRule.watch == Watch.DEADLINE)
+            )
+        ).all()
+        raise ReminderError("reminder_rule_unknown", rule=rule_code, codes=", ".join(codes))
+    if not title.strip():
+        raise ReminderError("reminder_title_missing")
+    row = Deadline(rule_code=rule_code, title=title.strip(), due_date=due)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def update_deadline(
+    session: AsyncSession, deadline_id: int, *, due: date | None = None, title: str | None = None
+) -> Deadline:
+    row = await session.get(Deadline, deadline_id)
+    if row is None:
+        raise ReminderError("reminder_deadline_unknown", id=deadline_id)
+    if due is not None:
+        row.due_date = due
+    if title is not None and title.strip():
+        row.title = title.strip()
+    session.add(row)
+    return row
+
+
+async def remove_deadline(session: AsyncSession, deadline_id: int) -> Deadline:
+    row = await session.get(Deadline, deadline_id)
+    if row is None:
+        raise ReminderError("reminder_deadline_unknown", id=deadline_id)
+    await session.delete(row)
+    return row
+
+
+# --- open subjects --------------------------------------------------------------------------
+
+
+async def meeting_reminder_candidates(session: AsyncSession, today: date) -> list[Subject]:
+    """Steering-group subjects from the minutes tables: meetings ahead (Watch.MEETING), held
+    meetings without minutes (Watch.MINUTES_MISSING) and open action points (Watch.ACTION_POINT).
+
+    Refs are stable ("meeting:<id>", "action_point:<id>"); an action point owned by a member of
+    staff carries the owner's aadObjectId in `coach_aad`, so the "coach" recipient reaches them.
+    """
+    ahead = today + timedelta(days=MEETING_HORIZON_DAYS)
+    subjects = [
+        Subject(
+            Watch.MEETING,
+            f"meeting:{m.meeting_id}",
+            f"{m.group.name} {m.meeting_date}",
+            m.meeting_date,
+            m.group.county_part,
+        )
+        for m in await planned_meetings(session, today, ahead)
+    ]
+    subjects += [
+        Subject(
+            Watch.MINUTES_MISSING,
+            f"meeting:{m.meeting_id}",
+            f"{m.group.name} {m.meeting_date}",
+            m.meeting_date,
+            m.group.county_part,
+        )
+        for m in await meetings_without_minutes(session, today)
+    ]
+    subjects += [
+        Subject(
+            Watch.ACTION_POINT,
+            f"action_point:{p.id}",
+            f"{p.group.name}: {p.text[:80]}",
+            p.due_date,
+            p.group.county_part,
+            coach_aad=p.owner_aad_object_id,
+        )
+        for p in await action_points_due(session, ahead)
+        if p.due_date is not None
+    ]
+    return subjects
+
+
+async def _part_codes(session: AsyncSession) -> dict[int, str]:
+    return {p.id: p.code for p in (await session.exec(select(CountyPart))).all()}
+
+
+async def _coach_aads(session: AsyncSession) -> dict[int, str]:
+    rows = (await session.exec(select(Staff).where(Staff.active))).all()
+    return {s.id: s.aad_object_id for s in rows}
+
+
+async def open_subjects(
+    session: AsyncSession, today: date, horizon_days: int = 400
+) -> list[Subject]:
+    """Every subject whose reminder condition holds today, for the engine to pick from."""
+    parts, coaches = await _part_codes(session), await _coach_aads(session)
+    subjects: list[Subject] = []
+    deadlines = await list_deadlines(
+        session, today - timedelta(days=31), today + timedelta(days=horizon_days)
+    )
+    for d in deadlines:
+        subjects.append(
+            Subject(
+                Watch.DEADLINE,
+                f"deadline:{d.id}",
+                d.title,
+                d.due_date,
+                parts.get(d.county_part_id) if d.county_part_id else None,
+                rule_code=d.rule_code,
+            )
+        )
+
+    participants = (
+        await session.exec(
+            select(Participant).where(
+                col(Participant.status).in_(
+                    [Status.REFERRED, Status.WAITING, Status.ENROLLED, Status.EXITED]
+                )
+            )
+        )
+    ).all()
+    with_placement = set((await session.exec(select(Placement.participant_id).distinct())).all())
+    for p in participants:
+        part, coach = parts.get(p.county_part_id), coaches.get(p.coach_id) if p.coach_id else None
+
+        def subject(
+            watch: Watch,
+            anchor: date,
+            p: Participant = p,
+            part: str | None = part,
+            coach: str | None = coach,
+        ) -> Subject:
+            return Subject(watch, f"participant:{p.id}", p.code, anchor, part, coach)
+
+        if p.status in (Status.REFERRED, Status.WAITING):
+            subjects.append(subject(Watch.REFERRAL_UNDECIDED, p.referral_date))
+        elif p.status == Status.ENROLLED and p.enrolment_date:
+            if p.id not in with_placement:
+                subjects.append(subject(Watch.NO_PLACEMENT, p.enrolment_date))
+            subjects.append(
+                subject(Watch.PROGRAMME_END, programme_end(p.enrolment_date, p.extended_until))
+            )
+            if not p.survey_enrolment_done:
+                subjects.append(subject(Watch.SURVEY_ENROLMENT, p.enrolment_date))
+        elif p.status == Status.EXITED and p.exit_date and not p.survey_exit_done:
+            subjects.append(subject(Watch.SURVEY_EXIT, p.exit_date))
+
+    enrolled = {p.id: p for p in participants if p.status == Status.ENROLLED}
+    placements = (
+        await session.exec(
+            select(Placement).where(
+                col(Placement.end_date).is_(None), col(Placement.participant_id).in_(list(enrolled))
+            )
+        )
+    ).all()
+    last_notes = dict(
+        (
+            await session.exec(
+                select(PlacementNote.placement_id, PlacementNote.note_date).order_by(
+                    PlacementNote.note_date
+                )
+            )
+        ).all()
+    )
+    for placement in placements:
+        p = enrolled[placement.participant_id]
+        anchor = max(placement.start_date, last_notes.get(placement.id, placement.start_date))
+        subjects.append(
+            Subject(
+                Watch.PLACEMENT_ACTIVE,
+                f"placement:{placement.id}",
+                p.code,
+                anchor,
+                parts.get(p.county_part_id),
+                coaches.get(p.coach_id) if p.coach_id else None,
+            )
+        )
+    subjects.extend(await meeting_reminder_candidates(session, today))
+    return subjects
+
+
+async def resolve_recipients(session: AsyncSession, due: DueReminder) -> list[str]:
+    """Recipients of one reminder: aadObjectIds of people, or `conversation:<id>` channels."""
+    found: list[str] = []
+    for who in due.rule.recipients:
+        if who.startswith(CHANNEL_PREFIX):
+            found.append(who)
+        elif who == "coach":
+            if due.subject.coach_aad:
+                found.append(due.subject.coach_aad)
+        else:
+            query = select(Staff.aad_object_id).where(Staff.active, Staff.role == who)
+            if who == "samordnare" and due.subject.county_part:
+                query = (
+                    query.join(StaffCountyPart, StaffCountyPart.staff_id == Staff.id)
+                    .join(CountyPart, CountyPart.id == StaffCountyPart.county_part_id)
+                    .where(CountyPart.code == due.subject.county_part)
+                )
+            found.extend((await session.exec(query)).all())
+    return list(dict.fromkeys(found))
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+def _insert(session: AsyncSession):
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(ReminderOutbox.__table__)
+
+
+async def plan_reminders(
+    session: AsyncSession, today: date, send_at: time, catch_up_days: int = 7
+) -> int:
+    """Put today's due reminders into the outbox; returns how many rows are new."""
+    await seed_reminders(session, today)
+    rules = [rule_config(r) for r in await list_rules(session)]
+    planned = 0
+    for due in due_reminders(rules, await open_subjects(session, today), today, catch_up_days):
+        params = {**due.params, "send_time": send_at.strftime("%H:%M")}
+        for recipient in await resolve_recipients(session, due):
+            key = idempotency_key(due.rule.code, due.subject.ref, due.remind_on, recipient)
+            statement = (
+                _insert(session)
+                .values(
+                    idempotency_key=key,
+                    rule_code=due.rule.code,
+                    subject_ref=due.subject.ref,
+                    params=json.dumps(params, ensure_ascii=False, sort_keys=True),
+                    remind_on=due.remind_on,
+                    recipient=recipient,
+                    status=Outbox.PENDING,
+                    attempts=0,
+                    next_attempt_at=send_moment(due.remind_on, send_at),
+                    created_at=utcnow(),
+                )
+                .on_conflict_do_nothing(index_elements=["idempotency_key"])
+                .returning(ReminderOutbox.__table__.c.id)
+            )
+            planned += len((await session.execute(statement)).all())
+    return planned
+
+
+# --- dispatch protocol ----------------------------------------------------------------------
+
+
+async def claim_next(
+    session: AsyncSession, now: datetime, lease: timedelta
+) -> ReminderOutbox | None:
+    """Atomically take one due row: pending and due, or a crashed dispatcher's expired claim;
+    never one the user already answered (a snoozed reminder marked "Klar" stays quiet).
+
+    One UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING: two dispatchers
+    on PostgreSQL never take the same row; SQLite has one writer at a time anyway.
+    """
+    table = ReminderOutbox.__table__
+    claimable = table.c.outcome.is_(None) & or_(
+        (table.c.status == Outbox.PENDING) & (table.c.next_attempt_at <= now),
+        (table.c.status == Outbox.SENDING) & (table.c.claimed_until < now),
+    )
+    pick = (
+        select(table.c.id)
+        .where(claimable)
+        .order_by(table.c.next_attempt_at, table.c.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    statement = (
+        update(table)
+        .where(table.c.id == pick, claimable)
+        .values(status=Outbox.SENDING, claimed_until=now + lease, attempts=table.c.attempts + 1)
+        .returning(table.c.id)
+    )
+    claimed = (await session.execute(statement)).scalar_one_or_none()
+    if claimed is None:
+        return None
+    return await session.get(ReminderOutbox, claimed)
+
+
+async def _finish(session: AsyncSession, outbox_id: int, **values: object) -> None:
+    table = ReminderOutbox.__table__
+    await session.execute(update(table).where(table.c.id == outbox_id).values(**values))
+
+
+async def mark_sent(session: AsyncSession, outbox_id: int, activity_id: str | None) -> None:
+    await _finish(
+        session,
+        outbox_id,
+        status=Outbox.SENT,
+        sent_at=utcnow(),
+        claimed_until=None,
+        activity_id=activity_id,
+        last_error=None,
+    )
+
+
+async def mark_retry(session: AsyncSession, outbox_id: int, at: datetime, error: str) -> None:
+    await _finish(
+        session,
+        outbox_id,
+        status=Outbox.PENDING,
+        next_attempt_at=at,
+        claimed_until=None,
+        last_error=error[:500],
+    )
+
+
+async def mark_final(session: AsyncSession, outbox_id: int, status: str, error: str) -> None:
+    """`failed` (gave up) or `gone` (recipient removed the app): never tried again."""
+    await _finish(session, outbox_id, status=status, claimed_until=None, last_error=error[:500])
+
+
+# --- the user's side ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MyReminder:
+    id: int
+    rule_code: str
+    params: dict[str, str]
+    remind_on: date
+    status: str
+
+
+async def my_reminders(session: AsyncSession, aad_object_id: str, today: date) -> list[MyReminder]:
+    """Sent and not yet answered, or planned for the coming weeks, oldest first."""
+    rows = (
+        await session.exec(
+            select(ReminderOutbox)
+            .where(
+                ReminderOutbox.recipient == aad_object_id.lower(),
+                col(ReminderOutbox.outcome).is_(None),
+                col(ReminderOutbox.status).in_([Outbox.PENDING, Outbox.SENDING, Outbox.SENT]),
+                ReminderOutbox.remind_on <= today + timedelta(days=28),
+            )
+            .order_by(ReminderOutbox.remind_on, ReminderOutbox.id)
+        )
+    ).all()
+    return [
+        MyReminder(r.id, r.rule_code, json.loads(r.params), r.remind_on, r.status) for r in rows
+    ]
+
+
+async def _own(session: AsyncSession, actor: Actor, outbox_id: int) -> ReminderOutbox:
+    """The reminder if it was sent to the actor (or to a channel and the actor is staff); else
+    "not found", so ids cannot be probed. Only the person reminded answers a reminder."""
+    row = await session.get(ReminderOutbox, outbox_id)
+    mine = row is not None and (
+        row.recipient == actor.aad_object_id.lower()
+        or (row.recipient.startswith(CHANNEL_PREFIX) and actor.is_staff)
+    )
+    if not mine:
+        raise ReminderError("reminder_not_found", id=outbox_id)
+    return row
+
+
+async def complete_reminder(session: AsyncSession, actor: Actor, outbox_id: int) -> ReminderOutbox:
+    """ "Klar": nothing more is sent for this reminder. Clicking twice is harmless."""
+    row = await _own(session, actor, outbox_id)
+    if row.outcome is None:
+        row.outcome, row.outcome_at = "done", utcnow()
+        session.add(row)
+    return row
+
+
+async def snooze_reminder(
+    session: AsyncSession, actor: Actor, outbox_id: int, today: date, choice: str
+) -> date:
+    """ "Påminn mig": the same reminder again on a later working day, as a new outbox row whose
+    key derives from the original's, so a double click plans it once. It comes back at the
+    time of day the original was planned for."""
+    row = await _own(session, actor, outbox_id)
+    day = snooze_day(today, choice)
+    moment = send_moment(day, time.fromisoformat(json.loads(row.params)["send_time"]))
+    statement = (
+        _insert(session)
+        .values(
+            idempotency_key=f"{row.idempotency_key}:snooze:{day.isoformat()}",
+            rule_code=row.rule_code,
+            subject_ref=row.subject_ref,
+            params=row.params,
+            remind_on=day,
+            recipient=row.recipient,
+            status=Outbox.PENDING,
+            attempts=0,
+            next_attempt_at=moment,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+    )
+    await session.execute(statement)
+    row.outcome, row.outcome_at = "snoozed", utcnow()
+    session.add(row)
+    return day

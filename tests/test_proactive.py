@@ -1,0 +1,201 @@
+"""Proactive delivery through the real CloudAdapter to a fake connector that misbehaves on
+purpose: throttling and gateway errors are retried, a removed app is marked and left alone."""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+
+import pytest
+from aiohttp import web
+from sqlmodel import select
+
+from bot.app import build_runtime
+from bot.proactive import Pacer, ProactiveSender
+from scheduler.service import ReminderService, ReminderSettings
+from storage.models import ConversationRef, ReminderOutbox
+from storage.reminders import Outbox
+from tests.conftest import start_bot
+from tests.fakes import FakeConnector
+from tests.teams import COACH_AAD, installed, user
+from tests.test_reminders import NOW, TODAY, frozen  # noqa: F401  (fixture)
+
+
+class ScriptedConnector(FakeConnector):
+    """Answers with the next scripted status for a conversation (200 when the script is empty).
+    Only answered-200 activities count as delivered."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: dict[str, deque[int]] = {}
+        self.requests = 0
+
+    async def _post(self, request: web.Request) -> web.Response:
+        self.requests += 1
+        script = self.scripts.get(request.match_info["conversation"])
+        status = script.popleft() if script else 200
+        if status != 200:
+            body = {
+                "error": {
+                    "code": "BotNotInConversationRoster" if status == 403 else "X",
+                    "message": f"scripted {status}",
+                }
+            }
+            return web.json_response(body, status=status, headers={"Retry-After": "0"})
+        return await super()._post(request)
+
+    def clear(self) -> None:
+        super().clear()
+        self.requests = 0
+
+
+@pytest.fixture
+async def scripted():
+    fake = ScriptedConnector()
+    await fake.start()
+    yield fake
+    await fake.close()
+
+
+def reminder_ids(connector: FakeConnector) -> list[int]:
+    """The outbox id each delivered card carries on its buttons (the idempotency marker)."""
+    ids = []
+    for activity in connector.activities:
+        for attachment in activity.get("attachments") or []:
+            actions = attachment["content"].get("actions", [])
+            ids.append(actions[0]["data"]["reminder"])
+    return ids
+
+
+async def install(settings, connector: FakeConnector, aad: str = COACH_AAD) -> str:
+    """The user installs the app: the bot stores the conversation reference (and greets)."""
+    bot = await start_bot(settings, connector)
+    try:
+        await bot.say(installed(connector.url, user(aad, "Cem")))
+    finally:
+        await bot.http.close()
+    connector.clear()
+    return f"a:personal-{aad}"
+
+
+async def add_rows(db, count: int, recipient: str = COACH_AAD) -> None:
+    params = json.dumps(
+        {
+            "watch": "referral_undecided",
+            "label": "N-2026-0001",
+            "date": "2026-11-09",
+            "days": "14",
+            "send_time": "08:00",
+        }
+    )
+    async with db.session() as session:
+        for n in range(count):
+            session.add(
+                ReminderOutbox(
+                    idempotency_key=f"referral_waiting:participant:{n}:{TODAY}:{recipient}",
+                    rule_code="referral_waiting",
+                    subject_ref=f"participant:{n}",
+                    params=params,
+                    remind_on=TODAY,
+                    recipient=recipient,
+                    next_attempt_at=NOW,
+                )
+            )
+
+
+def service(db, settings, sleeps: list[float]) -> ReminderService:
+    """The service with a fake clock for pacing: time passes only when it sleeps."""
+    elapsed = [0.0]
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        elapsed[0] += seconds
+
+    adapter = build_runtime(settings, db).adapter
+    sender = ProactiveSender(
+        adapter, settings.APP_ID, Pacer(sleep=sleep, now=lambda: elapsed[0]), sleep=sleep
+    )
+    return ReminderService(db, sender, ReminderSettings())
+
+
+async def rows(db) -> list[ReminderOutbox]:
+    async with db.session() as session:
+        return list((await session.exec(select(ReminderOutbox).order_by(ReminderOutbox.id))).all())
+
+
+async def test_throttling_and_gateway_errors_are_retried_with_backoff(
+    db,
+    settings,
+    scripted,
+    frozen,  # noqa: F811
+):
+    conversation = await install(settings, scripted)
+    await add_rows(db, 1)
+    scripted.scripts[conversation] = deque([429, 412, 502, 504])  # four tries fail
+    sleeps: list[float] = []
+    reminders = service(db, settings, sleeps)
+
+    report = await reminders.dispatch()
+    assert report.retried == 1 and scripted.activities == []
+    [row] = await rows(db)
+    assert row.status == Outbox.PENDING and row.attempts == 1 and "504" in row.last_error
+    assert row.next_attempt_at > NOW  # outbox-level backoff
+    assert len(sleeps) == 3 and scripted.requests == 4
+
+    frozen[0] = row.next_attempt_at
+    report = await reminders.dispatch()
+    assert report.sent == 1 and reminder_ids(scripted) == [row.id]
+    [row] = await rows(db)
+    assert (
+        row.status == Outbox.SENT and row.attempts == 2 and row.activity_id == "reply-2"
+    )  # reply-1 was the welcome
+    card = scripted.activities[0]["attachments"][0]["content"]
+    assert card["version"] == "1.5"
+    assert [a["title"] for a in card["actions"]] == [
+        "Klar",
+        "Påminn mig nästa arbetsdag",
+        "Påminn mig om en vecka",
+    ]
+    assert "väntat på beslut i mer än 14 dagar" in scripted.texts()[0]
+
+
+async def test_a_user_who_removed_the_app_is_marked_not_retried(
+    db,
+    settings,
+    scripted,
+    frozen,  # noqa: F811
+):
+    conversation = await install(settings, scripted)
+    await add_rows(db, 3)
+    scripted.scripts[conversation] = deque([403])
+    report = await service(db, settings, []).dispatch()
+    assert (report.gone, report.failed, report.sent) == (1, 2, 0)
+    assert scripted.requests == 1  # the other two are not even tried
+    statuses = [r.status for r in await rows(db)]
+    assert statuses == [Outbox.GONE, Outbox.FAILED, Outbox.FAILED]
+    async with db.session() as session:
+        ref = (await session.exec(select(ConversationRef))).one()
+    assert ref.removed_at is not None
+
+
+async def test_a_request_teams_refuses_fails_at_once(db, settings, scripted, frozen):  # noqa: F811
+    conversation = await install(settings, scripted)
+    await add_rows(db, 1)
+    scripted.scripts[conversation] = deque([400])
+    sender_result = await service(db, settings, []).dispatch()
+    assert sender_result.failed == 1 and scripted.requests == 1
+
+
+async def test_pacing_holds_a_burst_to_seven_a_second_per_conversation(
+    db,
+    settings,
+    scripted,
+    frozen,  # noqa: F811
+):
+    await install(settings, scripted)
+    await add_rows(db, 10)
+    sleeps: list[float] = []
+    report = await service(db, settings, sleeps).dispatch()
+    assert report.sent == 10 and sorted(reminder_ids(scripted)) == [r.id for r in await rows(db)]
+    # The first 7 go at once, then each waits for the bucket (fake clock: waits add up).
+    assert len(sleeps) == 3 and all(s > 0 for s in sleeps)

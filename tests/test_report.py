@@ -1,0 +1,528 @@
+"""Reports on seeded data, on SQLite and PostgreSQL: the numbers per role, masking, filters,
+the chat (card, chart, form) over HTTP, and `python -m bot report`."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import csv
+import io
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from sqlmodel import select
+
+from bot.cli import main
+from storage.clock import clock
+from storage.models import (
+    ActionPoint,
+    Meeting,
+    Municipality,
+    Participant,
+    Placement,
+    Programme,
+    ProgressionStep,
+    SteeringGroup,
+)
+from storage.permissions import Actor, Role
+from storage.reports import (
+    Mask,
+    Report,
+    ReportFilter,
+    build_report,
+    recoverable,
+    resolve_filter,
+)
+from storage.rules import RuleError
+from storage.staff import load_actor, upsert_staff
+from tests.conftest import repo_root
+from tests.teams import ADMIN_AAD, COACH_AAD, COORDINATOR_AAD, card_submit, message, user
+
+LEAD_AAD = "4e0a6c78-9f1b-4d5c-9a7e-5b6c7d8e9f0a"
+VIEWER_AAD = "5f1b7d89-0a2c-4e6d-8b8f-6c7d8e9f0a1b"
+COORDINATOR = user(COORDINATOR_AAD, "Sara Samordnare")
+COACH = user(COACH_AAD, "Cem Coach")
+VIEWER = user(VIEWER_AAD, "Ebba Utvärderare")
+STRANGER = user("6a2c8e90-1b3d-4f7e-9c0a-7d8e9f0a1b2c", "Okänd Person")
+PERIOD = ReportFilter(start=date(2026, 1, 1), end=date(2026, 6, 30))
+
+
+@pytest.fixture(autouse=True)
+def july(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 7, 15, 9, 0, tzinfo=UTC))
+
+
+def _people(count, municipality, gender, **values):
+    return [dict(municipality=municipality, gender=gender, **values) for _ in range(count)]
+
+
+# Exits in the period, in the evaluator's shape: reason, destination, gender, municipality.
+_EXITED = dict(
+    status="exited",
+    referral_date=date(2025, 10, 1),
+    exit_date=date(2026, 3, 1),
+    reason="according_to_plan",
+)
+_SHORT = dict(_EXITED, enrolment_date=date(2025, 11, 1))  # 120 days
+_LONG = dict(_EXITED, enrolment_date=date(2025, 9, 1))  # 181 days
+SEED = [
+    *_people(3, "Katrineholm", "woman", destination="work_unsubsidised", **_SHORT),
+    *_people(2, "Katrineholm", "woman", destination="studies", **_SHORT),
+    *_people(2, "Katrineholm", "woman", destination="jobseeker_af", **_LONG),
+    *_people(6, "Katrineholm", "man", destination="work_unsubsidised", step="employment", **_SHORT),
+    *_people(
+        1, "Katrineholm", "man", destination="daily_activity", **dict(_LONG, reason="ill_health")
+    ),
+    *_people(5, "Eskilstuna", "woman", destination="enhanced_cooperation_af_fk", **_LONG),
+    *_people(5, "Eskilstuna", "man", destination="none", **dict(_LONG, reason="own_initiative")),
+    *_people(1, "Eskilstuna", "other", destination="studies", **_LONG),
+    # Still enrolled: more than 12 months (one extended), new enrolments, one in Flen.
+    *_people(
+        2,
+        "Katrineholm",
+        "woman",
+        status="enrolled",
+        referral_date=date(2025, 4, 1),
+        enrolment_date=date(2025, 5, 1),
+        birth_year=2000,
+        income="sickness_benefit",
+        coach=True,
+        step="motivation",
+        placement=("af_internship", "public", "2025-06-01"),
+    ),
+    *_people(
+        1,
+        "Katrineholm",
+        "woman",
+        status="enrolled",
+        referral_date=date(2025, 4, 1),
+        enrolment_date=date(2025, 5, 1),
+        birth_year=2000,
+        income="sickness_benefit",
+        coach=True,
+        step="mapping",
+        extended=True,
+        placement=("non_profit", "non_profit", "2026-01-10"),
+    ),
+    *_people(
+        1,
+        "Katrineholm",
+        "woman",
+        status="enrolled",
+        referral_date=date(2025, 4, 1),
+        enrolment_date=date(2025, 5, 1),
+        birth_year=2000,
+        income="sickness_benefit",
+        coach=True,
+    ),
+    *_people(
+        6,
+        "Katrineholm",
+        "man",
+        status="enrolled",
+        referral_date=date(2026, 1, 15),
+        enrolment_date=date(2026, 2, 1),
+        birth_year=1980,
+        income="social_assistance",
+        coach=True,
+        placement=("work_training", "private", "2026-03-01"),
+    ),
+    *_people(
+        1,
+        "Flen",
+        "woman",
+        status="enrolled",
+        referral_date=date(2025, 12, 1),
+        enrolment_date=date(2026, 3, 1),
+        birth_year=1962,
+        income="activity_compensation",
+        coach=True,
+    ),
+    # Referrals in the period without a decision, and one not accepted.
+    *_people(2, "Flen", "woman", status="referred", referral_date=date(2026, 6, 20), party="fk"),
+    *_people(3, "Katrineholm", "man", status="waiting", referral_date=date(2026, 4, 1), party="af"),
+    *_people(
+        1,
+        "Eskilstuna",
+        "woman",
+        status="not_accepted",
+        referral_date=date(2026, 2, 1),
+        party="region_psychiatry",
+    ),
+]
+
+
+async def seed(db) -> None:
+    """Staff, the participants above (inserted directly: reports read, they do not write),
+    and meetings of the local steering group in Västra."""
+    async with db.session() as session:
+        await upsert_staff(
+            session, COORDINATOR_AAD, "Sara Samordnare", Role.COORDINATOR, ["vastra"]
+        )
+        coach = await upsert_staff(session, COACH_AAD, "Cem Coach", Role.COACH, ["vastra"])
+        await upsert_staff(session, LEAD_AAD, "Lena Insatsledare", Role.PROGRAMME_LEAD, [])
+        await upsert_staff(session, VIEWER_AAD, "Ebba Utvärderare", Role.VIEWER, [])
+        municipalities = {m.name: m for m in (await session.exec(select(Municipality))).all()}
+        sikta = (await session.exec(select(Programme).where(Programme.code == "sikta"))).one()
+        for number, person in enumerate(SEED, start=1):
+            where = municipalities[person["municipality"]]
+            participant = Participant(
+                code=f"T-{number:04d}",
+                programme_id=sikta.id,
+                county_part_id=where.county_part_id,
+                municipality_id=where.id,
+                gender=person["gender"],
+                birth_year=person.get("birth_year", 1990),
+                income_source_start=person.get("income", "unemployment_insurance"),
+                consent=True,
+                referral_date=person["referral_date"],
+                referring_party=person.get("party", "municipality_labour_market"),
+                status=person["status"],
+                decision_date=person["referral_date"] if "enrolment_date" in person else None,
+                coach_id=coach.id if person.get("coach") else None,
+                enrolment_date=person.get("enrolment_date"),
+                extended_until=date(2026, 9, 1) if person.get("extended") else None,
+                exit_date=person.get("exit_date"),
+                exit_reason=person.get("reason") if person.get("exit_date") else None,
+                exit_destination=person.get("destination"),
+            )
+            session.add(participant)
+            await session.flush()
+            if person.get("step"):
+                session.add(
+                    ProgressionStep(
+                        participant_id=participant.id,
+                        step=person["step"],
+                        step_date=date(2026, 2, 15),
+                    )
+                )
+            if person.get("placement"):
+                kind, sector, start = person["placement"]
+                session.add(
+                    Placement(
+                        participant_id=participant.id,
+                        placement_type=kind,
+                        sector=sector,
+                        employer="Arbetsplats",
+                        start_date=date.fromisoformat(start),
+                    )
+                )
+        group = (
+            await session.exec(
+                select(SteeringGroup).where(SteeringGroup.code == "lokal-styrgrupp-vastra")
+            )
+        ).one()
+        for day in (date(2026, 2, 10), date(2026, 5, 12), date(2026, 9, 1)):
+            session.add(Meeting(steering_group_id=group.id, meeting_date=day))
+        await session.flush()
+        first = (await session.exec(select(Meeting).order_by(Meeting.meeting_date))).first()
+        session.add(ActionPoint(meeting_id=first.id, text="Bjuda in AF"))
+
+
+async def report_for(
+    db, aad: str | None, wanted: ReportFilter = PERIOD, actor: Actor | None = None
+) -> Report:
+    async with db.session() as session:
+        actor = actor or await load_actor(session, aad)
+        scope = await resolve_filter(session, actor, wanted)
+        return await build_report(session, scope)
+
+
+def row(report: Report, key: str, row_key: str) -> list:
+    """A table row as numbers, or the mask for hidden places ("<" small, "x" complement)."""
+    table = report.tables[key]
+    i = len(table.rows) if row_key == "total" else table.row(row_key)
+    width = len(table.columns) + (1 if table.row_totals else 0)
+    marks = {Mask.SMALL: "<", Mask.COMPLEMENT: "x"}
+    return [marks.get(table.masks.get((i, j)), table.value(i, j)) for j in range(width)]
+
+
+def share(report: Report, key: str, group: str = "total"):
+    found = next(s for s in report.shares if s.key == key and s.group == group)
+    return None if found.value is None else (found.part, found.whole)
+
+
+async def test_programme_lead_sees_every_number(db):
+    await seed(db)
+    report = await report_for(db, LEAD_AAD)
+    assert not report.scope.masked
+    # Columns: women, men, other, total.
+    assert row(report, "flows", "referred") == [3, 9, 0, 12]
+    assert row(report, "flows", "enrolled") == [1, 6, 0, 7]
+    assert row(report, "flows", "active") == [17, 18, 1, 36]
+    assert row(report, "flows", "exited") == [12, 12, 1, 25]
+    assert row(report, "exits_sus", "employment") == [3, 6, 0, 9]
+    assert row(report, "exits_sus", "studies") == [2, 0, 1, 3]
+    assert row(report, "exits_sus", "job_seeking") == [7, 0, 0, 7]
+    assert row(report, "exits_sus", "other") == [0, 6, 0, 6]
+    assert row(report, "exits_sus", "total") == [12, 12, 1, 25]
+    assert row(report, "exits_reason", "according_to_plan") == [12, 6, 1, 19]
+    assert row(report, "exits_reason", "own_initiative") == [0, 5, 0, 5]
+    assert row(report, "exits_destination", "enhanced_cooperation_af_fk") == [5, 0, 0, 5]
+    # Municipality × SUS group: employment, studies, job seeking, other, total.
+    assert row(report, "exits_municipality", "Katrineholm") == [9, 2, 2, 1, 14]
+    assert row(report, "exits_municipality", "Eskilstuna") == [0, 1, 5, 5, 11]
+    assert row(report, "exits_municipality", "Flen") == [0, 0, 0, 0, 0]
+    # Referrals: awaiting decision, waiting, accepted, not accepted.
+    assert row(report, "referrals", "af") == [0, 3, 0, 0, 3]
+    assert row(report, "referrals", "fk") == [2, 0, 0, 0, 2]
+    assert row(report, "referrals", "municipality_labour_market") == [0, 0, 6, 0, 6]
+    assert row(report, "referrals", "region_psychiatry") == [0, 0, 0, 1, 1]
+    assert row(report, "pending", "0_14") == [2, 0, 0, 2]
+    assert row(report, "pending", "61_plus") == [0, 3, 0, 3]
+    assert row(report, "active_county_part", "Västra") == [12, 13, 0, 25]
+    assert row(report, "active_county_part", "Norra") == [5, 5, 1, 11]
+    assert row(report, "active_age", "25_29") == [4, 0, 0, 4]
+    assert row(report, "active_age", "30_39") == [12, 12, 1, 25]  # born 1990: 36 in 2026
+    assert row(report, "active_age", "40_49") == [0, 6, 0, 6]
+    assert row(report, "active_age", "50_64") == [1, 0, 0, 1]
+    assert row(report, "active_income", "sickness_benefit") == [4, 0, 0, 4]
+    assert row(report, "progression", "positive") == [2, 6, 0, 8]
+    assert row(report, "past_12_months", "extended") == [1, 0, 0, 1]
+    assert row(report, "past_12_months", "not_extended") == [3, 0, 0, 3]
+    assert row(report, "caseload", "Cem Coach") == [5, 6, 0, 11]
+    # Placements started in the period: type × private, public, non-profit, social enterprise.
+    assert row(report, "placements", "work_training") == [6, 0, 0, 0, 6]
+    assert row(report, "placements", "non_profit") == [0, 0, 1, 0, 1]
+    assert row(report, "placements", "af_internship") == [0, 0, 0, 0, 0]
+    # Goals: 12 of 25 to work or studies (48 % ≥ 35 %); women 5/12, men 6/12.
+    assert share(report, "work_or_studies") == (12, 25)
+    assert share(report, "work_or_studies", "woman") == (5, 12)
+    assert share(report, "work_or_studies", "man") == (6, 12)
+    assert share(report, "positive_progression") == (8, 36)
+    assert share(report, "women_active") == (17, 35)
+    assert share(report, "women_work_or_studies") == (5, 11)
+    medians = {m.group: (m.days, m.people) for m in report.medians}
+    assert medians == {
+        "woman": (181, 12),
+        "man": (150.5, 12),
+        "other": (181, 1),
+        "total": (181, 25),
+    }
+    meetings = {m.name: (m.held, m.planned, m.open_action_points) for m in report.meetings}
+    assert meetings["Lokal styrgrupp Västra"] == (2, 3, 1)
+    assert meetings["Lokal styrgrupp Norra"] == (0, 3, 0)
+    assert meetings["Styrgrupp Sikta mot arbetslivet"] == (0, 2, 0)
+
+
+async def test_coordinator_sees_own_county_part_unmasked(db):
+    await seed(db)
+    report = await report_for(db, COORDINATOR_AAD)
+    assert not report.scope.masked
+    assert row(report, "flows", "exited") == [7, 7, 0, 14]
+    assert row(report, "exits_sus", "studies") == [2, 0, 0, 2]
+    assert list(report.tables["active_county_part"].rows) == ["Västra"]
+    assert "Eskilstuna" not in report.tables["exits_municipality"].rows
+    meetings = {m.name for m in report.meetings}
+    assert "Lokal styrgrupp Norra" not in meetings and "Lokal styrgrupp Västra" in meetings
+    with pytest.raises(RuleError) as error:
+        await report_for(
+            db, COORDINATOR_AAD, ReportFilter(PERIOD.start, PERIOD.end, county_part="Norra")
+        )
+    assert error.value.code == "report_unknown_county_part"
+
+
+async def test_viewer_and_coach_get_small_numbers_masked(db):
+    await seed(db)
+    for aad in (VIEWER_AAD, COACH_AAD, ADMIN_AAD):
+        if aad == ADMIN_AAD:
+            async with db.session() as session:
+                await upsert_staff(session, ADMIN_AAD, "Alva Admin", Role.ADMIN, [])
+        report = await report_for(db, aad)
+        assert report.scope.masked
+        for table in report.tables.values():
+            for position in table.positions():
+                if 0 < table.value(*position) < 5:
+                    assert table.masks.get(position) == Mask.SMALL, (table.key, position)
+            assert not recoverable(table.masks, table.equations()), table.key
+    report = await report_for(db, VIEWER_AAD)
+    # Women 12, men 12, other 1: the 1 is "<5", and one more total hides it.
+    assert row(report, "flows", "exited") == [12, 12, "<", "x"]
+    assert row(report, "exits_sus", "job_seeking") == [7, 0, 0, 7]
+    assert row(report, "exits_sus", "studies")[:3] == ["<", 0, "<"]
+    assert share(report, "work_or_studies", "man") == (6, 12)
+    assert share(report, "work_or_studies", "woman") is None  # uses 3 and 2
+    medians = {m.group: m.days for m in report.medians}
+    assert medians["other"] is None and medians["total"] == 181
+    # The coach sees Västra only, masked.
+    report = await report_for(db, COACH_AAD)
+    assert row(report, "caseload", "Cem Coach") == [5, 6, 0, 11]
+    assert row(report, "past_12_months", "extended")[0] == "<"
+
+
+async def test_filters_narrow_the_participants(db):
+    await seed(db)
+    flen = await report_for(
+        db, LEAD_AAD, ReportFilter(PERIOD.start, PERIOD.end, municipality="flen")
+    )
+    assert row(flen, "flows", "active") == [1, 0, 0, 1]
+    assert row(flen, "flows", "referred") == [2, 0, 0, 2]
+    assert flen.scope.labels == {"municipality": "Flen"}
+    cem = await report_for(
+        db, LEAD_AAD, ReportFilter(PERIOD.start, PERIOD.end, coach="cem coach", programme="sikta")
+    )
+    assert row(cem, "flows", "active") == [5, 6, 0, 11]
+    assert cem.scope.labels == {"coach": "Cem Coach", "programme": "Sikta mot arbetslivet"}
+    other = await report_for(
+        db, LEAD_AAD, ReportFilter(PERIOD.start, PERIOD.end, programme="Unga på väg")
+    )
+    assert row(other, "flows", "active") == [0, 0, 0, 0]
+    earlier = await report_for(db, LEAD_AAD, ReportFilter(date(2025, 1, 1), date(2025, 6, 30)))
+    assert row(earlier, "flows", "enrolled") == [4, 0, 0, 4]
+    assert row(earlier, "flows", "exited") == [0, 0, 0, 0]
+    with pytest.raises(RuleError):
+        await report_for(db, LEAD_AAD, ReportFilter(PERIOD.end, PERIOD.start))
+
+
+# --- In the chat --------------------------------------------------------------------------
+
+
+async def test_one_line_report_in_chat(bot, connector, db):
+    await seed(db)
+    line = "rapport från=2026-01-01 till=2026-06-30 länsdel=Västra"
+    replies = await bot.say(message(line, connector.url, COORDINATOR))
+    assert len(replies) == 5
+    overview = replies[0]
+    assert "Period: 2026-01-01 – 2026-06-30" in overview
+    assert "Länsdel: Västra" in overview
+    assert (
+        "Andel avslutade till arbete eller studier: 79 % (11/14) – målet 35 % är nått" in overview
+    )
+    assert "Andel kvinnor bland aktiva: 48 % (12/25) – inom 40/60" in overview
+    assert "Mediantid i insatsen (Totalt): 120 dagar (3,9 mån, 14 avslut)" in overview
+    assert "Lokal styrgrupp Västra\n2\n3\n1" in overview
+    assert "[Ladda ner Excel]" in overview
+    participants = replies[1]
+    assert (
+        "Deltagare per coach vid periodens slut\nKvinnor\nMän\nAnnat\nTotalt\n"
+        "Cem Coach\n5\n6\n0\n11" in participants
+    )
+    exits = replies[3]
+    assert "Avslut per SUS-grupp" in exits and "förvärvsarbete\n3\n6\n0\n9" in exits
+    chart = connector.activities[-1]["attachments"][0]
+    assert chart["contentType"] == "image/png"
+    png = base64.b64decode(chart["contentUrl"].split(",", 1)[1])
+    assert Image.open(io.BytesIO(png)).size == (720, 420)
+    for activity in connector.activities[-5:-1]:
+        content = activity["attachments"][0]["content"]
+        assert content["version"] == "1.5"
+        assert len(json.dumps(content)) < 28_000  # Teams' message size limit
+
+
+async def test_viewer_sees_masked_numbers_in_chat(bot, connector, db):
+    await seed(db)
+    replies = await bot.say(
+        message("rapport från=2026-01-01 till=2026-06-30", connector.url, VIEWER)
+    )
+    assert "Små tal: 1–5 personer visas som <5" in replies[0]
+    assert "avslutade\n12\n12\n<5\nx" in replies[1]
+    assert "Andel avslutade till arbete eller studier (Kvinnor): –" in replies[0]
+
+
+async def test_form_and_submitted_form(bot, connector, db):
+    await seed(db)
+    replies = await bot.say(message("rapport", connector.url, COORDINATOR))
+    card = connector.activities[-1]["attachments"][0]["content"]
+    inputs = {item["id"]: item for item in card["body"] if item["type"].startswith("Input.")}
+    assert inputs["från"]["value"] == "2026-07-01" and inputs["till"]["value"] == "2026-12-31"
+    assert [c["value"] for c in inputs["länsdel"]["choices"]] == ["Västra"]
+    assert [c["value"] for c in inputs["kommun"]["choices"]] == ["Flen", "Katrineholm", "Vingåker"]
+    assert [c["value"] for c in inputs["coach"]["choices"]] == ["Cem Coach"]
+    assert "[Visa rapport]" in replies[0]
+    submitted = {
+        "command": "rapport",
+        "från": "2026-01-01",
+        "till": "2026-06-30",
+        "kommun": "Flen",
+        "länsdel": "",
+    }
+    replies = await bot.say(card_submit(submitted, connector.url, COORDINATOR))
+    assert "Kommun: Flen" in replies[0]
+    assert "aktiva\n1\n0\n0\n1" in replies[1]
+
+
+async def test_bad_input_and_files_and_strangers(bot, connector, db):
+    await seed(db)
+    url = connector.url
+    assert await bot.say(message("rapport från=igår2", url, COORDINATOR)) == [
+        "”igår2” är inget datum. Skriv t.ex. 2026-01-01."
+    ]
+    assert await bot.say(message("rapport kommun=Eskilstuna", url, COORDINATOR)) == [
+        "Kommunen ”Eskilstuna” finns inte, eller ingår inte i det du får se."
+    ]
+    assert await bot.say(message("rapport format=pdf", url, COORDINATOR)) == [
+        "Formatet ”pdf” finns inte. Välj csv, xlsx eller json."
+    ]
+    replies = await bot.say(
+        message("rapport från=2026-01-01 till=2026-06-30 format=xlsx", url, COORDINATOR)
+    )
+    assert replies[0].startswith(
+        "Filen stegvis-rapport-2026-01-01--2026-06-30.xlsx kan inte skickas här i chatten ännu."
+    )
+    assert await bot.say(message("rapport", url, STRANGER)) == [
+        "Du är inte registrerad som personal i Stegvis. Be en administratör lägga till dig."
+    ]
+
+
+# --- On the command line -------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_env(monkeypatch, database_url, db):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.chdir(repo_root())
+
+
+async def cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = await asyncio.to_thread(main, list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+async def test_cli_report_is_masked_unless_asked(cli_env, capsys, db, tmp_path):
+    await seed(db)
+    period = ("--from", "2026-01-01", "--to", "2026-06-30")
+    code, out, _ = await cli(capsys, "report", "--format", "json", *period)
+    assert code == 0
+    document = json.loads(out)
+    assert document["masked"] is True
+    assert document["tables"]["flows"]["rows"]["exited"] == {
+        "woman": 12,
+        "man": 12,
+        "other": "<5",
+        "total": "x",
+    }
+    code, out, _ = await cli(
+        capsys, "report", "--format", "json", "--unmasked", *period, "--county-part", "vastra"
+    )
+    document = json.loads(out)
+    assert document["masked"] is False
+    assert document["filter"] == {"county_part": "Västra"}
+    assert document["tables"]["exits_sus"]["rows"]["studies"]["total"] == 2
+    assert document["median_days_in_programme"]["total"] == 120
+
+    code, out, _ = await cli(
+        capsys, "report", "--format", "csv", *period, "--municipality", "Katrineholm"
+    )
+    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == ["tabell", "rad", "kolumn", "värde"]
+    # Katrineholm: men 6 to work and 1 to "other": the 1 is small, so the 6 is hidden too.
+    assert ["Avslut per SUS-grupp", "övriga", "Män", "<5"] in rows
+    assert ["Avslut per SUS-grupp", "förvärvsarbete", "Män", "x"] in rows
+    assert ["Avslut per SUS-grupp", "Totalt", "Män", "7"] in rows
+
+    target = tmp_path / "rapport.xlsx"
+    code, out, _ = await cli(
+        capsys, "report", "--format", "xlsx", *period, "--unmasked", "--out", str(target)
+    )
+    assert code == 0 and str(target) in out
+    book = load_workbook(target)
+    sheet = book["Avslut per SUS-grupp"]
+    assert [c.value for c in sheet[2]] == ["förvärvsarbete", 3, 6, 0, 9]
+    assert book["Översikt"]["A1"].value == "Rapport"
+
+    code, _, err = await cli(capsys, "report", "--format", "json", "--county-part", "Gotland")
+    assert code == 2 and "Länsdelen ”Gotland” finns inte" in err
