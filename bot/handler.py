@@ -12,10 +12,10 @@ from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChan
 
 from bot.config import Settings
 from bot.graph import GRAPH_KEY, GraphClient, GraphSettings
-from dialogs import minutes
 from dialogs.commands import clean_text, command_from_card, parse_command
+from dialogs.files import accept_file, decline_file
 from dialogs.help import HelpRoutes, welcome_message
-from dialogs.registry import conversation_dialogs, conversation_routes
+from dialogs.registry import conversation_dialogs, conversation_routes, file_builders
 from dialogs.router import Router, Turn
 from dialogs.texts import t
 from storage.conversations import forget_conversation, remember_conversation
@@ -52,6 +52,7 @@ class StegvisBot(TeamsActivityHandler):
         self._db = db
         self._conversation_state = conversation_state
         self._dialogs = DialogSet(conversation_state.create_property("DialogState"))
+        self._file_builders = file_builders()
         for dialog in conversation_dialogs(db):
             self._dialogs.add(dialog)
         self._help = HelpRoutes()
@@ -160,11 +161,11 @@ class StegvisBot(TeamsActivityHandler):
     ) -> None:
         """The user let the bot put a file in their OneDrive (personal chat): upload it now."""
         actor = await self._actor(turn_context)
-        await minutes.file_consent_accepted(
-            turn_context, self._db, actor, file_consent_card_response
+        await accept_file(
+            turn_context, self._db, actor, file_consent_card_response, self._file_builders
         )
 
     async def on_teams_file_consent_decline(
         self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
     ) -> None:
-        await minutes.file_consent_declined(turn_context, file_consent_card_response)
+        await decline_file(turn_context)

@@ -17,23 +17,20 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
-from botbuilder.schema.teams import FileConsentCardResponse
 from docx import Document
 from msrest.exceptions import ClientException
 
 from bot.graph import GRAPH_KEY, GraphClient, GraphError
 from dialogs.cards import (
     checklist_card,
-    file_consent_card,
-    file_info_card,
     minutes_form_card,
     record_card,
 )
 from dialogs.commands import parse_date as parse_typed_date
+from dialogs.files import FileExport, offer_file
 from dialogs.router import Route, Turn
 from dialogs.texts import t
 from storage.clock import clock
@@ -502,12 +499,6 @@ async def action_done(turn: Turn) -> None:
 # --- export -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Export:
-    name: str
-    data: bytes
-
-
 def _sections(detail: MeetingDetail, locale: str | None) -> list[tuple[str, list[str]]]:
     return [
         (t("minutes_label_items", locale), detail.items),
@@ -559,7 +550,7 @@ def render_docx(detail: MeetingDetail, locale: str | None) -> bytes:
     return buffer.getvalue()
 
 
-def build_export(detail: MeetingDetail, file_type: str, locale: str | None) -> Export:
+def build_export(detail: MeetingDetail, file_type: str, locale: str | None) -> FileExport:
     name = t(
         "minutes_file_name",
         locale,
@@ -571,7 +562,7 @@ def build_export(detail: MeetingDetail, file_type: str, locale: str | None) -> E
         if file_type == "docx"
         else render_markdown(detail, locale).encode()
     )
-    return Export(name=f"{name}.{file_type}", data=data)
+    return FileExport(name=f"{name}.{file_type}", data=data)
 
 
 @dataclass(frozen=True)
@@ -606,7 +597,7 @@ async def _team_group_id(context: TurnContext) -> str:
     return details.aad_group_id
 
 
-async def _upload_to_channel(turn: Turn, graph: GraphClient, export: Export) -> bool:
+async def _upload_to_channel(turn: Turn, graph: GraphClient, export: FileExport) -> bool:
     ids = _channel_ids(turn)
     try:
         group_id = ids.team_group or await _team_group_id(turn.context)
@@ -640,13 +631,13 @@ async def export_minutes(turn: Turn) -> None:
     conversation = turn.context.activity.conversation
     kind = (conversation.conversation_type if conversation else None) or "personal"
     if kind == "personal":
-        context = {"kind": FILE_KIND, "meeting_id": meeting_id, "format": file_type}
         description = turn.text(
             "minutes_file_description",
             group=detail.group.name,
             date=detail.meeting.meeting_date.isoformat(),
         )
-        await turn.reply(file_consent_card(export.name, description, len(export.data), context))
+        params = {"meeting_id": meeting_id, "format": file_type}
+        await offer_file(turn.context, FILE_KIND, params, export, description)
         return
     graph: GraphClient | None = turn.context.turn_state.get(GRAPH_KEY)
     if kind == "channel" and graph is not None and await _upload_to_channel(turn, graph, export):
@@ -654,41 +645,13 @@ async def export_minutes(turn: Turn) -> None:
     await turn.reply(render_markdown(detail, turn.locale))
 
 
-async def file_consent_accepted(
-    context: TurnContext, db: Database, actor: Actor, response: FileConsentCardResponse
-) -> None:
-    """The user accepted the file: build it again (permissions are checked now), PUT it to the
-    upload URL Teams gave, and show the file card."""
-    details = response.context if isinstance(response.context, dict) else {}
-    if details.get("kind") != FILE_KIND:
-        return
-    locale = context.activity.locale
-    try:
-        async with db.session() as session:
-            detail = await meeting_detail(session, actor, int(details.get("meeting_id", 0)))
-    except RuleError as error:
-        await context.send_activity(error_text(error, locale))
-        return
-    export = build_export(detail, FORMATS.get(str(details.get("format")), "docx"), locale)
-    info = response.upload_info
-    size = len(export.data)
-    headers = {"Content-Length": str(size), "Content-Range": f"bytes 0-{size - 1}/{size}"}
-    try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
-            async with session.put(info.upload_url, data=export.data, headers=headers) as answer:
-                answer.raise_for_status()
-    except aiohttp.ClientError:
-        await context.send_activity(t("minutes_upload_failed", locale))
-        return
-    await context.send_activity(
-        file_info_card(info.name or export.name, info.content_url, info.unique_id, info.file_type)
-    )
-
-
-async def file_consent_declined(context: TurnContext, response: FileConsentCardResponse) -> None:
-    details = response.context if isinstance(response.context, dict) else {}
-    if details.get("kind") == FILE_KIND:
-        await context.send_activity(t("minutes_file_declined", context.activity.locale))
+async def rebuild_minutes_file(
+    db: Database, actor: Actor, params: dict[str, Any], locale: str | None
+) -> FileExport:
+    """The file an accepted consent card asks for, built again with today's permissions."""
+    async with db.session() as session:
+        detail = await meeting_detail(session, actor, int(params.get("meeting_id", 0)))
+    return build_export(detail, FORMATS.get(str(params.get("format")), "docx"), locale)
 
 
 ROUTES = [

@@ -6,6 +6,7 @@ from botbuilder.dialogs import Dialog
 
 from dialogs import exit as exit_dialogs
 from dialogs import minutes, participants, placement, referral, reminders, report, staff
+from dialogs.files import FileBuilder
 from dialogs.router import Route
 from storage.db import Database
 
@@ -31,3 +32,8 @@ def conversation_dialogs(db: Database) -> list[Dialog]:
         *placement.dialogs(db),
         *exit_dialogs.dialogs(db),
     ]
+
+
+def file_builders() -> dict[str, FileBuilder]:
+    """How each kind of file offered in chat is made again when the user accepts it."""
+    return {minutes.FILE_KIND: minutes.rebuild_minutes_file, report.FILE_KIND: report.report_file}

@@ -7,8 +7,8 @@ submitted form) shows the report; `format=csv|xlsx|json` sends it as a file inst
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
 from dialogs.cards import (
@@ -23,6 +23,7 @@ from dialogs.cards import (
     table,
 )
 from dialogs.commands import parse_date
+from dialogs.files import FileExport, is_personal, offer_file
 from dialogs.report_files import (
     exits_chart,
     filename,
@@ -38,7 +39,8 @@ from dialogs.report_files import (
 from dialogs.router import Route, Turn
 from dialogs.texts import t
 from storage.clock import clock
-from storage.permissions import Action
+from storage.db import Database
+from storage.permissions import Action, Actor, is_allowed
 from storage.reports import (
     WORK_OR_STUDIES_GOAL,
     Report,
@@ -49,6 +51,7 @@ from storage.reports import (
 )
 from storage.rules import RuleError
 
+FILE_KIND = "report"
 FIELD_ALIASES = {
     "start": ("från", "fran", "from"),
     "end": ("till", "to"),
@@ -184,17 +187,35 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
     return messages
 
 
-async def send_file(
-    turn_context: TurnContext, filename: str, content: bytes, description: str
-) -> None:
-    """The one way this module hands a file to the user.
+async def report_file(
+    db: Database, actor: Actor, values: dict[str, Any], locale: str | None
+) -> FileExport:
+    """The report as a CSV, XLSX or JSON file, from the same fields as the one-line command.
 
-    Teams only takes files in personal chat through a FileConsentCard and an upload after the
-    user accepts; until that shared flow exists, say where the same figures are.
+    Also called when a consent card is accepted, by whoever pressed it: check again here.
     """
-    await turn_context.send_activity(
-        t("report_files_note", turn_context.activity.locale, filename=filename)
-    )
+    if not is_allowed(actor, Action.READ_REPORT):
+        raise RuleError("not_staff")
+    file_format = str(values["format"]).casefold()
+    wanted = parse_filter(values, clock.today())
+    async with db.session() as session:
+        scope = await resolve_filter(session, actor, wanted)
+        report = await build_report(session, scope)
+    content = {
+        "csv": lambda: to_csv(report, locale),
+        "xlsx": lambda: to_xlsx(report, locale),
+        "json": lambda: to_json(report).encode("utf-8"),
+    }[file_format]()
+    return FileExport(filename(report, file_format), content)
+
+
+async def _send_report_file(turn: Turn, values: dict[str, str], wanted: Any) -> None:
+    if not is_personal(turn.context):
+        await turn.reply(turn.text("report_files_personal_only"))
+        return
+    export = await report_file(turn.db, turn.actor, values, turn.locale)
+    description = turn.text("report_file_description", start=wanted.start, end=wanted.end)
+    await offer_file(turn.context, FILE_KIND, dict(values), export, description)
 
 
 async def show_report(turn: Turn) -> None:
@@ -208,20 +229,14 @@ async def show_report(turn: Turn) -> None:
         return
     try:
         wanted = parse_filter(values, clock.today())
+        if file_format:
+            await _send_report_file(turn, values, wanted)
+            return
         async with turn.db.session() as session:
             scope = await resolve_filter(session, turn.actor, wanted)
             report = await build_report(session, scope)
     except RuleError as error:
         await turn.reply(turn.text(error.code, **error.details))
-        return
-    if file_format:
-        content = {
-            "csv": lambda: to_csv(report, turn.locale),
-            "xlsx": lambda: to_xlsx(report, turn.locale),
-            "json": lambda: to_json(report).encode("utf-8"),
-        }[file_format]()
-        description = turn.text("report_file_description", start=scope.start, end=scope.end)
-        await send_file(turn.context, filename(report, file_format), content, description)
         return
     for message in report_cards(report, wanted, turn.locale):
         await turn.reply(message)

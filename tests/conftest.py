@@ -20,7 +20,7 @@ from bot.config import Settings, normalise_database_url
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.org import ensure_org
-from tests.fakes import FakeConnector
+from tests.fakes import FakeConnector, FakeUpload
 from tests.teams import ADMIN_AAD
 
 
@@ -121,3 +121,11 @@ def secured_settings(settings: Settings) -> Settings:
 
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+async def upload() -> AsyncIterator[FakeUpload]:
+    fake = FakeUpload()
+    await fake.server.start_server()
+    yield fake
+    await fake.server.close()

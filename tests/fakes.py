@@ -79,3 +79,41 @@ def _card_texts(node: Any) -> list[str]:
     if isinstance(node, list):
         return [text for item in node for text in _card_texts(item)]
     return []
+
+
+class FakeUpload:
+    """Stands in for the OneDrive upload session URL Teams hands the bot after consent."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        app = web.Application()
+        app.router.add_put("/upload/{name}", self._put)
+        self.server = TestServer(app, host="127.0.0.1")
+
+    async def _put(self, request: web.Request) -> web.Response:
+        self.received.append((dict(request.headers), await request.read()))
+        return web.json_response({"id": "item-1"}, status=201)
+
+    def url(self, name: str) -> str:
+        return str(self.server.make_url(f"/upload/{name}"))
+
+
+def consent_invoke(
+    base: dict[str, Any], action: str, context: dict[str, Any], upload_url: str
+) -> dict[str, Any]:
+    """The invoke Teams sends when the user presses Allow or Decline on a FileConsentCard."""
+    activity = {**base, "type": "invoke", "name": "fileConsent/invoke"}
+    activity.pop("text", None)
+    activity["value"] = {
+        "type": "fileUpload",
+        "action": action,
+        "context": context,
+        "uploadInfo": {
+            "contentUrl": "https://contoso-my.sharepoint.com/personal/sara/Documents/m.docx",
+            "name": "Minnesanteckningar.docx",
+            "uploadUrl": upload_url,
+            "uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C8C",
+            "fileType": "docx",
+        },
+    }
+    return activity

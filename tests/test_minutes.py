@@ -4,13 +4,10 @@ action points, permissions, bad input, the reminder queries, and export with Fil
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from aiohttp import web
-from aiohttp.test_utils import TestServer
 from docx import Document
 from sqlmodel import select
 
@@ -19,6 +16,7 @@ from storage.minutes import action_points_due, meetings_without_minutes, planned
 from storage.models import ActionPoint, Meeting, MeetingDecision
 from storage.permissions import Role
 from storage.staff import upsert_staff
+from tests.fakes import consent_invoke
 from tests.teams import COACH_AAD, COORDINATOR_AAD, card_submit, message, user
 
 COORDINATOR = user(COORDINATOR_AAD, "Sara Samordnare")
@@ -309,52 +307,6 @@ async def test_planned_meetings_and_reminder_queries(bot, connector, db, monkeyp
     await bot.say(message(f'ändra möte {planned.id} närvarande="Anna A"', url, COORDINATOR))
     async with db.session() as session:
         assert await meetings_without_minutes(session, date(2026, 12, 14)) == []
-
-
-class FakeUpload:
-    """Stands in for the OneDrive upload session URL Teams hands the bot after consent."""
-
-    def __init__(self) -> None:
-        self.received: list[tuple[dict[str, str], bytes]] = []
-        app = web.Application()
-        app.router.add_put("/upload/{name}", self._put)
-        self.server = TestServer(app, host="127.0.0.1")
-
-    async def _put(self, request: web.Request) -> web.Response:
-        self.received.append((dict(request.headers), await request.read()))
-        return web.json_response({"id": "item-1"}, status=201)
-
-    def url(self, name: str) -> str:
-        return str(self.server.make_url(f"/upload/{name}"))
-
-
-@pytest.fixture
-async def upload() -> AsyncIterator[FakeUpload]:
-    fake = FakeUpload()
-    await fake.server.start_server()
-    yield fake
-    await fake.server.close()
-
-
-def consent_invoke(
-    base: dict[str, Any], action: str, context: dict[str, Any], upload_url: str
-) -> dict[str, Any]:
-    """The invoke Teams sends when the user presses Allow or Decline on a FileConsentCard."""
-    activity = {**base, "type": "invoke", "name": "fileConsent/invoke"}
-    activity.pop("text", None)
-    activity["value"] = {
-        "type": "fileUpload",
-        "action": action,
-        "context": context,
-        "uploadInfo": {
-            "contentUrl": "https://contoso-my.sharepoint.com/personal/sara/Documents/m.docx",
-            "name": "Minnesanteckningar.docx",
-            "uploadUrl": upload_url,
-            "uniqueId": "1150D938-8870-4044-9F2C-5BBDEBA70C8C",
-            "fileType": "docx",
-        },
-    }
-    return activity
 
 
 async def test_export_docx_in_personal_chat_through_file_consent(bot, connector, db, upload):

@@ -39,6 +39,7 @@ from storage.reports import (
 from storage.rules import RuleError
 from storage.staff import load_actor, upsert_staff
 from tests.conftest import repo_root
+from tests.fakes import consent_invoke
 from tests.teams import ADMIN_AAD, COACH_AAD, COORDINATOR_AAD, card_submit, message, user
 
 LEAD_AAD = "4e0a6c78-9f1b-4d5c-9a7e-5b6c7d8e9f0a"
@@ -444,7 +445,7 @@ async def test_form_and_submitted_form(bot, connector, db):
     assert "aktiva\n1\n0\n0\n1" in replies[1]
 
 
-async def test_bad_input_and_files_and_strangers(bot, connector, db):
+async def test_bad_input_and_files_and_strangers(bot, connector, db, upload):
     await seed(db)
     url = connector.url
     assert await bot.say(message("rapport från=igår2", url, COORDINATOR)) == [
@@ -456,12 +457,25 @@ async def test_bad_input_and_files_and_strangers(bot, connector, db):
     assert await bot.say(message("rapport format=pdf", url, COORDINATOR)) == [
         "Formatet ”pdf” finns inte. Välj csv, xlsx eller json."
     ]
-    replies = await bot.say(
-        message("rapport från=2026-01-01 till=2026-06-30 format=xlsx", url, COORDINATOR)
+    before = len(connector.activities)
+    await bot.say(message("rapport från=2026-01-01 till=2026-06-30 format=xlsx", url, COORDINATOR))
+    (consent,) = connector.activities[before:]
+    attachment = consent["attachments"][0]
+    assert attachment["contentType"] == "application/vnd.microsoft.teams.card.file.consent"
+    assert attachment["name"] == "stegvis-rapport-2026-01-01--2026-06-30.xlsx"
+    context = attachment["content"]["acceptContext"]
+    accepted = consent_invoke(message("", url, COORDINATOR), "accept", context, upload.url("r"))
+    response = await bot.post(accepted)
+    assert response.status == 200
+    ((headers, body),) = upload.received
+    assert body[:2] == b"PK"  # an XLSX file is a zip
+    assert headers["Content-Range"] == f"bytes 0-{len(body) - 1}/{len(body)}"
+    assert connector.activities[-1]["attachments"][0]["contentType"] == (
+        "application/vnd.microsoft.teams.card.file.info"
     )
-    assert replies[0].startswith(
-        "Filen stegvis-rapport-2026-01-01--2026-06-30.xlsx kan inte skickas här i chatten ännu."
-    )
+    stranger = consent_invoke(message("", url, STRANGER), "accept", context, upload.url("s"))
+    await bot.post(stranger)
+    assert len(upload.received) == 1  # rebuilt with the stranger's permissions: nothing
     assert await bot.say(message("rapport", url, STRANGER)) == [
         "Du är inte registrerad som personal i Stegvis. Be en administratör lägga till dig."
     ]

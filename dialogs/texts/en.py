@@ -1,6 +1,10 @@
 """English texts: the second locale, used when the user's Teams locale is English."""
 
 TEXTS: dict[str, str] = {
+    # --- files ---
+    "report_files_personal_only": "I send files in the personal chat with Stegvis. Type the same command there.",
+    "file_declined": "OK, I will not send a file.",
+    "file_upload_failed": "The file could not be uploaded to your OneDrive. Try again shortly.",
     # --- participants: forms ---
     "form_card_intro": "No names or ID numbers. Fill in the card, or answer the questions here in the chat one at a time.",
     "form_title_referral": "New referral",
@@ -455,10 +459,6 @@ TEXTS: dict[str, str] = {
     "report_unknown_programme": "Programme “{value}” does not exist.",
     "report_unknown_municipality": "Municipality “{value}” does not exist or is not in what you may see.",
     "report_unknown_coach": "No coach is called “{value}”.",
-    "report_files_note": (
-        "The file {filename} cannot be sent in this chat yet. The tables and chart above show "
-        "the same figures; an administrator can produce the file with `python -m bot report`."
-    ),
     "report_file_description": "Stegvis report {start} – {end}",
     "report_chart_caption": "Exits by SUS group, women and men, against the goal of {goal} to work or studies.",
     "report_section.overview": "Overview and goals",
@@ -653,8 +653,6 @@ TEXTS: dict[str, str] = {
     "minutes_doc_title": "Minutes {group}",
     "minutes_file_name": "Minutes {group} {date}",
     "minutes_file_description": "Minutes of {group} {date}",
-    "minutes_file_declined": "OK, I will not send a file.",
-    "minutes_upload_failed": "The file could not be uploaded to your OneDrive. Try again shortly.",
     "minutes_uploaded": "The minutes are now in the channel's files: [{name}]({url})",
     "minutes_graph_failed": (
         "I could not save the file in the channel's files (error {status}). Here are the "

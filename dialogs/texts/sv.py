@@ -1,6 +1,10 @@
 """Swedish texts: the default locale. Keys are shared with en.py (a test checks they match)."""
 
 TEXTS: dict[str, str] = {
+    # --- files ---
+    "report_files_personal_only": "Filer skickar jag i den personliga chatten med Stegvis. Skriv samma kommando där.",
+    "file_declined": "Okej, jag skickar ingen fil.",
+    "file_upload_failed": "Filen kunde inte laddas upp till din OneDrive. Försök igen om en stund.",
     # --- participants: forms ---
     "form_card_intro": "Inga namn eller personnummer. Fyll i kortet, eller svara på frågorna här i chatten en i taget.",
     "form_title_referral": "Ny aktualisering",
@@ -458,10 +462,6 @@ TEXTS: dict[str, str] = {
     "report_unknown_programme": "Insatsen ”{value}” finns inte.",
     "report_unknown_municipality": "Kommunen ”{value}” finns inte, eller ingår inte i det du får se.",
     "report_unknown_coach": "Ingen coach heter ”{value}”.",
-    "report_files_note": (
-        "Filen {filename} kan inte skickas här i chatten ännu. Tabellerna och diagrammet ovan "
-        "visar samma siffror; en administratör kan ta fram filen med `python -m bot report`."
-    ),
     "report_file_description": "Stegvis-rapport {start} – {end}",
     "report_chart_caption": "Avslut per SUS-grupp, kvinnor och män, mot målet {goal} till arbete eller studier.",
     "report_section.overview": "Översikt och mål",
@@ -658,10 +658,6 @@ TEXTS: dict[str, str] = {
     "minutes_doc_title": "Minnesanteckningar {group}",
     "minutes_file_name": "Minnesanteckningar {group} {date}",
     "minutes_file_description": "Minnesanteckningar från {group} {date}",
-    "minutes_file_declined": "Okej, jag skickar ingen fil.",
-    "minutes_upload_failed": (
-        "Filen kunde inte laddas upp till din OneDrive. Försök igen om en stund."
-    ),
     "minutes_uploaded": "Minnesanteckningarna finns nu i kanalens filer: [{name}]({url})",
     "minutes_graph_failed": (
         "Jag kunde inte spara filen i kanalens filer (fel {status}). Här är "
