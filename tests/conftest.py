@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401
 from bot.app import create_app
 from bot.config import Settings, normalise_database_url
+from storage.clock import clock
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.org import ensure_org
@@ -129,3 +131,21 @@ async def upload() -> AsyncIterator[FakeUpload]:
     await fake.server.start_server()
     yield fake
     await fake.server.close()
+
+
+@pytest.fixture(autouse=True)
+def shifted_clock(monkeypatch: pytest.MonkeyPatch) -> None:
+    """STEGVIS_TEST_NOW=2027-06-15T09:00:00+00:00 runs the suite as on another day (time still
+    moves), to catch tests that only pass in the year they were written."""
+    configured = os.environ.get("STEGVIS_TEST_NOW")
+    if not configured:
+        return
+    offset = datetime.fromisoformat(configured) - datetime.now(UTC)
+    monkeypatch.setattr(clock, "now", lambda: datetime.now(UTC) + offset)
+
+
+@pytest.fixture
+def on_23_november_2026(shifted_clock: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """For tests whose expected text follows from today's date (codes carry the year)."""
+    offset = datetime(2026, 11, 23, 9, 15, tzinfo=UTC) - datetime.now(UTC)
+    monkeypatch.setattr(clock, "now", lambda: datetime.now(UTC) + offset)

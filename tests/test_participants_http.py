@@ -24,8 +24,9 @@ REFERRAL = (
 
 async def staff(db) -> None:
     async with db.session() as session:
-        await upsert_staff(session, COORDINATOR_AAD, "Sara Samordnare", Role.COORDINATOR,
-                           ["vastra"])
+        await upsert_staff(
+            session, COORDINATOR_AAD, "Sara Samordnare", Role.COORDINATOR, ["vastra"]
+        )
         await upsert_staff(session, COACH_AAD, "Cem Coach", Role.COACH, ["vastra"])
         await upsert_staff(session, OTHER_COACH_AAD, "Olle Annan", Role.COACH, ["norra"])
 
@@ -50,8 +51,12 @@ async def test_full_path_on_one_line_each(bot, connector, db):
         "inte förlängs."
     ]
     replies = await bot.say(
-        message('ny placering V-2026-0001 typ=arbetsträning sektor=privat '
-                'arbetsgivare="Coop Flen" start=2026-11-16', url, COACH)
+        message(
+            "ny placering V-2026-0001 typ=arbetsträning sektor=privat "
+            'arbetsgivare="Coop Flen" start=2026-11-16',
+            url,
+            COACH,
+        )
     )
     assert replies == [
         "Placering 1 för **V-2026-0001**: arbetsträning hos Coop Flen (privat) från 2026-11-16."
@@ -70,8 +75,11 @@ async def test_full_path_on_one_line_each(bot, connector, db):
     assert replies[0].startswith("Steg sparat för **V-2026-0001**: arbetsgivarkontakt (")
 
     replies = await bot.say(
-        message("skriv ut V-2026-0001 orsak=enligt plan till=studier försörjning=lön "
-                "datum=2026-11-20", url, COACH)
+        message(
+            "skriv ut V-2026-0001 orsak=enligt plan till=studier försörjning=lön datum=2026-11-20",
+            url,
+            COACH,
+        )
     )
     assert replies == [
         "**V-2026-0001** är utskriven 2026-11-20: enligt plan, vidare till studier (studier)."
@@ -88,7 +96,7 @@ async def test_full_path_on_one_line_each(bot, connector, db):
     assert "Trivs bra, vill öka till 50 procent" in shown
 
 
-async def test_guided_referral_asks_for_what_is_missing(bot, connector, db):
+async def test_guided_referral_asks_for_what_is_missing(bot, connector, db, on_23_november_2026):
     await staff(db)
     url = connector.url
     replies = await bot.say(message("ny aktualisering", url, COORDINATOR))
@@ -116,9 +124,16 @@ async def test_guided_referral_asks_for_what_is_missing(bot, connector, db):
 
 async def test_card_submit_registers_the_referral(bot, connector, db):
     await staff(db)
-    data = {"command": "ny aktualisering", "kommun": "Vingåker", "kön": "woman",
-            "född": "1979", "försörjning": "activity_compensation", "från": "region_psychiatry",
-            "datum": "2026-11-20", "samtycke": "ja"}
+    data = {
+        "command": "ny aktualisering",
+        "kommun": "Vingåker",
+        "kön": "woman",
+        "född": "1979",
+        "försörjning": "activity_compensation",
+        "från": "region_psychiatry",
+        "datum": "2026-11-20",
+        "samtycke": "ja",
+    }
     replies = await bot.say(card_submit(data, connector.url, COORDINATOR))
     assert replies[0].startswith(
         "Registrerat **V-2026-0001**: kvinna, född 1979, Vingåker, aktivitetsersättning"
@@ -159,8 +174,10 @@ async def test_coaches_only_see_their_own_participants(bot, connector, db):
         "Du har inga pågående deltagare."
     ]
     async with db.session() as session:
-        actions = [(e.actor_aad_object_id, e.action)
-                   for e in (await session.exec(select(AuditEntry))).all()]
+        actions = [
+            (e.actor_aad_object_id, e.action)
+            for e in (await session.exec(select(AuditEntry))).all()
+        ]
     assert (COACH_AAD, "read") in actions
     assert (OTHER_COACH_AAD, "denied") in actions
 
@@ -169,8 +186,9 @@ async def test_edit_and_undo(bot, connector, db):
     await staff(db)
     url = connector.url
     await bot.say(message(REFERRAL, url, COORDINATOR))
-    assert await bot.say(message("ändra V-2026-0001 född=1986 försörjning=a-kassa", url,
-                                 COORDINATOR)) == [
+    assert await bot.say(
+        message("ändra V-2026-0001 född=1986 försörjning=a-kassa", url, COORDINATOR)
+    ) == [
         "Ändrat för **V-2026-0001**: född=1986, försörjning=a-kassa. Skriv **ångra** för att "
         "ta tillbaka."
     ]
