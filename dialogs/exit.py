@@ -8,6 +8,9 @@ from typing import Any
 from botbuilder.core import TurnContext
 
 from dialogs.forms import (
+    CODE_FIELD,
+    DATE_FIELD,
+    SURVEY_FIELD,
     Field,
     FieldError,
     FormDialog,
@@ -15,7 +18,6 @@ from dialogs.forms import (
     rule_text,
     turn_actor,
 )
-from dialogs.referral import CODE_FIELD
 from dialogs.router import Route
 from dialogs.texts import t
 from dialogs.vocab import label
@@ -35,12 +37,9 @@ class ExitForm(FormDialog):
         Field(
             "income", ("försörjning", "forsorjning"), "vocab", "q_income_exit", vocabulary="income"
         ),
-        Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
-        Field("survey", ("enkät", "enkat"), "bool", "q_survey", required=False),
+        DATE_FIELD,
+        SURVEY_FIELD,
     )
-
-    def __init__(self, db: Any) -> None:
-        super().__init__(self.ID, db)
 
     async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
         locale = context.activity.locale

@@ -49,6 +49,11 @@ class Field:
     allow_names: bool = False
 
 
+CODE_FIELD = Field("code", ("kod",), "code", "q_code")
+DATE_FIELD = Field("date", ("datum",), "date", "q_date", required=False, default_today=True)
+SURVEY_FIELD = Field("survey", ("enkät", "enkat"), "bool", "q_survey", required=False)
+
+
 class FieldError(Exception):
     """What was given for `field` cannot be used; `message` tells the user why."""
 
@@ -90,19 +95,20 @@ _CARD_KINDS = {
 class FormDialog(ComponentDialog):
     """Subclasses give the fields and `complete`; choices and parsing can be specialised."""
 
+    ID: str = ""
     fields: tuple[Field, ...] = ()
     title: str = ""
     # Text after the participant code that is not key=value fills this field (e.g. a note).
     free_text_field: str | None = None
 
-    def __init__(self, dialog_id: str, db: Database) -> None:
-        super().__init__(dialog_id)
+    def __init__(self, db: Database) -> None:
+        super().__init__(self.ID)
         self.db = db
         for field in self.fields:
             self.add_dialog(TextPrompt(self._prompt_id(field), self._validator(field)))
         steps = [self._step(i) for i in range(len(self.fields))] + [self._finish]
-        self.add_dialog(WaterfallDialog(f"{dialog_id}.steps", steps))
-        self.initial_dialog_id = f"{dialog_id}.steps"
+        self.add_dialog(WaterfallDialog(f"{self.ID}.steps", steps))
+        self.initial_dialog_id = f"{self.ID}.steps"
 
     def _prompt_id(self, field: Field) -> str:
         return f"{self.id}.{field.name}"

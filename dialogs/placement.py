@@ -11,6 +11,8 @@ from dialogs.cards import steps_card
 from dialogs.commands import parse_date
 from dialogs.forms import (
     CODE,
+    CODE_FIELD,
+    DATE_FIELD,
     Field,
     FieldError,
     FormDialog,
@@ -18,7 +20,6 @@ from dialogs.forms import (
     rule_text,
     turn_actor,
 )
-from dialogs.referral import CODE_FIELD
 from dialogs.router import Route, Turn
 from dialogs.texts import t
 from dialogs.vocab import label, parse_vocab
@@ -47,9 +48,6 @@ class PlacementForm(FormDialog):
         Field("occupation", ("yrke", "yrkesområde"), "text", "q_occupation", required=False),
         Field("contact", ("kontakt", "arbetsgivarkontakt"), "date", "q_contact", required=False),
     )
-
-    def __init__(self, db: Any) -> None:
-        super().__init__(self.ID, db)
 
     async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
         locale = context.activity.locale
@@ -100,11 +98,8 @@ class NoteForm(FormDialog):
         CODE_FIELD,
         Field("placement", ("placering", "nr"), "number", "q_placement_number", required=False),
         Field("note", ("text", "anteckning"), "text", "q_note"),
-        Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
+        DATE_FIELD,
     )
-
-    def __init__(self, db: Any) -> None:
-        super().__init__(self.ID, db)
 
     async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
         locale = context.activity.locale
@@ -135,11 +130,8 @@ class EndPlacementForm(FormDialog):
     fields = (
         CODE_FIELD,
         Field("placement", ("placering", "nr"), "number", "q_placement_number"),
-        Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
+        DATE_FIELD,
     )
-
-    def __init__(self, db: Any) -> None:
-        super().__init__(self.ID, db)
 
     async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
         actor = await turn_actor(self.db, context)

@@ -9,6 +9,9 @@ from botbuilder.core import TurnContext
 from sqlmodel import select
 
 from dialogs.forms import (
+    CODE_FIELD,
+    DATE_FIELD,
+    SURVEY_FIELD,
     Field,
     FieldError,
     FormDialog,
@@ -34,8 +37,6 @@ from storage.participants import (
 from storage.permissions import Action
 from storage.rules import RuleError, Status, programme_end
 
-CODE_FIELD = Field("code", ("kod",), "code", "q_code")
-
 
 class ReferralForm(FormDialog):
     """`ny aktualisering`: everything the national follow-up needs, and nothing that identifies."""
@@ -49,13 +50,10 @@ class ReferralForm(FormDialog):
         Field("income", ("försörjning", "forsorjning"), "vocab", "q_income", vocabulary="income"),
         Field("party", ("från", "fran", "aktualiserad"), "vocab", "q_party", vocabulary="party"),
         Field("consent", ("samtycke",), "bool", "q_consent"),
-        Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
+        DATE_FIELD,
         Field("unit", ("enhet",), "text", "q_unit", required=False),
         Field("programme", ("insats",), "programme", "q_programme", required=False),
     )
-
-    def __init__(self, db: Any) -> None:
-        super().__init__(self.ID, db)
 
     async def choices(self, field: Field, values: dict[str, Any], locale: str | None) -> list[str]:
         if field.kind == "municipality":
@@ -136,11 +134,8 @@ class DecisionForm(FormDialog):
             vocabulary="not_accepted",
             required=False,
         ),
-        Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
+        DATE_FIELD,
     )
-
-    def __init__(self, db: Any) -> None:
-        super().__init__(self.ID, db)
 
     async def _county_part_id(self, code: str) -> int | None:
         async with self.db.session() as session:
@@ -210,12 +205,9 @@ class EnrolForm(FormDialog):
     title = "form_title_enrol"
     fields = (
         CODE_FIELD,
-        Field("date", ("datum",), "date", "q_date", required=False, default_today=True),
-        Field("survey", ("enkät", "enkat"), "bool", "q_survey", required=False),
+        DATE_FIELD,
+        SURVEY_FIELD,
     )
-
-    def __init__(self, db: Any) -> None:
-        super().__init__(self.ID, db)
 
     async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
         locale = context.activity.locale
@@ -245,9 +237,6 @@ class ExtendForm(FormDialog):
         Field("until", ("till",), "date", "q_extend_until"),
         Field("motivation", ("motivering",), "text", "q_motivation"),
     )
-
-    def __init__(self, db: Any) -> None:
-        super().__init__(self.ID, db)
 
     async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
         locale = context.activity.locale
