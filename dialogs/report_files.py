@@ -134,7 +134,7 @@ def filter_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
         lines.append((t(f"report_filter.{key}", locale), scope.labels.get(key, t("report_all",
                                                                                  locale))))
     masking = (
-        t("report_masked_note", locale, threshold=scope.threshold)
+        t("report_masked_note", locale, threshold=scope.threshold, largest=scope.threshold - 1)
         if scope.masked
         else t("report_unmasked_note", locale)
     )

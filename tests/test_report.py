@@ -418,7 +418,7 @@ async def test_viewer_sees_masked_numbers_in_chat(bot, connector, db):
     replies = await bot.say(
         message("rapport från=2026-01-01 till=2026-06-30", connector.url, VIEWER)
     )
-    assert "Små tal: 1–5 personer visas som <5" in replies[0]
+    assert "Små tal: 1–4 personer visas som <5" in replies[0]
     assert "avslutade\n12\n12\n<5\nx" in replies[1]
     assert "Andel avslutade till arbete eller studier (Kvinnor): –" in replies[0]
 

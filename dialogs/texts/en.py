@@ -473,7 +473,7 @@ TEXTS: dict[str, str] = {
     "report_filter.coach": "Coach",
     "report_masking": "Small numbers",
     "report_masked_note": (
-        "1–{threshold} people are shown as <{threshold}; x hides a number that would otherwise "
+        "1–{largest} people are shown as <{threshold}; x hides a number that would otherwise "
         "give a small number away through the totals."
     ),
     "report_unmasked_note": "Shown unmasked: you may see individual data for the whole selection.",

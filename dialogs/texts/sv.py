@@ -476,7 +476,7 @@ TEXTS: dict[str, str] = {
     "report_filter.coach": "Coach",
     "report_masking": "Små tal",
     "report_masked_note": (
-        "1–{threshold} personer visas som <{threshold}; x döljer ett tal som annars "
+        "1–{largest} personer visas som <{threshold}; x döljer ett tal som annars "
         "skulle avslöja ett litet tal via summorna."
     ),
     "report_unmasked_note": "Visas omaskerade: du får se uppgifter om enskilda i hela urvalet.",
