@@ -15,11 +15,10 @@ from dialogs.forms import (
     FieldError,
     FormDialog,
     form_route,
-    rule_text,
     turn_actor,
 )
 from dialogs.router import Route
-from dialogs.texts import t
+from dialogs.texts import error_text, t
 from dialogs.vocab import label
 from storage.participants import ExitInput, exit_participant
 from storage.rules import RuleError, sus_group
@@ -56,7 +55,7 @@ class ExitForm(FormDialog):
                 await exit_participant(session, actor, values["code"], data)
             except RuleError as error:
                 if error.code in {"rule_date_order", "rule_date_future"}:
-                    raise FieldError("date", rule_text(error, locale)) from error
+                    raise FieldError("date", error_text(error, locale)) from error
                 raise
         await context.send_activity(
             t(

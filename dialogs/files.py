@@ -17,7 +17,7 @@ from botbuilder.core import TurnContext
 from botbuilder.schema.teams import FileConsentCardResponse
 
 from dialogs.cards import file_consent_card, file_info_card
-from dialogs.texts import t
+from dialogs.texts import error_text, t
 from storage.db import Database
 from storage.permissions import Actor
 from storage.rules import RuleError
@@ -62,7 +62,7 @@ async def accept_file(
     try:
         export = await builder(db, actor, params, locale)
     except RuleError as error:
-        await context.send_activity(t(error.code, locale, **error.details))
+        await context.send_activity(error_text(error, locale))
         return
     info = response.upload_info
     size = len(export.data)

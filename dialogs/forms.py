@@ -24,7 +24,7 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 
 from dialogs.cards import CardInput, choices_message, form_card
 from dialogs.commands import parse_date, parse_yes_no
-from dialogs.texts import t
+from dialogs.texts import error_text, t
 from dialogs.vocab import label, labels, parse_vocab
 from storage.clock import clock
 from storage.db import Database
@@ -61,15 +61,6 @@ class FieldError(Exception):
         super().__init__(message)
         self.field = field
         self.message = message
-
-
-def rule_text(error: RuleError, locale: str | None) -> str:
-    """The user's text for a broken rule; status codes in the details become words."""
-    details = {
-        key: t(f"status.{value}", locale) if key in {"current", "target"} else value
-        for key, value in error.details.items()
-    }
-    return t(error.code, locale, **details)
 
 
 def raw_fields(fields: Sequence[Field], given: dict[str, str]) -> dict[str, str]:
@@ -163,7 +154,7 @@ class FormDialog(ComponentDialog):
         try:
             check_free_text(text, allow_names=field.allow_names)
         except RuleError as error:
-            raise FieldError(field.name, rule_text(error, locale)) from error
+            raise FieldError(field.name, error_text(error, locale)) from error
         return text
 
     async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
@@ -286,7 +277,7 @@ class FormDialog(ComponentDialog):
             values.pop(error.field, None)
             return await step.replace_dialog(self.id, {"values": values})
         except RuleError as error:
-            await step.context.send_activity(rule_text(error, locale))
+            await step.context.send_activity(error_text(error, locale))
         return await step.end_dialog()
 
 

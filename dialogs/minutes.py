@@ -32,7 +32,7 @@ from dialogs.cards import (
 from dialogs.commands import parse_date as parse_typed_date
 from dialogs.files import FileExport, offer_file
 from dialogs.router import Route, Turn
-from dialogs.texts import t
+from dialogs.texts import error_text, t
 from storage.clock import clock
 from storage.db import Database
 from storage.minutes import (
@@ -156,10 +156,6 @@ def detail_to_form(detail: MeetingDetail) -> dict[str, str]:
         "decisions": "\n".join(d.text for d in detail.decisions),
         "actions": "\n".join(action_line(p) for p in detail.action_points),
     }
-
-
-def error_text(error: RuleError, locale: str | None) -> str:
-    return t(error.code, locale, **error.details)
 
 
 # --- the form -----------------------------------------------------------------------------------

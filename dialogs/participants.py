@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dialogs.cards import participant_card
 from dialogs.commands import parse_date
-from dialogs.forms import CODE, rule_text
+from dialogs.forms import CODE
 from dialogs.router import Route, Turn
+from dialogs.texts import error_text
 from dialogs.vocab import label, parse_vocab
 from storage.clock import clock
 from storage.participants import (
@@ -64,7 +65,7 @@ async def show_participant(turn: Turn) -> None:
         try:
             detail = await participant_detail(session, turn.actor, turn.args[0])
         except RuleError as error:
-            await turn.reply(rule_text(error, turn.locale))
+            await turn.reply(error_text(error, turn.locale))
             return
     await turn.reply(participant_card(turn.locale, detail))
 
@@ -101,7 +102,7 @@ async def edit_participant(turn: Turn) -> None:
             changes = {EDIT_KEYS[k]: _edit_value(EDIT_KEYS[k], v) for k, v in fields.items()}
             participant = await update_fields(session, turn.actor, turn.args[0], changes)
         except RuleError as error:
-            await turn.reply(rule_text(error, turn.locale))
+            await turn.reply(error_text(error, turn.locale))
             return
         code = participant.code
     summary = ", ".join(f"{key}={value}" for key, value in fields.items())
@@ -113,7 +114,7 @@ async def undo(turn: Turn) -> None:
         try:
             result = await undo_last(session, turn.actor)
         except RuleError as error:
-            await turn.reply(rule_text(error, turn.locale))
+            await turn.reply(error_text(error, turn.locale))
             return
     what = turn.text(f"undo.{result.entity}.{result.action}")
     await turn.reply(turn.text("undone", what=what, code=result.participant_code or ""))

@@ -17,11 +17,10 @@ from dialogs.forms import (
     FieldError,
     FormDialog,
     form_route,
-    rule_text,
     turn_actor,
 )
 from dialogs.router import Route, Turn
-from dialogs.texts import t
+from dialogs.texts import error_text, t
 from dialogs.vocab import label, parse_vocab
 from storage.clock import clock
 from storage.participants import (
@@ -68,9 +67,9 @@ class PlacementForm(FormDialog):
                 placement = await add_placement(session, actor, values["code"], data)
             except RuleError as error:
                 if error.details.get("what") == "placement":
-                    raise FieldError("start", rule_text(error, locale)) from error
+                    raise FieldError("start", error_text(error, locale)) from error
                 if error.details.get("what") == "planned_end":
-                    raise FieldError("end", rule_text(error, locale)) from error
+                    raise FieldError("end", error_text(error, locale)) from error
                 raise
             detail = await participant_detail(session, actor, values["code"])
             number = [p.id for p in detail.placements].index(placement.id) + 1
@@ -119,7 +118,7 @@ class NoteForm(FormDialog):
                 )
             except RuleError as error:
                 if error.code in {"rule_full_name", "rule_personal_number", "note_empty"}:
-                    raise FieldError("note", rule_text(error, locale)) from error
+                    raise FieldError("note", error_text(error, locale)) from error
                 raise
         await context.send_activity(t("note_saved", locale, code=values["code"], number=number))
 
@@ -166,7 +165,7 @@ async def progression_step(turn: Turn) -> None:
             try:
                 await participant_detail(session, turn.actor, code)
             except RuleError as error:
-                await turn.reply(rule_text(error, turn.locale))
+                await turn.reply(error_text(error, turn.locale))
                 return
         await turn.reply(steps_card(turn.locale, code, PROGRESSION_STEPS))
         return
@@ -179,7 +178,7 @@ async def progression_step(turn: Turn) -> None:
         try:
             await record_step(session, turn.actor, code, step, day)
         except RuleError as error:
-            await turn.reply(rule_text(error, turn.locale))
+            await turn.reply(error_text(error, turn.locale))
             return
     await turn.reply(
         turn.text(

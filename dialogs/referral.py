@@ -16,11 +16,10 @@ from dialogs.forms import (
     FieldError,
     FormDialog,
     form_route,
-    rule_text,
     turn_actor,
 )
 from dialogs.router import Route, Turn
-from dialogs.texts import t
+from dialogs.texts import error_text, t
 from dialogs.vocab import label
 from storage.models import Municipality, Participant, Programme, Staff
 from storage.participants import (
@@ -69,7 +68,7 @@ class ReferralForm(FormDialog):
                 try:
                     return (await find_municipality(session, raw)).name
                 except RuleError as error:
-                    raise FieldError(field.name, rule_text(error, locale)) from error
+                    raise FieldError(field.name, error_text(error, locale)) from error
         if field.kind == "programme":
             async with self.db.session() as session:
                 programmes = (await session.exec(select(Programme))).all()
@@ -100,9 +99,9 @@ class ReferralForm(FormDialog):
                 participant = await register_referral(session, actor, data)
             except RuleError as error:
                 if error.code in {"rule_age_outside", "rule_birth_year_invalid"}:
-                    raise FieldError("birth_year", rule_text(error, locale)) from error
+                    raise FieldError("birth_year", error_text(error, locale)) from error
                 if error.code == "rule_date_future":
-                    raise FieldError("date", rule_text(error, locale)) from error
+                    raise FieldError("date", error_text(error, locale)) from error
                 raise
             code = participant.code
         summary = ", ".join(
@@ -162,7 +161,7 @@ class DecisionForm(FormDialog):
                 try:
                     return (await find_coach(session, raw, part_id or -1)).display_name
                 except RuleError as error:
-                    raise FieldError(field.name, rule_text(error, locale)) from error
+                    raise FieldError(field.name, error_text(error, locale)) from error
         return await super().parse(field, raw, values, locale)
 
     async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
@@ -252,13 +251,13 @@ class ExtendForm(FormDialog):
                 )
             except RuleError as error:
                 if error.code == "rule_extension_not_longer":
-                    raise FieldError("until", rule_text(error, locale)) from error
+                    raise FieldError("until", error_text(error, locale)) from error
                 if error.code in {
                     "rule_extension_needs_motivation",
                     "rule_full_name",
                     "rule_personal_number",
                 }:
-                    raise FieldError("motivation", rule_text(error, locale)) from error
+                    raise FieldError("motivation", error_text(error, locale)) from error
                 raise
             code = participant.code
         await context.send_activity(t("extended", locale, code=code, date=values["until"]))
@@ -274,7 +273,7 @@ async def change_coach(turn: Turn) -> None:
         try:
             participant = await assign_coach(session, turn.actor, code, name)
         except RuleError as error:
-            await turn.reply(rule_text(error, turn.locale))
+            await turn.reply(error_text(error, turn.locale))
             return
         coach = await session.get(Staff, participant.coach_id)
         code = participant.code

@@ -14,7 +14,7 @@ from botbuilder.schema import Activity
 
 from dialogs.cards import card, card_message, command_action, facts, heading, paragraph
 from dialogs.router import Route, Turn
-from dialogs.texts import t
+from dialogs.texts import error_text, t
 from storage.clock import clock
 from storage.models import ReminderOutbox
 from storage.permissions import Action
@@ -108,7 +108,7 @@ async def mark_done(turn: Turn) -> None:
         async with turn.db.session() as session:
             await complete_reminder(session, turn.actor, outbox_id)
     except ReminderError as error:
-        await turn.reply(turn.text(error.code, **error.details))
+        await turn.reply(error_text(error, turn.locale))
         return
     await turn.reply(turn.text("reminder_done"))
 
@@ -123,7 +123,7 @@ async def snooze(turn: Turn) -> None:
         async with turn.db.session() as session:
             day = await snooze_reminder(session, turn.actor, outbox_id, clock.today(), choice)
     except ReminderError as error:
-        await turn.reply(turn.text(error.code, **error.details))
+        await turn.reply(error_text(error, turn.locale))
         return
     await turn.reply(turn.text("reminder_snoozed", day=day.isoformat()))
 
@@ -176,7 +176,7 @@ async def edit_rule(turn: Turn) -> None:
             )
             await session.flush()
     except ReminderError as error:
-        await turn.reply(turn.text(error.code, **error.details))
+        await turn.reply(error_text(error, turn.locale))
         return
     await turn.reply(turn.text("reminder_rule_saved", name=turn.text(f"reminder_rule.{row.code}")))
 
@@ -211,7 +211,7 @@ async def add_to_calendar(turn: Turn) -> None:
             await seed_reminders(session, clock.today())
             row = await add_deadline(session, code, title, due)
     except ReminderError as error:
-        await turn.reply(turn.text(error.code, **error.details))
+        await turn.reply(error_text(error, turn.locale))
         return
     await turn.reply(turn.text("reminder_deadline_saved", title=row.title, date=due.isoformat()))
 
@@ -228,7 +228,7 @@ async def move_in_calendar(turn: Turn) -> None:
         async with turn.db.session() as session:
             row = await update_deadline(session, deadline_id, due=due, title=title)
     except ReminderError as error:
-        await turn.reply(turn.text(error.code, **error.details))
+        await turn.reply(error_text(error, turn.locale))
         return
     await turn.reply(
         turn.text("reminder_deadline_saved", title=row.title, date=row.due_date.isoformat())
@@ -244,7 +244,7 @@ async def remove_from_calendar(turn: Turn) -> None:
         async with turn.db.session() as session:
             row = await remove_deadline(session, deadline_id)
     except ReminderError as error:
-        await turn.reply(turn.text(error.code, **error.details))
+        await turn.reply(error_text(error, turn.locale))
         return
     await turn.reply(turn.text("reminder_deadline_removed", title=row.title))
 

@@ -37,7 +37,7 @@ from dialogs.report_files import (
     to_xlsx,
 )
 from dialogs.router import Route, Turn
-from dialogs.texts import t
+from dialogs.texts import error_text, t
 from storage.clock import clock
 from storage.db import Database
 from storage.permissions import Action, Actor, is_allowed
@@ -236,7 +236,7 @@ async def show_report(turn: Turn) -> None:
             scope = await resolve_filter(session, turn.actor, wanted)
             report = await build_report(session, scope)
     except RuleError as error:
-        await turn.reply(turn.text(error.code, **error.details))
+        await turn.reply(error_text(error, turn.locale))
         return
     for message in report_cards(report, wanted, turn.locale):
         await turn.reply(message)

@@ -16,7 +16,7 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 from dialogs.cards import choices_message
 from dialogs.commands import parse_yes_no, split_list
 from dialogs.router import Route, Turn
-from dialogs.texts import role_phrase, t
+from dialogs.texts import error_text, role_phrase, t
 from storage.db import Database
 from storage.org import county_parts_by_name
 from storage.permissions import AREA_ROLES, Action, Role, is_allowed
@@ -266,7 +266,7 @@ class StaffDialog(ComponentDialog):
                     session, values["aad"], values["name"], Role(values["role"]), values["parts"]
                 )
             except StaffError as error:
-                await step.context.send_activity(t(error.code, locale, **error.details))
+                await step.context.send_activity(error_text(error, locale))
                 return await step.end_dialog()
         await step.context.send_activity(
             t("staff_saved", locale, name=values["name"], role=await self._describe(locale, values))
@@ -313,7 +313,7 @@ async def remove_staff(turn: Turn) -> None:
         try:
             staff = await deactivate_staff(session, target)
         except StaffError as error:
-            await turn.reply(turn.text(error.code, **error.details))
+            await turn.reply(error_text(error, turn.locale))
             return
     await turn.reply(turn.text("staff_removed", name=staff.display_name))
 

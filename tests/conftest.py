@@ -3,6 +3,7 @@ connector, and the bot's real aiohttp app behind a real HTTP server on 127.0.0.1
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -17,6 +18,7 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
 from bot.app import create_app
+from bot.cli import main
 from bot.config import Settings, normalise_database_url
 from storage.clock import clock
 from storage.db import Database
@@ -149,3 +151,17 @@ def on_23_november_2026(shifted_clock: None, monkeypatch: pytest.MonkeyPatch) ->
     """For tests whose expected text follows from today's date (codes carry the year)."""
     offset = datetime(2026, 11, 23, 9, 15, tzinfo=UTC) - datetime.now(UTC)
     monkeypatch.setattr(clock, "now", lambda: datetime.now(UTC) + offset)
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, db: Database) -> None:
+    """`python -m bot …` against the test database, from the repository root."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.chdir(repo_root())
+
+
+async def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI as from a shell: it starts its own event loop, so in a worker thread."""
+    code = await asyncio.to_thread(main, list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
 import sys
 
-import pytest
-
-from bot.cli import main
-from tests.conftest import repo_root
+from tests.conftest import cli, repo_root
 from tests.teams import COACH_AAD
-
-
-@pytest.fixture
-def cli_env(monkeypatch, database_url, db):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(repo_root())
-
-
-async def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    """Run the CLI as from a shell: it starts its own event loop, so in a worker thread."""
-    code = await asyncio.to_thread(main, list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 async def test_staff_add_list_remove(cli_env, capsys):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from tests.test_cli import cli, cli_env  # noqa: F401  (fixture)
+from tests.conftest import cli
 
 
-async def test_rules_and_calendar_from_the_command_line(cli_env, capsys):  # noqa: F811
+async def test_rules_and_calendar_from_the_command_line(cli_env, capsys):
     code, out, _ = await cli(capsys, "reminders", "rules")
     assert code == 0 and "referral_waiting  14 dagar efter  samordnare  på" in out
     code, out, _ = await cli(

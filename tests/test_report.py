@@ -3,7 +3,6 @@ the chat (card, chart, form) over HTTP, and `python -m bot report`."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import csv
 import io
@@ -15,7 +14,6 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlmodel import select
 
-from bot.cli import main
 from storage.clock import clock
 from storage.models import (
     ActionPoint,
@@ -38,7 +36,7 @@ from storage.reports import (
 )
 from storage.rules import RuleError
 from storage.staff import load_actor, upsert_staff
-from tests.conftest import repo_root
+from tests.conftest import cli
 from tests.fakes import consent_invoke
 from tests.teams import ADMIN_AAD, COACH_AAD, COORDINATOR_AAD, card_submit, message, user
 
@@ -482,18 +480,6 @@ async def test_bad_input_and_files_and_strangers(bot, connector, db, upload):
 
 
 # --- On the command line -------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli_env(monkeypatch, database_url, db):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.chdir(repo_root())
-
-
-async def cli(capsys, *argv: str) -> tuple[int, str, str]:
-    code = await asyncio.to_thread(main, list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 async def test_cli_report_is_masked_unless_asked(cli_env, capsys, db, tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dialogs.texts import en, sv
 
 LOCALES: dict[str, dict[str, str]] = {"sv": sv.TEXTS, "en": en.TEXTS}
@@ -29,3 +31,13 @@ def role_phrase(locale: str | None, role: str, areas: list[str] | tuple[str, ...
     names = list(areas)
     joined = ", ".join(names[:-1]) + joiner + names[-1] if len(names) > 1 else names[0]
     return text + t("areas_suffix", locale, areas=joined)
+
+
+def error_text(error: Any, locale: str | None) -> str:
+    """The user's text for a refused rule (RuleError, StaffError: a `code` and `details`);
+    status codes in the details become words."""
+    details = {
+        key: t(f"status.{value}", locale) if key in {"current", "target"} else value
+        for key, value in error.details.items()
+    }
+    return t(error.code, locale, **details)
