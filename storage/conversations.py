@@ -28,7 +28,11 @@ async def remember_conversation(
             select(ConversationRef).where(ConversationRef.conversation_id == conversation_id)
         )
     ).first()
-    document = json.dumps(reference.serialize(), ensure_ascii=False, sort_keys=True)
+    # The id of the activity that brought the reference changes every turn and is not needed to
+    # write proactively; leaving it out means an ordinary message writes nothing here.
+    stored = reference.serialize()
+    stored.pop("activityId", None)
+    document = json.dumps(stored, ensure_ascii=False, sort_keys=True)
     if row is None:
         # Two first turns of one conversation can arrive together: insert-or-ignore, and only
         # the turn whose insert took effect counts the conversation as new.
@@ -42,8 +46,8 @@ async def remember_conversation(
                 aad_object_id=aad_object_id.lower() if aad_object_id else None,
                 user_name=user_name,
                 reference=document,
-                created_at=utcnow(),
-                updated_at=utcnow(),
+                created_at=(now := utcnow()),
+                updated_at=now,
             )
             .on_conflict_do_nothing(index_elements=["conversation_id"])
             .returning(ConversationRef.__table__.c.id)

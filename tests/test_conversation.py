@@ -109,3 +109,12 @@ async def test_two_first_turns_at_once_store_one_reference(db):
     assert sorted(results) == [False, False, False, True]
     async with db.session() as session:
         assert len((await session.exec(select(ConversationRef))).all()) == 1
+
+
+async def test_ordinary_messages_do_not_rewrite_the_reference(bot, connector, db):
+    for _ in range(3):
+        await bot.say(message("hjälp", connector.url, COACH))
+    async with db.session() as session:
+        row = (await session.exec(select(ConversationRef))).one()
+    assert row.created_at == row.updated_at
+    assert "activityId" not in row.reference
