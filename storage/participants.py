@@ -155,6 +155,16 @@ async def _audit(
     )
 
 
+async def _create(
+    session: AsyncSession, actor: Actor, entity: str, row: SQLModel, participant_id: int | None
+) -> None:
+    """Insert a row and audit it (ids exist only after the flush; a new participant's own id
+    is its participant id)."""
+    session.add(row)
+    await session.flush()
+    await _audit(session, actor, "create", entity, row, participant_id or row.id)
+
+
 async def _scope(session: AsyncSession, participant: Participant) -> Scope:
     part = await session.get(CountyPart, participant.county_part_id)
     return Scope(county_part=part.code if part else None, coach_staff_id=participant.coach_id)
@@ -238,9 +248,7 @@ async def register_referral(
         status=Status.REFERRED,
         created_by=actor.staff_id,
     )
-    session.add(participant)
-    await session.flush()
-    await _audit(session, actor, "create", "participant", participant, participant.id)
+    await _create(session, actor, "participant", participant, None)
     return participant
 
 
@@ -379,9 +387,7 @@ async def add_placement(
         first_employer_contact_date=data.first_employer_contact_date,
         created_by=actor.staff_id,
     )
-    session.add(placement)
-    await session.flush()
-    await _audit(session, actor, "create", "placement", placement, participant.id)
+    await _create(session, actor, "placement", placement, participant.id)
     return placement
 
 
@@ -410,9 +416,7 @@ async def add_placement_note(
     row = PlacementNote(
         placement_id=placement.id, note_date=day, note=note.strip(), created_by=actor.staff_id
     )
-    session.add(row)
-    await session.flush()
-    await _audit(session, actor, "create", "placement_note", row, participant.id)
+    await _create(session, actor, "placement_note", row, participant.id)
     return row
 
 
@@ -442,9 +446,7 @@ async def record_step(
     row = ProgressionStep(
         participant_id=participant.id, step=step, step_date=day, created_by=actor.staff_id
     )
-    session.add(row)
-    await session.flush()
-    await _audit(session, actor, "create", "progression_step", row, participant.id)
+    await _create(session, actor, "progression_step", row, participant.id)
     return row
 
 
