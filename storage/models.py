@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.clock import clock
@@ -129,7 +129,22 @@ class Participant(SQLModel, table=True):
     """A person on the participant's path, known only by a generated code.
 
     Never a name or personnummer: birth year, gender and municipality are what reports need.
+    The report indexes cover what each report statement reads, in the order it groups by
+    (storage/reports.py), so a report over years of participants reads no table rows.
     """
+
+    __table_args__ = (
+        Index("ix_participant_report_people", "gender", "county_part_id",
+              "income_source_start", "birth_year", "referral_date", "enrolment_date",
+              "exit_date", "extended_until", "programme_id", "municipality_id", "coach_id"),
+        Index("ix_participant_report_exits", "gender", "municipality_id", "exit_reason",
+              "exit_destination", "exit_date", "enrolment_date", "county_part_id",
+              "programme_id", "coach_id"),
+        Index("ix_participant_report_referrals", "referring_party", "status", "referral_date",
+              "county_part_id", "programme_id", "municipality_id", "coach_id"),
+        Index("ix_participant_report_scope", "id", "county_part_id", "programme_id",
+              "municipality_id", "coach_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, index=True)
@@ -164,6 +179,10 @@ class Participant(SQLModel, table=True):
 class Placement(SQLModel, table=True):
     """A work-training placement or job at an employer; a participant can have several."""
 
+    __table_args__ = (
+        Index("ix_placement_report", "placement_type", "sector", "start_date", "participant_id"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", index=True, ondelete="CASCADE")
     placement_type: str = Field(index=True)
@@ -194,6 +213,9 @@ class ProgressionStep(SQLModel, table=True):
     """A stegförflyttning: one tap records the step and its date."""
 
     __tablename__ = "progression_step"
+    __table_args__ = (
+        Index("ix_progression_step_report", "participant_id", "step_date", "step"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", index=True, ondelete="CASCADE")
     step: str = Field(index=True)
