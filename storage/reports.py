@@ -8,15 +8,27 @@ Plain functions and dataclasses; no Bot Framework and no texts. Row and column k
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import IntEnum
 from typing import Any
 
-from sqlalchemy import Boolean, and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
@@ -327,15 +339,23 @@ def _by_name(rows: Any, typed: str, *attributes: str) -> Any:
 
 
 # --- The measures --------------------------------------------------------------------------
+#
+# At 100,000 participants the cost of a report is the number of times each row is touched.
+# So each family of measures is one statement: the first GROUP BY folds the period's
+# participants into a small cube (a few thousand groups), read in the order of a covering
+# index so that nothing is sorted (ix_participant_report_*, migration 0004); the tables are
+# then GROUP BYs over that cube, joined with UNION ALL into rows of (table, row, column, n).
 
 
 class likely(ColumnElement[bool]):
     """A condition true for most rows. SQLite's planner, which has no range statistics,
     otherwise walks an index for `enrolment_date <= :end` (nearly every row, four times slower
-    than a scan); `likely()` makes it pick a selective index instead. Other databases get the
-    bare condition."""
+    than a scan); `likely()` makes it read the covering index instead. Other databases get the
+    bare condition. The condition is part of the cache key, so statements using it are
+    compiled once and reused with new values."""
 
     inherit_cache = True
+    _traverse_internals = [("condition", InternalTraversal.dp_clauseelement)]
     type = Boolean()
 
     def __init__(self, condition: Any) -> None:
@@ -344,7 +364,7 @@ class likely(ColumnElement[bool]):
 
 @compiles(likely)
 def _likely_plain(element: likely, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.condition, **kw)
+    return f"({compiler.process(element.condition, **kw)})"
 
 
 @compiles(likely, "sqlite")
@@ -368,23 +388,13 @@ def _between(column: Any, scope: ReportScope) -> Any:
     return column.between(scope.start, scope.end)
 
 
-def _active_in_period(scope: ReportScope) -> Any:
-    return and_(
-        likely(Participant.enrolment_date <= scope.end),
-        or_(Participant.exit_date.is_(None), Participant.exit_date >= scope.start),
-    )
+def _count_if(condition: Any) -> Any:
+    return func.count().filter(condition)
 
 
-def _active_at_end(scope: ReportScope) -> Any:
-    return and_(
-        likely(Participant.enrolment_date <= scope.end),
-        or_(Participant.exit_date.is_(None), Participant.exit_date > scope.end),
-    )
-
-
-def _age_band(end: date) -> Any:
+def _age_band(end: date, born: Any) -> Any:
     """Age reached in the period's last year, from the birth year (the only thing stored)."""
-    year, born = end.year, Participant.birth_year
+    year = end.year
     return case(
         (born > year - 18, "outside"),
         (born >= year - 24, "18_24"),
@@ -396,19 +406,49 @@ def _age_band(end: date) -> Any:
     )
 
 
-def _sus_group() -> Any:
+def _sus_group(destination: Any) -> Any:
+    """A destination's SUS group; an unknown destination counts as "other"."""
     groups: dict[SusGroup, list[str]] = {}
-    for destination, group in DESTINATIONS.items():
-        groups.setdefault(group, []).append(destination)
+    for code, group in DESTINATIONS.items():
+        groups.setdefault(group, []).append(code)
     return case(
-        *((Participant.exit_destination.in_(codes), g.value) for g, codes in groups.items()),
+        *((destination.in_(codes), g.value) for g, codes in groups.items()),
         else_=SusGroup.OTHER.value,
     )
 
 
+Counts = dict[tuple[str, str], int]
+
+
+def _rollup(cube: Any, table: str, row: Any, column: Any, measure: Any, source: Any = None) -> Any:
+    """One table's counts from a cube: (table, row, column, n). A `row` given as a string is a
+    fixed row label (a measure that is its own row, like "exited")."""
+    fixed = isinstance(row, str)
+    row_value = literal(row, String) if fixed else row
+    groups = (column,) if fixed else (row, column)
+    return (
+        select(
+            literal(table, String).label("t"),
+            cast(row_value, String).label("r"),
+            cast(column, String).label("c"),
+            cast(func.sum(measure), Integer).label("n"),
+        )
+        .select_from(cube if source is None else source)
+        .group_by(*groups)
+    )
+
+
+async def _rollups(session: AsyncSession, parts: list[Any]) -> dict[str, Counts]:
+    """Run the rollups as one statement; counts by table, then (row, column)."""
+    found: dict[str, Counts] = {}
+    for table, row, column, n in (await session.exec(union_all(*parts))).all():
+        found.setdefault(table, {})[(row, column)] = int(n or 0)
+    return found
+
+
 async def _grouped(
     session: AsyncSession, row: Any, column: Any, where: list[Any], source: Any = Participant
-) -> dict[tuple[str, str], int]:
+) -> Counts:
     statement = (
         select(row.label("r"), column.label("c"), func.count().label("n"))
         .select_from(source)
@@ -420,7 +460,7 @@ async def _grouped(
 
 def _table(
     key: str,
-    counts: dict[tuple[str, str], int],
+    counts: Counts,
     rows: tuple[str, ...],
     columns: tuple[str, ...],
     row_vocab: str | None,
@@ -439,12 +479,23 @@ def _table(
 
 
 async def _referrals(session: AsyncSession, scope: ReportScope) -> CountTable:
-    decision = case(
-        (Participant.status.in_((Status.ENROLLED, Status.EXITED)), Status.ACCEPTED.value),
-        else_=Participant.status,
+    """Referrals in the period by party and decision (enrolled and exited were accepted).
+    Grouped by status first, in the order of ix_participant_report_referrals."""
+    by_status = (
+        select(Participant.referring_party.label("party"), Participant.status.label("status"),
+               func.count().label("n"))
+        .where(*_participants(scope), likely(_between(Participant.referral_date, scope)))
+        .group_by(Participant.referring_party, Participant.status)
+        .subquery()
     )
-    where = [*_participants(scope), _between(Participant.referral_date, scope)]
-    counts = await _grouped(session, Participant.referring_party, decision, where)
+    decision = case(
+        (by_status.c.status.in_((Status.ENROLLED, Status.EXITED)), Status.ACCEPTED.value),
+        else_=by_status.c.status,
+    )
+    statement = select(by_status.c.party, decision, func.sum(by_status.c.n)).group_by(
+        by_status.c.party, decision
+    )
+    counts = {(str(r), str(c)): int(n) for r, c, n in (await session.exec(statement)).all()}
     decisions = tuple(d.value for d in DECISIONS)
     return _table("referrals", counts, REFERRING_PARTIES, decisions, "party", "status")
 
@@ -467,161 +518,132 @@ async def _pending(session: AsyncSession, scope: ReportScope) -> CountTable:
     return _table("pending", counts, WAIT_BANDS, GENDER_COLUMNS, "report_wait", "gender")
 
 
-Layout = dict[str, tuple[str | None, list[tuple[str, Any]]]]
-
-
-def _conditional_sums(layout: Layout, within: Any = None) -> list[Any]:
-    """One SUM(CASE …) per row that has a condition, in layout order."""
-    return [
-        func.sum(case((condition if within is None else and_(within, condition), 1), else_=0))
-        for _, rows in layout.values()
-        for _, condition in rows
-        if condition is not None
-    ]
-
-
-def _spread(
-    counts: dict[str, dict[tuple[str, str], int]], layout: Layout, gender: str, everyone: int,
-    numbers: Iterator[int],
-) -> None:
-    """Put one gender's sums into the tables; a row without a condition gets the rest."""
-    for key, (_, rows) in layout.items():
-        taken = 0
-        for row, condition in rows:
-            number = everyone - taken if condition is None else next(numbers)
-            counts[key][(row, gender)] = number
-            taken += number
-
-
 async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list[CountTable]:
     """The flow (referred, enrolled, active, exited in the period), and the participants active
     in the period by county part, age band, income source, progression and time past
-    12 months, all split by gender: one scan with conditional sums.
+    12 months, all split by gender.
 
-    Each table is a list of (row, condition on the active); a row without one is "the rest".
+    The cube groups by gender, county part, income source and birth year (the order of
+    ix_participant_report_people) and counts each measure once per group.
     """
-    names = dict(
-        (await session.exec(
-            select(CountyPart.id, CountyPart.name).where(CountyPart.id.in_(scope.county_part_ids))
-        )).all()
+    active = Participant.enrolment_date <= scope.end  # the WHERE has the exit side
+    moved = Participant.id.in_(
+        select(ProgressionStep.participant_id).where(
+            ProgressionStep.step != "mapping", ProgressionStep.step_date <= scope.end
+        )
     )
-    active = _active_in_period(scope)
-    flows = [
-        ("referred", _between(Participant.referral_date, scope)),
-        ("enrolled", _between(Participant.enrolment_date, scope)),
-        ("exited", _between(Participant.exit_date, scope)),
-    ]
-    band = _age_band(scope.end)
-    moved = exists().where(
-        ProgressionStep.participant_id == Participant.id,
-        ProgressionStep.step != "mapping",
-        ProgressionStep.step_date <= scope.end,
+    long = and_(
+        active,
+        or_(Participant.exit_date.is_(None), Participant.exit_date > scope.end),
+        Participant.enrolment_date < add_months(scope.end, -12),
     )
-    long = and_(_active_at_end(scope),
-                Participant.enrolment_date < add_months(scope.end, -12))
     extended = Participant.extended_until.is_not(None)
-    layout: Layout = {
-        "active_county_part": (
-            None,
-            [(name, Participant.county_part_id == i) for i, name in sorted(
-                names.items(), key=lambda item: item[1])],
-        ),
-        "active_age": ("report_age", [(b, band == b) for b in AGE_BANDS[:-1]]
-                       + [(AGE_BANDS[-1], None)]),
-        "active_income": ("income", [(i, Participant.income_source_start == i)
-                                     for i in INCOME_SOURCES]),
-        "progression": ("report_progression", [("positive", moved), ("not_positive", None)]),
-        "past_12_months": ("report_extension", [("extended", and_(long, extended)),
-                                                ("not_extended", and_(long, ~extended))]),
-    }
-    sums = [func.sum(case((condition, 1), else_=0)) for _, condition in flows]
-    sums.append(func.sum(case((active, 1), else_=0)))
-    sums += _conditional_sums(layout, active)
-    statement = (
-        select(Participant.gender, *sums)
+    dimensions = (Participant.gender, Participant.county_part_id,
+                  Participant.income_source_start, Participant.birth_year)
+    cube = (
+        select(
+            *dimensions,
+            _count_if(_between(Participant.referral_date, scope)).label("referred"),
+            _count_if(_between(Participant.enrolment_date, scope)).label("enrolled"),
+            _count_if(active).label("active"),
+            _count_if(_between(Participant.exit_date, scope)).label("exited"),
+            _count_if(and_(active, moved)).label("moved"),
+            _count_if(and_(long, extended)).label("extended"),
+            _count_if(and_(long, ~extended)).label("not_extended"),
+        )
         .where(
             *_participants(scope),
             likely(Participant.referral_date <= scope.end),
-            or_(Participant.exit_date.is_(None), Participant.exit_date >= scope.start),
+            likely(or_(Participant.exit_date.is_(None), Participant.exit_date >= scope.start)),
         )
-        .group_by(Participant.gender)
+        .group_by(*dimensions)
+        .cte("people")
     )
-    counts: dict[str, dict[tuple[str, str], int]] = {key: {} for key in ("flows", *layout)}
-    for gender, *values in (await session.exec(statement)).all():
-        numbers = (int(v or 0) for v in values)
-        for flow, _ in flows:
-            counts["flows"][(flow, gender)] = next(numbers)
-        everyone = counts["flows"][("active", gender)] = next(numbers)
-        _spread(counts, layout, gender, everyone, numbers)
+    gender = cube.c.gender
+    with_part = cube.join(CountyPart, CountyPart.id == cube.c.county_part_id)
+    counts = await _rollups(session, [
+        *(_rollup(cube, "flows", flow, gender, cube.c[flow]) for flow in FLOWS),
+        _rollup(cube, "active_county_part", CountyPart.name, gender, cube.c.active, with_part),
+        _rollup(cube, "active_age", _age_band(scope.end, cube.c.birth_year), gender,
+                cube.c.active),
+        _rollup(cube, "active_income", cube.c.income_source_start, gender, cube.c.active),
+        _rollup(cube, "progression", "positive", gender, cube.c.moved),
+        _rollup(cube, "progression", "not_positive", gender, cube.c.active - cube.c.moved),
+        _rollup(cube, "past_12_months", "extended", gender, cube.c.extended),
+        _rollup(cube, "past_12_months", "not_extended", gender, cube.c.not_extended),
+    ])
+    part_names = tuple(sorted(
+        (await session.exec(
+            select(CountyPart.name).where(CountyPart.id.in_(scope.county_part_ids))
+        )).scalars()
+    ))
+    tables = {
+        "active_county_part": (part_names, None),
+        "active_age": (AGE_BANDS, "report_age"),
+        "active_income": (INCOME_SOURCES, "income"),
+        "progression": (("positive", "not_positive"), "report_progression"),
+        "past_12_months": (("extended", "not_extended"), "report_extension"),
+    }
     return [
-        _table("flows", counts["flows"], FLOWS, GENDER_COLUMNS, "report_flow", "gender",
+        _table("flows", counts.get("flows", {}), FLOWS, GENDER_COLUMNS, "report_flow", "gender",
                column_totals=False),
         *(
-            _table(key, counts[key], tuple(row for row, _ in rows), GENDER_COLUMNS, vocab,
-                   "gender")
-            for key, (vocab, rows) in layout.items()
+            _table(key, counts.get(key, {}), rows, GENDER_COLUMNS, vocab, "gender")
+            for key, (rows, vocab) in tables.items()
         ),
     ]
-
-
-async def _municipality_names(session: AsyncSession, scope: ReportScope) -> tuple[str, ...]:
-    statement = (
-        select(Municipality.name)
-        .where(Municipality.county_part_id.in_(scope.county_part_ids))
-        .order_by(Municipality.name)
-    )
-    return tuple((await session.exec(statement)).scalars())
 
 
 async def _placements(session: AsyncSession, scope: ReportScope) -> CountTable:
     source = Placement.__table__.join(
         Participant.__table__, Participant.id == Placement.participant_id
     )
-    where = [*_participants(scope), _between(Placement.start_date, scope)]
+    where = [*_participants(scope), likely(_between(Placement.start_date, scope))]
     counts = await _grouped(session, Placement.placement_type, Placement.sector, where, source)
     return _table("placements", counts, PLACEMENT_TYPES, SECTORS, "placement_type", "sector")
 
 
 async def _exit_tables(session: AsyncSession, scope: ReportScope) -> list[CountTable]:
-    """Exits in the period by reason, by destination and by SUS group, split by gender: one
-    scan with conditional sums (an unknown destination counts as SUS group "other")."""
-    groups: dict[str, list[str]] = {g: [] for g in SUS_GROUPS}
-    for destination, group in DESTINATIONS.items():
-        groups[group.value].append(destination)
-    layout: Layout = {
-        "exits_reason": ("exit_reason", [(r, Participant.exit_reason == r)
-                                         for r in EXIT_REASONS]),
-        "exits_destination": ("destination", [(d, Participant.exit_destination == d)
-                                              for d in DESTINATIONS]),
-        "exits_sus": ("sus", [(g, Participant.exit_destination.in_(groups[g]))
-                              for g in SUS_GROUPS if g != SusGroup.OTHER]
-                      + [(SusGroup.OTHER.value, None)]),
-    }
-    statement = (
-        select(Participant.gender, func.count(), *_conditional_sums(layout))
-        .where(*_participants(scope), _between(Participant.exit_date, scope))
-        .group_by(Participant.gender)
+    """Exits in the period by reason, destination and SUS group (split by gender) and by
+    municipality and SUS group. The cube groups by gender, municipality, reason and
+    destination (the order of ix_participant_report_exits)."""
+    dimensions = (Participant.gender, Participant.municipality_id, Participant.exit_reason,
+                  Participant.exit_destination)
+    cube = (
+        select(*dimensions, func.count().label("n"))
+        .where(*_participants(scope), likely(_between(Participant.exit_date, scope)))
+        .group_by(*dimensions)
+        .cte("exits")
     )
-    counts: dict[str, dict[tuple[str, str], int]] = {key: {} for key in layout}
-    for gender, everyone, *values in (await session.exec(statement)).all():
-        numbers = (int(v or 0) for v in values)
-        _spread(counts, layout, gender, everyone, numbers)
-    return [
-        _table(key, counts[key], tuple(row for row, _ in rows), GENDER_COLUMNS, vocab, "gender")
-        for key, (vocab, rows) in layout.items()
-    ]
-
-
-async def _exits_by_municipality(session: AsyncSession, scope: ReportScope) -> CountTable:
-    names = await _municipality_names(session, scope)
+    gender, sus = cube.c.gender, _sus_group(cube.c.exit_destination)
+    with_names = cube.join(Municipality, Municipality.id == cube.c.municipality_id)
+    counts = await _rollups(session, [
+        _rollup(cube, "exits_reason", cube.c.exit_reason, gender, cube.c.n),
+        _rollup(cube, "exits_destination", cube.c.exit_destination, gender, cube.c.n),
+        _rollup(cube, "exits_sus", sus, gender, cube.c.n),
+        _rollup(cube, "exits_municipality", Municipality.name, sus, cube.c.n, with_names),
+    ])
     if scope.municipality_id is not None:
-        names = (scope.labels["municipality"],)
-    source = Participant.__table__.join(
-        Municipality.__table__, Municipality.id == Participant.municipality_id
-    )
-    where = [*_participants(scope), _between(Participant.exit_date, scope)]
-    counts = await _grouped(session, Municipality.name, _sus_group(), where, source)
-    return _table("exits_municipality", counts, names, SUS_GROUPS, None, "sus")
+        names: tuple[str, ...] = (scope.labels["municipality"],)
+    else:
+        names = tuple((await session.exec(
+            select(Municipality.name)
+            .where(Municipality.county_part_id.in_(scope.county_part_ids))
+            .order_by(Municipality.name)
+        )).scalars())
+    by_gender = {
+        "exits_reason": (EXIT_REASONS, "exit_reason"),
+        "exits_destination": (tuple(DESTINATIONS), "destination"),
+        "exits_sus": (SUS_GROUPS, "sus"),
+    }
+    return [
+        *(
+            _table(key, counts.get(key, {}), rows, GENDER_COLUMNS, vocab, "gender")
+            for key, (rows, vocab) in by_gender.items()
+        ),
+        _table("exits_municipality", counts.get("exits_municipality", {}), names, SUS_GROUPS,
+               None, "sus"),
+    ]
 
 
 async def _caseload(session: AsyncSession, scope: ReportScope) -> CountTable:
@@ -646,35 +668,42 @@ async def _caseload(session: AsyncSession, scope: ReportScope) -> CountTable:
 async def _medians(session: AsyncSession, scope: ReportScope) -> list[tuple[str, float, int]]:
     """(gender or "total", median days enrolled, people) for exits in the period.
 
-    PostgreSQL has percentile_cont; SQLite gets the middle row(s) from window functions.
+    Days take few values, so a histogram (people per gender and number of days) is small;
+    a running sum over it finds the middle one or two values. The same SQL on both databases.
     """
-    postgres = session.bind.dialect.name == "postgresql"
-    if postgres:
+    if session.bind.dialect.name == "postgresql":
         days = Participant.exit_date - Participant.enrolment_date
     else:
         days = func.julianday(Participant.exit_date) - func.julianday(Participant.enrolment_date)
-    where = [*_participants(scope), _between(Participant.exit_date, scope),
-             Participant.enrolment_date.is_not(None)]
+    histogram = (
+        select(Participant.gender.label("g"), days.label("d"), func.count().label("n"))
+        .where(*_participants(scope), likely(_between(Participant.exit_date, scope)),
+               Participant.enrolment_date.is_not(None))
+        .group_by(Participant.gender, days)
+        .cte("histogram")
+    )
     both = union_all(
-        select(Participant.gender.label("g"), days.label("d")).where(*where),
-        select(literal(TOTAL).label("g"), days.label("d")).where(*where),
+        select(histogram.c.g, histogram.c.d, histogram.c.n),
+        select(literal(TOTAL, String), histogram.c.d, func.sum(histogram.c.n))
+        .group_by(histogram.c.d),
     ).subquery()
-    if postgres:
-        statement = select(
-            both.c.g, func.percentile_cont(0.5).within_group(both.c.d), func.count()
-        ).group_by(both.c.g)
-    else:
-        ranked = select(
-            both.c.g,
-            both.c.d,
-            func.row_number().over(partition_by=both.c.g, order_by=both.c.d).label("k"),
-            func.count().over(partition_by=both.c.g).label("n"),
-        ).subquery()
-        statement = (
-            select(ranked.c.g, func.avg(ranked.c.d), func.max(ranked.c.n))
-            .where(ranked.c.k.in_(((ranked.c.n + 1) // 2, (ranked.c.n + 2) // 2)))
-            .group_by(ranked.c.g)
-        )
+    ranked = select(
+        both.c.g,
+        both.c.d,
+        cast(func.sum(both.c.n).over(partition_by=both.c.g, order_by=both.c.d), Integer)
+        .label("upto"),
+        cast(func.sum(both.c.n).over(partition_by=both.c.g), Integer).label("people"),
+    ).subquery()
+
+    def value_at(position: Any) -> Any:
+        return func.min(case((ranked.c.upto >= position, ranked.c.d)))
+
+    people = ranked.c.people
+    statement = select(
+        ranked.c.g,
+        (value_at((people + 1) // 2) + value_at((people + 2) // 2)) / 2.0,
+        func.max(people),
+    ).group_by(ranked.c.g)
     return [(g, float(d), int(n)) for g, d, n in (await session.exec(statement)).all()]
 
 
@@ -730,7 +759,6 @@ async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
         *await _participant_tables(session, scope),
         await _placements(session, scope),
         *await _exit_tables(session, scope),
-        await _exits_by_municipality(session, scope),
         await _caseload(session, scope),
     ]
     if scope.masked:

@@ -324,6 +324,32 @@ async def test_coordinator_sees_own_county_part_unmasked(db):
     assert error.value.code == "report_unknown_county_part"
 
 
+async def test_caseload_counts_accepted_people_waiting_to_start_within_the_scope(db):
+    """Accepted and waiting for enrolment counts on the coach's caseload, but only inside the
+    county parts the report covers (PostgreSQL once lost the parentheses of that OR)."""
+    await seed(db)
+    async with db.session() as session:
+        norra_coach = await upsert_staff(
+            session, "7b3d9fa1-2c4e-4a8f-8d1b-8e9f0a1b2c3d", "Nils Coach", Role.COACH, ["norra"]
+        )
+        eskilstuna = (
+            await session.exec(select(Municipality).where(Municipality.name == "Eskilstuna"))
+        ).one()
+        sikta = (await session.exec(select(Programme).where(Programme.code == "sikta"))).one()
+        session.add(Participant(
+            code="T-9001", programme_id=sikta.id, county_part_id=eskilstuna.county_part_id,
+            municipality_id=eskilstuna.id, gender="woman", birth_year=1990,
+            income_source_start="unemployment_insurance", consent=True,
+            referral_date=date(2026, 5, 1), referring_party="af", status="accepted",
+            decision_date=date(2026, 5, 20), coach_id=norra_coach.id,
+        ))
+    lead = await report_for(db, LEAD_AAD)
+    assert row(lead, "caseload", "Nils Coach") == [1, 0, 0, 1]
+    coordinator = await report_for(db, COORDINATOR_AAD)
+    assert list(coordinator.tables["caseload"].rows) == ["Cem Coach"]
+    assert row(coordinator, "caseload", "Cem Coach") == [5, 6, 0, 11]
+
+
 async def test_viewer_and_coach_get_small_numbers_masked(db):
     await seed(db)
     for aad in (VIEWER_AAD, COACH_AAD, ADMIN_AAD):
