@@ -202,6 +202,7 @@ class ReportScope:
     county_part_ids: tuple[int, ...]
     masked: bool
     threshold: int
+    county_wide: bool = False
     programme_id: int | None = None
     municipality_id: int | None = None
     coach_id: int | None = None
@@ -276,6 +277,7 @@ async def resolve_filter(
         start=wanted.start,
         end=wanted.end,
         county_part_ids=tuple(sorted(allowed_ids)),
+        county_wide=allowed_ids == {part.id for part in parts.values()},
         masked=masked,
         threshold=association.small_cell_threshold if association else 5,
         programme_id=programme_id,
@@ -373,8 +375,11 @@ def _likely_sqlite(element: likely, compiler: Any, **kw: Any) -> str:
 
 
 def _participants(scope: ReportScope) -> list[Any]:
-    """Conditions every measure shares: the visible county parts and the chosen filters."""
-    conditions: list[Any] = [Participant.county_part_id.in_(scope.county_part_ids)]
+    """Conditions every measure shares: the visible county parts and the chosen filters.
+    None for a county-wide report without filters: every participant counts."""
+    conditions: list[Any] = []
+    if not scope.county_wide:
+        conditions.append(Participant.county_part_id.in_(scope.county_part_ids))
     if scope.programme_id is not None:
         conditions.append(Participant.programme_id == scope.programme_id)
     if scope.municipality_id is not None:
@@ -424,12 +429,11 @@ def _rollup(cube: Any, table: str, row: Any, column: Any, measure: Any, source: 
     """One table's counts from a cube: (table, row, column, n). A `row` given as a string is a
     fixed row label (a measure that is its own row, like "exited")."""
     fixed = isinstance(row, str)
-    row_value = literal(row, String) if fixed else row
     groups = (column,) if fixed else (row, column)
     return (
         select(
             literal(table, String).label("t"),
-            cast(row_value, String).label("r"),
+            (literal(row, String) if fixed else cast(row, String)).label("r"),
             cast(column, String).label("c"),
             cast(func.sum(measure), Integer).label("n"),
         )
@@ -595,10 +599,15 @@ async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list
 
 
 async def _placements(session: AsyncSession, scope: ReportScope) -> CountTable:
-    source = Placement.__table__.join(
-        Participant.__table__, Participant.id == Placement.participant_id
-    )
-    where = [*_participants(scope), likely(_between(Placement.start_date, scope))]
+    """Placements started in the period by type and sector; the participant is looked up only
+    when the report is narrower than the county (one lookup per placement)."""
+    narrower = _participants(scope)
+    source: Any = Placement
+    if narrower:
+        source = Placement.__table__.join(
+            Participant.__table__, Participant.id == Placement.participant_id
+        )
+    where = [*narrower, likely(_between(Placement.start_date, scope))]
     counts = await _grouped(session, Placement.placement_type, Placement.sector, where, source)
     return _table("placements", counts, PLACEMENT_TYPES, SECTORS, "placement_type", "sector")
 

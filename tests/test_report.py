@@ -324,9 +324,10 @@ async def test_coordinator_sees_own_county_part_unmasked(db):
     assert error.value.code == "report_unknown_county_part"
 
 
-async def test_caseload_counts_accepted_people_waiting_to_start_within_the_scope(db):
+async def test_people_outside_the_scope_count_nowhere_in_it(db):
     """Accepted and waiting for enrolment counts on the coach's caseload, but only inside the
-    county parts the report covers (PostgreSQL once lost the parentheses of that OR)."""
+    county parts the report covers (PostgreSQL once lost the parentheses of that OR); a
+    placement in another county part counts county-wide, not for the coordinator."""
     await seed(db)
     async with db.session() as session:
         norra_coach = await upsert_staff(
@@ -343,11 +344,28 @@ async def test_caseload_counts_accepted_people_waiting_to_start_within_the_scope
             referral_date=date(2026, 5, 1), referring_party="af", status="accepted",
             decision_date=date(2026, 5, 20), coach_id=norra_coach.id,
         ))
+        enrolled = Participant(
+            code="T-9002", programme_id=sikta.id, county_part_id=eskilstuna.county_part_id,
+            municipality_id=eskilstuna.id, gender="man", birth_year=1990,
+            income_source_start="unemployment_insurance", consent=True,
+            referral_date=date(2026, 1, 10), referring_party="af", status="enrolled",
+            decision_date=date(2026, 1, 20), enrolment_date=date(2026, 2, 1),
+        )
+        session.add(enrolled)
+        await session.flush()
+        session.add(Placement(
+            participant_id=enrolled.id, placement_type="work_training", sector="private",
+            employer="Arbetsplats", start_date=date(2026, 3, 1),
+        ))
     lead = await report_for(db, LEAD_AAD)
+    assert lead.scope.county_wide
     assert row(lead, "caseload", "Nils Coach") == [1, 0, 0, 1]
+    assert row(lead, "placements", "work_training") == [7, 0, 0, 0, 7]
     coordinator = await report_for(db, COORDINATOR_AAD)
+    assert not coordinator.scope.county_wide
     assert list(coordinator.tables["caseload"].rows) == ["Cem Coach"]
     assert row(coordinator, "caseload", "Cem Coach") == [5, 6, 0, 11]
+    assert row(coordinator, "placements", "work_training") == [6, 0, 0, 0, 6]
 
 
 async def test_viewer_and_coach_get_small_numbers_masked(db):
