@@ -37,7 +37,12 @@ class Direction(StrEnum):
 
 
 # Recipient words in `reminder_rule.recipients`; `conversation:<id>` names a Teams channel.
-RECIPIENT_ROLES = ("coach", "samordnare", "insatsledare", "insatsagare", "admin")
+# "coach" is the participant's coach (or an action point's owner); "protokollforare" are those
+# who may write the steering group's minutes (samordnare of its county part, the programme lead
+# and owner for the county-wide group); the others are everyone with that role (samordnare:
+# of the subject's county part).
+WRITERS = "protokollforare"
+RECIPIENT_ROLES = ("coach", "samordnare", "insatsledare", "insatsagare", "admin", WRITERS)
 CHANNEL_PREFIX = "conversation:"
 
 
@@ -65,6 +70,7 @@ class Subject:
     county_part: str | None = None
     coach_aad: str | None = None
     rule_code: str | None = None  # deadlines name the rule they belong to
+    writers: tuple[str, ...] = ()  # steering-group subjects: who may write the minutes
 
 
 @dataclass(frozen=True)
@@ -94,10 +100,10 @@ DEFAULT_RULES: tuple[RuleConfig, ...] = (
         "operational_plan", Watch.DEADLINE, Direction.BEFORE, 14, ("insatsledare", "insatsagare")
     ),
     # Steering groups (meetings and action points are recorded by the minutes module).
-    RuleConfig("meeting_agenda", Watch.MEETING, Direction.BEFORE, 5, ("samordnare",)),
-    RuleConfig("minutes_missing", Watch.MINUTES_MISSING, Direction.AFTER, 5, ("samordnare",)),
+    RuleConfig("meeting_agenda", Watch.MEETING, Direction.BEFORE, 5, (WRITERS,)),
+    RuleConfig("minutes_missing", Watch.MINUTES_MISSING, Direction.AFTER, 5, (WRITERS,)),
     RuleConfig(
-        "action_point_due", Watch.ACTION_POINT, Direction.BEFORE, 2, ("coach", "samordnare")
+        "action_point_due", Watch.ACTION_POINT, Direction.BEFORE, 2, ("coach", WRITERS)
     ),
     # Participants.
     RuleConfig("referral_waiting", Watch.REFERRAL_UNDECIDED, Direction.AFTER, 14, ("samordnare",)),

@@ -28,7 +28,7 @@ from storage.models import (
     SteeringGroup,
     utcnow,
 )
-from storage.permissions import Action, Actor, Role, Scope, is_allowed
+from storage.permissions import AREA_ROLES, Action, Actor, Role, Scope, is_allowed
 from storage.rules import RuleError, check_free_text
 
 SELF_WORDS = frozenset({"jag", "mig", "me", "i"})
@@ -602,7 +602,9 @@ async def action_points_due(session: AsyncSession, until: date) -> list[ActionPo
 
 
 async def minutes_writers(session: AsyncSession) -> dict[int, tuple[str, ...]]:
-    """Group id → aadObjectIds of active staff who may write its minutes (by `is_allowed`)."""
+    """Group id → aadObjectIds of the active staff expected to write its minutes: a local
+    group's samordnare; for the county-wide group (or a local group without a samordnare)
+    everyone allowed to (`is_allowed`), that is the programme lead and owner."""
     staff = (await session.exec(select(Staff).where(Staff.active))).all()
     links = (
         await session.exec(
@@ -620,10 +622,12 @@ async def minutes_writers(session: AsyncSession) -> dict[int, tuple[str, ...]]:
         )
         for s in staff
     ]
-    return {
-        g.id: tuple(sorted(a.aad_object_id for a in actors if may_write(a, g)))
-        for g in await all_groups(session)
-    }
+    found = {}
+    for group in await all_groups(session):
+        allowed = [a for a in actors if may_write(a, group)]
+        local = [a for a in allowed if group.county_part and a.role in AREA_ROLES]
+        found[group.id] = tuple(sorted(a.aad_object_id for a in local or allowed))
+    return found
 
 
 async def _meetings_due(session: AsyncSession, *conditions: object) -> list[MeetingDue]:

@@ -25,6 +25,7 @@ from scheduler.rules import (
     DEFAULT_DEADLINES,
     DEFAULT_RULES,
     RECIPIENT_ROLES,
+    WRITERS,
     Direction,
     DueReminder,
     RuleConfig,
@@ -34,7 +35,12 @@ from scheduler.rules import (
     idempotency_key,
     snooze_day,
 )
-from storage.minutes import action_points_due, meetings_without_minutes, planned_meetings
+from storage.minutes import (
+    action_points_due,
+    meetings_without_minutes,
+    minutes_writers,
+    planned_meetings,
+)
 from storage.models import (
     CountyPart,
     Deadline,
@@ -215,6 +221,7 @@ async def meeting_reminder_candidates(session: AsyncSession, today: date) -> lis
 
     Refs are stable ("meeting:<id>", "action_point:<id>"); an action point owned by a member of
     staff carries the owner's aadObjectId in `coach_aad`, so the "coach" recipient reaches them.
+    Every subject carries the group's minute writers for the "protokollforare" recipient.
     """
     ahead = today + timedelta(days=MEETING_HORIZON_DAYS)
     subjects = [
@@ -224,6 +231,7 @@ async def meeting_reminder_candidates(session: AsyncSession, today: date) -> lis
             f"{m.group.name} {m.meeting_date}",
             m.meeting_date,
             m.group.county_part,
+            writers=m.writers,
         )
         for m in await planned_meetings(session, today, ahead)
     ]
@@ -234,9 +242,12 @@ async def meeting_reminder_candidates(session: AsyncSession, today: date) -> lis
             f"{m.group.name} {m.meeting_date}",
             m.meeting_date,
             m.group.county_part,
+            writers=m.writers,
         )
         for m in await meetings_without_minutes(session, today)
     ]
+    points = [p for p in await action_points_due(session, ahead) if p.due_date is not None]
+    writers = await minutes_writers(session) if points else {}
     subjects += [
         Subject(
             Watch.ACTION_POINT,
@@ -245,9 +256,9 @@ async def meeting_reminder_candidates(session: AsyncSession, today: date) -> lis
             p.due_date,
             p.group.county_part,
             coach_aad=p.owner_aad_object_id,
+            writers=writers[p.group.id],
         )
-        for p in await action_points_due(session, ahead)
-        if p.due_date is not None
+        for p in points
     ]
     return subjects
 
@@ -360,6 +371,8 @@ async def resolve_recipients(session: AsyncSession, due: DueReminder) -> list[st
         elif who == "coach":
             if due.subject.coach_aad:
                 found.append(due.subject.coach_aad)
+        elif who == WRITERS:
+            found.extend(due.subject.writers)
         else:
             query = select(Staff.aad_object_id).where(Staff.active, Staff.role == who)
             if who == "samordnare" and due.subject.county_part:
