@@ -19,6 +19,7 @@ from msrest.serialization import DeserializationError
 from msrest.universal_http.requests import ClientRetryPolicy
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import signing_keys
 from bot.config import Settings
 from bot.handler import StegvisBot, tenant_of
 from dialogs.texts import t
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 # msrest builds its retry list with `in` over a 500-element list for each of 999 codes on every
 # connector client, which costs ~6 ms per turn; a frozenset keeps the same codes.
 ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
+# The SDK fetches signing keys with blocking calls and no timeout inside the event loop.
+signing_keys.install()
 
 # botframework-connector reports bad tokens with PermissionError, PyJWT errors, IndexError (key id
 # not published), or a bare Exception (algorithm not allowed, channel not endorsed): every one of

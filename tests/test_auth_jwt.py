@@ -7,6 +7,7 @@ no overrides, uses the built-in public-cloud class. Both validate through JwtTok
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -17,6 +18,7 @@ import pytest
 from aiohttp import ClientResponse, web
 from botframework.connector.auth import JwtTokenExtractor
 
+from bot import signing_keys
 from bot.config import Settings
 from tests.conftest import BotClient, start_bot
 from tests.fake_identity import BOT_FRAMEWORK_SCOPE, FakeIdentity, new_rsa_key
@@ -233,3 +235,39 @@ async def test_channel_the_key_does_not_endorse_is_401(client, authed, identity,
     token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url)
     response = await post_help(client, token, channelId="webchat")
     await assert_rejected(response, 401, recording, identity)
+
+
+async def test_identity_service_that_never_answers_is_503_and_stalls_nothing(
+    db, authed, identity, recording, monkeypatch
+):
+    """The keys are fetched in a thread with a timeout: while the identity service hangs the
+    bot still answers other requests, and the hung request gets 503, not a frozen process."""
+    monkeypatch.setattr(signing_keys, "KEY_FETCH_TIMEOUT", 1.0)
+    release = asyncio.Event()
+
+    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(65536)
+        await release.wait()
+        writer.close()
+
+    server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    hanging = replace(
+        authed, TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=f"http://127.0.0.1:{port}/openid"
+    )
+    bot = await start_bot(hanging, recording)
+    try:
+        token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url)
+        pending = asyncio.ensure_future(post_help(bot, token))
+        await asyncio.sleep(0.3)
+        health = await bot.http.get("/healthz")
+        assert health.status == 200
+        assert not pending.done()
+        response = await pending
+        assert response.status == 503, await response.text()
+        assert recording.activities == []
+    finally:
+        release.set()
+        server.close()
+        await server.wait_closed()
+        await bot.http.close()
