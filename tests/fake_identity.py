@@ -2,9 +2,9 @@
 
 It serves HTTPS on 127.0.0.1 with a self-signed certificate (msal refuses non-https authorities;
 point `REQUESTS_CA_BUNDLE` at `ca_file`), and it runs in a thread with its own event loop,
-because botframework-connector fetches keys with `requests.get` and msal fetches tokens with
-`requests`, both blocking, from inside the bot's event loop: a server on that loop would never
-answer.
+because msal fetches the bot's token with blocking `requests` calls from inside the bot's event
+loop: a server on that loop would never answer. (Signing keys are fetched in a worker thread,
+see bot/signing_keys.py.)
 
 The login URL ends in `/adfs` so that msal skips instance discovery, which would otherwise ask
 https://login.microsoftonline.com about the unknown host: the SDK builds msal's
