@@ -258,8 +258,15 @@ def looks_like_personal_number(text: str) -> bool:
     return bool(_PERSONAL_NUMBER.search(text))
 
 
-def looks_like_full_name(text: str) -> bool:
-    """Heuristic: a known first name, or a capitalised word before a typical surname."""
+def looks_like_name(text: str) -> bool:
+    """Heuristic: a known first name capitalised inside a sentence ("möte med Lars"), or a pair
+    of capitalised words that starts with a known first name or ends like a surname."""
+    for match in _WORDS.finditer(text):
+        word = match.group()
+        if word.casefold() in FIRST_NAMES and _CAPITALISED.match(word):
+            before = text[: match.start()].rstrip()
+            if before and not before.endswith((".", "!", "?", ":", ";")):
+                return True
     words = _WORDS.findall(text)
     for first, last in zip(words, words[1:], strict=False):
         if not (_CAPITALISED.match(first) and _CAPITALISED.match(last)):
@@ -281,5 +288,5 @@ def check_free_text(text: str, *, allow_names: bool = False) -> None:
     """
     if looks_like_personal_number(text):
         raise RuleError("rule_personal_number")
-    if not allow_names and looks_like_full_name(text):
+    if not allow_names and looks_like_name(text):
         raise RuleError("rule_full_name")
