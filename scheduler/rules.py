@@ -38,9 +38,8 @@ class Direction(StrEnum):
 
 # Recipient words in `reminder_rule.recipients`; `conversation:<id>` names a Teams channel.
 # "coach" is the participant's coach (or an action point's owner); "protokollforare" are those
-# who may write the steering group's minutes (samordnare of its county part, the programme lead
-# and owner for the county-wide group); the others are everyone with that role (samordnare:
-# of the subject's county part).
+# expected to write the steering group's minutes (storage.minutes.minutes_writers); the others
+# are everyone with that role (samordnare: of the subject's county part).
 WRITERS = "protokollforare"
 RECIPIENT_ROLES = ("coach", "samordnare", "insatsledare", "insatsagare", "admin", WRITERS)
 CHANNEL_PREFIX = "conversation:"
@@ -70,7 +69,7 @@ class Subject:
     county_part: str | None = None
     coach_aad: str | None = None
     rule_code: str | None = None  # deadlines name the rule they belong to
-    writers: tuple[str, ...] = ()  # steering-group subjects: who may write the minutes
+    writers: tuple[str, ...] = ()  # steering-group subjects: who writes the minutes
 
 
 @dataclass(frozen=True)

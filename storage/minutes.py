@@ -119,12 +119,11 @@ class ActionPointRow:
 
 @dataclass(frozen=True)
 class MeetingDue:
-    """A meeting a reminder is about; `writers` are who may log its minutes (aadObjectIds)."""
+    """A meeting a reminder is about (who to tell: `minutes_writers`)."""
 
     meeting_id: int
     meeting_date: date
     group: GroupRef
-    writers: tuple[str, ...]
 
 
 def split_lines(text: str) -> list[str]:
@@ -585,8 +584,8 @@ async def open_action_points(session: AsyncSession, actor: Actor) -> list[Action
 async def action_points_due(session: AsyncSession, until: date) -> list[ActionPointRow]:
     """Open action points due on or before `until` (overdue ones included), earliest first.
 
-    `owner_aad_object_id` is set when the owner is active staff; otherwise remind the group's
-    writers (see `minutes_writers`).
+    `owner_aad_object_id` is set when the owner is active staff; the group's minute writers
+    (`minutes_writers`) hear of every point, so one owned by someone outside staff is not lost.
     """
     points = (
         await session.exec(
@@ -637,11 +636,7 @@ async def _meetings_due(session: AsyncSession, *conditions: object) -> list[Meet
         )
     ).all()
     groups = {g.id: g for g in await all_groups(session)}
-    writers = await minutes_writers(session) if meetings else {}
-    return [
-        MeetingDue(m.id, m.meeting_date, groups[m.steering_group_id], writers[m.steering_group_id])
-        for m in meetings
-    ]
+    return [MeetingDue(m.id, m.meeting_date, groups[m.steering_group_id]) for m in meetings]
 
 
 async def planned_meetings(session: AsyncSession, start: date, until: date) -> list[MeetingDue]:

@@ -224,6 +224,7 @@ async def meeting_reminder_candidates(session: AsyncSession, today: date) -> lis
     Every subject carries the group's minute writers for the "protokollforare" recipient.
     """
     ahead = today + timedelta(days=MEETING_HORIZON_DAYS)
+    writers = await minutes_writers(session)
     subjects = [
         Subject(
             Watch.MEETING,
@@ -231,7 +232,7 @@ async def meeting_reminder_candidates(session: AsyncSession, today: date) -> lis
             f"{m.group.name} {m.meeting_date}",
             m.meeting_date,
             m.group.county_part,
-            writers=m.writers,
+            writers=writers[m.group.id],
         )
         for m in await planned_meetings(session, today, ahead)
     ]
@@ -242,12 +243,10 @@ async def meeting_reminder_candidates(session: AsyncSession, today: date) -> lis
             f"{m.group.name} {m.meeting_date}",
             m.meeting_date,
             m.group.county_part,
-            writers=m.writers,
+            writers=writers[m.group.id],
         )
         for m in await meetings_without_minutes(session, today)
     ]
-    points = [p for p in await action_points_due(session, ahead) if p.due_date is not None]
-    writers = await minutes_writers(session) if points else {}
     subjects += [
         Subject(
             Watch.ACTION_POINT,
@@ -258,7 +257,8 @@ async def meeting_reminder_candidates(session: AsyncSession, today: date) -> lis
             coach_aad=p.owner_aad_object_id,
             writers=writers[p.group.id],
         )
-        for p in points
+        for p in await action_points_due(session, ahead)
+        if p.due_date is not None
     ]
     return subjects
 
