@@ -68,7 +68,8 @@ SECTIONS = {
     ),
     "referrals": ("referrals", "pending"),
     "exits": (
-        "placements", "exits_reason", "exits_destination", "exits_sus", "exits_municipality",
+        "placements", "placements_active", "exits_reason", "exits_destination", "exits_sus",
+        "exits_municipality",
     ),
 }
 FILE_FORMATS = ("csv", "xlsx", "json")

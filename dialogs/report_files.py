@@ -34,6 +34,7 @@ TABLE_ORDER = (
     "past_12_months",
     "caseload",
     "placements",
+    "placements_active",
     "exits_reason",
     "exits_destination",
     "exits_sus",

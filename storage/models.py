@@ -180,7 +180,8 @@ class Placement(SQLModel, table=True):
     """A work-training placement or job at an employer; a participant can have several."""
 
     __table_args__ = (
-        Index("ix_placement_report", "placement_type", "sector", "start_date", "participant_id"),
+        Index("ix_placement_report", "placement_type", "sector", "start_date", "end_date",
+              "participant_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -599,18 +599,36 @@ async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list
     ]
 
 
-async def _placements(session: AsyncSession, scope: ReportScope) -> CountTable:
-    """Placements started in the period by type and sector; the participant is looked up only
-    when the report is narrower than the county (one lookup per placement)."""
+async def _placement_tables(session: AsyncSession, scope: ReportScope) -> list[CountTable]:
+    """Placements started in the period, and those under way at some time in it, by type and
+    sector: one read of ix_placement_report. The participant is looked up only when the report
+    is narrower than the county (one lookup per placement)."""
     narrower = _participants(scope)
     source: Any = Placement
     if narrower:
         source = Placement.__table__.join(
             Participant.__table__, Participant.id == Placement.participant_id
         )
-    where = [*narrower, likely(_between(Placement.start_date, scope))]
-    counts = await _grouped(session, Placement.placement_type, Placement.sector, where, source)
-    return _table("placements", counts, PLACEMENT_TYPES, SECTORS, "placement_type", "sector")
+    under_way = or_(Placement.end_date.is_(None), Placement.end_date >= scope.start)
+    statement = (
+        select(
+            Placement.placement_type,
+            Placement.sector,
+            _count_if(Placement.start_date >= scope.start),
+            _count_if(under_way),
+        )
+        .select_from(source)
+        .where(*narrower, likely(Placement.start_date <= scope.end))
+        .group_by(Placement.placement_type, Placement.sector)
+    )
+    started: Counts = {}
+    active: Counts = {}
+    for kind, sector, new, ongoing in (await session.exec(statement)).all():
+        started[(kind, sector)], active[(kind, sector)] = new, ongoing
+    return [
+        _table(key, counts, PLACEMENT_TYPES, SECTORS, "placement_type", "sector")
+        for key, counts in (("placements", started), ("placements_active", active))
+    ]
 
 
 async def _exit_tables(session: AsyncSession, scope: ReportScope) -> list[CountTable]:
@@ -767,7 +785,7 @@ async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
         await _referrals(session, scope),
         await _pending(session, scope),
         *await _participant_tables(session, scope),
-        await _placements(session, scope),
+        *await _placement_tables(session, scope),
         *await _exit_tables(session, scope),
         await _caseload(session, scope),
     ]

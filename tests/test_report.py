@@ -287,6 +287,10 @@ async def test_programme_lead_sees_every_number(db):
     assert row(report, "placements", "work_training") == [6, 0, 0, 0, 6]
     assert row(report, "placements", "non_profit") == [0, 0, 1, 0, 1]
     assert row(report, "placements", "af_internship") == [0, 0, 0, 0, 0]
+    # Under way at some time in the period: the two AF internships from 2025 too.
+    assert row(report, "placements_active", "af_internship") == [0, 2, 0, 0, 2]
+    assert row(report, "placements_active", "work_training") == [6, 0, 0, 0, 6]
+    assert row(report, "placements_active", "total") == [6, 2, 1, 0, 9]
     # Goals: 12 of 25 to work or studies (48 % ≥ 35 %); women 5/12, men 6/12.
     assert share(report, "work_or_studies") == (12, 25)
     assert share(report, "work_or_studies", "woman") == (5, 12)
@@ -366,6 +370,23 @@ async def test_people_outside_the_scope_count_nowhere_in_it(db):
     assert list(coordinator.tables["caseload"].rows) == ["Cem Coach"]
     assert row(coordinator, "caseload", "Cem Coach") == [5, 6, 0, 11]
     assert row(coordinator, "placements", "work_training") == [6, 0, 0, 0, 6]
+
+
+async def test_placements_under_way_are_those_not_ended_before_the_period(db):
+    await seed(db)
+    async with db.session() as session:
+        someone = (
+            await session.exec(select(Participant).where(Participant.status == "enrolled"))
+        ).first()
+        for start, end in ((date(2025, 3, 1), date(2025, 12, 31)),
+                           (date(2025, 3, 1), date(2026, 2, 1))):
+            session.add(Placement(
+                participant_id=someone.id, placement_type="taster", sector="public",
+                employer="Arbetsplats", start_date=start, end_date=end,
+            ))
+    report = await report_for(db, LEAD_AAD)
+    assert row(report, "placements", "taster") == [0, 0, 0, 0, 0]
+    assert row(report, "placements_active", "taster") == [0, 1, 0, 0, 1]
 
 
 async def test_viewer_and_coach_get_small_numbers_masked(db):

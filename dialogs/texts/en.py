@@ -492,6 +492,7 @@ TEXTS: dict[str, str] = {
     "report_table.past_12_months": "Enrolled more than 12 months at period end",
     "report_table.caseload": "Participants per coach at period end",
     "report_table.placements": "Placements started by type and sector",
+    "report_table.placements_active": "Placements under way in the period, by type and sector",
     "report_table.exits_reason": "Exits by reason",
     "report_table.exits_destination": "Exits by destination",
     "report_table.exits_sus": "Exits by SUS group",

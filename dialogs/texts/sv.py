@@ -495,6 +495,7 @@ TEXTS: dict[str, str] = {
     "report_table.past_12_months": "Inskrivna mer än 12 månader vid periodens slut",
     "report_table.caseload": "Deltagare per coach vid periodens slut",
     "report_table.placements": "Påbörjade arbetsträningar per typ och sektor",
+    "report_table.placements_active": "Pågående arbetsträningar under perioden, per typ och sektor",
     "report_table.exits_reason": "Avslut per avslutsorsak",
     "report_table.exits_destination": "Avslut per status vid avslut",
     "report_table.exits_sus": "Avslut per SUS-grupp",

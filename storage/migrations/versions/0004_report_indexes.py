@@ -31,7 +31,7 @@ INDEXES = {
         'id', 'county_part_id', 'programme_id', 'municipality_id', 'coach_id',
     ]),
     'ix_placement_report': ('placement', [
-        'placement_type', 'sector', 'start_date', 'participant_id',
+        'placement_type', 'sector', 'start_date', 'end_date', 'participant_id',
     ]),
     'ix_progression_step_report': ('progression_step', [
         'participant_id', 'step_date', 'step',
