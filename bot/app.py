@@ -12,14 +12,13 @@ from botbuilder.core import ConversationState, TurnContext
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
-    ConfigurationServiceClientCredentialFactory,
 )
 from botbuilder.schema import Activity, ActivityTypes
 from msrest.serialization import DeserializationError
 from msrest.universal_http.requests import ClientRetryPolicy
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import signing_keys
+from bot import identity
 from bot.config import Settings
 from bot.handler import StegvisBot, tenant_of
 from dialogs.texts import t
@@ -34,7 +33,7 @@ log = logging.getLogger(__name__)
 # connector client, which costs ~6 ms per turn; a frozenset keeps the same codes.
 ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
 # The SDK fetches signing keys with blocking calls and no timeout inside the event loop.
-signing_keys.install()
+identity.install()
 
 # botframework-connector reports bad tokens with PermissionError, PyJWT errors, IndexError (key id
 # not published), or a bare Exception (algorithm not allowed, channel not endorsed): every one of
@@ -127,9 +126,13 @@ async def messages(request: web.Request) -> web.Response:
         log.warning("rejected activity from tenant %s", tenant_of(activity))
         return _problem(403, "tenant not allowed")
 
-    invoke_response = await runtime.adapter.process_activity(
-        authenticated, activity, runtime.bot.on_turn
-    )
+    try:
+        invoke_response = await runtime.adapter.process_activity(
+            authenticated, activity, runtime.bot.on_turn
+        )
+    except AUTH_UNAVAILABLE:  # the bot's own token: Entra ID did not answer in time
+        log.exception("could not get the bot's token")
+        return _problem(503, "authentication service unavailable")
     if invoke_response:
         return web.json_response(invoke_response.body, status=invoke_response.status)
     return web.Response(status=201)
@@ -168,31 +171,10 @@ async def _on_turn_error(context: TurnContext, error: Exception) -> None:
         log.exception("could not tell the user about the failed turn")
 
 
-class CachedCredentialFactory(ConfigurationServiceClientCredentialFactory):
-    """One credentials object per app id and scope, so msal reuses its token between turns.
-
-    The SDK makes new credentials (and a new msal client, with a login round trip) each turn.
-    """
-
-    def __init__(self, configuration: Settings) -> None:
-        super().__init__(configuration)
-        self._cache: dict[tuple[str, str, str], object] = {}
-
-    async def create_credentials(
-        self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
-    ) -> object:
-        key = (app_id or "", oauth_scope or "", login_endpoint or "")
-        if key not in self._cache:
-            self._cache[key] = await super().create_credentials(
-                app_id, oauth_scope, login_endpoint, validate_authority
-            )
-        return self._cache[key]
-
-
 def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
     db = db or Database(settings.database_url)
     auth = ConfigurationBotFrameworkAuthentication(
-        settings, credentials_factory=CachedCredentialFactory(settings)
+        settings, credentials_factory=identity.CachedCredentialFactory(settings)
     )
     adapter = CloudAdapter(auth)
     adapter.on_turn_error = _on_turn_error

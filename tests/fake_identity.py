@@ -4,7 +4,7 @@ It serves HTTPS on 127.0.0.1 with a self-signed certificate (msal refuses non-ht
 point `REQUESTS_CA_BUNDLE` at `ca_file`), and it runs in a thread with its own event loop,
 because msal fetches the bot's token with blocking `requests` calls from inside the bot's event
 loop: a server on that loop would never answer. (Signing keys are fetched in a worker thread,
-see bot/signing_keys.py.)
+see bot/identity.py.)
 
 The login URL ends in `/adfs` so that msal skips instance discovery, which would otherwise ask
 https://login.microsoftonline.com about the unknown host: the SDK builds msal's
@@ -107,6 +107,7 @@ class FakeIdentity:
         self.kid = f"stegvis-test-{secrets.token_hex(4)}"
         self.keys = [public_jwk(self.signing_key, self.kid, list(endorsements))]
         self.bot_token = f"bot-token-{secrets.token_urlsafe(16)}"
+        self.token_delay = 0.0  # seconds the token endpoint waits before it answers
         self.token_requests: list[dict[str, str]] = []
         self.openid_requests = 0
         self.jwks_requests = 0
@@ -217,6 +218,7 @@ class FakeIdentity:
     async def _token(self, request: web.Request) -> web.Response:
         form = {key: str(value) for key, value in (await request.post()).items()}
         self.token_requests.append(form)
+        await asyncio.sleep(self.token_delay)
         if form.get("grant_type") != "client_credentials":
             return web.json_response({"error": "unsupported_grant_type"}, status=400)
         return web.json_response(

@@ -18,7 +18,7 @@ import pytest
 from aiohttp import ClientResponse, web
 from botframework.connector.auth import JwtTokenExtractor
 
-from bot import signing_keys
+from bot import identity as identity_calls
 from bot.config import Settings
 from tests.conftest import BotClient, start_bot
 from tests.fake_identity import BOT_FRAMEWORK_SCOPE, FakeIdentity, new_rsa_key
@@ -242,7 +242,7 @@ async def test_identity_service_that_never_answers_is_503_and_stalls_nothing(
 ):
     """The keys are fetched in a thread with a timeout: while the identity service hangs the
     bot still answers other requests, and the hung request gets 503, not a frozen process."""
-    monkeypatch.setattr(signing_keys, "KEY_FETCH_TIMEOUT", 1.0)
+    monkeypatch.setattr(identity_calls, "IDENTITY_TIMEOUT", 1.0)
     release = asyncio.Event()
 
     async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -271,3 +271,28 @@ async def test_identity_service_that_never_answers_is_503_and_stalls_nothing(
         server.close()
         await server.wait_closed()
         await bot.http.close()
+
+
+async def test_token_service_that_does_not_answer_in_time_is_503_and_stalls_nothing(
+    client, authed, identity, recording, monkeypatch
+):
+    """The bot's first token is fetched in a thread with a timeout: meanwhile the bot answers
+    other requests; when Entra ID is too slow the activity gets 503 (the Bot Connector tries
+    again) and no reply goes out half-authenticated."""
+    monkeypatch.setattr(identity_calls, "IDENTITY_TIMEOUT", 0.5)
+    identity.token_delay = 1.5
+    token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url)
+
+    pending = asyncio.ensure_future(post_help(client, token))
+    await asyncio.sleep(0.2)
+    health = await client.http.get("/healthz")
+    assert health.status == 200
+    assert not pending.done()
+    response = await pending
+    assert response.status == 503, await response.text()
+    assert recording.activities == []
+
+    identity.token_delay = 0.0  # Entra ID answers again: the next activity goes through
+    response = await post_help(client, token)
+    assert response.status == 201, await response.text()
+    assert recording.authorizations == [f"Bearer {identity.bot_token}"]
