@@ -126,6 +126,15 @@ async def list_rules(session: AsyncSession) -> list[ReminderRule]:
     return list((await session.exec(select(ReminderRule).order_by(ReminderRule.id))).all())
 
 
+_PLAIN_LETTERS = str.maketrans("åäö", "aao")
+
+
+def _recipient_word(typed: str) -> str:
+    """Role words as stored ("Insatsägare" → insatsagare); channel ids exactly as given."""
+    word = typed.strip()
+    return word if word.startswith(CHANNEL_PREFIX) else word.casefold().translate(_PLAIN_LETTERS)
+
+
 async def update_rule(
     session: AsyncSession,
     code: str,
@@ -146,6 +155,7 @@ async def update_rule(
     if enabled is not None:
         row.enabled = enabled
     if recipients is not None:
+        recipients = [_recipient_word(r) for r in recipients if r.strip()]
         bad = [
             r for r in recipients if r not in RECIPIENT_ROLES and not r.startswith(CHANNEL_PREFIX)
         ]

@@ -32,3 +32,10 @@ async def test_rules_and_calendar_from_the_command_line(cli_env, capsys):
     assert code == 2 and "Det finns ingen regel ”no_such_rule”" in err
     code, _, err = await cli(capsys, "reminders", "rule", "no_placement", "--recipients", "chef")
     assert code == 2 and "Okänd mottagare ”chef”" in err
+    code, _, _ = await cli(
+        capsys, "reminders", "rule", "minutes_missing", "--recipients",
+        "Protokollförare, insatsägare,conversation:19:AbC@thread.tacv2",
+    )
+    assert code == 0  # Swedish letters and capitals are fine; channel ids are kept as typed
+    code, out, _ = await cli(capsys, "reminders", "rules")
+    assert "minutes_missing  5 dagar efter  protokollforare,insatsagare,conversation:19:AbC" in out
