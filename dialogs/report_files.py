@@ -210,8 +210,11 @@ def _number(text: str) -> Any:
 
 
 def _sheet_name(title: str, taken: list[str]) -> str:
-    """Excel allows 31 characters and none of []:*?/\\ in a sheet name."""
-    name = "".join(c for c in title if c not in "[]:*?/\\")[:31]
+    """Excel allows 31 characters and none of []:*?/\\ in a sheet name; a long title is cut
+    after a whole word (the sheet's first row has it in full)."""
+    name = "".join(c for c in title if c not in "[]:*?/\\")
+    if len(name) > 31:
+        name = name[:32].rsplit(" ", 1)[0].rstrip(" ,")
     while name in taken:
         name = name[:28] + f"~{len(taken)}"
     return name
