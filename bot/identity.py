@@ -4,17 +4,15 @@ botframework-connector fetches the Bot Framework's signing keys (OpenID metadata
 a day and when a token names a key it has not seen), and msal fetches the bot's own token from
 Entra ID, with blocking `requests` calls without a timeout inside the event loop: while either
 service is slow every turn, health check and reminder waits, and a connection that never
-answers stalls the process for good. Here keys are fetched in a worker thread, the bot's first
-token too, and every call has a timeout; a timeout raises `requests.Timeout`, which
+answers stalls the process for good. Here keys and the bot's token are fetched and renewed in
+a worker thread, and every call has a timeout; a timeout raises `requests.Timeout`, which
 `/api/messages` answers with 503 so that the Bot Connector tries again later.
-
-What is left in the loop: msal renews the token (about hourly) inside the SDK's synchronous
-`get_access_token`; that call now gives up after `IDENTITY_TIMEOUT`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +25,8 @@ from msal import ConfidentialClientApplication
 from bot.config import Settings
 
 IDENTITY_TIMEOUT = 10.0  # seconds, for each request to an identity service
+# msal treats a cached token with less than five minutes left as expired; renew a little before.
+MSAL_EXPIRY_MARGIN = 5 * 60 + 10
 
 
 def _fetch_keys(url: str, timeout: float) -> list[dict[str, Any]]:
@@ -58,20 +58,41 @@ def install() -> None:
     JwtTokenExtractor.get_open_id_metadata = staticmethod(_metadata_for)
 
 
+def _seconds_until_renewal(credentials: MicrosoftAppCredentials) -> float:
+    """In a worker thread: get the bot's token (msal fetches it if it has none, or none that is
+    good for five more minutes), then say how long until msal would go to Entra ID again."""
+    credentials.get_access_token()
+    scope = credentials.oauth_scope
+    scopes = [scope if scope.endswith("/.default") else f"{scope}/.default"]
+    cached = credentials.app.acquire_token_silent(scopes, account=None) or {}
+    left = cached.get("expires_in", 0) - MSAL_EXPIRY_MARGIN
+    if "refresh_on" in cached:  # long-lived tokens: msal renews them from half-life on
+        left = min(left, cached["refresh_on"] - time.time())
+    return max(left, 0.0)
+
+
 class CachedCredentialFactory(ConfigurationServiceClientCredentialFactory):
     """One credentials object per app id and scope, so msal reuses its token between turns
     (the SDK makes new credentials, and a new msal client with a login round trip, each turn).
-    The msal client gets a timeout, and the first token is fetched in a worker thread."""
+
+    Every turn and every proactive message asks for credentials here before the SDK uses them,
+    so this is where the token is kept fresh: fetched and renewed in a worker thread shortly
+    before msal would renew it inside the SDK's synchronous call. The msal client also gets a
+    timeout, for when that call has to go to Entra ID after all.
+    """
 
     def __init__(self, configuration: Settings) -> None:
         super().__init__(configuration)
         self._cache: dict[tuple[str, str, str], object] = {}
+        self._renew_at: dict[tuple[str, str, str], float] = {}
+        self._renewing: dict[tuple[str, str, str], asyncio.Lock] = {}
 
     async def create_credentials(
         self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
     ) -> object:
         key = (app_id or "", oauth_scope or "", login_endpoint or "")
-        if key not in self._cache:
+        credentials = self._cache.get(key)
+        if credentials is None:
             credentials = await super().create_credentials(
                 app_id, oauth_scope, login_endpoint, validate_authority
             )
@@ -83,6 +104,11 @@ class CachedCredentialFactory(ConfigurationServiceClientCredentialFactory):
                     authority=credentials.oauth_endpoint,
                     timeout=IDENTITY_TIMEOUT,
                 )
-                await asyncio.to_thread(credentials.get_access_token)
+                self._renewing[key] = asyncio.Lock()
             self._cache[key] = credentials
-        return self._cache[key]
+        if key in self._renewing and time.monotonic() >= self._renew_at.get(key, 0.0):
+            async with self._renewing[key]:
+                if time.monotonic() >= self._renew_at.get(key, 0.0):
+                    left = await asyncio.to_thread(_seconds_until_renewal, credentials)
+                    self._renew_at[key] = time.monotonic() + left
+        return credentials

@@ -108,6 +108,7 @@ class FakeIdentity:
         self.keys = [public_jwk(self.signing_key, self.kid, list(endorsements))]
         self.bot_token = f"bot-token-{secrets.token_urlsafe(16)}"
         self.token_delay = 0.0  # seconds the token endpoint waits before it answers
+        self.token_expires_in = 3599
         self.token_requests: list[dict[str, str]] = []
         self.openid_requests = 0
         self.jwks_requests = 0
@@ -224,8 +225,8 @@ class FakeIdentity:
         return web.json_response(
             {
                 "token_type": "Bearer",
-                "expires_in": 3599,
-                "ext_expires_in": 3599,
+                "expires_in": self.token_expires_in,
+                "ext_expires_in": self.token_expires_in,
                 "access_token": self.bot_token,
             }
         )

@@ -294,3 +294,24 @@ async def test_token_service_that_does_not_answer_in_time_is_503_and_stalls_noth
     response = await post_help(client, token)
     assert response.status == 201, await response.text()
     assert recording.authorizations == [f"Bearer {identity.bot_token}"]
+
+
+async def test_the_bots_token_is_renewed_off_the_event_loop(client, authed, identity, recording):
+    """msal would renew an expiring token inside the SDK's synchronous call, holding up every
+    other turn while Entra ID answers; it is renewed in a worker thread before that."""
+    identity.token_expires_in = 302  # msal keeps five minutes' margin: stale after 2 s
+    token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url)
+    response = await post_help(client, token)
+    assert response.status == 201, await response.text()
+
+    await asyncio.sleep(2.1)
+    identity.token_delay = 1.0
+    pending = asyncio.ensure_future(post_help(client, token))
+    await asyncio.sleep(0.2)
+    health = await client.http.get("/healthz")
+    assert health.status == 200
+    assert not pending.done()
+    response = await pending
+    assert response.status == 201, await response.text()
+    assert len(identity.token_requests) == 2
+    assert recording.authorizations == [f"Bearer {identity.bot_token}"] * 2
