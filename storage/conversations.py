@@ -32,6 +32,10 @@ async def remember_conversation(
     # write proactively; leaving it out means an ordinary message writes nothing here.
     stored = reference.serialize()
     stored.pop("activityId", None)
+    # A group chat's or channel's name is whatever its members typed; it is not needed to
+    # write there, so it is not kept.
+    if isinstance(stored.get("conversation"), dict):
+        stored["conversation"].pop("name", None)
     document = json.dumps(stored, ensure_ascii=False, sort_keys=True)
     if row is None:
         # Two first turns of one conversation can arrive together: insert-or-ignore, and only

@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.sql.dml import Insert
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import pii
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     """WAL lets readers and one writer share the file; foreign keys are off by default in SQLite."""
@@ -31,6 +33,7 @@ class Database:
         if not self.is_sqlite:
             kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
+        pii.install(self.engine.sync_engine)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
         self._sessions = async_sessionmaker(
@@ -47,7 +50,13 @@ class Database:
         async with self._sessions() as session:
             try:
                 yield session
-                await session.commit()
+                transaction = session.sync_session.get_transaction()
+                if transaction is not None and not transaction.is_active:
+                    # The caller caught a refused write (e.g. personal data at flush) and
+                    # went on: what it did is rolled back, nothing half-done is committed.
+                    await session.rollback()
+                else:
+                    await session.commit()
             except BaseException:
                 await session.rollback()
                 raise

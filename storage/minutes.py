@@ -29,7 +29,8 @@ from storage.models import (
     utcnow,
 )
 from storage.permissions import AREA_ROLES, Action, Actor, Role, Scope, is_allowed
-from storage.rules import RuleError, check_free_text
+from storage.pii import Policy, check
+from storage.rules import RuleError
 
 SELF_WORDS = frozenset({"jag", "mig", "me", "i"})
 
@@ -193,16 +194,31 @@ async def _group(session: AsyncSession, group_id: int) -> GroupRef:
 # --- checks -----------------------------------------------------------------------------------
 
 
-def _check_text(text: str) -> str:
+def _check_text(text: str, people: frozenset[str] | None = None) -> str:
+    """Attendees and owners are named (`people` None); items, decisions and action points may
+    name only those people (the meeting's attendees and the staff), never a participant."""
     text = " ".join(text.split())
     if not text:
         raise RuleError("minutes_text_empty")
-    check_free_text(text, allow_names=True)
+    if people is None:
+        check(text, Policy.NUMBERS)
+    else:
+        check(text, Policy.NO_NAMES, allowed_names=people)
     return text
 
 
-def _check_lines(lines: list[str]) -> str:
-    return "\n".join(_check_text(line) for line in lines if line.strip())
+def _check_lines(lines: list[str], people: frozenset[str] | None = None) -> str:
+    return "\n".join(_check_text(line, people) for line in lines if line.strip())
+
+
+async def _known_people(session: AsyncSession, attendees: str) -> frozenset[str]:
+    """Words of the attendees' lines and of active staff names, casefolded."""
+    staff = (await session.exec(select(Staff.display_name).where(Staff.active))).all()
+    return frozenset().union(*(_words(text) for text in (attendees, *staff)))
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(word.strip(".,;:()").casefold() for word in text.split())
 
 
 def _check_held(meeting: Meeting) -> None:
@@ -253,7 +269,7 @@ async def _resolve_owner(session: AsyncSession, actor: Actor, name: str) -> tupl
         return "", None
     if name.casefold() in SELF_WORDS and actor.staff_id is not None:
         return actor.display_name or name, actor.staff_id
-    check_free_text(name, allow_names=True)
+    check(name, Policy.NUMBERS)
     staff = (await session.exec(select(Staff).where(Staff.active))).all()
     exact = [s for s in staff if s.display_name.casefold() == name.casefold()]
     first = [s for s in staff if s.display_name.casefold().split()[:1] == [name.casefold()]]
@@ -280,10 +296,14 @@ async def log_minutes(
     """
     group = await find_group(session, data.group)
     _require_write(actor, group)
-    attendees, items = _check_lines(data.attendees), _check_lines(data.items)
-    decisions = [_check_text(text) for text in data.decisions if text.strip()]
+    attendees = _check_lines(data.attendees)
+    people = await _known_people(session, attendees)
+    items = _check_lines(data.items, people)
+    decisions = [_check_text(text, people) for text in data.decisions if text.strip()]
     points = [
-        (_check_text(p.text), p.owner, p.due_date) for p in data.action_points if p.text.strip()
+        (_check_text(p.text, people | _words(p.owner)), p.owner, p.due_date)
+        for p in data.action_points
+        if p.text.strip()
     ]
     if meeting_id is not None:
         meeting, _ = await _meeting_for(session, actor, meeting_id, Action.WRITE_MINUTES)
@@ -361,7 +381,7 @@ async def update_meeting(
     if attendees is not None:
         meeting.attendees = _check_lines(attendees)
     if items is not None:
-        meeting.items = _check_lines(items)
+        meeting.items = _check_lines(items, await _known_people(session, meeting.attendees))
     if meeting.attendees or meeting.items:
         _touch(meeting)
     else:
@@ -376,7 +396,8 @@ async def add_decision(
 ) -> MeetingDecision:
     meeting, _ = await _meeting_for(session, actor, meeting_id, Action.WRITE_MINUTES)
     _check_held(meeting)
-    decision = MeetingDecision(meeting_id=meeting.id, text=_check_text(text))
+    people = await _known_people(session, meeting.attendees)
+    decision = MeetingDecision(meeting_id=meeting.id, text=_check_text(text, people))
     _touch(meeting)
     session.add_all([meeting, decision])
     await session.flush()
@@ -390,9 +411,10 @@ async def add_action_point(
     _check_held(meeting)
     _check_due(meeting, point.due_date)
     owner_name, owner_id = await _resolve_owner(session, actor, point.owner)
+    people = await _known_people(session, meeting.attendees)
     row = ActionPoint(
         meeting_id=meeting.id,
-        text=_check_text(point.text),
+        text=_check_text(point.text, people | _words(owner_name)),
         owner_name=owner_name,
         owner_staff_id=owner_id,
         due_date=point.due_date,

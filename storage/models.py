@@ -9,6 +9,12 @@ from sqlmodel import Field, SQLModel
 
 from storage.clock import clock
 
+# What each text column may hold (storage/pii.py checks every write): the default forbids a
+# personnummer; NO_NAMES also a name (anything about a participant); IDENTIFIER marks ids the
+# bot makes or Teams sends, which nobody types.
+NO_NAMES = {"info": {"pii": "no_names"}}
+IDENTIFIER = {"info": {"pii": "identifier"}}
+
 
 def utcnow() -> datetime:
     """Stored timestamps come from the one clock (aware UTC)."""
@@ -74,7 +80,7 @@ class Staff(SQLModel, table=True):
     """A member of staff, known by their Entra ID object id (aadObjectId), with one role."""
 
     id: int | None = Field(default=None, primary_key=True)
-    aad_object_id: str = Field(unique=True, index=True)
+    aad_object_id: str = Field(unique=True, index=True, sa_column_kwargs=IDENTIFIER)
     display_name: str
     role: str
     active: bool = True
@@ -93,10 +99,10 @@ class ConversationRef(SQLModel, table=True):
 
     __tablename__ = "conversation_ref"
     id: int | None = Field(default=None, primary_key=True)
-    conversation_id: str = Field(unique=True, index=True)
+    conversation_id: str = Field(unique=True, index=True, sa_column_kwargs=IDENTIFIER)
     conversation_type: str = "personal"
-    tenant_id: str | None = None
-    aad_object_id: str | None = Field(default=None, index=True)
+    tenant_id: str | None = Field(default=None, sa_column_kwargs=IDENTIFIER)
+    aad_object_id: str | None = Field(default=None, index=True, sa_column_kwargs=IDENTIFIER)
     user_name: str | None = None
     reference: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
@@ -110,9 +116,9 @@ class BotStateItem(SQLModel, table=True):
     __tablename__ = "bot_state"
     __table_args__ = (UniqueConstraint("key"),)
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=1024)
+    key: str = Field(max_length=1024, sa_column_kwargs=IDENTIFIER)
     document: str = Field(sa_column=Column(Text, nullable=False))
-    etag: str = Field(max_length=64)
+    etag: str = Field(max_length=64, sa_column_kwargs=IDENTIFIER)
     updated_at: datetime = Field(default_factory=utcnow)
 
 
@@ -157,14 +163,14 @@ class Participant(SQLModel, table=True):
     consent: bool
     referral_date: date = Field(index=True)
     referring_party: str = Field(index=True)
-    referring_unit: str = ""
+    referring_unit: str = Field(default="", sa_column_kwargs=NO_NAMES)
     status: str = Field(index=True)
     decision_date: date | None = None
     not_accepted_reason: str | None = None
     coach_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     enrolment_date: date | None = Field(default=None, index=True)
     extended_until: date | None = None
-    extension_motivation: str | None = None
+    extension_motivation: str | None = Field(default=None, sa_column_kwargs=NO_NAMES)
     exit_date: date | None = Field(default=None, index=True)
     exit_reason: str | None = None
     exit_destination: str | None = None
@@ -189,7 +195,7 @@ class Placement(SQLModel, table=True):
     placement_type: str = Field(index=True)
     sector: str = Field(index=True)
     employer: str
-    occupation_area: str = ""
+    occupation_area: str = Field(default="", sa_column_kwargs=NO_NAMES)
     start_date: date = Field(index=True)
     planned_end_date: date | None = None
     end_date: date | None = None
@@ -205,7 +211,7 @@ class PlacementNote(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     placement_id: int = Field(foreign_key="placement.id", index=True, ondelete="CASCADE")
     note_date: date
-    note: str = Field(sa_column=Column(Text, nullable=False))
+    note: str = Field(sa_column=Column(Text, nullable=False, **NO_NAMES))
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -231,7 +237,7 @@ class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_log"
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
-    actor_aad_object_id: str = Field(index=True)
+    actor_aad_object_id: str = Field(index=True, sa_column_kwargs=IDENTIFIER)
     action: str
     entity: str
     entity_id: int | None = None
@@ -325,19 +331,19 @@ class ReminderOutbox(SQLModel, table=True):
 
     __tablename__ = "reminder_outbox"
     id: int | None = Field(default=None, primary_key=True)
-    idempotency_key: str = Field(unique=True, max_length=512)
+    idempotency_key: str = Field(unique=True, max_length=512, sa_column_kwargs=IDENTIFIER)
     rule_code: str = Field(index=True)
     subject_ref: str
     params: str = Field(sa_column=Column(Text, nullable=False))
     remind_on: date
-    recipient: str = Field(index=True)
+    recipient: str = Field(index=True, sa_column_kwargs=IDENTIFIER)
     status: str = Field(default="pending", index=True)
     attempts: int = 0
     next_attempt_at: datetime = Field(index=True)
     claimed_until: datetime | None = None
     last_error: str | None = None
     sent_at: datetime | None = None
-    activity_id: str | None = None
+    activity_id: str | None = Field(default=None, sa_column_kwargs=IDENTIFIER)
     outcome: str | None = None
     outcome_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)

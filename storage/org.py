@@ -10,6 +10,7 @@ from typing import Any
 from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import pii
 from storage.models import (
     Association,
     CountyPart,
@@ -199,11 +200,21 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
 
 
 async def ensure_org(session: AsyncSession, path: Path | None = None) -> bool:
-    """Load the organisation on first start only, so edits made later are not overwritten."""
-    if (await session.exec(select(Association))).first() is not None:
-        return False
-    await apply_org(session, load_org_file(path))
-    return True
+    """Load the organisation on first start only, so edits made later are not overwritten.
+
+    Either way the personal-data guard learns the organisation's places, so a unit such as
+    "Vuxenpsykiatrin Katrineholm" is not taken for a person's name.
+    """
+    loaded = (await session.exec(select(Association))).first() is None
+    if loaded:
+        await apply_org(session, load_org_file(path))
+        await session.flush()
+    parts = (await session.exec(select(CountyPart))).all()
+    municipalities = (await session.exec(select(Municipality.name))).all()
+    pii.add_known_places(
+        [*municipalities, *(p.name for p in parts), *(p.base_town for p in parts)]
+    )
+    return loaded
 
 
 async def county_parts_by_name(session: AsyncSession) -> dict[str, CountyPart]:

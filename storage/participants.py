@@ -1,7 +1,8 @@
 """Participants: referral, decision, enrolment, placements, progression, exit, edit and undo.
 
 Every function takes the acting person, checks `is_allowed` and writes the audit log, so no
-caller can forget either. Rule violations raise `RuleError` with a text key for the user.
+caller can forget either. Rule violations raise `RuleError` with a text key for the user; free
+text is checked for personal data by the storage engine itself (storage/pii.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from storage.models import (
     utcnow,
 )
 from storage.permissions import Action, Actor, Role, Scope, is_allowed, visible_county_parts
+from storage.pii import check_column
 from storage.rules import (
     RuleError,
     Status,
@@ -39,7 +41,6 @@ from storage.rules import (
     check_code,
     check_dates_in_order,
     check_extension,
-    check_free_text,
     check_not_future,
     check_transition,
     participant_code,
@@ -223,7 +224,7 @@ async def register_referral(
     check_code("gender", data.gender)
     check_code("party", data.referring_party)
     check_code("income", data.income_source)
-    check_free_text(data.referring_unit)
+    check_column(Participant.referring_unit, data.referring_unit)
     municipality = await find_municipality(session, data.municipality)
     part = await session.get(CountyPart, municipality.county_part_id)
     if not is_allowed(actor, Action.REGISTER_REFERRAL, Scope(county_part=part.code)):
@@ -358,6 +359,7 @@ async def extend(
     if participant.status != Status.ENROLLED or participant.enrolment_date is None:
         raise RuleError("extension_needs_enrolment")
     check_extension(participant.enrolment_date, until, motivation)
+    check_column(Participant.extension_motivation, motivation)
     before = _snapshot(participant)
     participant.extended_until, participant.extension_motivation = until, motivation.strip()
     return await _save(session, actor, participant, before)
@@ -371,8 +373,8 @@ async def add_placement(
         raise RuleError("placement_needs_enrolment", code=participant.code)
     check_code("placement_type", data.placement_type)
     check_code("sector", data.sector)
-    check_free_text(data.employer, allow_names=True)
-    check_free_text(data.occupation_area)
+    check_column(Placement.employer, data.employer)
+    check_column(Placement.occupation_area, data.occupation_area)
     check_dates_in_order(participant.enrolment_date, data.start_date, "placement")
     if data.planned_end_date:
         check_dates_in_order(data.start_date, data.planned_end_date, "planned_end")
@@ -412,7 +414,7 @@ async def add_placement_note(
     placement = await _placement(session, participant, number)
     if not note.strip():
         raise RuleError("note_empty")
-    check_free_text(note)
+    check_column(PlacementNote.note, note)
     row = PlacementNote(
         placement_id=placement.id, note_date=day, note=note.strip(), created_by=actor.staff_id
     )
@@ -501,7 +503,7 @@ def _coerce(field_name: str, value: str) -> Any:
         return int(value)
     if field_name in {"consent", "survey_enrolment_done", "survey_exit_done"}:
         return value.strip().casefold() in {"ja", "yes", "true", "1"}
-    check_free_text(value)
+    check_column(getattr(Participant, field_name), value)
     return value.strip()
 
 

@@ -7,7 +7,6 @@ Vocabularies are stable English codes; their Swedish and English labels live in 
 from __future__ import annotations
 
 import calendar
-import re
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -207,7 +206,6 @@ def check_extension(enrolment: date, until: date, motivation: str) -> None:
         raise RuleError("rule_extension_not_longer", until=until.isoformat())
     if len(motivation.strip()) < 10:
         raise RuleError("rule_extension_needs_motivation")
-    check_free_text(motivation)
 
 
 def check_dates_in_order(earlier: date, later: date, what: str) -> None:
@@ -223,70 +221,3 @@ def check_not_future(day: date, today: date) -> None:
 def participant_code(prefix: str, year: int, number: int) -> str:
     """A pseudonymous code like V-2026-0042: county part prefix, year, running number."""
     return f"{prefix or 'X'}-{year}-{number:04d}"
-
-
-# --- Personal data in free text -------------------------------------------------------------
-
-# Ten or twelve digits, optionally with a separator before the last four: what a Swedish
-# personal identity (or coordination) number looks like when typed.
-_PERSONAL_NUMBER = re.compile(r"(?<!\d)(?:\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
-_WORD = r"[A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖ][a-zåäöü]+)?"
-_WORDS = re.compile(r"[\wÅÄÖåäöÉéü-]+")
-_CAPITALISED = re.compile(rf"^{_WORD}$")
-_SURNAME_ENDINGS = (
-    "sson", "son", "berg", "ström", "lund", "qvist", "kvist", "gren", "dahl", "holm",
-    "ander", "blad", "borg", "by", "din", "ell", "en", "er", "lin", "man", "ling", "stam",
-)
-# Common first names in Sweden (SCB). Enough to catch "Anna Berg"; not a register.
-FIRST_NAMES = frozenset(
-    """anna eva maria karin sara lena kerstin emma ingrid marie malin jenny hanna linda sofia
-    elin annika susanne johanna helena ida julia ulla birgitta camilla elisabeth kristina monica
-    inger gunilla ebba agnes alice maja elsa wilma astrid frida amanda lisa josefin petra
-    erik lars karl anders johan per nils jan carl mikael hans lennart peter olof thomas
-    daniel fredrik bengt alexander sven magnus gustav stefan bo andreas leif john mats
-    oscar william lucas hugo liam noah elias adam ali mohammed ahmed omar hassan
-    mattias jonas martin david henrik christian patrik björn robert simon viktor""".split()
-)
-# Capitalised pairs that are not people: organisations, places and the like.
-_NOT_NAMES = frozenset(
-    """af fk region kommun arbetsförmedlingen försäkringskassan sikta unga spira
-    samordningsförbundet rar sörmland västra norra södra coop ica försörjningsstöd""".split()
-)
-
-
-def looks_like_personal_number(text: str) -> bool:
-    return bool(_PERSONAL_NUMBER.search(text))
-
-
-def looks_like_name(text: str) -> bool:
-    """Heuristic: a known first name capitalised inside a sentence ("möte med Lars"), or a pair
-    of capitalised words that starts with a known first name or ends like a surname."""
-    for match in _WORDS.finditer(text):
-        word = match.group()
-        if word.casefold() in FIRST_NAMES and _CAPITALISED.match(word):
-            before = text[: match.start()].rstrip()
-            if before and not before.endswith((".", "!", "?", ":", ";")):
-                return True
-    words = _WORDS.findall(text)
-    for first, last in zip(words, words[1:], strict=False):
-        if not (_CAPITALISED.match(first) and _CAPITALISED.match(last)):
-            continue
-        lower_first, lower_last = first.casefold(), last.casefold()
-        if lower_first in _NOT_NAMES or lower_last in _NOT_NAMES:
-            continue
-        if lower_first in FIRST_NAMES:
-            return True
-        if lower_last.endswith(_SURNAME_ENDINGS) and len(lower_last) > 4:
-            return True
-    return False
-
-
-def check_free_text(text: str, *, allow_names: bool = False) -> None:
-    """Refuse text that seems to hold a personnummer or (unless allowed) a person's name.
-
-    Employer names may look like names ("Bageri Lindberg"), so that field allows names.
-    """
-    if looks_like_personal_number(text):
-        raise RuleError("rule_personal_number")
-    if not allow_names and looks_like_name(text):
-        raise RuleError("rule_full_name")
