@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import identity
 from bot.config import Settings
 from bot.handler import StegvisBot, tenant_of
+from bot.privacy import install_log_redaction
 from dialogs.texts import t
 from scheduler.service import scheduler_runner
 from storage.bot_state import SqlStorage, StateConflictError
@@ -34,6 +35,8 @@ log = logging.getLogger(__name__)
 ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
 # The SDK fetches signing keys with blocking calls and no timeout inside the event loop.
 identity.install()
+# No log line carries a personnummer, whatever an exception message holds.
+install_log_redaction()
 
 # botframework-connector reports bad tokens with PermissionError, PyJWT errors, IndexError (key id
 # not published), or a bare Exception (algorithm not allowed, channel not endorsed): every one of

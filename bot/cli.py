@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot import report_cli
 from bot.config import Settings
+from bot.privacy import install_log_redaction
 from dialogs.texts import role_phrase, t
 from scheduler import cli as reminders_cli
 from storage.db import Database
@@ -109,6 +110,7 @@ async def _with_db(settings: Settings, command: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    install_log_redaction()
     command = _parser().parse_args(argv)
     settings = Settings.from_env()
     if command.command == "serve":

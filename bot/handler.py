@@ -12,6 +12,7 @@ from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChan
 
 from bot.config import Settings
 from bot.graph import GRAPH_KEY, GraphClient, GraphSettings
+from bot.privacy import holds_personal_number, redact_replies, refuse
 from dialogs.commands import clean_text, command_from_card, parse_command
 from dialogs.files import accept_file, decline_file
 from dialogs.help import HelpRoutes, welcome_message
@@ -62,6 +63,12 @@ class StegvisBot(TeamsActivityHandler):
         self._graph = GraphClient(graph) if graph else None
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        if holds_personal_number(turn_context.activity):
+            # Refused before anything is read or written: the open form stays at its question,
+            # and nothing of the message reaches state, tables or the log.
+            await refuse(turn_context, t("personal_number_refused", turn_context.activity.locale))
+            return
+        turn_context.on_send_activities(redact_replies)
         turn_context.turn_state[GRAPH_KEY] = self._graph
         await super().on_turn(turn_context)
         await self._conversation_state.save_changes(turn_context)

@@ -82,15 +82,16 @@ def help_card(locale: str | None, commands: list[tuple[str, str]]) -> Activity:
     return card_message(card(body), t("help_title", locale))
 
 
-def suggestions_card(locale: str | None, text: str, options: list[str]) -> Activity:
+def suggestions_card(locale: str | None, options: list[str]) -> Activity:
+    """What was typed is not repeated: it may hold something that must not be shown again."""
     body = [
-        paragraph(t("unknown_command", locale, text=text)),
+        paragraph(t("unknown_command", locale)),
         paragraph(t("did_you_mean", locale) if options else t("try_help", locale)),
     ]
     actions = [command_action(option, option) for option in options]
     if "hjälp" not in options:
         actions.append(command_action(t("button_help", locale), "hjälp"))
-    return card_message(card(body, actions), t("unknown_command", locale, text=text))
+    return card_message(card(body, actions), t("unknown_command", locale))
 
 
 def choices_message(prompt: str, options: list[str]) -> Activity:

@@ -21,6 +21,8 @@ class Command:
     raw: str
     words: tuple[str, ...] = ()
     fields: dict[str, str] = field(default_factory=dict)
+    # The words as typed (case kept), for free text such as a note after the code.
+    typed: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -42,7 +44,12 @@ def command_from_card(command: Command, value: object) -> Command:
         for key, item in value.items()
         if key not in {"command", "msteams"} and item not in (None, "")
     }
-    return Command(raw=command.raw, words=command.words, fields={**command.fields, **inputs})
+    return Command(
+        raw=command.raw,
+        words=command.words,
+        fields={**command.fields, **inputs},
+        typed=command.typed,
+    )
 
 
 def parse_command(text: str | None) -> Command:
@@ -51,15 +58,17 @@ def parse_command(text: str | None) -> Command:
         tokens = shlex.split(raw)
     except ValueError:
         tokens = raw.replace('"', "").split()
-    words: list[str] = []
+    typed: list[str] = []
     fields: dict[str, str] = {}
     for token in tokens:
         key, sep, value = token.partition("=")
         if sep and key:
             fields[key.casefold()] = value.strip()
         else:
-            words.append(token.casefold())
-    return Command(raw=raw, words=tuple(words), fields=fields)
+            typed.append(token)
+    return Command(
+        raw=raw, words=tuple(w.casefold() for w in typed), fields=fields, typed=tuple(typed)
+    )
 
 
 _YES = frozenset({"ja", "j", "japp", "jajamen", "yes", "y", "ok", "okej", "spara"})

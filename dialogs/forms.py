@@ -26,13 +26,18 @@ from dialogs.cards import CardInput, choices_message, form_card
 from dialogs.commands import parse_date, parse_yes_no
 from dialogs.texts import error_text, t
 from dialogs.vocab import label, labels, parse_vocab
+from storage import pii
 from storage.clock import clock
 from storage.db import Database
 from storage.permissions import Actor
-from storage.rules import VOCABULARIES, RuleError, check_free_text
+from storage.pii import Policy
+from storage.rules import VOCABULARIES, RuleError
 from storage.staff import load_actor
 
 CODE = re.compile(r"^[A-ZÅÄÖ]{1,3}-\d{4}-\d{4,}$", re.IGNORECASE)
+# Wrong answers to one question before the form gives up (and says so) instead of asking again.
+MAX_ATTEMPTS = 3
+GAVE_UP = "gave_up"
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,7 @@ class FormDialog(ComponentDialog):
         if not text:
             raise FieldError(field.name, t("form_empty", locale))
         try:
-            check_free_text(text, allow_names=field.allow_names)
+            pii.check(text, Policy.NUMBERS if field.allow_names else Policy.NO_NAMES)
         except RuleError as error:
             raise FieldError(field.name, error_text(error, locale)) from error
         return text
@@ -195,63 +200,95 @@ class FormDialog(ComponentDialog):
         )
 
     async def start(self, turn: Any, given: dict[str, str]) -> None:
-        """Begin the form; when nothing but the code was given, offer the card as well."""
+        """Begin the form with what the command line or a card gave.
+
+        Each given value is parsed here, so dialog state only ever holds accepted values: a
+        refused one (a personnummer, a name, an unknown word) is answered and asked again, and
+        never written anywhere. A complete command is saved at once, without questions.
+        """
+        locale = turn.locale
+        values: dict[str, Any] = {}
+        notices: list[str] = []
+        refused: list[str] = []
+        for field in self.fields:
+            if field.name not in given:
+                continue
+            try:
+                values[field.name] = await self.parse(field, given[field.name], values, locale)
+            except FieldError as error:
+                notices.append(error.message)
+                refused.append(field.name)
+        missing = [f for f in self.fields if f.required and f.name not in values]
+        if not missing and not notices:
+            for field in self.fields:
+                values.setdefault(field.name, self._default(field))
+            try:
+                await self.complete(turn.context, values)
+            except FieldError as error:
+                await self._begin(turn, values, [error.message], [error.field])
+            except RuleError as error:
+                await turn.reply(error_text(error, locale))
+            return
         if not set(given) - {"code"}:
-            values = {"code": given["code"].upper()} if "code" in given else {}
             command = " ".join(turn.command.words)
-            await turn.reply(await self.card(turn.locale, values, command))
-        await turn.dialogs.begin_dialog(self.id, {"raw": given})
+            await turn.reply(await self.card(locale, values, command))
+        await self._begin(turn, values, notices, refused)
+
+    async def _begin(
+        self, turn: Any, values: dict[str, Any], notices: list[str], ask: list[str]
+    ) -> None:
+        """Start the questions; fields in `ask` are asked even when they are optional."""
+        values = {k: v for k, v in values.items() if k not in ask}
+        await turn.dialogs.begin_dialog(
+            self.id, {"values": values, "notice": "\n\n".join(notices), "ask": ask}
+        )
+
+    @staticmethod
+    def _default(field: Field) -> Any:
+        return clock.today().isoformat() if field.default_today else None
 
     def _validator(self, field: Field) -> Any:
         async def validate(prompt: PromptValidatorContext) -> bool:
             values = prompt.options.validations or {}
+            locale = prompt.context.activity.locale
             try:
-                await self.parse(
-                    field, prompt.recognized.value or "", values, prompt.context.activity.locale
-                )
+                value = await self.parse(field, prompt.recognized.value or "", values, locale)
             except FieldError as error:
+                if prompt.options.number_of_attempts + 1 >= MAX_ATTEMPTS:
+                    await prompt.context.send_activity(
+                        f"{error.message}\n\n{t('form_gave_up', locale)}"
+                    )
+                    prompt.recognized.value = {GAVE_UP: True}
+                    return True
                 await prompt.context.send_activity(error.message)
                 return False
+            prompt.recognized.value = {"value": value}
             return True
 
         return validate
-
-    async def _store_previous(self, step: WaterfallStepContext, index: int) -> None:
-        if index == 0:
-            step.values.setdefault("values", {})
-            options = step.options or {}
-            step.values["values"].update(options.get("values", {}))
-            step.values["raw"] = dict(options.get("raw", {}))
-            return
-        field = self.fields[index - 1]
-        result = step.result
-        if isinstance(result, dict) and "value" in result:
-            value = result["value"]
-        else:
-            value = await self.parse(
-                field, result, step.values["values"], step.context.activity.locale
-            )
-        step.values["values"][field.name] = value
 
     def _step(self, index: int) -> Any:
         field = self.fields[index]
 
         async def ask(step: WaterfallStepContext) -> DialogTurnResult:
-            await self._store_previous(step, index)
+            if index == 0:
+                options = step.options or {}
+                step.values["values"] = dict(options.get("values", {}))
+                step.values["notice"] = options.get("notice") or ""
+                step.values["ask"] = list(options.get("ask") or [])
+                step.values["tries"] = options.get("tries", 0)
+            elif self._store(step, self.fields[index - 1]):
+                return await step.end_dialog()
             values: dict[str, Any] = step.values["values"]
             locale = step.context.activity.locale
             if field.name in values:
                 return await step.next({"value": values[field.name]})
-            raw = step.values["raw"].pop(field.name, None)
-            if raw is not None:
-                try:
-                    return await step.next({"value": await self.parse(field, raw, values, locale)})
-                except FieldError as error:
-                    await step.context.send_activity(error.message)
-            elif not field.required:
-                default = clock.today().isoformat() if field.default_today else None
-                return await step.next({"value": default})
+            if not field.required and field.name not in step.values["ask"]:
+                return await step.next({"value": self._default(field)})
             question = t(field.question, locale, **self.question_values(values))
+            if step.values["notice"]:
+                question = f"{step.values.pop('notice')}\n\n{question}"
+                step.values["notice"] = ""
             options = await self.choices(field, values, locale)
             prompt = (
                 choices_message(question, options) if options else MessageFactory.text(question)
@@ -262,20 +299,39 @@ class FormDialog(ComponentDialog):
 
         return ask
 
+    @staticmethod
+    def _store(step: WaterfallStepContext, field: Field) -> bool:
+        """Keep the previous step's answer; True when the user gave up on the form."""
+        result = step.result if isinstance(step.result, dict) else {}
+        if result.get(GAVE_UP):
+            return True
+        step.values["values"][field.name] = result.get("value")
+        return False
+
     def question_values(self, values: dict[str, Any]) -> dict[str, Any]:
         """Placeholders the questions may use (e.g. the participant's code)."""
         return {"code": values.get("code", "")}
 
     async def _finish(self, step: WaterfallStepContext) -> DialogTurnResult:
-        await self._store_previous(step, len(self.fields))
+        if self._store(step, self.fields[-1]):
+            return await step.end_dialog()
         values = step.values["values"]
         locale = step.context.activity.locale
         try:
             await self.complete(step.context, values)
         except FieldError as error:
-            await step.context.send_activity(error.message)
+            tries = step.values["tries"] + 1
+            if tries >= MAX_ATTEMPTS:
+                # Refused on save as often as a wrong answer may be: stop rather than go round.
+                await step.context.send_activity(
+                    f"{error.message}\n\n{t('form_gave_up', locale)}"
+                )
+                return await step.end_dialog()
             values.pop(error.field, None)
-            return await step.replace_dialog(self.id, {"values": values})
+            return await step.replace_dialog(
+                self.id,
+                {"values": values, "notice": error.message, "ask": [error.field], "tries": tries},
+            )
         except RuleError as error:
             await step.context.send_activity(error_text(error, locale))
         return await step.end_dialog()
@@ -302,7 +358,9 @@ def form_route(form: type[FormDialog], fixed: dict[str, str] | None = None) -> A
     async def handler(turn: Any) -> None:
         given = raw_fields(form.fields, code_and_fields(turn.args, turn.command.fields))
         if form.free_text_field and form.free_text_field not in given and len(turn.args) > 1:
-            given[form.free_text_field] = turn.command.raw.split(turn.args[0], 1)[-1].strip()
+            # The words after the code, as typed; `key=value` fields are not part of the text.
+            after_code = len(turn.command.typed) - len(turn.args) + 1
+            given[form.free_text_field] = " ".join(turn.command.typed[after_code:])
         given.update(fixed or {})
         dialog = await turn.dialogs.find_dialog(form.ID)
         await dialog.start(turn, given)

@@ -40,7 +40,7 @@ class HelpRoutes:
     async def suggest(self, turn: Turn) -> None:
         assert self.router is not None
         options = self.router.suggest(turn.command)
-        await turn.reply(suggestions_card(turn.locale, turn.command.raw, options))
+        await turn.reply(suggestions_card(turn.locale, options))
 
     def routes(self) -> list[Route]:
         return [

@@ -103,7 +103,7 @@ def form_adapter(db, form_id: str, options: dict) -> TestAdapter:
 async def test_referral_form_with_test_adapter(db, on_23_november_2026):
     async with db.session() as session:
         await upsert_staff(session, COORDINATOR_AAD, "Sara", Role.COORDINATOR, ["sodra"])
-    given = {"raw": {"municipality": "Trosa", "gender": "man", "party": "AF"}}
+    given = {"values": {"municipality": "Trosa", "gender": "man", "party": "af"}}
     step = await form_adapter(db, referral.ReferralForm.ID, given).send("start")
     step = await step.assert_reply(starts("Vilket år är personen född?"))
     step = await step.send("85")

@@ -116,8 +116,9 @@ async def test_guided_referral_asks_for_what_is_missing(bot, connector, db, on_2
     assert replies[0].startswith("”kommun” passar inte här.")
     await bot.say(message("soc", url, COORDINATOR))
     replies = await bot.say(message("ja", url, COORDINATOR))
+    assert len(replies) == 1
     assert replies[0].startswith("Personen blir 11 år i år.")
-    assert replies[1].startswith("Vilket år är personen född?")
+    assert "Vilket år är personen född?" in replies[0]
     replies = await bot.say(message("1990", url, COORDINATOR))
     assert replies[0].startswith("Registrerat **V-2026-0001**: man, född 1990, Katrineholm")
 

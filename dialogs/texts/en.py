@@ -67,8 +67,20 @@ TEXTS: dict[str, str] = {
     "rule_date_order": "The date cannot be before {earlier}.",
     "rule_date_future": "{value} is in the future. Record what has happened.",
     "rule_personal_number": (
-        "That looks like a personal identity number. Stegvis never stores those, "
-        "so nothing was saved. Please write without it."
+        "That looks like a personal identity or coordination number. Stegvis never stores "
+        "those, so nothing was saved. Please write without it; participants are named by "
+        "their code (e.g. V-2026-0042)."
+    ),
+    "personal_number_refused": (
+        "Your message held something that looks like a personal identity or coordination "
+        "number (it may also be a phone number). Stegvis never stores those, so nothing of the "
+        "message was saved, and a form you have open is still at the same question. Please "
+        "write again without the number; participants are named by their code "
+        "(e.g. V-2026-0042)."
+    ),
+    "form_gave_up": (
+        "I am stopping this form here so that we do not go round in circles; nothing of it "
+        "was saved. Start again with the command when you have the answer, or type **help**."
     ),
     "rule_full_name": (
         "That seems to contain a person's name. Stegvis stores no names, so nothing was "
@@ -278,7 +290,7 @@ TEXTS: dict[str, str] = {
     ),
     "button_help": "Show help",
     "button_whoami": "Who am I?",
-    "unknown_command": "I did not understand “{text}”.",
+    "unknown_command": "I did not understand that.",
     "did_you_mean": "Did you mean one of these?",
     "try_help": "Type **hjälp** (help) to see what I can do.",
     "cancelled": "OK, cancelled. Nothing was saved.",

@@ -69,8 +69,19 @@ TEXTS: dict[str, str] = {
     "rule_date_order": "Datumet kan inte ligga före {earlier}.",
     "rule_date_future": "{value} ligger i framtiden. Registrera det som har hänt.",
     "rule_personal_number": (
-        "Det där ser ut som ett personnummer. Stegvis sparar aldrig personnummer, "
-        "så inget sparades. Skriv utan det."
+        "Det där ser ut som ett personnummer eller samordningsnummer. Stegvis sparar aldrig "
+        "sådana nummer, så inget sparades. Skriv utan numret; deltagare anges med sin kod "
+        "(t.ex. V-2026-0042)."
+    ),
+    "personal_number_refused": (
+        "Meddelandet innehöll något som ser ut som ett personnummer eller samordningsnummer "
+        "(det kan också vara ett telefonnummer). Stegvis sparar aldrig sådana nummer, så "
+        "inget av meddelandet sparades och ett formulär du har öppet står kvar vid samma "
+        "fråga. Skriv igen utan numret; deltagare anges med sin kod (t.ex. V-2026-0042)."
+    ),
+    "form_gave_up": (
+        "Jag avbryter formuläret här, så att vi inte fastnar; inget av det sparades. "
+        "Börja om med kommandot när du har uppgiften, eller skriv **hjälp**."
     ),
     "rule_full_name": (
         "Det där ser ut att innehålla en persons namn. Stegvis sparar inga namn, "
@@ -278,7 +289,7 @@ TEXTS: dict[str, str] = {
     ),
     "button_help": "Visa hjälp",
     "button_whoami": "Vem är jag?",
-    "unknown_command": "Jag förstod inte ”{text}”.",
+    "unknown_command": "Det förstod jag inte.",
     "did_you_mean": "Menade du något av detta?",
     "try_help": "Skriv **hjälp** för att se vad jag kan.",
     "cancelled": "Okej, jag avbröt. Inget sparades.",
