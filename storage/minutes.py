@@ -11,6 +11,7 @@ personnummer never are. Rule violations raise `RuleError` with a text key for th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -212,13 +213,16 @@ def _check_lines(lines: list[str], people: frozenset[str] | None = None) -> str:
 
 
 async def _known_people(session: AsyncSession, attendees: str) -> frozenset[str]:
-    """Words of the attendees' lines and of active staff names, casefolded."""
+    """The meeting's attendees and the active staff, as written ("Anna A", "Cem Coach")."""
     staff = (await session.exec(select(Staff.display_name).where(Staff.active))).all()
-    return frozenset().union(*(_words(text) for text in (attendees, *staff)))
+    return frozenset().union(_people(attendees), staff)
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(word.strip(".,;:()").casefold() for word in text.split())
+def _people(text: str) -> frozenset[str]:
+    """ "Anna Andersson (FK), Bo B" → {"Anna Andersson", "Bo B"}: a name before any role."""
+    return frozenset(
+        " ".join(part.split("(")[0].split()) for part in re.split(r"[,;\n]", text)
+    ) - {""}
 
 
 def _check_held(meeting: Meeting) -> None:
@@ -301,7 +305,7 @@ async def log_minutes(
     items = _check_lines(data.items, people)
     decisions = [_check_text(text, people) for text in data.decisions if text.strip()]
     points = [
-        (_check_text(p.text, people | _words(p.owner)), p.owner, p.due_date)
+        (_check_text(p.text, people | _people(p.owner)), p.owner, p.due_date)
         for p in data.action_points
         if p.text.strip()
     ]
@@ -414,7 +418,7 @@ async def add_action_point(
     people = await _known_people(session, meeting.attendees)
     row = ActionPoint(
         meeting_id=meeting.id,
-        text=_check_text(point.text, people | _words(owner_name)),
+        text=_check_text(point.text, people | _people(owner_name)),
         owner_name=owner_name,
         owner_staff_id=owner_id,
         due_date=point.due_date,

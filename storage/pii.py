@@ -288,13 +288,11 @@ def _classify(lower: str) -> tuple[bool, bool, bool, bool]:
     )
 
 
-def _tokens(text: str, allowed: frozenset[str]) -> list[_Token]:
+def _tokens(text: str) -> list[_Token]:
     tokens = []
     for match in _TOKEN.finditer(text):
         word = match.group()
         lower = word.casefold()
-        if lower in allowed:
-            continue
         cursor = match.start() - 1
         while cursor >= 0 and text[cursor] in " \t":
             cursor -= 1
@@ -366,12 +364,27 @@ def _names_a_person(text: str, token: _Token, prev: _Token | None, nxt: _Token |
     )
 
 
+@lru_cache(maxsize=256)
+def _allowed_pattern(phrases: frozenset[str]) -> re.Pattern[str] | None:
+    words = sorted({" ".join(p.split()) for p in phrases if p.strip()}, key=len, reverse=True)
+    if not words:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, w.split())) for w in words)
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])", re.IGNORECASE)
+
+
 def find_name(text: str, allowed: Iterable[str] = ()) -> bool:
-    """True when `text` seems to name a person; words in `allowed` (casefolded) never count."""
+    """True when `text` seems to name a person.
+
+    `allowed` are people who may be named here, as written ("Anna Andersson", "Bo B"): where the
+    text names one of them in full, that part is not looked at.
+    """
     names = _names()
     normalised = normalise(text)
-    allowed_words = frozenset(allowed)
-    tokens = _tokens(normalised, allowed_words)
+    pattern = _allowed_pattern(frozenset(allowed))
+    if pattern is not None:
+        normalised = pattern.sub(lambda m: " " * len(m.group()), normalised)
+    tokens = _tokens(normalised)
     for index, token in enumerate(tokens):
         if token.not_name:
             continue
@@ -379,17 +392,17 @@ def find_name(text: str, allowed: Iterable[str] = ()) -> bool:
         nxt = tokens[index + 1] if index + 1 < len(tokens) else None
         if _names_a_person(normalised, token, prev, nxt):
             return True
-    return _has_initial_and_surname(normalised, names, allowed_words)
+    return _has_initial_and_surname(normalised, names)
 
 
 _INITIAL = re.compile(r"(?<![^\W\d_])([^\W\d_])(\.?)\s*[ \t]([^\W\d_][^\W\d_'’\-]*)")
 
 
-def _has_initial_and_surname(text: str, names: _Names, allowed: frozenset[str]) -> bool:
+def _has_initial_and_surname(text: str, names: _Names) -> bool:
     """"A. Berg", "A Berg": one capital letter and a surname."""
     for match in _INITIAL.finditer(text):
         initial, dot, word = match.groups()
-        if not initial.isupper() or word.casefold() in allowed:
+        if not initial.isupper():
             continue
         if not dot and (initial in _NOT_INITIALS or not _is_capitalised(word)):
             continue
