@@ -12,9 +12,10 @@ from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChan
 
 from bot.config import Settings
 from bot.graph import GRAPH_KEY, GraphClient, GraphSettings
+from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
-from dialogs.commands import clean_text, command_from_card, parse_command
-from dialogs.files import accept_file, decline_file
+from dialogs.commands import Command, clean_text, command_from_card, parse_command
+from dialogs.files import accept_file, decline_file, is_personal
 from dialogs.help import HelpRoutes, welcome_message
 from dialogs.registry import conversation_dialogs, conversation_routes, file_builders
 from dialogs.router import Router, Turn
@@ -132,6 +133,27 @@ class StegvisBot(TeamsActivityHandler):
         await self._remember(turn_context)
         activity = turn_context.activity
         command = command_from_card(parse_command(message_text(activity)), activity.value)
+        if not is_personal(turn_context):
+            found = self.router.match(command)
+            if found is not None and found[0].is_private(await self._actor(turn_context)):
+                await self._answer_in_personal_chat(turn_context, command)
+                return
+        await self._handle_message(turn_context, command)
+
+    async def _answer_in_personal_chat(self, turn_context: TurnContext, command: Command) -> None:
+        """Run the command in the asker's personal chat; leave only a pointer here."""
+
+        async def logic(personal: TurnContext) -> None:
+            personal.on_send_activities(redact_replies)
+            await self._remember(personal)
+            await self._handle_message(personal, command)
+            await self._conversation_state.save_changes(personal)
+
+        moved = await in_personal_chat(turn_context, self._db, self._settings.APP_ID, logic)
+        key = "answered_in_personal_chat" if moved else "personal_chat_unavailable"
+        await turn_context.send_activity(t(key, turn_context.activity.locale))
+
+    async def _handle_message(self, turn_context: TurnContext, command: Command) -> None:
         dialog_context = await self._dialogs.create_context(turn_context)
         locale = turn_context.activity.locale
 

@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from botbuilder.dialogs import Dialog
 
 from dialogs import exit as exit_dialogs
 from dialogs import minutes, participants, placement, referral, reminders, report, staff
 from dialogs.files import FileBuilder
-from dialogs.router import Route
+from dialogs.router import Route, always
 from storage.db import Database
 
 
 def conversation_routes() -> list[Route]:
-    """Routes of all conversations except help, which needs the finished router."""
+    """Routes of all conversations except help, which needs the finished router.
+
+    Everything about participants names one, so in a channel it is answered in personal chat.
+    """
+    about_participants = [
+        replace(route, private=always)
+        for route in (
+            *referral.ROUTES,
+            *placement.ROUTES,
+            *exit_dialogs.ROUTES,
+            *participants.ROUTES,
+        )
+    ]
     return [
-        *referral.ROUTES,
-        *placement.ROUTES,
-        *exit_dialogs.ROUTES,
-        *participants.ROUTES,
+        *about_participants,
         *staff.ROUTES,
         *reminders.ROUTES,
         *minutes.ROUTES,

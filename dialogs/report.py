@@ -245,6 +245,17 @@ async def show_report(turn: Turn) -> None:
     await turn.reply(image_message(exits_chart(report, turn.locale), "avslut.png", caption))
 
 
+def sees_individuals(actor: Actor) -> bool:
+    """Whose reports are not masked: asked in a channel, they are answered in personal chat."""
+    return is_allowed(actor, Action.READ_UNMASKED_REPORT)
+
+
 ROUTES = [
-    Route(("rapport", "rapporter", "report"), show_report, "help_cmd_report", Action.READ_REPORT),
+    Route(
+        ("rapport", "rapporter", "report"),
+        show_report,
+        "help_cmd_report",
+        Action.READ_REPORT,
+        private=sees_individuals,
+    ),
 ]

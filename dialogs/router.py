@@ -41,15 +41,28 @@ class Turn:
 Handler = Callable[[Turn], Awaitable[None]]
 
 
+def always(_actor: Actor) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Route:
-    """`phrases` are the Swedish (and English) words that start the command."""
+    """`phrases` are the Swedish (and English) words that start the command.
+
+    `private` says, for the asking person, whether the answer shows a single participant or
+    figures that are not masked: asked in a channel or group chat, such a command is answered
+    in the asker's personal chat instead.
+    """
 
     phrases: tuple[str, ...]
     handler: Handler
     help_key: str | None = None
     action: Action | None = None
     staff_only: bool = False
+    private: Callable[[Actor], bool] | None = None
+
+    def is_private(self, actor: Actor) -> bool:
+        return self.private is not None and self.private(actor)
 
 
 class Router:

@@ -18,7 +18,11 @@ class FakeConnector:
         self.paths: list[str] = []
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
+        # Conversations the bot opened (personal chats), and the status to answer with.
+        self.created: list[dict[str, Any]] = []
+        self.create_status = 200
         app = web.Application()
+        app.router.add_post("/v3/conversations", self._create)
         app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
         app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._post)
         app.router.add_put("/v3/conversations/{conversation}/activities/{reply_to}", self._post)
@@ -42,6 +46,21 @@ class FakeConnector:
             self.paths.append(request.path)
             self._changed.notify_all()
         return web.json_response({"id": f"reply-{next(self._ids)}"})
+
+    async def _create(self, request: web.Request) -> web.Response:
+        parameters = await request.json()
+        if self.create_status != 200:
+            return web.json_response(
+                {"error": {"code": "Forbidden", "message": "bot not installed"}},
+                status=self.create_status,
+            )
+        self.created.append(parameters)
+        member = (parameters.get("members") or [{}])[0].get("id", "")
+        return web.json_response({"id": f"a:created-{member}"})
+
+    def in_conversation(self, prefix: str) -> list[str]:
+        """Texts of what was sent to conversations whose id starts with `prefix`."""
+        return [activity_text(a) for a in self.activities if a["_conversation"].startswith(prefix)]
 
     def texts(self) -> list[str]:
         """Text of each reply, or the text blocks of its card, joined."""

@@ -75,3 +75,29 @@ def installed(service_url: str, sender: dict[str, str], *, locale: str = "sv-SE"
     activity["membersAdded"] = [{"id": BOT_ID}]
     activity["channelData"]["eventType"] = "teamMemberAdded"
     return activity
+
+
+CHANNEL = "19:3a6b1f4e0c2d4e8f9a7b5c3d1e2f4a6b@thread.tacv2"
+TEAM = "19:9f8e7d6c5b4a4c3d2e1f0a9b8c7d6e5f@thread.tacv2"
+
+
+def channel_message(text: str, service_url: str, sender: dict[str, str], *,
+                    locale: str = "sv-SE", tenant: str = TENANT) -> dict[str, Any]:
+    """A message in a Teams channel that @mentions the bot, as Teams sends it."""
+    conversation_id = f"{CHANNEL};messageid=1700000000{next(_ids):06d}"
+    activity = _base("message", service_url, sender, conversation_id, locale, tenant)
+    activity["conversation"].update({"conversationType": "channel", "isGroup": True})
+    activity["channelData"].update(
+        {
+            "teamsChannelId": CHANNEL,
+            "teamsTeamId": TEAM,
+            "channel": {"id": CHANNEL},
+            "team": {"id": TEAM},
+        }
+    )
+    mention = "<at>Stegvis</at>"
+    activity.update({"text": f"{mention} {text}", "textFormat": "plain", "attachments": []})
+    activity["entities"].append(
+        {"type": "mention", "mentioned": {"id": BOT_ID, "name": "Stegvis"}, "text": mention}
+    )
+    return activity

@@ -78,6 +78,14 @@ TEXTS: dict[str, str] = {
         "write again without the number; participants are named by their code "
         "(e.g. V-2026-0042)."
     ),
+    "answered_in_personal_chat": (
+        "The answer is about individual participants or unmasked figures, so I am sending it "
+        "to your personal chat with Stegvis instead of here."
+    ),
+    "personal_chat_unavailable": (
+        "I show this only in your personal chat with Stegvis, but I could not open it. Add "
+        "Stegvis under Apps in Teams, write to me there and ask again."
+    ),
     "form_gave_up": (
         "I am stopping this form here so that we do not go round in circles; nothing of it "
         "was saved. Start again with the command when you have the answer, or type **help**."

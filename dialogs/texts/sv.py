@@ -79,6 +79,14 @@ TEXTS: dict[str, str] = {
         "inget av meddelandet sparades och ett formulär du har öppet står kvar vid samma "
         "fråga. Skriv igen utan numret; deltagare anges med sin kod (t.ex. V-2026-0042)."
     ),
+    "answered_in_personal_chat": (
+        "Svaret gäller enskilda deltagare eller siffror som inte är maskerade, så jag skickar "
+        "det till din personliga chatt med Stegvis i stället för hit."
+    ),
+    "personal_chat_unavailable": (
+        "Det här visar jag bara i din personliga chatt med Stegvis, men jag kunde inte öppna "
+        "den. Lägg till Stegvis under Appar i Teams, skriv till mig där och fråga igen."
+    ),
     "form_gave_up": (
         "Jag avbryter formuläret här, så att vi inte fastnar; inget av det sparades. "
         "Börja om med kommandot när du har uppgiften, eller skriv **hjälp**."
