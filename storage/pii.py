@@ -133,17 +133,20 @@ class _Run:
     digits: str
 
 
+_CHAIN = re.compile(r"[0-9]+(?:" + _SEPARATOR.pattern + r"[0-9]+)*")
+
+
 def _chains(text: str) -> Iterator[list[_Run]]:
-    """Digit groups joined only by separators, in order."""
-    chain: list[_Run] = []
-    for match in _GROUP.finditer(text):
-        run = _Run(match.start(), match.end(), match.group())
-        if chain and not _SEPARATOR.fullmatch(text, chain[-1].end, run.start):
-            yield chain
-            chain = []
-        chain.append(run)
-    if chain:
-        yield chain
+    """Digit groups joined only by separators, in order; only chains of ten digits or more,
+    found in one pass of the regex engine before any group is looked at in Python."""
+    for chain in _CHAIN.finditer(text):
+        found = chain.group()
+        if len(found) < 10 or sum(found.count(digit) for digit in "0123456789") < 10:
+            continue
+        yield [
+            _Run(match.start(), match.end(), match.group())
+            for match in _GROUP.finditer(text, chain.start(), chain.end())
+        ]
 
 
 def _is_date_range(chain: list[_Run], last: int) -> bool:
