@@ -21,11 +21,13 @@ from dialogs.router import Route
 from dialogs.texts import error_text, t
 from dialogs.vocab import label
 from storage.participants import ExitInput, exit_participant
+from storage.permissions import Action
 from storage.rules import RuleError, sus_group
 
 
 class ExitForm(FormDialog):
     ID = "exit"
+    access = Action.WRITE_PARTICIPANT
     title = "form_title_exit"
     fields = (
         CODE_FIELD,
@@ -75,7 +77,7 @@ ROUTES = [
         ("skriv ut", "utskrivning", "avsluta", "exit"),
         form_route(ExitForm),
         "help_cmd_exit",
-        staff_only=True,
+        Action.WRITE_PARTICIPANT,
     ),
 ]
 

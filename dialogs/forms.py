@@ -29,14 +29,18 @@ from dialogs.vocab import label, labels, parse_vocab
 from storage import pii
 from storage.clock import clock
 from storage.db import Database
-from storage.permissions import Actor
+from storage.participants import get_participant
+from storage.permissions import Action, Actor
 from storage.pii import Policy
-from storage.rules import VOCABULARIES, RuleError
+from storage.rules import VOCABULARIES, RuleError, check_date_window
 from storage.staff import load_actor
+from storage.write_guard import check_column
 
 CODE = re.compile(r"^[A-ZÅÄÖ]{1,3}-\d{4}-\d{4,}$", re.IGNORECASE)
 # Wrong answers to one question before the form gives up (and says so) instead of asking again.
 MAX_ATTEMPTS = 3
+# Numbers people type in forms (a placement's number) are small.
+MAX_NUMBER = 999
 GAVE_UP = "gave_up"
 
 
@@ -51,7 +55,8 @@ class Field:
     vocabulary: str | None = None
     required: bool = True
     default_today: bool = False
-    allow_names: bool = False
+    # Free text: the column it is stored in, whose policy (personal data, length) it must meet.
+    column: Any = None
 
 
 CODE_FIELD = Field("code", ("kod",), "code", "q_code")
@@ -94,6 +99,8 @@ class FormDialog(ComponentDialog):
     ID: str = ""
     fields: tuple[Field, ...] = ()
     title: str = ""
+    # What the person must be allowed to do with the participant named by the code field.
+    access: Action | None = None
     # Text after the participant code that is not key=value fills this field (e.g. a note).
     free_text_field: str | None = None
 
@@ -136,14 +143,18 @@ class FormDialog(ComponentDialog):
             day = parse_date(text, clock.today())
             if day is None:
                 raise FieldError(field.name, t("form_bad_date", locale, value=text))
+            try:
+                check_date_window(day, clock.today())
+            except RuleError as error:
+                raise FieldError(field.name, error_text(error, locale)) from error
             return day.isoformat()
         if field.kind == "year":
             if not re.fullmatch(r"(19|20)\d\d", text):
                 raise FieldError(field.name, t("form_bad_year", locale, value=text))
             return int(text)
         if field.kind == "number":
-            if not text.isdigit():
-                raise FieldError(field.name, t("form_bad_number", locale, value=text))
+            if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_NUMBER):
+                raise FieldError(field.name, t("form_bad_number", locale, max=MAX_NUMBER))
             return int(text)
         if field.kind == "bool":
             answer = parse_yes_no(text)
@@ -154,10 +165,13 @@ class FormDialog(ComponentDialog):
             if not CODE.match(text):
                 raise FieldError(field.name, t("form_bad_code", locale, value=text))
             return text.upper()
-        if not text:
+        if not pii.normalise(text).strip():  # nothing, or only invisible characters
             raise FieldError(field.name, t("form_empty", locale))
         try:
-            pii.check(text, Policy.NUMBERS if field.allow_names else Policy.NO_NAMES)
+            if field.column is not None:
+                check_column(field.column, text)
+            else:
+                pii.check(text, Policy.NO_NAMES)
         except RuleError as error:
             raise FieldError(field.name, error_text(error, locale)) from error
         return text
@@ -218,6 +232,12 @@ class FormDialog(ComponentDialog):
             except FieldError as error:
                 notices.append(error.message)
                 refused.append(field.name)
+        if "code" in values:
+            try:
+                await self._check_access(turn.context, values["code"])
+            except FieldError as error:
+                await turn.reply(error.message)
+                return
         missing = [f for f in self.fields if f.required and f.name not in values]
         if not missing and not notices:
             for field in self.fields:
@@ -243,6 +263,18 @@ class FormDialog(ComponentDialog):
             self.id, {"values": values, "notice": "\n\n".join(notices), "ask": ask}
         )
 
+    async def _check_access(self, context: TurnContext, code: str) -> None:
+        """Before any question: may this person do the form's work on `code`? If not, the same
+        answer as for a code that does not exist."""
+        if self.access is None:
+            return
+        actor = await turn_actor(self.db, context)
+        async with self.db.session() as session:
+            try:
+                await get_participant(session, actor, code, self.access)
+            except RuleError as error:
+                raise FieldError("code", error_text(error, context.activity.locale)) from error
+
     @staticmethod
     def _default(field: Field) -> Any:
         return clock.today().isoformat() if field.default_today else None
@@ -253,6 +285,8 @@ class FormDialog(ComponentDialog):
             locale = prompt.context.activity.locale
             try:
                 value = await self.parse(field, prompt.recognized.value or "", values, locale)
+                if field.kind == "code":
+                    await self._check_access(prompt.context, value)
             except FieldError as error:
                 if prompt.options.number_of_attempts + 1 >= MAX_ATTEMPTS:
                     await prompt.context.send_activity(

@@ -18,6 +18,7 @@ from storage.participants import (
     undo_last,
     update_fields,
 )
+from storage.permissions import Action
 from storage.rules import RuleError
 
 # What people type in `ändra <kod> fält=värde`, and the column it changes.
@@ -139,10 +140,10 @@ ROUTES = [
         ("mina deltagare", "deltagare", "my participants"),
         my_participants,
         "help_cmd_my",
-        staff_only=True,
+        Action.READ_PARTICIPANT,
     ),
-    Route(("visa", "show"), show_participant, "help_cmd_show", staff_only=True),
-    Route(("ändra", "edit"), edit_participant, "help_cmd_edit", staff_only=True),
-    Route(("ångra", "undo"), undo, "help_cmd_undo", staff_only=True),
+    Route(("visa", "show"), show_participant, "help_cmd_show", Action.READ_PARTICIPANT),
+    Route(("ändra", "edit"), edit_participant, "help_cmd_edit", Action.WRITE_PARTICIPANT),
+    Route(("ångra", "undo"), undo, "help_cmd_undo", Action.WRITE_PARTICIPANT),
     Route(("belastning", "caseload"), show_caseload, "help_cmd_caseload", staff_only=True),
 ]

@@ -23,6 +23,7 @@ from dialogs.router import Route, Turn
 from dialogs.texts import error_text, t
 from dialogs.vocab import label, parse_vocab
 from storage.clock import clock
+from storage.models import Placement, PlacementNote
 from storage.participants import (
     PlacementInput,
     add_placement,
@@ -31,20 +32,29 @@ from storage.participants import (
     participant_detail,
     record_step,
 )
+from storage.permissions import Action
 from storage.rules import PROGRESSION_STEPS, RuleError
 
 
 class PlacementForm(FormDialog):
     ID = "placement"
+    access = Action.WRITE_PARTICIPANT
     title = "form_title_placement"
     fields = (
         CODE_FIELD,
         Field("type", ("typ",), "vocab", "q_placement_type", vocabulary="placement_type"),
         Field("sector", ("sektor",), "vocab", "q_sector", vocabulary="sector"),
-        Field("employer", ("arbetsgivare",), "text", "q_employer", allow_names=True),
+        Field("employer", ("arbetsgivare",), "text", "q_employer", column=Placement.employer),
         Field("start", ("start", "från"), "date", "q_start", required=False, default_today=True),
         Field("end", ("slut", "till"), "date", "q_end", required=False),
-        Field("occupation", ("yrke", "yrkesområde"), "text", "q_occupation", required=False),
+        Field(
+            "occupation",
+            ("yrke", "yrkesområde"),
+            "text",
+            "q_occupation",
+            required=False,
+            column=Placement.occupation_area,
+        ),
         Field("contact", ("kontakt", "arbetsgivarkontakt"), "date", "q_contact", required=False),
     )
 
@@ -91,12 +101,13 @@ class NoteForm(FormDialog):
     """Uppföljning: a dated note on a placement (the latest one unless a number is given)."""
 
     ID = "placement_note"
+    access = Action.WRITE_PARTICIPANT
     title = "form_title_note"
     free_text_field = "note"
     fields = (
         CODE_FIELD,
         Field("placement", ("placering", "nr"), "number", "q_placement_number", required=False),
-        Field("note", ("text", "anteckning"), "text", "q_note"),
+        Field("note", ("text", "anteckning"), "text", "q_note", column=PlacementNote.note),
         DATE_FIELD,
     )
 
@@ -125,6 +136,7 @@ class NoteForm(FormDialog):
 
 class EndPlacementForm(FormDialog):
     ID = "end_placement"
+    access = Action.WRITE_PARTICIPANT
     title = "form_title_end_placement"
     fields = (
         CODE_FIELD,
@@ -192,21 +204,21 @@ ROUTES = [
         ("ny placering", "arbetsträning", "placering", "new placement"),
         form_route(PlacementForm),
         "help_cmd_placement",
-        staff_only=True,
+        Action.WRITE_PARTICIPANT,
     ),
     Route(
         ("uppföljning", "anteckning", "note"),
         form_route(NoteForm),
         "help_cmd_note",
-        staff_only=True,
+        Action.WRITE_PARTICIPANT,
     ),
     Route(
         ("avsluta placering", "end placement"),
         form_route(EndPlacementForm),
         "help_cmd_end_placement",
-        staff_only=True,
+        Action.WRITE_PARTICIPANT,
     ),
-    Route(("steg", "step"), progression_step, "help_cmd_step", staff_only=True),
+    Route(("steg", "step"), progression_step, "help_cmd_step", Action.WRITE_PARTICIPANT),
 ]
 
 

@@ -50,7 +50,9 @@ class ReferralForm(FormDialog):
         Field("party", ("från", "fran", "aktualiserad"), "vocab", "q_party", vocabulary="party"),
         Field("consent", ("samtycke",), "bool", "q_consent"),
         DATE_FIELD,
-        Field("unit", ("enhet",), "text", "q_unit", required=False),
+        Field(
+            "unit", ("enhet",), "text", "q_unit", required=False, column=Participant.referring_unit
+        ),
         Field("programme", ("insats",), "programme", "q_programme", required=False),
     )
 
@@ -120,6 +122,7 @@ class DecisionForm(FormDialog):
     """aktuell / ej aktuell / väntar: asks only for the coach or the reason when missing."""
 
     ID = "decision"
+    access = Action.DECIDE_REFERRAL
     title = "form_title_decision"
     fields = (
         CODE_FIELD,
@@ -201,6 +204,7 @@ class EnrolForm(FormDialog):
     """Inskrivning: the date starts the one-year clock."""
 
     ID = "enrol"
+    access = Action.WRITE_PARTICIPANT
     title = "form_title_enrol"
     fields = (
         CODE_FIELD,
@@ -230,11 +234,18 @@ class ExtendForm(FormDialog):
     """Förlängning past the guideline year needs a date and a motivation."""
 
     ID = "extend"
+    access = Action.WRITE_PARTICIPANT
     title = "form_title_extend"
     fields = (
         CODE_FIELD,
         Field("until", ("till",), "date", "q_extend_until"),
-        Field("motivation", ("motivering",), "text", "q_motivation"),
+        Field(
+            "motivation",
+            ("motivering",),
+            "text",
+            "q_motivation",
+            column=Participant.extension_motivation,
+        ),
     )
 
     async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
@@ -291,31 +302,31 @@ ROUTES = [
         ("aktuell", "accept"),
         form_route(DecisionForm, {"decision": Status.ACCEPTED.value}),
         "help_cmd_decide",
-        staff_only=True,
+        Action.DECIDE_REFERRAL,
     ),
     Route(
         ("ej aktuell", "inte aktuell", "reject"),
         form_route(DecisionForm, {"decision": Status.NOT_ACCEPTED.value}),
-        staff_only=True,
+        action=Action.DECIDE_REFERRAL,
     ),
     Route(
         ("väntar", "vänta", "wait"),
         form_route(DecisionForm, {"decision": Status.WAITING.value}),
-        staff_only=True,
+        action=Action.DECIDE_REFERRAL,
     ),
     Route(
         ("skriv in", "inskrivning", "enrol"),
         form_route(EnrolForm),
         "help_cmd_enrol",
-        staff_only=True,
+        Action.WRITE_PARTICIPANT,
     ),
     Route(
         ("förläng", "förlängning", "extend"),
         form_route(ExtendForm),
         "help_cmd_extend",
-        staff_only=True,
+        Action.WRITE_PARTICIPANT,
     ),
-    Route(("coach",), change_coach, "help_cmd_coach", staff_only=True),
+    Route(("coach",), change_coach, "help_cmd_coach", Action.DECIDE_REFERRAL),
 ]
 
 

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.clock import clock
+from storage.rules import PAST_EVENT
 
-# What each text column may hold (storage/pii.py checks every write): the default forbids a
-# personnummer; NO_NAMES also a name (anything about a participant); IDENTIFIER marks ids the
-# bot makes or Teams sends, which nobody types.
-NO_NAMES = {"info": {"pii": "no_names"}}
-IDENTIFIER = {"info": {"pii": "identifier"}}
+
+def _info(**info: object) -> dict[str, Any]:
+    """What a column may hold, checked on every write (storage/write_guard.py): `pii` (text: the
+    default forbids a personnummer; "no_names" also a name, for anything about a participant;
+    "identifier" for ids the bot makes or Teams sends), `max_chars`, `days_ahead` (dates)."""
+    return {"info": info}
+
+
+IDENTIFIER = _info(pii="identifier")
+PAST = _info(days_ahead=PAST_EVENT)  # the date something happened: tomorrow at the latest
 
 
 def utcnow() -> datetime:
@@ -81,7 +88,7 @@ class Staff(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     aad_object_id: str = Field(unique=True, index=True, sa_column_kwargs=IDENTIFIER)
-    display_name: str
+    display_name: str = Field(sa_column_kwargs=_info(max_chars=200))
     role: str
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
@@ -161,17 +168,19 @@ class Participant(SQLModel, table=True):
     birth_year: int
     income_source_start: str
     consent: bool
-    referral_date: date = Field(index=True)
+    referral_date: date = Field(index=True, sa_column_kwargs=PAST)
     referring_party: str = Field(index=True)
-    referring_unit: str = Field(default="", sa_column_kwargs=NO_NAMES)
+    referring_unit: str = Field(default="", sa_column_kwargs=_info(pii="no_names", max_chars=200))
     status: str = Field(index=True)
-    decision_date: date | None = None
+    decision_date: date | None = Field(default=None, sa_column_kwargs=PAST)
     not_accepted_reason: str | None = None
     coach_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
-    enrolment_date: date | None = Field(default=None, index=True)
-    extended_until: date | None = None
-    extension_motivation: str | None = Field(default=None, sa_column_kwargs=NO_NAMES)
-    exit_date: date | None = Field(default=None, index=True)
+    enrolment_date: date | None = Field(default=None, index=True, sa_column_kwargs=PAST)
+    extended_until: date | None = Field(default=None, sa_column_kwargs=_info(days_ahead=3 * 366))
+    extension_motivation: str | None = Field(
+        default=None, sa_column_kwargs=_info(pii="no_names", max_chars=1000)
+    )
+    exit_date: date | None = Field(default=None, index=True, sa_column_kwargs=PAST)
     exit_reason: str | None = None
     exit_destination: str | None = None
     income_source_exit: str | None = None
@@ -194,12 +203,14 @@ class Placement(SQLModel, table=True):
     participant_id: int = Field(foreign_key="participant.id", index=True, ondelete="CASCADE")
     placement_type: str = Field(index=True)
     sector: str = Field(index=True)
-    employer: str
-    occupation_area: str = Field(default="", sa_column_kwargs=NO_NAMES)
-    start_date: date = Field(index=True)
+    employer: str = Field(sa_column_kwargs=_info(max_chars=200))
+    occupation_area: str = Field(default="", sa_column_kwargs=_info(pii="no_names", max_chars=200))
+    start_date: date = Field(index=True, sa_column_kwargs=_info(days_ahead=366))
     planned_end_date: date | None = None
-    end_date: date | None = None
-    first_employer_contact_date: date | None = None
+    end_date: date | None = Field(default=None, sa_column_kwargs=_info(days_ahead=366))
+    first_employer_contact_date: date | None = Field(
+        default=None, sa_column_kwargs=_info(days_ahead=366)
+    )
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -210,8 +221,10 @@ class PlacementNote(SQLModel, table=True):
     __tablename__ = "placement_note"
     id: int | None = Field(default=None, primary_key=True)
     placement_id: int = Field(foreign_key="placement.id", index=True, ondelete="CASCADE")
-    note_date: date
-    note: str = Field(sa_column=Column(Text, nullable=False, **NO_NAMES))
+    note_date: date = Field(sa_column_kwargs=PAST)
+    note: str = Field(
+        sa_column=Column(Text, nullable=False, **_info(pii="no_names", max_chars=2000))
+    )
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -226,7 +239,7 @@ class ProgressionStep(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int = Field(foreign_key="participant.id", index=True, ondelete="CASCADE")
     step: str = Field(index=True)
-    step_date: date
+    step_date: date = Field(sa_column_kwargs=PAST)
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -253,9 +266,11 @@ class Meeting(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     steering_group_id: int = Field(foreign_key="steering_group.id", index=True)
-    meeting_date: date = Field(index=True)
-    attendees: str = Field(default="", sa_column=Column(Text, nullable=False))
-    items: str = Field(default="", sa_column=Column(Text, nullable=False))
+    meeting_date: date = Field(index=True, sa_column_kwargs=_info(days_ahead=2 * 366))
+    attendees: str = Field(
+        default="", sa_column=Column(Text, nullable=False, **_info(max_chars=2000))
+    )
+    items: str = Field(default="", sa_column=Column(Text, nullable=False, **_info(max_chars=8000)))
     minutes_logged_at: datetime | None = None
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
@@ -268,7 +283,7 @@ class MeetingDecision(SQLModel, table=True):
     __tablename__ = "meeting_decision"
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
-    text: str = Field(sa_column=Column(Text, nullable=False))
+    text: str = Field(sa_column=Column(Text, nullable=False, **_info(max_chars=2000)))
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -278,8 +293,8 @@ class ActionPoint(SQLModel, table=True):
     __tablename__ = "action_point"
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
-    text: str = Field(sa_column=Column(Text, nullable=False))
-    owner_name: str = ""
+    text: str = Field(sa_column=Column(Text, nullable=False, **_info(max_chars=1000)))
+    owner_name: str = Field(default="", sa_column_kwargs=_info(max_chars=200))
     owner_staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     due_date: date | None = Field(default=None, index=True)
     done_at: datetime | None = None
@@ -315,7 +330,7 @@ class Deadline(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("rule_code", "due_date", "title"),)
     id: int | None = Field(default=None, primary_key=True)
     rule_code: str = Field(index=True)
-    title: str
+    title: str = Field(sa_column_kwargs=_info(max_chars=200))
     due_date: date = Field(index=True)
     county_part_id: int | None = Field(default=None, foreign_key="county_part.id")
     created_at: datetime = Field(default_factory=utcnow)

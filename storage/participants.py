@@ -33,7 +33,6 @@ from storage.models import (
     utcnow,
 )
 from storage.permissions import Action, Actor, Role, Scope, is_allowed, visible_county_parts
-from storage.pii import check_column
 from storage.rules import (
     RuleError,
     Status,
@@ -46,6 +45,7 @@ from storage.rules import (
     participant_code,
     programme_end,
 )
+from storage.write_guard import check_column
 
 UNDO_WINDOW = timedelta(hours=24)
 _ENTITIES: dict[str, type[SQLModel]] = {

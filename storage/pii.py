@@ -3,8 +3,8 @@
 Stegvis promises that no personal identity number and no participant's name is ever stored.
 This module decides what counts as one; the rest of the code only asks it:
 
-- `install(engine)` makes every INSERT and UPDATE check each text value by its column's policy
-  (`column_policy`), so a write path nobody thought of is still guarded;
+- the storage engine checks each text value of every INSERT and UPDATE by its column's policy
+  (`column_policy`, storage/write_guard.py), so a write path nobody thought of is still guarded;
 - the turn gate (bot/handler.py) refuses a message that holds a number before anything of the
   turn is saved, so a refused value never reaches dialog state, the audit, the outbox or a log;
 - forms call `check` on each answer, to re-ask one field with a clear reason;
@@ -32,12 +32,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
-
 from storage.rules import RuleError
-
-PII_INFO_KEY = "pii"
 
 
 class Policy(StrEnum):
@@ -476,51 +471,3 @@ def redact(text: str) -> str:
         cursor = end
     out.append(text[cursor:])
     return "".join(out)
-
-
-# --- the storage engine's write path ----------------------------------------------------------
-
-
-def column_policy(column: Any) -> Policy:
-    """A column's policy: declared in `info={"pii": …}`, else NUMBERS for any text."""
-    declared = getattr(column, "info", {}).get(PII_INFO_KEY)
-    return Policy(declared) if declared else Policy.NUMBERS
-
-
-def check_column(column: Any, text: str | None) -> None:
-    """Check `text` by the policy of the column it is going to (`Participant.referring_unit`),
-    before the row is touched, so the caller's session stays usable after a refusal."""
-    check(text, column_policy(column.property.columns[0]), field=column.key)
-
-
-def _check_parameters(context: Any) -> None:
-    compiled = getattr(context, "compiled", None)
-    statement = getattr(compiled, "statement", None)
-    table = getattr(statement, "table", None)
-    if table is None or not (context.isinsert or context.isupdate):
-        return
-    columns = table.c
-    for parameters in context.compiled_parameters or ():
-        for key, value in parameters.items():
-            if not isinstance(value, str) or key not in columns:
-                continue
-            check(value, column_policy(columns[key]), field=key)
-
-
-def install(engine: Engine) -> None:
-    """Check every text value an INSERT or UPDATE writes, by its column's policy.
-
-    Runs inside the statement: a refused value raises PersonalDataError before the database
-    sees it, and the caller's transaction rolls back.
-    """
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _guard(
-        _connection: Any,
-        _cursor: Any,
-        _statement: str,
-        _parameters: Any,
-        context: Any,
-        _executemany: bool,
-    ) -> None:
-        _check_parameters(context)

@@ -208,6 +208,33 @@ def check_extension(enrolment: date, until: date, motivation: str) -> None:
         raise RuleError("rule_extension_needs_motivation")
 
 
+# Every date Stegvis stores lies in this window: from EARLIEST_DATE to some days after today,
+# per column (storage/models.py, `days_ahead`); DEFAULT_DAYS_AHEAD where a column says nothing.
+EARLIEST_DATE = date(2000, 1, 1)
+DEFAULT_DAYS_AHEAD = 5 * 366
+# Past events (a referral, an exit) may be dated tomorrow at most: clocks and time zones differ.
+PAST_EVENT = 1
+
+
+def check_date_window(day: date, today: date, days_ahead: int = DEFAULT_DAYS_AHEAD) -> None:
+    """A far-off date (9999-12-25, 1900-01-01) is a typing mistake, and would break every
+    calculation that adds months to it."""
+    latest = today + timedelta(days=days_ahead)
+    if not EARLIEST_DATE <= day <= latest:
+        raise RuleError(
+            "rule_date_window",
+            value=day.isoformat(),
+            earliest=EARLIEST_DATE.isoformat(),
+            latest=latest.isoformat(),
+        )
+
+
+def check_length(text: str, limit: int) -> None:
+    """Free text has a length per field; measured before anything else looks at it."""
+    if len(text) > limit:
+        raise RuleError("rule_text_too_long", limit=limit, length=len(text))
+
+
 def check_dates_in_order(earlier: date, later: date, what: str) -> None:
     if later < earlier:
         raise RuleError("rule_date_order", what=what, earlier=earlier.isoformat())

@@ -172,7 +172,7 @@ async def test_coaches_only_see_their_own_participants(bot, connector, db):
         "Jag hittar ingen deltagare V-2026-0999 som du har behörighet till."
     ]
     assert await bot.say(message("mina deltagare", url, ADMIN)) == [
-        "Du har inga pågående deltagare."
+        "Det har du inte behörighet till med rollen administratör."
     ]
     async with db.session() as session:
         actions = [

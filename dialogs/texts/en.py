@@ -21,7 +21,7 @@ TEXTS: dict[str, str] = {
     "form_pick_one": "“{value}” does not fit here. Choose one of: {options}.",
     "form_bad_date": "I do not recognise “{value}” as a date. Type e.g. 2026-11-20, 20/11 or idag.",
     "form_bad_year": "Type the birth year with four digits, e.g. 1985 (not “{value}”).",
-    "form_bad_number": "“{value}” is not a number.",
+    "form_bad_number": "Please type a number from 1 to {max}.",
     "form_bad_code": "“{value}” is not a participant code. Codes look like V-2026-0042.",
     "form_empty": "Type something, or **avbryt** to cancel.",
     "q_code": "Which participant? Type the code, e.g. V-2026-0042.",
@@ -85,6 +85,14 @@ TEXTS: dict[str, str] = {
     "personal_chat_unavailable": (
         "I show this only in your personal chat with Stegvis, but I could not open it. Add "
         "Stegvis under Apps in Teams, write to me there and ask again."
+    ),
+    "rule_date_window": (
+        "{value} is outside what Stegvis accepts here: from {earliest} to {latest}. "
+        "Please check the date."
+    ),
+    "rule_text_too_long": (
+        "The text is too long: {length} characters, at most {limit} here. Nothing was saved; "
+        "shorten it and send it again."
     ),
     "form_gave_up": (
         "I am stopping this form here so that we do not go round in circles; nothing of it "

@@ -23,7 +23,7 @@ TEXTS: dict[str, str] = {
         "”{value}” känner jag inte igen som datum. Skriv t.ex. 2026-11-20, 20/11 eller idag."
     ),
     "form_bad_year": "Skriv födelseåret med fyra siffror, t.ex. 1985 (inte ”{value}”).",
-    "form_bad_number": "”{value}” är inget nummer.",
+    "form_bad_number": "Skriv ett nummer mellan 1 och {max}.",
     "form_bad_code": "”{value}” är ingen deltagarkod. Koder ser ut som V-2026-0042.",
     "form_empty": "Skriv något, eller **avbryt** för att avbryta.",
     "q_code": "Vilken deltagare gäller det? Skriv koden, t.ex. V-2026-0042.",
@@ -86,6 +86,14 @@ TEXTS: dict[str, str] = {
     "personal_chat_unavailable": (
         "Det här visar jag bara i din personliga chatt med Stegvis, men jag kunde inte öppna "
         "den. Lägg till Stegvis under Appar i Teams, skriv till mig där och fråga igen."
+    ),
+    "rule_date_window": (
+        "{value} ligger utanför det Stegvis tar emot här: från {earliest} till {latest}. "
+        "Kontrollera datumet."
+    ),
+    "rule_text_too_long": (
+        "Texten är för lång: {length} tecken, här får den vara högst {limit}. Inget sparades; "
+        "korta den och skicka igen."
     ),
     "form_gave_up": (
         "Jag avbryter formuläret här, så att vi inte fastnar; inget av det sparades. "

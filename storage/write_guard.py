@@ -1,0 +1,79 @@
+"""What a column may hold, checked on every write the storage engine makes.
+
+Each INSERT and UPDATE passes its values through `check_value` before the database sees them,
+so a write path nobody thought of is still guarded, whatever wrote it (ORM, Core, a CLI, a
+job). A column declares its policy in `info` (storage/models.py):
+
+- `pii`: what text may hold (storage/pii.py): no personnummer anywhere; `no_names` where a
+  column is about participants; `identifier` for ids the bot makes or Teams sends;
+- `max_chars`: the longest text accepted;
+- `days_ahead`: how far after today a date may lie (every date lies after 2000-01-01).
+
+A refusal raises RuleError (PersonalDataError for personal data): the caller's transaction
+rolls back and nothing of the value is stored.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from storage.clock import clock
+from storage.pii import Policy, check
+from storage.rules import DEFAULT_DAYS_AHEAD, check_date_window, check_length
+
+
+def column_policy(column: Any) -> Policy:
+    """A column's personal-data policy: declared in `info={"pii": …}`, else NUMBERS."""
+    declared = getattr(column, "info", {}).get("pii")
+    return Policy(declared) if declared else Policy.NUMBERS
+
+
+def check_value(column: Any, value: object) -> None:
+    """Raise RuleError when `value` may not be written to `column`."""
+    info = getattr(column, "info", {})
+    if isinstance(value, str):
+        policy = column_policy(column)
+        if policy == Policy.IDENTIFIER:
+            return
+        if "max_chars" in info:
+            check_length(value, info["max_chars"])
+        check(value, policy, field=column.key)
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        check_date_window(value, clock.today(), info.get("days_ahead", DEFAULT_DAYS_AHEAD))
+
+
+def check_column(attribute: Any, value: object) -> None:
+    """Check a value for a model attribute (`Participant.referring_unit`) before the row is
+    touched, so the caller gets the refusal at once and its session stays usable."""
+    check_value(attribute.property.columns[0], value)
+
+
+def _check_statement(context: Any) -> None:
+    statement = getattr(getattr(context, "compiled", None), "statement", None)
+    table = getattr(statement, "table", None)
+    if table is None or not (context.isinsert or context.isupdate):
+        return
+    columns = table.c
+    for parameters in context.compiled_parameters or ():
+        for key, value in parameters.items():
+            if key in columns:
+                check_value(columns[key], value)
+
+
+def install(engine: Engine) -> None:
+    """Check every value every INSERT and UPDATE on `engine` writes."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _guard(
+        _connection: Any,
+        _cursor: Any,
+        _statement: str,
+        _parameters: Any,
+        context: Any,
+        _executemany: bool,
+    ) -> None:
+        _check_statement(context)
