@@ -110,8 +110,8 @@ def monday(monkeypatch) -> None:
     monkeypatch.setattr(clock, "now", lambda: datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
 
 
-async def _setup(db) -> None:
-    """An enrolled participant with a placement in Västra, and a held meeting (number 1)."""
+async def _setup(db) -> int:
+    """An enrolled participant with a placement in Västra, and a held meeting (its number)."""
     async with db.session() as session:
         await upsert_staff(session, COORDINATOR_AAD, "Sara Samordnare", Role.COORDINATOR,
                            ["vastra"])
@@ -126,10 +126,12 @@ async def _setup(db) -> None:
         await enrol(session, coordinator, code, date(2026, 11, 4))
         await add_placement(session, coordinator, code,
                             PlacementInput("work_training", "private", "Coop", date(2026, 11, 5)))
-        await log_minutes(session, coordinator, MinutesInput(
+        meeting = await log_minutes(session, coordinator, MinutesInput(
             group="Lokal styrgrupp Västra", meeting_date=date(2026, 11, 16),
             attendees=["Anna A"], items=["Budget"]))
     assert code == CODE
+    assert meeting.id is not None
+    return meeting.id
 
 
 async def _stored_texts(db) -> list[str]:
@@ -224,8 +226,8 @@ NAME_FIELDS = [
             f'yrke="{{x}}"', f"ny placering {CODE}", "yrke", None),
     (COACH, f"uppföljning {CODE} {{x}}", f"uppföljning {CODE}", "text", f"uppföljning {CODE}"),
     (COACH, f'ändra {CODE} enhet="{{x}}"', None, None, None),
-    (COORDINATOR, 'beslut 1 "{x}"', None, None, None),
-    (COORDINATOR, 'åtgärd 1 "{x}" ansvarig=jag klar=2026-12-01', None, None, None),
+    (COORDINATOR, 'beslut {meeting} "{x}"', None, None, None),
+    (COORDINATOR, 'åtgärd {meeting} "{x}" ansvarig=jag klar=2026-12-01', None, None, None),
     (COORDINATOR, 'nytt möte grupp="Lokal styrgrupp Västra" datum=2026-11-20 '
                   'närvarande="Anna A" punkter="{x}"', "nytt möte", "punkter", None),
 ]
@@ -248,13 +250,13 @@ def _assert_name_refused(replies: list[str], name: str) -> None:
 
 
 async def test_names_in_participant_fields_are_refused_on_every_path(bot, connector, db, caplog):
-    await _setup(db)
+    meeting = await _setup(db)
     url = connector.url
     caplog.set_level(logging.INFO)
     for index, name in enumerate(TYPED_NAMES):
         for sender, template, card_command, card_key, opener in NAME_FIELDS:
-            _assert_name_refused(await bot.say(message(template.format(x=name), url, sender)),
-                                 name)
+            typed = template.format(x=name, meeting=meeting)
+            _assert_name_refused(await bot.say(message(typed, url, sender)), name)
             await bot.say(message("avbryt", url, sender))
             if index % 3:
                 continue  # every name on one line; every third also by card and as an answer
