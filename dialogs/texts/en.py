@@ -659,4 +659,13 @@ TEXTS: dict[str, str] = {
         "I could not save the file in the channel's files (error {status}). Here are the "
         "minutes as text instead."
     ),
+    # --- privacy: audit, role changes, retention, register extract, erasure (ret) ---
+    "undo_needs_free_text": (
+        "I cannot undo that change: it was to free text ({fields}), and free text is not kept "
+        "in the log. Type the earlier text with `ändra` instead."
+    ),
+    "audit_field.referring_unit": "unit",
+    "audit_field.extension_motivation": "motivation",
+    "audit_field.employer": "employer",
+    "audit_field.occupation_area": "occupation",
 }

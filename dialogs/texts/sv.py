@@ -664,4 +664,13 @@ TEXTS: dict[str, str] = {
         "Jag kunde inte spara filen i kanalens filer (fel {status}). Här är "
         "minnesanteckningarna som text i stället."
     ),
+    # --- privacy: audit, role changes, retention, register extract, erasure (ret) ---
+    "undo_needs_free_text": (
+        "Den ändringen kan jag inte ångra: den gällde fritext ({fields}), och fritext sparas "
+        "inte i loggen. Skriv in den tidigare texten med `ändra` i stället."
+    ),
+    "audit_field.referring_unit": "enhet",
+    "audit_field.extension_motivation": "motivering",
+    "audit_field.employer": "arbetsgivare",
+    "audit_field.occupation_area": "yrke",
 }
