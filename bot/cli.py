@@ -15,6 +15,7 @@ from bot import report_cli
 from bot.config import Settings
 from dialogs.texts import role_phrase, t
 from scheduler import cli as reminders_cli
+from storage.audit import CLI
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.org import OrgConfigError, apply_org, ensure_org, load_org_file
@@ -91,10 +92,11 @@ async def _with_db(settings: Settings, command: argparse.Namespace) -> int:
                     command.name,
                     Role(command.role),
                     command.county_parts,
+                    by=CLI,
                 )
                 print(f"Sparat: {command.name} ({command.role}).")
             else:
-                staff = await deactivate_staff(session, command.aad_object_id)
+                staff = await deactivate_staff(session, command.aad_object_id, by=CLI)
                 print(f"{staff.display_name} har inte längre behörighet.")
         return 0
     except StaffError as error:

@@ -668,4 +668,12 @@ TEXTS: dict[str, str] = {
     "audit_field.extension_motivation": "motivation",
     "audit_field.employer": "employer",
     "audit_field.occupation_area": "occupation",
+    "staff_last_admin": (
+        "That is not possible: {name} is the only administrator. Add another administrator "
+        "first."
+    ),
+    "notice.role_added": "{by} gave {name} access to Stegvis as {role}.",
+    "notice.role_changed": "{by} changed {name} from {old_role} to {role} in Stegvis.",
+    "notice.role_removed": "{by} removed {name}'s access to Stegvis (was {old_role}).",
+    "notice_by_cli": "An administrator on the server (command line)",
 }

@@ -673,4 +673,12 @@ TEXTS: dict[str, str] = {
     "audit_field.extension_motivation": "motivering",
     "audit_field.employer": "arbetsgivare",
     "audit_field.occupation_area": "yrke",
+    "staff_last_admin": (
+        "Det går inte: {name} är den enda administratören. Lägg först till en annan "
+        "administratör."
+    ),
+    "notice.role_added": "{by} gav {name} behörighet i Stegvis som {role}.",
+    "notice.role_changed": "{by} ändrade {name} från {old_role} till {role} i Stegvis.",
+    "notice.role_removed": "{by} tog bort behörigheten i Stegvis för {name} (var {old_role}).",
+    "notice_by_cli": "En administratör på servern (kommandoraden)",
 }
