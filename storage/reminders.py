@@ -309,7 +309,8 @@ async def open_subjects(
             select(Participant).where(
                 col(Participant.status).in_(
                     [Status.REFERRED, Status.WAITING, Status.ENROLLED, Status.EXITED]
-                )
+                ),
+                col(Participant.anonymised_at).is_(None),
             )
         )
     ).all()
