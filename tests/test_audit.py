@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import string
+from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -143,6 +144,13 @@ async def test_undo_restores_coded_fields_and_says_when_it_needs_free_text(bot, 
     assert (participant.extended_until, participant.extension_motivation) == (None, None)
     assert participant.status == "enrolled"  # only the fields that change touched
 
+    # A date comes back as a date, from its ISO text in the log.
+    await bot.say(message("ändra V-2026-0001 aktualiserad=2026-11-01", url, COORDINATOR))
+    await bot.say(message("ångra", url, COORDINATOR))
+    async with db.session() as session:
+        participant = (await session.exec(select(Participant))).one()
+    assert participant.referral_date == date(2026, 11, 2)
+
     await bot.say(message('ändra V-2026-0001 enhet="soc väst"', url, COORDINATOR))
     assert await bot.say(message("ångra", url, COORDINATOR)) == [
         "Den ändringen kan jag inte ångra: den gällde fritext (enhet), och fritext sparas inte "
@@ -152,7 +160,7 @@ async def test_undo_restores_coded_fields_and_says_when_it_needs_free_text(bot, 
         participant = (await session.exec(select(Participant))).one()
     assert participant.referring_unit == "soc väst"
     undos = [e for e in await audit_rows(db) if e.action == "undo"]
-    assert len(undos) == 1 and "behöver" not in everything_in(undos)
+    assert len(undos) == 2 and "behöver" not in everything_in(undos)
 
 
 async def test_a_listing_is_one_audit_row(bot, connector, db):
