@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import bindparam, delete, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -98,10 +98,18 @@ def _chunks(values: Sequence[Any]) -> Iterable[list[Any]]:
         yield list(values[start : start + _CHUNK])
 
 
+# Anything shaped like a participant code (letters, year, number), as a whole word.
+_CODE_SHAPE = re.compile(r"(?<![\w-])([^\W\d_]+-\d{4}-\d+)(?![\w-])")
+
+
+def codes_in(text: str) -> set[str]:
+    """The participant codes `text` names, upper-cased (V-2026-00421 does not name
+    V-2026-0042); JSON escapes are undone first."""
+    return {found.upper() for found in _CODE_SHAPE.findall(_readable(text))}
+
+
 def mentions_code(text: str, code: str) -> bool:
-    """`code` as a whole code in `text` (V-2026-0042 is not in V-2026-00421), any case."""
-    pattern = rf"(?<![\w-]){re.escape(code)}(?![\w-])"
-    return re.search(pattern, text, re.IGNORECASE) is not None
+    return code.upper() in codes_in(text)
 
 
 def _spellings(code: str) -> set[str]:
@@ -127,18 +135,25 @@ def _readable(document: str) -> str:
 
 
 async def _state_keys(session: AsyncSession, codes: Sequence[str]) -> list[str]:
-    """Keys of saved dialog state whose document mentions one of the codes."""
+    """Keys of saved dialog state whose document mentions one of the codes: one pass over the
+    table in batches (retention keeps it small), whatever the number of codes."""
+    wanted = {code.upper() for code in codes}
     keys: list[str] = []
-    for code in codes:
+    last = 0
+    while wanted:
         rows = (
             await session.exec(
-                select(BotStateItem.key, BotStateItem.document).where(
-                    _contains_code(BotStateItem.document, code)
-                )
+                select(BotStateItem.id, BotStateItem.key, BotStateItem.document)
+                .where(BotStateItem.id > last)
+                .order_by(BotStateItem.id)
+                .limit(_CHUNK)
             )
         ).all()
-        keys += [key for key, document in rows if mentions_code(_readable(document), code)]
-    return sorted(set(keys))
+        if not rows:
+            break
+        last = rows[-1][0]
+        keys += [key for _, key, document in rows if codes_in(document) & wanted]
+    return sorted(keys)
 
 
 async def _related(session: AsyncSession, participants: Sequence[Participant]) -> _Related:
@@ -177,26 +192,46 @@ async def _counts(session: AsyncSession, related: _Related) -> RemovalCounts:
 
 async def _strip_audit(session: AsyncSession, participant_ids: Sequence[int]) -> None:
     """Audit rows keep who did what, when, and the code; the values and the link to the row go,
-    so an anonymised row cannot be tied back to its code through the log."""
+    so an anonymised row cannot be tied back to its code through the log. What stays of a
+    row's changes depends only on which fields it names, and few sets of fields occur: one
+    UPDATE per set, not one per row (a round trip per row made PostgreSQL slow)."""
+    table = AuditEntry.__table__
     for ids in _chunks(participant_ids):
         rows = (
             await session.exec(
                 select(AuditEntry.id, AuditEntry.changes).where(
-                    col(AuditEntry.participant_id).in_(ids)
+                    col(AuditEntry.participant_id).in_(ids), col(AuditEntry.changes).is_not(None)
                 )
             )
         ).all()
+        by_fields: dict[str | None, list[int]] = {}
         for entry_id, changes in rows:
+            by_fields.setdefault(audit.stripped(changes), []).append(entry_id)
+        for stripped, entry_ids in by_fields.items():
             await session.execute(
-                update(AuditEntry)
-                .where(AuditEntry.id == entry_id)
-                .values(changes=audit.stripped(changes), participant_id=None, entity_id=None)
+                update(table)
+                .where(table.c.id.in_(entry_ids))
+                .values(changes=stripped, participant_id=None, entity_id=None)
             )
+        await session.execute(
+            update(table)
+            .where(table.c.participant_id.in_(ids))
+            .values(participant_id=None, entity_id=None)
+        )
+
+
+# Removal works on the tables (SQLAlchemy Core), not through the ORM: an ORM UPDATE or DELETE
+# looks through every object the session holds, which makes a run over thousands of
+# participants quadratic.
+_PARTICIPANT = Participant.__table__
+_PLACEMENT = Placement.__table__
+_STEP = ProgressionStep.__table__
 
 
 async def _delete_in(session: AsyncSession, column: Any, values: Sequence[Any]) -> None:
+    table = column.class_.__table__
     for chunk in _chunks(values):
-        await session.execute(delete(column.class_).where(col(column).in_(chunk)))
+        await session.execute(delete(table).where(table.c[column.key].in_(chunk)))
 
 
 async def remove_participants(
@@ -242,16 +277,17 @@ async def _close(session: AsyncSession, participants: Sequence[Participant]) -> 
             day = max(today, p.enrolment_date or p.referral_date)
             values = {"status": Status.EXITED, "exit_date": day, "exit_reason": "other",
                       "exit_destination": "unknown", "income_source_exit": "unknown"}
+            larger = func.max if session.bind.dialect.name == "sqlite" else func.greatest
             await session.execute(
-                update(Placement)
-                .where(Placement.participant_id == p.id, col(Placement.end_date).is_(None))
-                .values(end_date=func.max(Placement.start_date, day)
-                        if session.bind.dialect.name == "sqlite"
-                        else func.greatest(Placement.start_date, day))
+                update(_PLACEMENT)
+                .where(_PLACEMENT.c.participant_id == p.id, _PLACEMENT.c.end_date.is_(None))
+                .values(end_date=larger(_PLACEMENT.c.start_date, day))
             )
         else:
             continue
-        await session.execute(update(Participant).where(Participant.id == p.id).values(**values))
+        await session.execute(
+            update(_PARTICIPANT).where(_PARTICIPANT.c.id == p.id).values(**values)
+        )
 
 
 async def _anonymise(session: AsyncSession, participant_ids: Sequence[int]) -> None:
@@ -261,27 +297,28 @@ async def _anonymise(session: AsyncSession, participant_ids: Sequence[int]) -> N
     now = utcnow()
     for ids in _chunks(participant_ids):
         await session.execute(
-            update(Placement)
-            .where(col(Placement.participant_id).in_(ids))
+            update(_PLACEMENT)
+            .where(_PLACEMENT.c.participant_id.in_(ids))
             .values(employer="", occupation_area="", created_by=None)
         )
         await session.execute(
-            update(ProgressionStep)
-            .where(col(ProgressionStep.participant_id).in_(ids))
-            .values(created_by=None)
+            update(_STEP).where(_STEP.c.participant_id.in_(ids)).values(created_by=None)
         )
-    for participant_id in participant_ids:
         await session.execute(
-            update(Participant)
-            .where(Participant.id == participant_id)
+            update(_PARTICIPANT)
+            .where(_PARTICIPANT.c.id == bindparam("row_id"))
             .values(
-                code=f"{ANONYMOUS_PREFIX}{uuid.uuid4().hex[:16].upper()}",
+                code=bindparam("new_code"),
                 referring_unit="",
                 extension_motivation=None,
                 created_by=None,
                 anonymised_at=now,
                 updated_at=now,
-            )
+            ),
+            [
+                {"row_id": i, "new_code": f"{ANONYMOUS_PREFIX}{uuid.uuid4().hex[:16].upper()}"}
+                for i in ids
+            ],
         )
 
 
