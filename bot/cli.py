@@ -1,4 +1,5 @@
-"""`python -m bot …`: serve, migrate, staff, organisation and manifest commands for IT admins."""
+"""`python -m bot …`: serve, migrate, staff, organisation, reports, retention, register extract,
+erasure and manifest commands for IT admins."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot import report_cli
+from bot import privacy_cli, report_cli
 from bot.config import Settings
 from bot.privacy import install_log_redaction
 from dialogs.texts import role_phrase, t
 from scheduler import cli as reminders_cli
+from storage.audit import CLI
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.org import OrgConfigError, apply_org, ensure_org, load_org_file
@@ -55,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
 
     reminders_cli.add_parser(commands)
     report_cli.add_parser(commands)
+    privacy_cli.add_parser(commands)
 
     manifest = commands.add_parser("manifest", help="build the Teams app package (zip)")
     manifest.add_argument("--app-id", required=True, help="the bot's Microsoft App ID (GUID)")
@@ -77,6 +80,8 @@ async def _with_db(settings: Settings, command: argparse.Namespace) -> int:
             return await reminders_cli.run(settings, db, command)
         if command.command == "report":
             return await report_cli.run(db, command)
+        if command.command in privacy_cli.COMMANDS:
+            return await privacy_cli.run(db, command)
         async with db.session() as session:
             if command.command == "org":
                 await apply_org(session, load_org_file(command.file))
@@ -92,10 +97,11 @@ async def _with_db(settings: Settings, command: argparse.Namespace) -> int:
                     command.name,
                     Role(command.role),
                     command.county_parts,
+                    by=CLI,
                 )
                 print(f"Sparat: {command.name} ({command.role}).")
             else:
-                staff = await deactivate_staff(session, command.aad_object_id)
+                staff = await deactivate_staff(session, command.aad_object_id, by=CLI)
                 print(f"{staff.display_name} har inte längre behörighet.")
         return 0
     except StaffError as error:

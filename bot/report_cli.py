@@ -12,9 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from dialogs.report import half_year
+from dialogs.report import half_year, report_audit
 from dialogs.report_files import filename, to_csv, to_json, to_xlsx
 from dialogs.texts import t
+from storage import audit
+from storage.audit import CLI, AuditAction
 from storage.clock import clock
 from storage.db import Database
 from storage.reports import ReportFilter, build_report, cli_actor, resolve_filter
@@ -51,6 +53,10 @@ async def run(db: Database, command: argparse.Namespace) -> int:
         async with db.session() as session:
             scope = await resolve_filter(session, cli_actor(command.unmasked), wanted)
             report = await build_report(session, scope)
+            await audit.record(
+                session, CLI, AuditAction.EXPORT, "report",
+                details=report_audit(scope, command.format),
+            )
     except RuleError as error:
         print(t(error.code, "sv", **error.details), file=sys.stderr)
         return 2

@@ -110,11 +110,22 @@ async def edit_participant(turn: Turn) -> None:
     await turn.reply(turn.text("edited", code=code, changes=summary))
 
 
+def _field_word(turn: Turn, name: str) -> str:
+    """The word users type for a field (`enhet`), or its column name if it has none."""
+    try:
+        return turn.text(f"audit_field.{name}")
+    except KeyError:
+        return name
+
+
 async def undo(turn: Turn) -> None:
     async with turn.db.session() as session:
         try:
             result = await undo_last(session, turn.actor)
         except RuleError as error:
+            if error.code == "undo_needs_free_text":
+                names = str(error.details["fields"]).split(", ")
+                error.details["fields"] = ", ".join(_field_word(turn, n) for n in names)
             await turn.reply(error_text(error, turn.locale))
             return
     what = turn.text(f"undo.{result.entity}.{result.action}")

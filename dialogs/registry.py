@@ -7,7 +7,16 @@ from dataclasses import replace
 from botbuilder.dialogs import Dialog
 
 from dialogs import exit as exit_dialogs
-from dialogs import minutes, participants, placement, referral, reminders, report, staff
+from dialogs import (
+    minutes,
+    participants,
+    placement,
+    privacy,
+    referral,
+    reminders,
+    report,
+    staff,
+)
 from dialogs.files import FileBuilder
 from dialogs.router import Route, always
 from storage.db import Database
@@ -33,6 +42,7 @@ def conversation_routes() -> list[Route]:
         *reminders.ROUTES,
         *minutes.ROUTES,
         *report.ROUTES,
+        *privacy.ROUTES,
     ]
 
 
@@ -47,4 +57,8 @@ def conversation_dialogs(db: Database) -> list[Dialog]:
 
 def file_builders() -> dict[str, FileBuilder]:
     """How each kind of file offered in chat is made again when the user accepts it."""
-    return {minutes.FILE_KIND: minutes.rebuild_minutes_file, report.FILE_KIND: report.report_file}
+    return {
+        minutes.FILE_KIND: minutes.rebuild_minutes_file,
+        report.FILE_KIND: report.report_file,
+        privacy.FILE_KIND: privacy.extract_file,
+    }

@@ -10,13 +10,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from botbuilder.core import MessageFactory
 from botbuilder.schema import Activity
 
 from dialogs.cards import card, card_message, command_action, facts, heading, paragraph
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text, t
+from dialogs.texts import error_text, role_phrase, t
+from storage.audit import CLI
 from storage.clock import clock
 from storage.models import ReminderOutbox
+from storage.notices import NOTICE_RULE
 from storage.permissions import Action
 from storage.reminders import (
     ReminderError,
@@ -47,8 +50,22 @@ def _button(title: str, command: str, outbox_id: int) -> dict[str, Any]:
     return action
 
 
+def notice_text(locale: str | None, params: dict[str, str]) -> str:
+    """A notice's sentence (storage/notices.py), e.g. that someone's role changed."""
+    values = dict(params)
+    parts = [name for name in params.get("parts", "").split(", ") if name]
+    values["role"] = role_phrase(locale, params["role"], parts)
+    values["old_role"] = t(f"role_{params['old_role']}", locale) if params.get("old_role") else ""
+    if params.get("by") == CLI:
+        values["by"] = t("notice_by_cli", locale)
+    return t(f"notice.{params['notice']}", locale, **values)
+
+
 def reminder_card(locale: str | None, row: ReminderOutbox, params: dict[str, str]) -> Activity:
-    """Adaptive Card with the reminder and its two answers (snooze: next working day or week)."""
+    """Adaptive Card with the reminder and its two answers (snooze: next working day or week);
+    a notice is a plain message, with nothing to answer."""
+    if row.rule_code == NOTICE_RULE:
+        return MessageFactory.text(notice_text(locale, params))
     body = [
         heading(t("reminder_title", locale)),
         paragraph(reminder_text(locale, params)),

@@ -38,6 +38,8 @@ from dialogs.report_files import (
 )
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, t
+from storage import audit
+from storage.audit import AuditAction
 from storage.clock import clock
 from storage.db import Database
 from storage.permissions import Action, Actor, is_allowed
@@ -45,6 +47,7 @@ from storage.reports import (
     WORK_OR_STUDIES_GOAL,
     Report,
     ReportFilter,
+    ReportScope,
     build_report,
     report_choices,
     resolve_filter,
@@ -188,13 +191,20 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
     return messages
 
 
-async def report_file(
-    db: Database, actor: Actor, values: dict[str, Any], locale: str | None
-) -> FileExport:
-    """The report as a CSV, XLSX or JSON file, from the same fields as the one-line command.
+def report_audit(scope: ReportScope, file_format: str) -> dict[str, Any]:
+    """What the audit keeps of a report run: period, filters (resolved names of organisation
+    units and staff), masked or not, format. No figures."""
+    return {
+        "period": [scope.start.isoformat(), scope.end.isoformat()],
+        "filters": dict(sorted(scope.labels.items())),
+        "masked": scope.masked,
+        "format": file_format,
+    }
 
-    Also called when a consent card is accepted, by whoever pressed it: check again here.
-    """
+
+async def _report_file(
+    db: Database, actor: Actor, values: dict[str, Any], locale: str | None, *, audited: bool
+) -> FileExport:
     if not is_allowed(actor, Action.READ_REPORT):
         raise RuleError("not_staff")
     file_format = str(values["format"]).casefold()
@@ -202,6 +212,11 @@ async def report_file(
     async with db.session() as session:
         scope = await resolve_filter(session, actor, wanted)
         report = await build_report(session, scope)
+        if audited:
+            await audit.record(
+                session, actor, AuditAction.EXPORT, "report",
+                details=report_audit(scope, file_format),
+            )
     content = {
         "csv": lambda: to_csv(report, locale),
         "xlsx": lambda: to_xlsx(report, locale),
@@ -210,11 +225,22 @@ async def report_file(
     return FileExport(filename(report, file_format), content)
 
 
+async def report_file(
+    db: Database, actor: Actor, values: dict[str, Any], locale: str | None
+) -> FileExport:
+    """The report as a CSV, XLSX or JSON file, from the same fields as the one-line command.
+
+    Called when a consent card is accepted, by whoever pressed it: checked again here, and
+    audited as an export, since this is when the file leaves Stegvis.
+    """
+    return await _report_file(db, actor, values, locale, audited=True)
+
+
 async def _send_report_file(turn: Turn, values: dict[str, str], wanted: Any) -> None:
     if not is_personal(turn.context):
         await turn.reply(turn.text("report_files_personal_only"))
         return
-    export = await report_file(turn.db, turn.actor, values, turn.locale)
+    export = await _report_file(turn.db, turn.actor, values, turn.locale, audited=False)
     description = turn.text("report_file_description", start=wanted.start, end=wanted.end)
     await offer_file(turn.context, FILE_KIND, dict(values), export, description)
 
@@ -236,6 +262,10 @@ async def show_report(turn: Turn) -> None:
         async with turn.db.session() as session:
             scope = await resolve_filter(session, turn.actor, wanted)
             report = await build_report(session, scope)
+            await audit.record(
+                session, turn.actor, AuditAction.REPORT, "report",
+                details=report_audit(scope, "card"),
+            )
     except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return

@@ -263,7 +263,12 @@ class StaffDialog(ComponentDialog):
                 return await step.end_dialog()
             try:
                 await upsert_staff(
-                    session, values["aad"], values["name"], Role(values["role"]), values["parts"]
+                    session,
+                    values["aad"],
+                    values["name"],
+                    Role(values["role"]),
+                    values["parts"],
+                    by=actor,
                 )
             except StaffError as error:
                 await step.context.send_activity(error_text(error, locale))
@@ -311,7 +316,7 @@ async def remove_staff(turn: Turn) -> None:
             rows = [r for r in await list_staff(session) if r.display_name.casefold() == who]
             target = rows[0].aad_object_id if len(rows) == 1 else who
         try:
-            staff = await deactivate_staff(session, target)
+            staff = await deactivate_staff(session, target, by=turn.actor)
         except StaffError as error:
             await turn.reply(error_text(error, turn.locale))
             return

@@ -27,10 +27,12 @@ from dialogs.reminders import reminder_card
 from scheduler.calendar import in_dst_window
 from scheduler.leader import LeaderElection
 from scheduler.rules import CHANNEL_PREFIX
+from storage.audit import SYSTEM
 from storage.clock import STOCKHOLM, clock
 from storage.conversations import forget_conversation, load_reference
 from storage.db import Database
 from storage.models import ConversationRef, ReminderOutbox
+from storage.org import retention_configured
 from storage.reminders import (
     Outbox,
     claim_next,
@@ -39,6 +41,7 @@ from storage.reminders import (
     mark_sent,
     plan_reminders,
 )
+from storage.retention import run_retention
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +180,19 @@ async def dispatch_job() -> None:
             log.info("reminders dispatched: %s", report)
 
 
+async def retention_job() -> None:
+    """Daily gallring (storage/retention.py), as the system, audited as counts."""
+    if _active is None:
+        return
+    async with _active.db.session() as session:
+        if not await retention_configured(session):
+            log.warning("retention waits: load the organisation file (python -m bot org load)")
+            return
+        run = await run_retention(session, SYSTEM, clock.today())
+    if run.total:
+        log.info("retention removed %s", run.counts())
+
+
 def job_store_url(database_url: str) -> str:
     """APScheduler 3 uses a synchronous engine: the same database through a sync driver."""
     return database_url.replace("sqlite+aiosqlite://", "sqlite://")
@@ -234,6 +250,9 @@ class SchedulerRunner:
             id="reminders-dispatch",
             replace_existing=True,
             next_run_time=now + timedelta(seconds=1),
+        )
+        scheduler.add_job(
+            retention_job, "cron", hour=4, minute=15, id="retention-daily", replace_existing=True
         )
         scheduler.start()
         self.scheduler = scheduler

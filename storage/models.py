@@ -35,6 +35,9 @@ class Association(SQLModel, table=True):
     name: str
     short_name: str
     small_cell_threshold: int = 5
+    # The organisation file's [retention] table as JSON (storage.org.RetentionPolicy); None:
+    # the documented defaults.
+    retention: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class CountyPart(SQLModel, table=True):
@@ -189,6 +192,9 @@ class Participant(SQLModel, table=True):
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+    # Set when erasure or retention anonymised the row: its code, free text and links are gone
+    # and only the coded facts that report counts need remain. Never listed, read or reminded.
+    anonymised_at: datetime | None = None
 
 
 class Placement(SQLModel, table=True):
@@ -245,7 +251,12 @@ class ProgressionStep(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """Every read and write of individual data; writes keep before/after for undo."""
+    """Who did what to which record, when, and which fields changed (storage/audit.py).
+
+    `changes` is JSON {field: [before, after]} for coded fields and {field: null} for free text,
+    whose content is never copied here; `details` is JSON for what is not a field (a report's
+    filters, counts, the fields that were empty before).
+    """
 
     __tablename__ = "audit_log"
     id: int | None = Field(default=None, primary_key=True)
@@ -255,8 +266,9 @@ class AuditEntry(SQLModel, table=True):
     entity: str
     entity_id: int | None = None
     participant_id: int | None = Field(default=None, index=True)
-    before: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    after: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    participant_code: str | None = Field(default=None, index=True)
+    changes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    details: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     undone_at: datetime | None = None
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,62 @@ class SteeringGroupSpec:
     meetings_per_half_year: int
 
 
+PARTICIPANT_REMOVAL = ("anonymise", "delete")
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """How long each kind of record is kept (the organisation file's [retention] table).
+
+    A period of 0 means "never removed". The defaults are a starting point for the
+    association's own decision on retention (gallringsbeslut), documented in docs/privacy.md.
+    `participant_removal` says what both retention and erasure (`radera`) do with a participant:
+    "anonymise" keeps the coded facts so report counts stay, "delete" removes the row.
+    """
+
+    participant_years_after_exit: int = 2
+    participant_years_after_not_accepted: int = 2
+    undecided_referral_years: int = 1
+    audit_years: int = 3
+    outbox_days: int = 90
+    dialog_state_days: int = 30
+    minutes_years: int = 0
+    participant_removal: str = "anonymise"
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> RetentionPolicy:
+        """The stored policy; keys this version does not know are ignored, missing ones get
+        their defaults (a database written by an older or newer version still loads)."""
+        if not text:
+            return cls()
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in json.loads(text).items() if k in known})
+
+
+def parse_retention(table: dict[str, Any]) -> RetentionPolicy:
+    """Validate [retention]: whole numbers ≥ 0, a known removal mode, no unknown keys (a typo
+    must not silently keep data for ever)."""
+    if not isinstance(table, dict):
+        raise OrgConfigError("retention ska vara en tabell: [retention]")
+    known = {f.name for f in fields(RetentionPolicy)}
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise OrgConfigError(f"retention: okänd nyckel {', '.join(unknown)}")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "participant_removal":
+            if value not in PARTICIPANT_REMOVAL:
+                modes = " eller ".join(PARTICIPANT_REMOVAL)
+                raise OrgConfigError(f"retention: participant_removal ska vara {modes}")
+        elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100_000:
+            raise OrgConfigError(f"retention: {key} ska vara ett heltal, 0 eller större")
+        values[key] = value
+    return RetentionPolicy(**values)
+
+
 @dataclass(frozen=True)
 class OrgConfig:
     name: str
@@ -63,6 +120,7 @@ class OrgConfig:
     county_parts: tuple[CountyPartSpec, ...]
     programmes: tuple[ProgrammeSpec, ...] = field(default_factory=tuple)
     steering_groups: tuple[SteeringGroupSpec, ...] = field(default_factory=tuple)
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)
 
 
 def _require(table: dict[str, Any], key: str, where: str) -> Any:
@@ -131,6 +189,7 @@ def parse_org(data: dict[str, Any]) -> OrgConfig:
         county_parts=parts,
         programmes=programmes,
         steering_groups=tuple(groups),
+        retention=parse_retention(data.get("retention", {})),
     )
 
 
@@ -147,6 +206,7 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
     )
     association.name, association.short_name = org.name, org.short_name
     association.small_cell_threshold = org.small_cell_threshold
+    association.retention = org.retention.to_json()
     session.add(association)
 
     parts: dict[str, CountyPart] = {
@@ -215,6 +275,20 @@ async def ensure_org(session: AsyncSession, path: Path | None = None) -> bool:
         [*municipalities, *(p.name for p in parts), *(p.base_town for p in parts)]
     )
     return loaded
+
+
+async def retention_policy(session: AsyncSession) -> RetentionPolicy:
+    """The policy the organisation file set, or the defaults before any file was loaded."""
+    association = (await session.exec(select(Association))).first()
+    return RetentionPolicy.from_json(association.retention if association else None)
+
+
+async def retention_configured(session: AsyncSession) -> bool:
+    """Whether an organisation file has set the periods (loaded on first start or with
+    `org load`). A database upgraded from a version without retention has not: the daily job
+    waits for that decision rather than apply the defaults to years of data on its own."""
+    association = (await session.exec(select(Association))).first()
+    return association is not None and association.retention is not None
 
 
 async def county_parts_by_name(session: AsyncSession) -> dict[str, CountyPart]:

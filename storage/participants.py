@@ -7,16 +7,17 @@ text is checked for personal data by the storage engine itself (storage/pii.py).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import SQLModel, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import audit
+from storage.audit import AuditAction, snapshot
 from storage.clock import clock
 from storage.models import (
     AuditEntry,
@@ -130,40 +131,42 @@ class ParticipantDetail:
     steps: list[ProgressionStep] = field(default_factory=list)
 
 
-def _snapshot(row: SQLModel) -> str:
-    return json.dumps(row.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
-
-
 async def _audit(
     session: AsyncSession,
     actor: Actor,
-    action: str,
+    action: AuditAction,
     entity: str,
-    row: SQLModel | None,
-    participant_id: int | None,
-    before: str | None = None,
+    row: SQLModel,
+    participant: Participant,
+    before: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        AuditEntry(
-            actor_aad_object_id=actor.aad_object_id,
-            action=action,
-            entity=entity,
-            entity_id=getattr(row, "id", None),
-            participant_id=participant_id,
-            before=before,
-            after=_snapshot(row) if row is not None and action != "read" else None,
-        )
+    """One audit row about `row` of `participant`; writes compare `before` with the row now."""
+    writes = action in {AuditAction.CREATE, AuditAction.UPDATE}
+    await audit.record(
+        session,
+        actor,
+        action,
+        entity,
+        entity_id=getattr(row, "id", None),
+        participant_id=participant.id,
+        participant_code=participant.code,
+        before=before,
+        after=snapshot(row) if writes else None,
     )
 
 
 async def _create(
-    session: AsyncSession, actor: Actor, entity: str, row: SQLModel, participant_id: int | None
+    session: AsyncSession,
+    actor: Actor,
+    entity: str,
+    row: SQLModel,
+    participant: Participant | None,
 ) -> None:
-    """Insert a row and audit it (ids exist only after the flush; a new participant's own id
-    is its participant id)."""
+    """Insert a row and audit it (ids exist only after the flush; a new participant is its
+    own participant)."""
     session.add(row)
     await session.flush()
-    await _audit(session, actor, "create", entity, row, participant_id or row.id)
+    await _audit(session, actor, AuditAction.CREATE, entity, row, participant or row)
 
 
 async def _scope(session: AsyncSession, participant: Participant) -> Scope:
@@ -177,14 +180,20 @@ async def get_participant(
     """The participant if `actor` may `action` it; otherwise the same "not found" as for a
     code that does not exist, so codes cannot be probed. Reads are audited."""
     code = code.strip().upper()
-    participant = (await session.exec(select(Participant).where(Participant.code == code))).first()
+    participant = (
+        await session.exec(
+            select(Participant).where(
+                Participant.code == code, col(Participant.anonymised_at).is_(None)
+            )
+        )
+    ).first()
     if participant is None:
         raise RuleError("participant_not_found", code=code)
     if not is_allowed(actor, action, await _scope(session, participant)):
-        await _audit(session, actor, "denied", "participant", participant, participant.id)
+        await _audit(session, actor, AuditAction.DENIED, "participant", participant, participant)
         raise RuleError("participant_not_found", code=code)
     if action == Action.READ_PARTICIPANT:
-        await _audit(session, actor, "read", "participant", participant, participant.id)
+        await _audit(session, actor, AuditAction.READ, "participant", participant, participant)
     return participant
 
 
@@ -254,12 +263,14 @@ async def register_referral(
 
 
 async def _save(
-    session: AsyncSession, actor: Actor, participant: Participant, before: str
+    session: AsyncSession, actor: Actor, participant: Participant, before: dict[str, Any]
 ) -> Participant:
     participant.updated_at = utcnow()
     session.add(participant)
     await session.flush()
-    await _audit(session, actor, "update", "participant", participant, participant.id, before)
+    await _audit(
+        session, actor, AuditAction.UPDATE, "participant", participant, participant, before
+    )
     return participant
 
 
@@ -319,7 +330,7 @@ async def decide(
     participant = await get_participant(session, actor, code, Action.DECIDE_REFERRAL)
     check_transition(participant.status, decision)
     check_dates_in_order(participant.referral_date, day, "decision")
-    before = _snapshot(participant)
+    before = snapshot(participant)
     if decision == Status.NOT_ACCEPTED:
         participant.not_accepted_reason = check_code("not_accepted", reason or "")
     if decision == Status.ACCEPTED:
@@ -332,7 +343,7 @@ async def decide(
 
 async def assign_coach(session: AsyncSession, actor: Actor, code: str, coach: str) -> Participant:
     participant = await get_participant(session, actor, code, Action.DECIDE_REFERRAL)
-    before = _snapshot(participant)
+    before = snapshot(participant)
     participant.coach_id = (await find_coach(session, coach, participant.county_part_id)).id
     return await _save(session, actor, participant, before)
 
@@ -345,7 +356,7 @@ async def enrol(
     check_transition(participant.status, Status.ENROLLED)
     check_not_future(day, clock.today())
     check_dates_in_order(participant.decision_date or participant.referral_date, day, "enrolment")
-    before = _snapshot(participant)
+    before = snapshot(participant)
     participant.status, participant.enrolment_date = Status.ENROLLED, day
     participant.survey_enrolment_done = survey_done
     return await _save(session, actor, participant, before)
@@ -360,7 +371,7 @@ async def extend(
         raise RuleError("extension_needs_enrolment")
     check_extension(participant.enrolment_date, until, motivation)
     check_column(Participant.extension_motivation, motivation)
-    before = _snapshot(participant)
+    before = snapshot(participant)
     participant.extended_until, participant.extension_motivation = until, motivation.strip()
     return await _save(session, actor, participant, before)
 
@@ -389,7 +400,7 @@ async def add_placement(
         first_employer_contact_date=data.first_employer_contact_date,
         created_by=actor.staff_id,
     )
-    await _create(session, actor, "placement", placement, participant.id)
+    await _create(session, actor, "placement", placement, participant)
     return placement
 
 
@@ -418,7 +429,7 @@ async def add_placement_note(
     row = PlacementNote(
         placement_id=placement.id, note_date=day, note=note.strip(), created_by=actor.staff_id
     )
-    await _create(session, actor, "placement_note", row, participant.id)
+    await _create(session, actor, "placement_note", row, participant)
     return row
 
 
@@ -428,11 +439,11 @@ async def end_placement(
     participant = await get_participant(session, actor, code, Action.WRITE_PARTICIPANT)
     placement = await _placement(session, participant, number)
     check_dates_in_order(placement.start_date, day, "placement_end")
-    before = _snapshot(placement)
+    before = snapshot(placement)
     placement.end_date = day
     session.add(placement)
     await session.flush()
-    await _audit(session, actor, "update", "placement", placement, participant.id, before)
+    await _audit(session, actor, AuditAction.UPDATE, "placement", placement, participant, before)
     return placement
 
 
@@ -448,7 +459,7 @@ async def record_step(
     row = ProgressionStep(
         participant_id=participant.id, step=step, step_date=day, created_by=actor.staff_id
     )
-    await _create(session, actor, "progression_step", row, participant.id)
+    await _create(session, actor, "progression_step", row, participant)
     return row
 
 
@@ -463,7 +474,7 @@ async def exit_participant(
     check_code("income", data.income_source)
     check_not_future(data.exit_date, clock.today())
     check_dates_in_order(participant.enrolment_date, data.exit_date, "exit")
-    before = _snapshot(participant)
+    before = snapshot(participant)
     participant.status, participant.exit_date = Status.EXITED, data.exit_date
     participant.exit_reason, participant.exit_destination = data.reason, data.destination
     participant.income_source_exit, participant.survey_exit_done = (
@@ -478,11 +489,12 @@ async def exit_participant(
         )
     ).all()
     for placement in open_placements:
-        placement_before = _snapshot(placement)
+        placement_before = snapshot(placement)
         placement.end_date = max(placement.start_date, data.exit_date)
         session.add(placement)
         await _audit(
-            session, actor, "update", "placement", placement, participant.id, placement_before
+            session, actor, AuditAction.UPDATE, "placement", placement, participant,
+            placement_before,
         )
     return await _save(session, actor, participant, before)
 
@@ -515,7 +527,7 @@ async def update_fields(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise RuleError("field_not_editable", fields=", ".join(sorted(unknown)))
-    before = _snapshot(participant)
+    before = snapshot(participant)
     for name, value in changes.items():
         setattr(participant, name, _coerce(name, value))
     if "birth_year" in changes:
@@ -530,47 +542,77 @@ class UndoResult:
     participant_code: str | None
 
 
+def _empty_value(model: type[SQLModel], name: str) -> Any:
+    """What an empty free-text field holds ("" or None), from the column's default."""
+    default = model.model_fields[name].default
+    return default if default in ("", None) else None
+
+
+def _restored(
+    model: type[SQLModel], row: SQLModel, entry: AuditEntry
+) -> dict[str, Any]:
+    """The values an undo of `entry` puts back, typed as the columns want them. Free text is
+    never in the log: it can be put back only when it was empty before the change."""
+    changes, details = audit.changes_of(entry), audit.details_of(entry)
+    empty_before = set(details.get(audit.EMPTY_BEFORE, ()))
+    needs_text = sorted(n for n, v in changes.items() if v is None and n not in empty_before)
+    if needs_text:
+        raise RuleError("undo_needs_free_text", fields=", ".join(needs_text))
+    values = snapshot(row)
+    for name, change in changes.items():
+        if name in values:
+            values[name] = _empty_value(model, name) if change is None else change[0]
+    typed = model.model_validate(values)
+    return {name: getattr(typed, name) for name in changes if name in values}
+
+
 async def undo_last(session: AsyncSession, actor: Actor) -> UndoResult:
-    """Take back the actor's own latest change of the last 24 hours."""
+    """Take back the actor's own latest change of the last 24 hours: a created row is removed,
+    changed fields get their previous values back (only the fields that change touched)."""
     entry = (
         await session.exec(
             select(AuditEntry)
             .where(
                 AuditEntry.actor_aad_object_id == actor.aad_object_id,
-                AuditEntry.action.in_(("create", "update")),
-                AuditEntry.undone_at.is_(None),
+                col(AuditEntry.action).in_((AuditAction.CREATE, AuditAction.UPDATE)),
+                col(AuditEntry.entity).in_(tuple(_ENTITIES)),
+                col(AuditEntry.entity_id).is_not(None),
+                col(AuditEntry.undone_at).is_(None),
                 AuditEntry.at >= clock.now() - UNDO_WINDOW,
             )
-            .order_by(AuditEntry.id.desc())
+            .order_by(col(AuditEntry.id).desc())
             .limit(1)
         )
     ).first()
     if entry is None:
         raise RuleError("nothing_to_undo")
     participant = await session.get(Participant, entry.participant_id)
-    code = participant.code if participant else None
+    code = participant.code if participant else entry.participant_code
     if participant is not None:
         await get_participant(session, actor, participant.code, Action.WRITE_PARTICIPANT)
     model = _ENTITIES[entry.entity]
     row = await session.get(model, entry.entity_id)
-    if entry.action == "create":
+    before = snapshot(row) if row is not None else None
+    if entry.action == AuditAction.CREATE:
         if row is not None:
             await session.delete(row)
-    elif row is not None and entry.before:
-        restored = model.model_validate(json.loads(entry.before))
-        for name in model.model_fields:
-            setattr(row, name, getattr(restored, name))
+    elif row is not None:
+        for name, value in _restored(model, row, entry).items():
+            setattr(row, name, value)
         session.add(row)
     entry.undone_at = utcnow()
     session.add(entry)
-    session.add(
-        AuditEntry(
-            actor_aad_object_id=actor.aad_object_id,
-            action="undo",
-            entity=entry.entity,
-            entity_id=entry.entity_id,
-            participant_id=entry.participant_id,
-        )
+    await audit.record(
+        session,
+        actor,
+        AuditAction.UNDO,
+        entry.entity,
+        entity_id=entry.entity_id,
+        participant_id=entry.participant_id,
+        participant_code=code,
+        before=before,
+        after=snapshot(row) if row is not None and entry.action != AuditAction.CREATE else None,
+        details={"undid": entry.id},
     )
     await session.flush()
     return UndoResult(entry.entity, entry.action, code)
@@ -600,7 +642,7 @@ async def list_participants(
         .join(CountyPart, CountyPart.id == Participant.county_part_id)
         .join(Municipality, Municipality.id == Participant.municipality_id)
         .join(Staff, Staff.id == Participant.coach_id, isouter=True)
-        .where(condition)
+        .where(condition, col(Participant.anonymised_at).is_(None))
         .order_by(Participant.code)
     )
     if not include_closed:
@@ -609,8 +651,13 @@ async def list_participants(
                                     Status.ENROLLED))
         )
     rows = (await session.exec(statement)).all()
-    for participant, *_ in rows:
-        await _audit(session, actor, "read", "participant", participant, participant.id)
+    await audit.record(
+        session,
+        actor,
+        AuditAction.LIST,
+        "participant",
+        details={"count": len(rows), "include_closed": include_closed},
+    )
     return [
         ParticipantSummary(
             code=p.code,

@@ -32,6 +32,8 @@ class Action(StrEnum):
     READ_UNMASKED_REPORT = "read_unmasked_report"
     READ_MINUTES = "read_minutes"
     WRITE_MINUTES = "write_minutes"
+    # Register extract and erasure per participant code (GDPR requests), handled by admins.
+    PRIVACY_REQUESTS = "privacy_requests"
 
 
 @dataclass(frozen=True)
@@ -57,13 +59,20 @@ class Scope:
     coach_staff_id: int | None = None
 
 
+_ADMIN_ONLY = frozenset({Action.MANAGE_STAFF, Action.MANAGE_ORG, Action.PRIVACY_REQUESTS})
 _ALWAYS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(
-        {Action.MANAGE_STAFF, Action.MANAGE_ORG, Action.MANAGE_REMINDERS, Action.READ_REPORT}
+        {
+            Action.MANAGE_STAFF,
+            Action.MANAGE_ORG,
+            Action.MANAGE_REMINDERS,
+            Action.READ_REPORT,
+            Action.PRIVACY_REQUESTS,
+        }
     ),
     Role.VIEWER: frozenset({Action.READ_REPORT, Action.READ_MINUTES}),
-    Role.PROGRAMME_LEAD: frozenset(Action) - {Action.MANAGE_STAFF, Action.MANAGE_ORG},
-    Role.PROGRAMME_OWNER: frozenset(Action) - {Action.MANAGE_STAFF, Action.MANAGE_ORG},
+    Role.PROGRAMME_LEAD: frozenset(Action) - _ADMIN_ONLY,
+    Role.PROGRAMME_OWNER: frozenset(Action) - _ADMIN_ONLY,
 }
 
 _IN_OWN_AREA: dict[Role, frozenset[Action]] = {

@@ -53,6 +53,7 @@ from storage.models import (
     StaffCountyPart,
     utcnow,
 )
+from storage.notices import NOTICE_RULE
 from storage.permissions import Actor
 from storage.rules import Status, programme_end
 
@@ -308,7 +309,8 @@ async def open_subjects(
             select(Participant).where(
                 col(Participant.status).in_(
                     [Status.REFERRED, Status.WAITING, Status.ENROLLED, Status.EXITED]
-                )
+                ),
+                col(Participant.anonymised_at).is_(None),
             )
         )
     ).all()
@@ -524,6 +526,7 @@ async def my_reminders(session: AsyncSession, aad_object_id: str, today: date) -
             select(ReminderOutbox)
             .where(
                 ReminderOutbox.recipient == aad_object_id.lower(),
+                ReminderOutbox.rule_code != NOTICE_RULE,
                 col(ReminderOutbox.outcome).is_(None),
                 col(ReminderOutbox.status).in_([Outbox.PENDING, Outbox.SENDING, Outbox.SENT]),
                 ReminderOutbox.remind_on <= today + timedelta(days=28),

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from sqlmodel import delete, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import audit
+from storage.audit import SYSTEM, AuditAction
 from storage.models import ConversationRef, CountyPart, Staff, StaffCountyPart, utcnow
+from storage.notices import enqueue_notice
 from storage.permissions import AREA_ROLES, Actor, Role
 
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -49,14 +53,104 @@ async def _county_parts(session: AsyncSession, codes: list[str]) -> list[CountyP
     return list(parts)
 
 
+async def _access(session: AsyncSession, staff: Staff) -> dict[str, Any] | None:
+    """What a role change compares: role, active, county parts (None: not yet a member)."""
+    if staff.id is None:
+        return None
+    codes = (
+        await session.exec(
+            select(CountyPart.code)
+            .join(StaffCountyPart, StaffCountyPart.county_part_id == CountyPart.id)
+            .where(StaffCountyPart.staff_id == staff.id)
+        )
+    ).all()
+    return {
+        "aad_object_id": staff.aad_object_id,
+        "display_name": staff.display_name,
+        "role": staff.role,
+        "active": staff.active,
+        "county_parts": sorted(codes),
+    }
+
+
+def _without_name(access: dict[str, Any] | None) -> dict[str, Any] | None:
+    return {k: v for k, v in access.items() if k != "display_name"} if access else None
+
+
+async def _keep_an_admin(session: AsyncSession, staff: Staff) -> None:
+    """Refuse to demote or remove the last active admin. The admin rows are locked in id order
+    (PostgreSQL), so two admins demoting each other at once cannot both succeed."""
+    if staff.role != Role.ADMIN or not staff.active:
+        return
+    admins = (
+        await session.exec(
+            select(Staff.id)
+            .where(Staff.role == Role.ADMIN, Staff.active)
+            .order_by(Staff.id)
+            .with_for_update()
+        )
+    ).all()
+    if not set(admins) - {staff.id}:
+        raise StaffError("staff_last_admin", name=staff.display_name)
+
+
+async def _record_access_change(
+    session: AsyncSession,
+    by: Actor | str,
+    staff: Staff,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+) -> None:
+    """Audit a change of someone's access (one's own too) and tell the other admins."""
+    entry = await audit.record(
+        session, by, AuditAction.ROLE, "staff", entity_id=staff.id, before=before, after=after
+    )
+    await session.flush()
+    if by == SYSTEM:
+        return  # configuration (the bootstrap admin), not a person's decision
+    if before is None or not before["active"]:
+        kind = "role_added"
+    elif not after["active"]:
+        kind = "role_removed"
+    else:
+        kind = "role_changed"
+    names = (
+        await session.exec(
+            select(CountyPart.name).where(col(CountyPart.code).in_(after["county_parts"]))
+        )
+    ).all()
+    admins = (
+        await session.exec(
+            select(Staff.aad_object_id).where(Staff.role == Role.ADMIN, Staff.active)
+        )
+    ).all()
+    by_name = by if isinstance(by, str) else by.display_name or by.aad_object_id
+    await enqueue_notice(
+        session,
+        [aad for aad in admins if aad != audit.actor_id(by)],
+        f"staff:{staff.id}:{entry.id}",
+        {
+            "notice": kind,
+            "name": staff.display_name,
+            "role": after["role"],
+            "old_role": before["role"] if before else "",
+            "parts": ", ".join(sorted(names)),
+            "by": by_name,
+        },
+    )
+
+
 async def upsert_staff(
     session: AsyncSession,
     aad_object_id: str,
     display_name: str,
     role: Role,
     county_part_codes: list[str],
+    *,
+    by: Actor | str = SYSTEM,
 ) -> Staff:
-    """Add a person or change their role and areas. Coaches and coordinators need an area."""
+    """Add a person or change their role and areas. Coaches and coordinators need an area.
+    A change is audited and told to the other admins; the last admin stays an admin."""
     if not is_aad_object_id(aad_object_id):
         raise StaffError("staff_bad_id", value=aad_object_id)
     if role in AREA_ROLES and not county_part_codes:
@@ -66,6 +160,9 @@ async def upsert_staff(
     staff = (await session.exec(select(Staff).where(Staff.aad_object_id == aad))).first()
     if staff is None:
         staff = Staff(aad_object_id=aad, display_name=display_name, role=role)
+    before = await _access(session, staff)
+    if role != Role.ADMIN:
+        await _keep_an_admin(session, staff)
     staff.display_name = display_name or staff.display_name
     staff.role, staff.active, staff.updated_at = role, True, utcnow()
     session.add(staff)
@@ -74,11 +171,21 @@ async def upsert_staff(
     for part in parts:
         session.add(StaffCountyPart(staff_id=staff.id, county_part_id=part.id))
     await session.flush()
+    after = await _access(session, staff)
+    if _without_name(after) != _without_name(before):
+        await _record_access_change(session, by, staff, before, after)
+    elif after != before:
+        await audit.record(
+            session, by, AuditAction.UPDATE, "staff", entity_id=staff.id, before=before, after=after
+        )
     return staff
 
 
-async def deactivate_staff(session: AsyncSession, aad_object_id: str) -> Staff:
-    """Staff are deactivated, not deleted: records they made keep pointing at them."""
+async def deactivate_staff(
+    session: AsyncSession, aad_object_id: str, *, by: Actor | str = SYSTEM
+) -> Staff:
+    """Staff are deactivated, not deleted: records they made keep pointing at them. Audited and
+    told to the other admins; the last admin cannot be removed."""
     staff = (
         await session.exec(
             select(Staff).where(Staff.aad_object_id == normalise_aad_id(aad_object_id))
@@ -86,8 +193,12 @@ async def deactivate_staff(session: AsyncSession, aad_object_id: str) -> Staff:
     ).first()
     if staff is None or not staff.active:
         raise StaffError("staff_not_found", value=aad_object_id)
+    await _keep_an_admin(session, staff)
+    before = await _access(session, staff)
     staff.active, staff.updated_at = False, utcnow()
     session.add(staff)
+    await session.flush()
+    await _record_access_change(session, by, staff, before, await _access(session, staff))
     return staff
 
 

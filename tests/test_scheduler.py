@@ -54,7 +54,8 @@ async def test_the_leader_runs_the_jobs_from_the_sql_job_store(db, settings, con
         await wait_for(lambda: _all_sent(db))
         assert runner.leading
         jobs = {job.id: job for job in runner.scheduler.get_jobs()}
-        assert set(jobs) == {"reminders-plan", "reminders-dispatch"}
+        assert set(jobs) == {"reminders-plan", "reminders-dispatch", "retention-daily"}
+        assert str(jobs["retention-daily"].trigger) == "cron[hour='4', minute='15']"
         assert jobs["reminders-dispatch"].misfire_grace_time == 3600
         async with db.engine.connect() as connection:
             stored = (await connection.execute(text("SELECT id FROM apscheduler_jobs"))).all()

@@ -687,4 +687,97 @@ TEXTS: dict[str, str] = {
         "I could not save the file in the channel's files (error {status}). Here are the "
         "minutes as text instead."
     ),
+    # --- privacy: audit, role changes, retention, register extract, erasure (ret) ---
+    "undo_needs_free_text": (
+        "I cannot undo that change: it was to free text ({fields}), and free text is not kept "
+        "in the log. Type the earlier text with `ändra` instead."
+    ),
+    "audit_field.referring_unit": "unit",
+    "audit_field.extension_motivation": "motivation",
+    "audit_field.employer": "employer",
+    "audit_field.occupation_area": "occupation",
+    "staff_last_admin": (
+        "That is not possible: {name} is the only administrator. Add another administrator "
+        "first."
+    ),
+    "notice.role_added": "{by} gave {name} access to Stegvis as {role}.",
+    "notice.role_changed": "{by} changed {name} from {old_role} to {role} in Stegvis.",
+    "notice.role_removed": "{by} removed {name}'s access to Stegvis (was {old_role}).",
+    "notice_by_cli": "An administrator on the server (command line)",
+    "help_cmd_extract": "register extract about a participant code as a file (administrator)",
+    "help_cmd_erase": "erases everything about a participant code, after confirmation (administrator)",
+    "not_allowed_privacy": "Only administrators make register extracts and erasures.",
+    "privacy_not_found": "There is no participant {code} in Stegvis (it may already be erased).",
+    "privacy_personal_only": (
+        "I make register extracts and erasures only in the personal chat with Stegvis. Type "
+        "the same command there."
+    ),
+    "extract_usage": "Type `utdrag <code>`, e.g. `utdrag V-2026-0042` (`format=json` gives JSON).",
+    "extract_bad_format": "“{value}” is not a format for extracts. Choose xlsx or json.",
+    "extract_file_description": (
+        "Register extract for {code}: everything Stegvis keeps about the code, the log included."
+    ),
+    "extract_title": "Register extract for {code}",
+    "extract_generated": "Created",
+    "extract_col_field": "Field",
+    "extract_col_value": "Value",
+    "extract_col_label": "Meaning",
+    "extract_none": "Nothing stored.",
+    "extract_sheet.participant": "Participant",
+    "extract_sheet.placements": "Placements",
+    "extract_sheet.notes": "Follow-ups",
+    "extract_sheet.steps": "Steps",
+    "extract_sheet.audit": "Log",
+    "extract_sheet.reminders": "Reminders",
+    "extract_sheet.dialog_state": "Saved forms",
+    "extract_sheet.minutes": "Minutes",
+    "extract_written": "The register extract for {code} is written to {path}.",
+    "erase_usage": "Type `radera <code>`, e.g. `radera V-2026-0042`.",
+    "erase_confirm_title": "Erase {code}?",
+    "erase_confirm_anonymise": (
+        "The code, the free text (unit, motivation, employer, occupation), {notes} follow-up "
+        "notes and who registered what are removed. The coded facts (gender, birth year, "
+        "municipality, dates, codes, coach) stay without a code, so report counts stay right."
+    ),
+    "erase_confirm_delete": (
+        "The participant is removed entirely, with {placements} placements, {notes} follow-up "
+        "notes and {steps} steps."
+    ),
+    "erase_confirm_common": (
+        "Also removed: {reminders} reminders and {dialogs} saved forms about the code. The log "
+        "({audit} entries) keeps who did what and when, but no values. This cannot be undone."
+    ),
+    "erase_minutes_note": (
+        "The code is mentioned in {count} minutes. They are archive records and are not changed "
+        "here."
+    ),
+    "erase_closes_today": (
+        "The participant is not closed. As nobody can close it afterwards, it is closed today "
+        "(reason: other), so that it does not count as ongoing in future reports."
+    ),
+    "erase_button": "Yes, erase {code}",
+    "erase_cli_confirm": "Type the code again to erase it: ",
+    "erase_cli_aborted": "Nothing was erased.",
+    "erased.anonymise": "Done: {code} is anonymised. The erasure is logged without the content.",
+    "erased.delete": "Done: {code} is removed. The erasure is logged without the content.",
+    "retention_title": "Retention {today} (participants: {mode})",
+    "retention_mode.anonymise": "anonymised",
+    "retention_mode.delete": "removed",
+    "retention_kind.participants_exited": "participants who exited on or before {cutoff}",
+    "retention_kind.participants_not_accepted": "participants not accepted on or before {cutoff}",
+    "retention_kind.referrals_undecided": "undecided referrals from {cutoff} or earlier",
+    "retention_kind.minutes": "meetings with minutes from {cutoff} or earlier",
+    "retention_kind.reminders": "sent reminders for {cutoff} or earlier",
+    "retention_kind.dialog_state": "saved forms untouched since before {cutoff}",
+    "retention_kind.audit": "log entries from before {cutoff}",
+    "retention_kept": "{kind}: kept until further notice",
+    "retention_kept_kind.participants_exited": "exited participants",
+    "retention_kept_kind.participants_not_accepted": "participants not accepted",
+    "retention_kept_kind.referrals_undecided": "undecided referrals",
+    "retention_kept_kind.minutes": "minutes",
+    "retention_kept_kind.reminders": "sent reminders",
+    "retention_kept_kind.dialog_state": "saved forms",
+    "retention_kept_kind.audit": "the log",
+    "retention_dry_run": "Dry run: nothing was removed. {total} in all are due.",
+    "retention_done": "Removed: {total}. The run is logged as counts, without content.",
 }

@@ -691,4 +691,98 @@ TEXTS: dict[str, str] = {
         "Jag kunde inte spara filen i kanalens filer (fel {status}). Här är "
         "minnesanteckningarna som text i stället."
     ),
+    # --- privacy: audit, role changes, retention, register extract, erasure (ret) ---
+    "undo_needs_free_text": (
+        "Den ändringen kan jag inte ångra: den gällde fritext ({fields}), och fritext sparas "
+        "inte i loggen. Skriv in den tidigare texten med `ändra` i stället."
+    ),
+    "audit_field.referring_unit": "enhet",
+    "audit_field.extension_motivation": "motivering",
+    "audit_field.employer": "arbetsgivare",
+    "audit_field.occupation_area": "yrke",
+    "staff_last_admin": (
+        "Det går inte: {name} är den enda administratören. Lägg först till en annan "
+        "administratör."
+    ),
+    "notice.role_added": "{by} gav {name} behörighet i Stegvis som {role}.",
+    "notice.role_changed": "{by} ändrade {name} från {old_role} till {role} i Stegvis.",
+    "notice.role_removed": "{by} tog bort behörigheten i Stegvis för {name} (var {old_role}).",
+    "notice_by_cli": "En administratör på servern (kommandoraden)",
+    "help_cmd_extract": "registerutdrag om en deltagarkod som fil (administratör)",
+    "help_cmd_erase": "raderar allt om en deltagarkod, efter bekräftelse (administratör)",
+    "not_allowed_privacy": "Registerutdrag och radering gör bara administratörer.",
+    "privacy_not_found": "Det finns ingen deltagare {code} i Stegvis (den kan redan vara raderad).",
+    "privacy_personal_only": (
+        "Registerutdrag och radering gör jag bara i den personliga chatten med Stegvis. Skriv "
+        "samma kommando där."
+    ),
+    "extract_usage": "Skriv `utdrag <kod>`, t.ex. `utdrag V-2026-0042` (`format=json` ger JSON).",
+    "extract_bad_format": "”{value}” är inget format för utdrag. Välj xlsx eller json.",
+    "extract_file_description": (
+        "Registerutdrag för {code}: allt Stegvis har sparat om koden, loggen inräknad."
+    ),
+    "extract_title": "Registerutdrag för {code}",
+    "extract_generated": "Skapat",
+    "extract_col_field": "Fält",
+    "extract_col_value": "Värde",
+    "extract_col_label": "Betydelse",
+    "extract_none": "Inget sparat.",
+    "extract_sheet.participant": "Deltagare",
+    "extract_sheet.placements": "Placeringar",
+    "extract_sheet.notes": "Uppföljningar",
+    "extract_sheet.steps": "Steg",
+    "extract_sheet.audit": "Logg",
+    "extract_sheet.reminders": "Påminnelser",
+    "extract_sheet.dialog_state": "Sparade formulär",
+    "extract_sheet.minutes": "Minnesanteckningar",
+    "extract_written": "Registerutdraget för {code} är skrivet till {path}.",
+    "erase_usage": "Skriv `radera <kod>`, t.ex. `radera V-2026-0042`.",
+    "erase_confirm_title": "Radera {code}?",
+    "erase_confirm_anonymise": (
+        "Koden, fritexten (enhet, motivering, arbetsgivare, yrke), {notes} "
+        "uppföljningsanteckningar och uppgiften om vem som registrerade vad tas bort. Det "
+        "kodade underlaget (kön, födelseår, kommun, datum, koder, coach) blir kvar utan kod, så "
+        "att rapporternas antal stämmer."
+    ),
+    "erase_confirm_delete": (
+        "Deltagaren tas bort helt, med {placements} placeringar, {notes} "
+        "uppföljningsanteckningar och {steps} steg."
+    ),
+    "erase_confirm_common": (
+        "Dessutom tas {reminders} påminnelser och {dialogs} sparade formulär om koden bort. "
+        "Loggen ({audit} poster) behåller vem som gjorde vad och när, men inga värden. Det går "
+        "inte att ångra."
+    ),
+    "erase_minutes_note": (
+        "Koden nämns i {count} minnesanteckningar. De är arkivhandlingar och ändras inte här."
+    ),
+    "erase_closes_today": (
+        "Deltagaren är inte avslutad. Eftersom ingen kan avsluta den efteråt avslutas den i dag "
+        "(orsak: annat), så att den inte räknas som pågående i kommande rapporter."
+    ),
+    "erase_button": "Ja, radera {code}",
+    "erase_cli_confirm": "Skriv koden igen för att radera den: ",
+    "erase_cli_aborted": "Inget raderades.",
+    "erased.anonymise": "Klart: {code} är anonymiserad. Raderingen är loggad utan innehållet.",
+    "erased.delete": "Klart: {code} är borttagen. Raderingen är loggad utan innehållet.",
+    "retention_title": "Gallring {today} (deltagare: {mode})",
+    "retention_mode.anonymise": "anonymiseras",
+    "retention_mode.delete": "tas bort",
+    "retention_kind.participants_exited": "deltagare utskrivna senast {cutoff}",
+    "retention_kind.participants_not_accepted": "deltagare med beslut ej aktuell senast {cutoff}",
+    "retention_kind.referrals_undecided": "aktualiseringar utan beslut från senast {cutoff}",
+    "retention_kind.minutes": "möten med minnesanteckningar från senast {cutoff}",
+    "retention_kind.reminders": "skickade påminnelser för senast {cutoff}",
+    "retention_kind.dialog_state": "sparade formulär orörda sedan före {cutoff}",
+    "retention_kind.audit": "loggposter från före {cutoff}",
+    "retention_kept": "{kind}: sparas tills vidare",
+    "retention_kept_kind.participants_exited": "utskrivna deltagare",
+    "retention_kept_kind.participants_not_accepted": "deltagare med beslut ej aktuell",
+    "retention_kept_kind.referrals_undecided": "aktualiseringar utan beslut",
+    "retention_kept_kind.minutes": "minnesanteckningar",
+    "retention_kept_kind.reminders": "skickade påminnelser",
+    "retention_kept_kind.dialog_state": "sparade formulär",
+    "retention_kept_kind.audit": "loggen",
+    "retention_dry_run": "Provkörning: inget togs bort. Totalt {total} att gallra.",
+    "retention_done": "Gallrat: {total}. Gallringen är loggad med antal, utan innehåll.",
 }
