@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from dialogs.cards import card, card_message, command_action, heading, paragraph
-from dialogs.files import FileExport, is_personal, offer_file
+from dialogs.files import FileExport, offer_file
 from dialogs.forms import CODE
 from dialogs.privacy_files import EXTRACT_FORMATS, extract_filename, to_json, to_xlsx
 from dialogs.router import Route, Turn
@@ -57,9 +57,6 @@ async def show_extract(turn: Turn) -> None:
     if code is None:
         await turn.reply(turn.text("extract_usage"))
         return
-    if not is_personal(turn.context):
-        await turn.reply(turn.text("privacy_personal_only"))
-        return
     values = {"code": code, "format": turn.command.fields.get("format", "xlsx").casefold()}
     try:
         export = await _extract(turn.db, turn.actor, values, turn.locale, audited=False)
@@ -74,9 +71,6 @@ async def erase(turn: Turn) -> None:
     code = _code(turn)
     if code is None:
         await turn.reply(turn.text("erase_usage"))
-        return
-    if not is_personal(turn.context):
-        await turn.reply(turn.text("privacy_personal_only"))
         return
     confirmed = any(word in CONFIRM_WORDS for word in turn.args[1:])
     try:

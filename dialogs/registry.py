@@ -34,6 +34,7 @@ def conversation_routes() -> list[Route]:
             *placement.ROUTES,
             *exit_dialogs.ROUTES,
             *participants.ROUTES,
+            *privacy.ROUTES,
         )
     ]
     return [
@@ -42,7 +43,6 @@ def conversation_routes() -> list[Route]:
         *reminders.ROUTES,
         *minutes.ROUTES,
         *report.ROUTES,
-        *privacy.ROUTES,
     ]
 
 

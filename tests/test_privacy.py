@@ -117,12 +117,19 @@ async def test_extract_in_chat_holds_everything_and_is_audited_when_sent(
     assert await bot.say(message(f"utdrag {CODE} format=pdf", url, ADMIN)) == [
         "”pdf” är inget format för utdrag. Välj xlsx eller json."
     ]
+    # Asked in a channel: only a pointer there; the file is offered in personal chat.
     in_channel = message(f"utdrag {CODE}", url, ADMIN, conversation_id="19:general@thread.tacv2")
     in_channel["conversation"]["conversationType"] = "channel"
-    assert await bot.say(in_channel) == [
-        "Registerutdrag och radering gör jag bara i den personliga chatten med Stegvis. Skriv "
-        "samma kommando där."
-    ]
+    before = len(connector.activities)
+    await bot.say(in_channel)
+    sent = connector.activities[before:]
+    channel = [a for a in sent if a["_conversation"].startswith("19:general")]
+    assert len(channel) == 1 and "till din personliga chatt" in channel[0]["text"]
+    assert CODE not in channel[0]["text"]
+    offered = [a for a in sent if a["_conversation"].startswith("a:personal")]
+    assert offered[0]["attachments"][0]["contentType"] == (
+        "application/vnd.microsoft.teams.card.file.consent"
+    )
 
     before = len(connector.activities)
     await bot.say(message(f"utdrag {CODE.lower()} format=json", url, ADMIN))

@@ -708,10 +708,6 @@ TEXTS: dict[str, str] = {
     "help_cmd_erase": "erases everything about a participant code, after confirmation (administrator)",
     "not_allowed_privacy": "Only administrators make register extracts and erasures.",
     "privacy_not_found": "There is no participant {code} in Stegvis (it may already be erased).",
-    "privacy_personal_only": (
-        "I make register extracts and erasures only in the personal chat with Stegvis. Type "
-        "the same command there."
-    ),
     "extract_usage": "Type `utdrag <code>`, e.g. `utdrag V-2026-0042` (`format=json` gives JSON).",
     "extract_bad_format": "“{value}” is not a format for extracts. Choose xlsx or json.",
     "extract_file_description": (

@@ -712,10 +712,6 @@ TEXTS: dict[str, str] = {
     "help_cmd_erase": "raderar allt om en deltagarkod, efter bekräftelse (administratör)",
     "not_allowed_privacy": "Registerutdrag och radering gör bara administratörer.",
     "privacy_not_found": "Det finns ingen deltagare {code} i Stegvis (den kan redan vara raderad).",
-    "privacy_personal_only": (
-        "Registerutdrag och radering gör jag bara i den personliga chatten med Stegvis. Skriv "
-        "samma kommando där."
-    ),
     "extract_usage": "Skriv `utdrag <kod>`, t.ex. `utdrag V-2026-0042` (`format=json` ger JSON).",
     "extract_bad_format": "”{value}” är inget format för utdrag. Välj xlsx eller json.",
     "extract_file_description": (
