@@ -83,7 +83,7 @@ def is_coded(entity: str, name: str, value: Any) -> bool:
     return not isinstance(value, str)
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
     """A coded value as JSON: dates and times as ISO text."""
     return value.isoformat() if isinstance(value, date | datetime) else value
 
@@ -103,7 +103,7 @@ def field_changes(
         if old == new:
             continue
         if is_coded(entity, name, old) and is_coded(entity, name, new):
-            changes[name] = [_plain(old), _plain(new)]
+            changes[name] = [plain(old), plain(new)]
         else:
             changes[name] = None
             if old in (None, ""):

@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import audit
 from storage.audit import AuditAction, snapshot
-from storage.clock import clock
+from storage.clock import STOCKHOLM, clock
 from storage.models import (
     AuditEntry,
     CodeCounter,
@@ -566,6 +566,68 @@ def _restored(
     return {name: getattr(typed, name) for name in changes if name in values}
 
 
+async def _refuse_if_changed_since(
+    session: AsyncSession, actor: Actor, entry: AuditEntry, row: SQLModel | None
+) -> None:
+    """An undo takes back only what the actor did: a field someone else has changed since, or
+    a row others have built on (a placement on a referral, a note on a placement), stays as it
+    is, and the actor is told who changed what."""
+    others = (
+        select(AuditEntry)
+        .where(
+            AuditEntry.id > entry.id,
+            AuditEntry.actor_aad_object_id != actor.aad_object_id,
+            col(AuditEntry.action).in_((AuditAction.CREATE, AuditAction.UPDATE)),
+            col(AuditEntry.undone_at).is_(None),
+        )
+        .order_by(col(AuditEntry.id))
+    )
+    if entry.action == AuditAction.CREATE and entry.entity == "participant":
+        # Everything recorded about the participant hangs on its row.
+        others = others.where(AuditEntry.participant_id == entry.participant_id)
+    elif entry.action == AuditAction.CREATE and entry.entity == "placement":
+        others = others.where(AuditEntry.participant_id == entry.participant_id).where(
+            (AuditEntry.entity == "placement_note")
+            | ((AuditEntry.entity == "placement") & (AuditEntry.entity_id == entry.entity_id))
+        )
+    else:
+        others = others.where(
+            AuditEntry.entity == entry.entity, AuditEntry.entity_id == entry.entity_id
+        )
+    mine = set(audit.changes_of(entry))
+    for later in (await session.exec(others)).all():
+        if entry.entity == "placement" and later.entity == "placement_note":
+            note = await session.get(PlacementNote, later.entity_id)
+            if note is None or note.placement_id != entry.entity_id:
+                continue
+        touched = set(audit.changes_of(later))
+        if entry.action == AuditAction.UPDATE and not touched & mine:
+            continue
+        fields = sorted(touched & mine) if entry.action == AuditAction.UPDATE else []
+        raise RuleError(
+            "undo_changed_by_other",
+            who=await _staff_name(session, later.actor_aad_object_id),
+            fields=", ".join(fields) or later.entity,
+            at=later.at.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M"),
+        )
+    if entry.action == AuditAction.UPDATE and row is not None:
+        now = snapshot(row)
+        moved = sorted(
+            name
+            for name, change in audit.changes_of(entry).items()
+            if change is not None and name in now and audit.plain(now[name]) != change[1]
+        )
+        if moved:
+            raise RuleError("undo_changed_since", fields=", ".join(moved))
+
+
+async def _staff_name(session: AsyncSession, aad_object_id: str) -> str:
+    staff = (
+        await session.exec(select(Staff).where(Staff.aad_object_id == aad_object_id))
+    ).first()
+    return staff.display_name if staff else aad_object_id
+
+
 async def undo_last(session: AsyncSession, actor: Actor) -> UndoResult:
     """Take back the actor's own latest change of the last 24 hours: a created row is removed,
     changed fields get their previous values back (only the fields that change touched)."""
@@ -592,6 +654,7 @@ async def undo_last(session: AsyncSession, actor: Actor) -> UndoResult:
         await get_participant(session, actor, participant.code, Action.WRITE_PARTICIPANT)
     model = _ENTITIES[entry.entity]
     row = await session.get(model, entry.entity_id)
+    await _refuse_if_changed_since(session, actor, entry, row)
     before = snapshot(row) if row is not None else None
     if entry.action == AuditAction.CREATE:
         if row is not None:

@@ -35,9 +35,22 @@ def role_phrase(locale: str | None, role: str, areas: list[str] | tuple[str, ...
 
 def error_text(error: Any, locale: str | None) -> str:
     """The user's text for a refused rule (RuleError, StaffError: a `code` and `details`);
-    status codes in the details become words."""
+    status codes and field names in the details become words."""
     details = {
-        key: t(f"status.{value}", locale) if key in {"current", "target"} else value
+        key: t(f"status.{value}", locale)
+        if key in {"current", "target"}
+        else _field_names(str(value), locale)
+        if key == "fields"
+        else value
         for key, value in error.details.items()
     }
     return t(error.code, locale, **details)
+
+
+def _field_names(names: str, locale: str | None) -> str:
+    """ "gender, birth_year" → "kön, födelseår"; a name without a label stays as it is."""
+    texts = LOCALES[language(locale)]
+    return ", ".join(
+        texts.get(f"field.{name}") or LOCALES[DEFAULT_LOCALE].get(f"field.{name}") or name
+        for name in names.split(", ")
+    )

@@ -688,6 +688,46 @@ TEXTS: dict[str, str] = {
         "minutes as text instead."
     ),
     # --- privacy: audit, role changes, retention, register extract, erasure (ret) ---
+    # Field names, as they are shown when a refusal names a field.
+    "field.gender": "gender",
+    "field.birth_year": "birth year",
+    "field.income_source_start": "income source",
+    "field.income_source_exit": "income source at exit",
+    "field.referring_party": "referred by",
+    "field.referring_unit": "unit",
+    "field.referral_date": "referral date",
+    "field.enrolment_date": "enrolment date",
+    "field.exit_date": "exit date",
+    "field.exit_reason": "exit reason",
+    "field.exit_destination": "destination",
+    "field.consent": "consent",
+    "field.survey_enrolment_done": "enrolment survey",
+    "field.survey_exit_done": "exit survey",
+    "field.status": "status",
+    "field.coach_id": "coach",
+    "field.decision_date": "decision date",
+    "field.not_accepted_reason": "reason",
+    "field.extended_until": "extension",
+    "field.extension_motivation": "motivation",
+    "field.placement": "the placement",
+    "field.placement_note": "a follow-up note",
+    "field.progression_step": "a step",
+    "field.participant": "the participant",
+    "field.start_date": "start date",
+    "field.end_date": "end date",
+    "field.planned_end_date": "planned end",
+    "field.employer": "employer",
+    "field.occupation_area": "occupation area",
+    "field.sector": "sector",
+    "field.placement_type": "type",
+    "undo_changed_by_other": (
+        "{who} has changed {fields} since then ({at}), so I undo nothing: it would remove what "
+        "{who} did. Correct what needs correcting yourself (`ändra <code> …`)."
+    ),
+    "undo_changed_since": (
+        "{fields} has changed since then, so I undo nothing. Correct what needs correcting "
+        "yourself (`ändra <code> …`)."
+    ),
     "undo_needs_free_text": (
         "I cannot undo that change: it was to free text ({fields}), and free text is not kept "
         "in the log. Type the earlier text with `ändra` instead."

@@ -692,6 +692,46 @@ TEXTS: dict[str, str] = {
         "minnesanteckningarna som text i stället."
     ),
     # --- privacy: audit, role changes, retention, register extract, erasure (ret) ---
+    # Field names, as they are shown when a refusal names a field.
+    "field.gender": "kön",
+    "field.birth_year": "födelseår",
+    "field.income_source_start": "försörjning",
+    "field.income_source_exit": "försörjning vid utskrivning",
+    "field.referring_party": "aktualiserad av",
+    "field.referring_unit": "enhet",
+    "field.referral_date": "aktualiseringsdatum",
+    "field.enrolment_date": "inskrivningsdatum",
+    "field.exit_date": "utskrivningsdatum",
+    "field.exit_reason": "avslutsorsak",
+    "field.exit_destination": "vidare till",
+    "field.consent": "samtycke",
+    "field.survey_enrolment_done": "enkät vid inskrivning",
+    "field.survey_exit_done": "enkät vid utskrivning",
+    "field.status": "status",
+    "field.coach_id": "coach",
+    "field.decision_date": "beslutsdatum",
+    "field.not_accepted_reason": "orsak",
+    "field.extended_until": "förlängning",
+    "field.extension_motivation": "motivering",
+    "field.placement": "placeringen",
+    "field.placement_note": "en uppföljning",
+    "field.progression_step": "ett steg",
+    "field.participant": "deltagaren",
+    "field.start_date": "startdatum",
+    "field.end_date": "slutdatum",
+    "field.planned_end_date": "planerat slut",
+    "field.employer": "arbetsgivare",
+    "field.occupation_area": "yrkesområde",
+    "field.sector": "sektor",
+    "field.placement_type": "typ",
+    "undo_changed_by_other": (
+        "{who} har ändrat {fields} sedan dess ({at}), så jag ångrar inget: det skulle ta bort "
+        "det {who} gjorde. Ändra själv det som behöver rättas (`ändra <kod> …`)."
+    ),
+    "undo_changed_since": (
+        "{fields} har ändrats sedan dess, så jag ångrar inget. Ändra själv det som behöver "
+        "rättas (`ändra <kod> …`)."
+    ),
     "undo_needs_free_text": (
         "Den ändringen kan jag inte ångra: den gällde fritext ({fields}), och fritext sparas "
         "inte i loggen. Skriv in den tidigare texten med `ändra` i stället."
