@@ -1,9 +1,10 @@
 """The Teams app package: schema-valid manifest and language file, icons Teams accepts, inputs
 checked before upload.
 
-The schemas are draft-04, where jsonschema ignores `const` and any keyword next to a `$ref`;
-the manifestVersion and the language file's lengths are therefore checked explicitly. Only the
-v1.22 schema is used: v1.24 pins manifestVersion to "1.24", so it does not describe our manifest.
+The schemas (Teams manifest v1.30, kept in manifest/schemas so the tests never depend on
+anything outside the repository) are draft-04, where jsonschema ignores `const` and any keyword
+next to a `$ref`; the manifestVersion and the language file's lengths are therefore checked
+explicitly.
 """
 
 from __future__ import annotations
@@ -23,20 +24,18 @@ from manifest.icons import color_icon, outline_icon
 from manifest.package import MANIFEST_DIR, build_package, render_manifest
 
 APP_ID = "3f1c2b7a-9d4e-4c61-8a2b-5e6f7a8b9c0d"
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "teams-manifest" / "v1.22"
+SCHEMA_DIR = MANIFEST_DIR / "schemas"
 PACKAGE_NAMES = {"manifest.json", "color.png", "outline.png", "en-us.json"}
 
 
 def _schema(name: str) -> dict[str, Any]:
-    path = SCHEMA_DIR / name
-    if not path.is_file():
-        pytest.skip(f"Teams manifest schema not found at {path}")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads((SCHEMA_DIR / name).read_text(encoding="utf-8"))
 
 
 def _validate(instance: dict[str, Any], schema: dict[str, Any]) -> None:
+    # Not `check_schema`: v1.30 writes some patterns with ECMAScript's \p{L}, which Python's re
+    # cannot compile; none of them is on a property our manifest uses.
     cls = validator_for(schema)
-    cls.check_schema(schema)
     errors = [f"{list(e.absolute_path)}: {e.message}" for e in cls(schema).iter_errors(instance)]
     assert errors == []
 
@@ -63,7 +62,7 @@ def test_package_holds_the_files_at_the_zip_root(package: zipfile.ZipFile) -> No
     assert set(package.namelist()) == PACKAGE_NAMES
 
 
-def test_manifest_is_valid_for_v1_22(package: zipfile.ZipFile) -> None:
+def test_manifest_is_valid_for_v1_30(package: zipfile.ZipFile) -> None:
     schema = _schema("MicrosoftTeams.schema.json")
     manifest = _json(package, "manifest.json")
     _validate(manifest, schema)
