@@ -58,13 +58,15 @@ CHUNK = 5_000
 COACHES_PER_PART = 6
 
 
-def participants(rng: random.Random, count: int, org: dict) -> tuple[list, list, list]:
+def participants(
+    rng: random.Random, count: int, org: dict, first_day: date = FIRST_DAY, days: int = DAYS
+) -> tuple[list, list, list]:
     """Rows for bulk insert: the path's dates in order, most people enrolled, most exited."""
     people, placements, steps = [], [], []
     for number in range(1, count + 1):
         municipality = rng.choice(org["municipalities"])
         part = municipality.county_part_id
-        referred = FIRST_DAY + timedelta(days=rng.randrange(DAYS))
+        referred = first_day + timedelta(days=rng.randrange(days))
         row = {
             "id": number,
             "code": f"B-{number:06d}",
@@ -95,7 +97,7 @@ def participants(rng: random.Random, count: int, org: dict) -> tuple[list, list,
             "created_at": org["now"],
             "updated_at": org["now"],
         }
-        last_day = FIRST_DAY + timedelta(days=DAYS)
+        last_day = first_day + timedelta(days=days)
         fate = rng.random()
         decided = referred + timedelta(days=rng.randint(3, 40))
         if fate < 0.08 or decided > last_day:
@@ -137,7 +139,10 @@ def participants(rng: random.Random, count: int, org: dict) -> tuple[list, list,
     return people, placements, steps
 
 
-async def load(db: Database, count: int) -> None:
+async def load(
+    db: Database, count: int, first_day: date = FIRST_DAY, days: int = DAYS, seed: int = 2026,
+    quiet: bool = False,
+) -> None:
     """Empty the participant tables, then bulk-insert in chunks of executemany."""
     await upgrade(db)
     async with db.session() as session:
@@ -162,7 +167,7 @@ async def load(db: Database, count: int) -> None:
             "coaches": coaches,
             "now": Staff().created_at,
         }
-    people, placements, steps = participants(random.Random(2026), count, org)
+    people, placements, steps = participants(random.Random(seed), count, org, first_day, days)
     for model, rows in ((Participant, people), (Placement, placements),
                         (ProgressionStep, steps)):
         async with db.engine.begin() as connection:
@@ -177,8 +182,9 @@ async def load(db: Database, count: int) -> None:
             await autocommit.execute(text(
                 "SELECT setval('participant_id_seq', (SELECT max(id) FROM participant))"
             ))
-    print(f"  loaded {len(people):,} participants, {len(placements):,} placements, "
-          f"{len(steps):,} progression steps")
+    if not quiet:
+        print(f"  loaded {len(people):,} participants, {len(placements):,} placements, "
+              f"{len(steps):,} progression steps")
 
 
 async def check_totals(db: Database, actor: Actor, wanted: ReportFilter) -> None:

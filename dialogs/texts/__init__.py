@@ -37,7 +37,8 @@ def error_text(error: Any, locale: str | None) -> str:
     """The user's text for a refused rule (RuleError, StaffError: a `code` and `details`);
     status codes in the details become words."""
     details = {
-        key: t(f"status.{value}", locale) if key in {"current", "target"} else value
+        key: t(f"status.{value}", locale) if key in {"current", "target"}
+        else t(f"report_grain.{value}", locale) if key == "grain_one" else value
         for key, value in error.details.items()
     }
     return t(error.code, locale, **details)

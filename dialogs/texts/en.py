@@ -473,8 +473,9 @@ TEXTS: dict[str, str] = {
     "report_filter.coach": "Coach",
     "report_masking": "Small numbers",
     "report_masked_note": (
-        "1–{largest} people are shown as <{threshold}; x hides a number that would otherwise "
-        "give a small number away through the totals."
+        "x hides counts of 1–{largest} people and the counts that would otherwise give them "
+        "away through totals, other filters or other periods; .. marks a group of fewer than "
+        "{minimum} people, which is not broken down."
     ),
     "report_unmasked_note": "Shown unmasked: you may see individual data for the whole selection.",
     "report_hidden_mark": "x",
@@ -659,4 +660,27 @@ TEXTS: dict[str, str] = {
         "I could not save the file in the channel's files (error {status}). Here are the "
         "minutes as text instead."
     ),
+    # --- masked reports (disclosure control) ---
+    "report_withheld_mark": "..",
+    "report_too_few": "Too few to report.",
+    "report_period_field": "Period",
+    "report_period_hint": (
+        "Masked reports cover a whole {grain_one} that has ended, for the whole county."
+    ),
+    "report_bad_grid_period": (
+        "”{value}” is not a period. Write a year (2026), a half-year (2026-H1), a quarter "
+        "(2026-K2) or a month (2026-06)."
+    ),
+    "report_masked_grid": (
+        "A masked report covers a whole {grain_one} that has ended, e.g. period={example}. "
+        "Other periods would let someone comparing two reports work out single people."
+    ),
+    "report_masked_no_filter": (
+        "Masked reports cover the whole county; narrowing by programme, county part, "
+        "municipality or coach is in unmasked reports, for those who may see the participants."
+    ),
+    "report_grain.month": "calendar month",
+    "report_grain.quarter": "quarter",
+    "report_grain.half": "half-year",
+    "report_grain.year": "calendar year",
 }

@@ -476,8 +476,9 @@ TEXTS: dict[str, str] = {
     "report_filter.coach": "Coach",
     "report_masking": "Små tal",
     "report_masked_note": (
-        "1–{largest} personer visas som <{threshold}; x döljer ett tal som annars "
-        "skulle avslöja ett litet tal via summorna."
+        "x döljer tal på 1–{largest} personer och de tal som annars skulle avslöja dem via "
+        "summor, andra filter eller andra perioder; .. står för en grupp med färre än "
+        "{minimum} personer, som inte delas upp."
     ),
     "report_unmasked_note": "Visas omaskerade: du får se uppgifter om enskilda i hela urvalet.",
     "report_hidden_mark": "x",
@@ -664,4 +665,28 @@ TEXTS: dict[str, str] = {
         "Jag kunde inte spara filen i kanalens filer (fel {status}). Här är "
         "minnesanteckningarna som text i stället."
     ),
+    # --- masked reports (disclosure control) ---
+    "report_withheld_mark": "..",
+    "report_too_few": "För få för att redovisa.",
+    "report_period_field": "Period",
+    "report_period_hint": (
+        "Maskerade rapporter gäller ett helt {grain_one} som har tagit slut, för hela länet."
+    ),
+    "report_bad_grid_period": (
+        "”{value}” är ingen period. Skriv ett år (2026), ett halvår (2026-H1), ett kvartal "
+        "(2026-K2) eller en månad (2026-06)."
+    ),
+    "report_masked_grid": (
+        "En maskerad rapport gäller ett helt {grain_one} som har tagit slut, t.ex. "
+        "period={example}. Andra perioder skulle låta den som jämför två rapporter räkna ut "
+        "enskilda personer."
+    ),
+    "report_masked_no_filter": (
+        "Maskerade rapporter gäller hela länet; avgränsning på insats, länsdel, kommun eller "
+        "coach finns i omaskerade rapporter, för den som får se deltagarna."
+    ),
+    "report_grain.month": "kalendermånad",
+    "report_grain.quarter": "kvartal",
+    "report_grain.half": "halvår",
+    "report_grain.year": "kalenderår",
 }

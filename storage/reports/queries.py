@@ -1,16 +1,11 @@
-"""Aggregated reports: each measure is one SQL statement with GROUP BY over a filtered participant
-set, then small-cell masking for everyone who may not see the individuals.
-
-Plain functions and dataclasses; no Bot Framework and no texts. Row and column keys are codes
-(vocabulary codes, or names for municipalities and coaches); the dialogs and exports label them.
-"""
+"""The SQL behind a report: each family of measures is one statement with GROUP BY over the
+filtered participants. Counts only, exact and unprotected; `storage.reports.build` decides what
+may be printed."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from enum import IntEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -34,311 +29,42 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.clock import clock
 from storage.models import (
     ActionPoint,
-    Association,
     CountyPart,
     Meeting,
     Municipality,
     Participant,
     Placement,
-    Programme,
     ProgressionStep,
     Staff,
-    StaffCountyPart,
     SteeringGroup,
 )
-from storage.permissions import Action, Actor, Role, Scope, is_allowed, visible_county_parts
+from storage.reports.result import (
+    GENDER_COLUMNS,
+    SUS_GROUPS,
+    TOTAL,
+    CountTable,
+    Median,
+    MeetingRow,
+    Report,
+    goal_shares,
+)
+from storage.reports.scope import ReportScope
 from storage.rules import (
     DESTINATIONS,
     EXIT_REASONS,
-    GENDERS,
     INCOME_SOURCES,
     PLACEMENT_TYPES,
     REFERRING_PARTIES,
     SECTORS,
-    RuleError,
     Status,
     SusGroup,
     add_months,
 )
 
-WORK_OR_STUDIES_GOAL = 0.35
-GENDER_BALANCE = (0.40, 0.60)
-TOTAL = "total"
-GENDER_COLUMNS = GENDERS
 AGE_BANDS = ("18_24", "25_29", "30_39", "40_49", "50_64", "outside")
 WAIT_BANDS = ("0_14", "15_30", "31_60", "61_plus")
 DECISIONS = (Status.REFERRED, Status.WAITING, Status.ACCEPTED, Status.NOT_ACCEPTED)
 FLOWS = ("referred", "enrolled", "active", "exited")
-SUS_GROUPS = tuple(g.value for g in SusGroup)
-
-
-class Mask(IntEnum):
-    """Why a cell is hidden: a small count, or a complement that would give a small count away."""
-
-    SHOWN = 0
-    SMALL = 1
-    COMPLEMENT = 2
-
-
-Position = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class CountTable:
-    """Counts with their totals; `masks` covers cells and totals (row n / column m are totals).
-
-    `row_vocab`/`column_vocab` name the vocabulary that labels the keys (None: keys are names).
-    `column_totals` is False where adding rows up means nothing (e.g. referred + exited).
-    """
-
-    key: str
-    row_vocab: str | None
-    rows: tuple[str, ...]
-    column_vocab: str | None
-    columns: tuple[str, ...]
-    counts: tuple[tuple[int, ...], ...]
-    row_totals: bool = True
-    column_totals: bool = True
-    masks: dict[Position, Mask] = field(default_factory=dict)
-
-    def value(self, row: int, column: int) -> int:
-        """A cell, or a total when `row` == len(rows) or `column` == len(columns)."""
-        n, m = len(self.rows), len(self.columns)
-        if row < n and column < m:
-            return self.counts[row][column]
-        if row < n:
-            return sum(self.counts[row])
-        if column < m:
-            return sum(r[column] for r in self.counts)
-        return sum(map(sum, self.counts))
-
-    def positions(self) -> list[Position]:
-        """Every shown place: cells, then the totals the table has."""
-        n, m = len(self.rows), len(self.columns)
-        found = [(i, j) for i in range(n) for j in range(m)]
-        if self.row_totals:
-            found += [(i, m) for i in range(n)]
-        if self.column_totals:
-            found += [(n, j) for j in range(m)]
-        if self.row_totals and self.column_totals:
-            found.append((n, m))
-        return found
-
-    def equations(self) -> list[tuple[list[Position], Position]]:
-        """(addends, total): what a reader can add up from the table."""
-        n, m = len(self.rows), len(self.columns)
-        found = []
-        if self.row_totals:
-            last = n + 1 if self.column_totals else n
-            found += [([(i, j) for j in range(m)], (i, m)) for i in range(last)]
-        if self.column_totals:
-            last = m + 1 if self.row_totals else m
-            found += [([(i, j) for i in range(n)], (n, j)) for j in range(last)]
-        return found
-
-    def row(self, key: str) -> int:
-        return self.rows.index(key)
-
-    def column(self, key: str) -> int:
-        return len(self.columns) if key == TOTAL else self.columns.index(key)
-
-    def is_masked(self, row: int, column: int) -> bool:
-        return self.masks.get((row, column), Mask.SHOWN) != Mask.SHOWN
-
-
-@dataclass(frozen=True)
-class Share:
-    """A goal indicator: `part` of `whole`; None when masked or when there is no one to count."""
-
-    key: str
-    group: str
-    part: int | None
-    whole: int | None
-
-    @property
-    def value(self) -> float | None:
-        if self.part is None or not self.whole:
-            return None
-        return self.part / self.whole
-
-
-@dataclass(frozen=True)
-class Median:
-    """Median days from enrolment to exit for a gender (or "total"); None when masked."""
-
-    group: str
-    days: float | None
-    people: int | None
-
-
-@dataclass(frozen=True)
-class MeetingRow:
-    """A steering group's meetings held (dated in the period up to today) against its plan."""
-
-    name: str
-    held: int
-    planned: int
-    open_action_points: int
-
-
-@dataclass(frozen=True)
-class ReportFilter:
-    """What the user chose: codes and names as typed or picked; resolved by `resolve_filter`."""
-
-    start: date
-    end: date
-    programme: str | None = None
-    county_part: str | None = None
-    municipality: str | None = None
-    coach: str | None = None
-
-
-@dataclass(frozen=True)
-class ReportScope:
-    """The resolved filter: ids the SQL uses, names the card shows, and whether to mask."""
-
-    start: date
-    end: date
-    county_part_ids: tuple[int, ...]
-    masked: bool
-    threshold: int
-    county_wide: bool = False
-    programme_id: int | None = None
-    municipality_id: int | None = None
-    coach_id: int | None = None
-    labels: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Report:
-    scope: ReportScope
-    tables: dict[str, CountTable]
-    shares: tuple[Share, ...]
-    medians: tuple[Median, ...]
-    meetings: tuple[MeetingRow, ...]
-
-
-# --- Who sees what -------------------------------------------------------------------------
-
-
-def report_access(actor: Actor, all_parts: frozenset[str]) -> tuple[frozenset[str], bool]:
-    """(county parts the report may cover, masked?). Unmasked only for someone allowed to see
-    unmasked reports for every county part in the result; viewers and admins always masked."""
-    if not is_allowed(actor, Action.READ_REPORT):
-        return frozenset(), True
-    parts = visible_county_parts(actor, all_parts)
-    unmasked = bool(parts) and all(
-        is_allowed(actor, Action.READ_UNMASKED_REPORT, Scope(county_part=p)) for p in parts
-    )
-    return parts, not unmasked
-
-
-def cli_actor(unmasked: bool) -> Actor:
-    """The person running `python -m bot report`: an evaluator (masked) unless --unmasked."""
-    return Actor("cli", Role.PROGRAMME_LEAD if unmasked else Role.VIEWER)
-
-
-async def resolve_filter(
-    session: AsyncSession, actor: Actor, wanted: ReportFilter
-) -> ReportScope:
-    """Turn names into ids within what `actor` may see; unknown or foreign names raise."""
-    if wanted.end < wanted.start:
-        raise RuleError("report_bad_period", start=wanted.start, end=wanted.end)
-    parts = {p.code: p for p in (await session.exec(select(CountyPart))).scalars()}
-    allowed, masked = report_access(actor, frozenset(parts))
-    allowed_ids = {parts[c].id for c in allowed}
-    labels: dict[str, str] = {}
-    if wanted.county_part:
-        match = _by_name(parts.values(), wanted.county_part, "name", "code")
-        if match is None or match.id not in allowed_ids:
-            raise RuleError("report_unknown_county_part", value=wanted.county_part)
-        allowed_ids, labels["county_part"] = {match.id}, match.name
-    programme_id = municipality_id = coach_id = None
-    if wanted.programme:
-        rows = (await session.exec(select(Programme))).scalars()
-        programme = _by_name(rows, wanted.programme, "name", "code")
-        if programme is None:
-            raise RuleError("report_unknown_programme", value=wanted.programme)
-        programme_id, labels["programme"] = programme.id, programme.name
-    if wanted.municipality:
-        rows = (await session.exec(select(Municipality))).scalars()
-        municipality = _by_name(rows, wanted.municipality, "name")
-        if municipality is None or municipality.county_part_id not in allowed_ids:
-            raise RuleError("report_unknown_municipality", value=wanted.municipality)
-        municipality_id, labels["municipality"] = municipality.id, municipality.name
-    if wanted.coach:
-        rows = (await session.exec(select(Staff).where(Staff.role == Role.COACH))).scalars()
-        coach = _by_name(rows, wanted.coach, "display_name", "aad_object_id")
-        if coach is None:
-            raise RuleError("report_unknown_coach", value=wanted.coach)
-        coach_id, labels["coach"] = coach.id, coach.display_name
-    association = (await session.exec(select(Association))).scalars().first()
-    return ReportScope(
-        start=wanted.start,
-        end=wanted.end,
-        county_part_ids=tuple(sorted(allowed_ids)),
-        county_wide=allowed_ids == {part.id for part in parts.values()},
-        masked=masked,
-        threshold=association.small_cell_threshold if association else 5,
-        programme_id=programme_id,
-        municipality_id=municipality_id,
-        coach_id=coach_id,
-        labels=labels,
-    )
-
-
-@dataclass(frozen=True)
-class ReportChoices:
-    """What the report form offers: (name, value) pairs within what the actor may see."""
-
-    programmes: list[tuple[str, str]]
-    county_parts: list[tuple[str, str]]
-    municipalities: list[str]
-    coaches: list[str]
-
-
-async def report_choices(session: AsyncSession, actor: Actor) -> ReportChoices:
-    parts = {p.code: p for p in (await session.exec(select(CountyPart))).scalars()}
-    allowed, _ = report_access(actor, frozenset(parts))
-    ids = [parts[c].id for c in allowed]
-    programmes = (
-        await session.exec(
-            select(Programme.name, Programme.code)
-            .where(Programme.takes_participants)
-            .order_by(Programme.name)
-        )
-    ).all()
-    municipalities = (
-        await session.exec(
-            select(Municipality.name)
-            .where(Municipality.county_part_id.in_(ids))
-            .order_by(Municipality.name)
-        )
-    ).scalars()
-    coaches = (
-        await session.exec(
-            select(Staff.display_name)
-            .join(StaffCountyPart, StaffCountyPart.staff_id == Staff.id)
-            .where(Staff.active, Staff.role == Role.COACH, StaffCountyPart.county_part_id.in_(ids))
-            .distinct()
-            .order_by(Staff.display_name)
-        )
-    ).scalars()
-    return ReportChoices(
-        programmes=[(name, code) for name, code in programmes],
-        county_parts=sorted((parts[c].name, c) for c in allowed),
-        municipalities=list(municipalities),
-        coaches=list(coaches),
-    )
-
-
-def _by_name(rows: Any, typed: str, *attributes: str) -> Any:
-    needle = typed.strip().casefold()
-    for row in rows:
-        if any(str(getattr(row, a)).casefold() == needle for a in attributes):
-            return row
-    return None
-
 
 # --- The measures --------------------------------------------------------------------------
 #
@@ -779,8 +505,8 @@ def _months(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
-async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
-    """Every measure for `scope`, masked when `scope.masked`."""
+async def count_report(session: AsyncSession, scope: ReportScope) -> Report:
+    """Every measure for `scope`, exact: what an unmasked report prints."""
     tables = [
         await _referrals(session, scope),
         await _pending(session, scope),
@@ -789,181 +515,12 @@ async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
         *await _exit_tables(session, scope),
         await _caseload(session, scope),
     ]
-    if scope.masked:
-        tables = [mask_table(table, scope.threshold) for table in tables]
     by_key = {table.key: table for table in tables}
-    medians = [
-        Median(group, days if not scope.masked or people >= scope.threshold else None,
-               people if not scope.masked or people >= scope.threshold else None)
-        for group, days, people in await _medians(session, scope)
-    ]
+    medians = [Median(g, days, people) for g, days, people in await _medians(session, scope)]
     return Report(
         scope=scope,
         tables=by_key,
-        shares=tuple(goal_shares(by_key, scope.threshold if scope.masked else 0)),
+        shares=tuple(goal_shares(by_key)),
         medians=tuple(sorted(medians, key=lambda m: (m.group == TOTAL, m.group))),
         meetings=tuple(await _meetings(session, scope)),
     )
-
-
-# --- Goal indicators from the (masked) tables ----------------------------------------------
-
-
-def share(
-    key: str, group: str, table: CountTable, part: list[Position], whole: list[Position],
-    threshold: int,
-) -> Share:
-    """part/whole, hidden when a cell it uses is masked or what is left over is a small count
-    (`threshold` 0: unmasked report)."""
-    if any(table.is_masked(*p) for p in part + whole):
-        return Share(key, group, None, None)
-    numerator = sum(table.value(*p) for p in part)
-    denominator = sum(table.value(*p) for p in whole)
-    if 0 < denominator - numerator < threshold:
-        return Share(key, group, None, None)
-    return Share(key, group, numerator, denominator)
-
-
-def goal_shares(tables: dict[str, CountTable], threshold: int) -> list[Share]:
-    """Work or studies against the 35 % goal, positive progression, and women's share (40/60)."""
-    found = []
-    sus, progression, flows = tables["exits_sus"], tables["progression"], tables["flows"]
-    work = [sus.row(SusGroup.EMPLOYMENT), sus.row(SusGroup.STUDIES)]
-    n_sus, n_prog = len(sus.rows), len(progression.rows)
-    for group in (*GENDER_COLUMNS, TOTAL):
-        j = sus.column(group)
-        found.append(share("work_or_studies", group, sus, [(i, j) for i in work], [(n_sus, j)],
-                           threshold))
-        j = progression.column(group)
-        found.append(
-            share("positive_progression", group, progression,
-                  [(progression.row("positive"), j)], [(n_prog, j)], threshold)
-        )
-    women, men = flows.column("woman"), flows.column("man")
-    active = flows.row("active")
-    found.append(share("women_active", TOTAL, flows, [(active, women)],
-                       [(active, women), (active, men)], threshold))
-    women, men = sus.column("woman"), sus.column("man")
-    found.append(
-        share("women_work_or_studies", TOTAL, sus, [(i, women) for i in work],
-              [(i, c) for i in work for c in (women, men)], threshold)
-    )
-    return found
-
-
-# --- Small-cell masking --------------------------------------------------------------------
-
-
-def mask_table(table: CountTable, threshold: int) -> CountTable:
-    """Hide counts 1..threshold-1 (cells and totals), then hide complements until no hidden
-    count can be worked out from what is shown (checked exactly, by linear algebra)."""
-    masks = {
-        p: Mask.SMALL for p in table.positions() if 0 < table.value(*p) < threshold
-    }
-    equations = table.equations()
-    while exposed := recoverable(masks, equations):
-        complement = _complement(table, exposed, masks, equations)
-        if complement is None:
-            # Every line through the exposed places is hidden already: widen to the table.
-            shown = [p for p in table.positions() if p not in masks]
-            if not shown:
-                break
-            complement = min(shown, key=lambda p: (table.value(*p) == 0, table.value(*p), p))
-        masks[complement] = Mask.COMPLEMENT
-    return replace(table, masks=masks)
-
-
-def _complement(
-    table: CountTable, exposed: list[Position], masks: dict[Position, Mask],
-    equations: list[tuple[list[Position], Position]],
-) -> Position | None:
-    """A shown count sharing a line with an exposed place: non-zero before zero (a hidden zero
-    protects little), cells before totals, then the one that leaves the fewest places exposed,
-    then places that mend another line, then the smallest.
-
-    In tables split by gender the "Totalt" column goes first: women's and men's figures are
-    what the reports are for (gender equality is a horizontal principle), and one person of
-    another gender would otherwise hide the women's or men's figure of a whole row.
-    """
-    candidates = {
-        p
-        for addends, total in equations
-        if any(p in exposed for p in (*addends, total))
-        for p in (*addends, total)
-        if p not in masks
-    }
-    if not candidates:
-        return None
-    n, m = len(table.rows), len(table.columns)
-    by_gender = table.column_vocab == "gender"
-    # Places on another line with a single hidden member: hiding one of them mends two lines.
-    mends = {
-        p
-        for addends, total in equations
-        if sum(q in masks for q in (*addends, total)) == 1
-        for p in (*addends, total)
-    }
-
-    def rank(p: Position) -> tuple[bool, int]:
-        kind = 0 if by_gender and p[1] == m else 1 if p[0] < n and p[1] < m else 2
-        return table.value(*p) == 0, kind
-
-    best = min(map(rank, candidates))
-
-    def cost(p: Position) -> tuple[int, bool, int, Position]:
-        still_exposed = len(recoverable({**masks, p: Mask.COMPLEMENT}, equations))
-        return still_exposed, p not in mends, table.value(*p), p
-
-    return min((p for p in candidates if rank(p) == best), key=cost)
-
-
-def recoverable(
-    hidden: dict[Position, Mask] | set[Position],
-    equations: list[tuple[list[Position], Position]],
-) -> list[Position]:
-    """Hidden places whose value the equations fix once every shown number is known.
-
-    Unknowns are the hidden places; a value is fixed exactly when every solution of the
-    homogeneous system (the null space) is zero there. Integer elimination keeps it exact.
-    """
-    unknowns = sorted(hidden)
-    index = {p: k for k, p in enumerate(unknowns)}
-    matrix = []
-    for addends, total in equations:
-        row = [0] * len(unknowns)
-        for p in addends:
-            if p in index:
-                row[index[p]] += 1
-        if total in index:
-            row[index[total]] -= 1
-        if any(row):
-            matrix.append(row)
-    pivots = _reduce(matrix, len(unknowns))
-    free = [k for k in range(len(unknowns)) if k not in pivots]
-    # A pivot variable moves with the free ones unless its row is zero in every free column.
-    moves = set(free)
-    for row_number, column in enumerate(pivots):
-        if any(matrix[row_number][f] for f in free):
-            moves.add(column)
-    return [p for k, p in enumerate(unknowns) if k not in moves]
-
-
-def _reduce(matrix: list[list[int]], columns: int) -> list[int]:
-    """Reduced row echelon form in place (integer rows, each divided by its gcd); the pivot
-    column of each leading row."""
-    pivots: list[int] = []
-    for column in range(columns):
-        rank = len(pivots)
-        pivot = next((r for r in range(rank, len(matrix)) if matrix[r][column]), None)
-        if pivot is None:
-            continue
-        matrix[rank], matrix[pivot] = matrix[pivot], matrix[rank]
-        lead = matrix[rank]
-        for r in range(len(matrix)):
-            factor = matrix[r][column]
-            if r != rank and factor:
-                row = [a * lead[column] - factor * b for a, b in zip(matrix[r], lead, strict=True)]
-                divisor = math.gcd(*row)
-                matrix[r] = [a // divisor for a in row] if divisor > 1 else row
-        pivots.append(column)
-    return pivots
