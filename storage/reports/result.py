@@ -89,10 +89,12 @@ class CountTable:
 
     @property
     def withheld(self) -> bool:
-        """Every cell too few to break down: the table answers "för få för att redovisa"."""
+        """Too few to break down: every cell is withheld or an (always printed) zero. The
+        table then answers "för få för att redovisa"."""
         n, m = len(self.rows), len(self.columns)
-        return n * m > 0 and all(
-            self.masks.get((i, j)) == Mask.WITHHELD for i in range(n) for j in range(m)
+        cells = [(i, j) for i in range(n) for j in range(m)]
+        return any(self.mask(*p) == Mask.WITHHELD for p in cells) and all(
+            self.mask(*p) == Mask.WITHHELD or self.value(*p) == 0 for p in cells
         )
 
 
