@@ -36,9 +36,10 @@ from storage.reports.figures import (
     place_keys,
     protection_order,
 )
+from storage.reports.meetings import meetings
 from storage.reports.period import GridPeriod
 from storage.reports.protection import Outcome, protect
-from storage.reports.queries import _meetings, count_report
+from storage.reports.queries import count_report
 from storage.reports.result import CountTable, Mask, Median, Report, goal_shares
 from storage.reports.scope import ReportScope
 from storage.reports.split import count_period
@@ -52,7 +53,7 @@ async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
     protected = await protected_period(session, scope.period, scope.threshold,
                                        scope.min_population)
     report = protected.report(scope)
-    return replace(report, meetings=tuple(await _meetings(session, scope)))
+    return replace(report, meetings=tuple(await meetings(session, scope)))
 
 
 @dataclass
@@ -190,7 +191,7 @@ async def _protect_period(
     report = counts.block(scope, sorted(set(counts.counts) | set(counts.days)), names)
     values: dict[Key, int] = {}
     block_values(report, period, values)
-    system = build_system(values, [period], geography, minimum)
+    system = build_system(values, geography, minimum)
     order = protection_order(values)
     groups = {k: group_of(k) for k in values}
     outcome = await asyncio.to_thread(protect, system, threshold, order, groups)

@@ -1,19 +1,16 @@
-"""Every printed place of every masked report of a year as one figure, and what a reader knows
-about how the figures hang together.
+"""Every printed place of a masked report as one figure, and what a reader knows about how the
+figures hang together.
 
-A masked report is a block: one grid period and one filter (everything, a county part, a
-municipality or a programme). The same count is printed in many places (exits by gender in the
-flow table, under every exit table, beside the median; a municipality's exits by SUS group in
-the county's table and in the municipality's own report), so each place is mapped to a key
-that says what it counts:
+The same count is printed in many places (exits by gender in the flow table, under every exit
+table and beside the median; exits by SUS group in the SUS table and under the municipality
+table), so each place is mapped to a key that says what it counts:
 
     (family, period, area, programme, *attributes)
 
-with "*" for "all". Families: `ref` referrals, `enr` enrolments, `exit` exits and `plst`
-placements started (events: a period's count is the sum of its sub-periods'); `act` people
-active and `plac` placements under way in the period (present: at least any sub-period's, and
-the first sub-period's plus those who started later); `pend`, `long`, `case` counts at the
-period's last day (keyed by that day, so a quarter and its last month share them).
+with "*" for "all" (a masked report is county-wide, so its area and programme are "*" except in
+the rows by county part or municipality). Families: `ref` referrals, `enr` enrolments, `act`
+people active in the period, `exit` exits, `plst` placements started and `plac` placements under
+way in it; `pend`, `long` and `case` count at the period's last day (keyed by that day).
 """
 
 from __future__ import annotations
@@ -21,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from storage.reports.period import GRAINS, GridPeriod
+from storage.reports.period import GridPeriod
 from storage.reports.protection import Relation, Sense, System
 from storage.reports.queries import AGE_BANDS, DECISIONS, FLOWS, WAIT_BANDS
 from storage.reports.result import GENDER_COLUMNS, SUS_GROUPS, TOTAL, CountTable, Report
@@ -36,8 +33,6 @@ from storage.rules import (
 
 Key = tuple[str, ...]
 STAR = "*"
-EVENTS = frozenset({"ref", "enr", "exit", "plst"})
-PRESENT = frozenset({"act", "plac"})
 PUBLIC_FAMILIES = {"ref": 3, "enr": 1, "act": 4, "exit": 3}  # family: number of attributes
 
 
@@ -154,13 +149,10 @@ def _area_children(area: str, geography: Geography) -> list[list[str]]:
     return []
 
 
-def relations(
-    values: dict[Key, int], periods: Iterable[GridPeriod], geography: Geography
-) -> list[Relation]:
+def relations(values: dict[Key, int], geography: Geography) -> list[Relation]:
     """Every relation a reader can write down from the definitions, kept only where it holds
     (a relation that fails on the data, e.g. an exit without a destination, is not one a reader
     could rely on either)."""
-    by_code = {p.code: p for p in periods}
     coaches = sorted({k[4] for k in values if k[0] == "case" and k[4] != STAR})
     found: list[Relation] = []
 
@@ -185,25 +177,6 @@ def relations(
         # Across areas: the county is the sum of its parts, and of its municipalities.
         for split in _area_children(area, geography):
             add([(key, 1)] + [((family, time, a, programme, *attributes), -1) for a in split])
-        period = by_code.get(time)
-        if period is None or not period.children():
-            continue
-        children = [c.code for c in period.children()]
-        same = [(family, c, area, programme, *attributes) for c in children]
-        if family in EVENTS:
-            add([(key, 1)] + [(k, -1) for k in same])
-        elif family in PRESENT:
-            flag = attributes[2] if family == "act" else STAR
-            if flag != "0":
-                for part in same:
-                    add([(part, 1), (key, -1)], Sense.AT_MOST)
-            if flag == STAR:
-                add([(key, 1)] + [(k, -1) for k in same], Sense.AT_MOST)
-            starts = "enr" if family == "act" else "plst"
-            later = [(starts, c, area, programme,
-                      *(attributes[-1:] if family == "act" else attributes)) for c in children[1:]]
-            if family == "plac" or attributes[:3] == [STAR, STAR, STAR]:
-                add([(key, 1), (same[0], -1)] + [(k, -1) for k in later])
     # Who enrolled (started a placement) in a period was present in it.
     for key in values:
         family, time, area, programme, *attributes = key
@@ -216,8 +189,8 @@ def relations(
 
 
 def public_keys(values: dict[Key, int]) -> set[Key]:
-    """What the reader is assumed to know anyway: for every period and single filter, how many
-    were referred, enrolled, active and exited (annual reports publish such totals)."""
+    """What the reader is assumed to know anyway: how many the county referred, enrolled, had
+    active and saw exit in the period (annual reports publish such totals)."""
     return {
         k for k in values
         if k[0] in PUBLIC_FAMILIES and all(a == STAR for a in k[2:])
@@ -229,11 +202,9 @@ def group_of(key: Key) -> Key:
     return key[:4] + (STAR,) * (len(key) - 4)
 
 
-def build_system(
-    values: dict[Key, int], periods: list[GridPeriod], geography: Geography, minimum: int
-) -> System:
-    """The figures of a year's masked reports, what the reader knows, and what is withheld:
-    every breakdown of a total below `minimum` ("för få för att redovisa")."""
+def build_system(values: dict[Key, int], geography: Geography, minimum: int) -> System:
+    """The figures of a masked report, what the reader knows, and what is withheld: every
+    breakdown of a total below `minimum` ("för få för att redovisa")."""
     public = public_keys(values)
     withheld = {k for k in values if k not in public and values[group_of(k)] < minimum}
     bounds: dict[Key, tuple[int, int | None]] = {}
@@ -241,18 +212,12 @@ def build_system(
         if key in public:
             continue
         bounds[key] = (0, minimum - 1) if key in withheld else (minimum, None)
-    return System(values, relations(values, periods, geography), public, withheld, bounds)
+    return System(values, relations(values, geography), public, withheld, bounds)
 
 
 def protection_order(keys: Iterable[Key]) -> list[Key]:
-    """Coarse periods and areas first, then the rest, each in a fixed order."""
-    def rank(key: Key) -> tuple[int, int, Key]:
-        time = key[1]
-        grain = GRAINS.index("month") + 1 if "-" in time and len(time) == 10 else (
-            0 if len(time) == 4 else 1 if "H" in time else 2 if "K" in time else 3)
-        return grain, (key[2] != STAR) + (key[3] != STAR), key
-
-    return sorted(keys, key=rank)
+    """Totals before their parts, then a fixed order: the same data, the same pattern."""
+    return sorted(keys, key=lambda key: (-sum(a == STAR for a in key[4:]), key))
 
 
 def block_values(report: Report, period: GridPeriod, into: dict[Key, int]) -> None:

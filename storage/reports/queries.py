@@ -4,7 +4,6 @@ may be printed."""
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 from typing import Any
 
@@ -28,23 +27,20 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
 from storage.models import (
-    ActionPoint,
     CountyPart,
-    Meeting,
     Municipality,
     Participant,
     Placement,
     ProgressionStep,
     Staff,
-    SteeringGroup,
 )
+from storage.reports.meetings import meetings
 from storage.reports.result import (
     GENDER_COLUMNS,
     SUS_GROUPS,
     TOTAL,
     CountTable,
     Median,
-    MeetingRow,
     Report,
     goal_shares,
 )
@@ -461,50 +457,6 @@ async def _medians(session: AsyncSession, scope: ReportScope) -> list[tuple[str,
     return [(g, float(d), int(n)) for g, d, n in (await session.exec(statement)).all()]
 
 
-async def _meetings(session: AsyncSession, scope: ReportScope) -> list[MeetingRow]:
-    """Meetings dated in the period (up to today) against meetings_per_half_year."""
-    last = min(scope.end, clock.today())
-    held = (
-        select(func.count(Meeting.id))
-        .where(Meeting.steering_group_id == SteeringGroup.id)
-        .where(Meeting.meeting_date.between(scope.start, last))
-        .scalar_subquery()
-    )
-    open_points = (
-        select(func.count(ActionPoint.id))
-        .join(Meeting, Meeting.id == ActionPoint.meeting_id)
-        .where(Meeting.steering_group_id == SteeringGroup.id)
-        .where(ActionPoint.done_at.is_(None), Meeting.meeting_date <= scope.end)
-        .scalar_subquery()
-    )
-    where = [
-        or_(
-            SteeringGroup.county_part_id.is_(None),
-            SteeringGroup.county_part_id.in_(scope.county_part_ids),
-        )
-    ]
-    if scope.programme_id is not None:
-        where.append(
-            or_(SteeringGroup.programme_id.is_(None),
-                SteeringGroup.programme_id == scope.programme_id)
-        )
-    statement = (
-        select(SteeringGroup.name, SteeringGroup.meetings_per_half_year, held, open_points)
-        .where(*where)
-        .order_by(SteeringGroup.county_part_id.is_not(None), SteeringGroup.name)
-    )
-    half_years = _months(scope.start, scope.end) / 6
-    return [
-        MeetingRow(name, held_count, math.ceil(per_half * half_years - 1e-9), points)
-        for name, per_half, held_count, points in (await session.exec(statement)).all()
-    ]
-
-
-def _months(start: date, end: date) -> int:
-    """Calendar months the period touches (1 Jan–30 Jun is 6)."""
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
 async def count_report(session: AsyncSession, scope: ReportScope) -> Report:
     """Every measure for `scope`, exact: what an unmasked report prints."""
     tables = [
@@ -522,5 +474,5 @@ async def count_report(session: AsyncSession, scope: ReportScope) -> Report:
         tables=by_key,
         shares=tuple(goal_shares(by_key)),
         medians=tuple(sorted(medians, key=lambda m: (m.group == TOTAL, m.group))),
-        meetings=tuple(await _meetings(session, scope)),
+        meetings=tuple(await meetings(session, scope)),
     )
