@@ -7,6 +7,7 @@ it as a file instead. Masked reports run for one grid period that has ended, cou
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -248,7 +249,7 @@ async def report_file(
     return FileExport(filename(report, file_format), content)
 
 
-async def _send_report_file(turn: Turn, values: dict[str, str], wanted: Any) -> None:
+async def _send_report_file(turn: Turn, values: dict[str, str], wanted: ReportFilter) -> None:
     if not is_personal(turn.context):
         await turn.reply(turn.text("report_files_personal_only"))
         return
@@ -268,12 +269,17 @@ async def show_report(turn: Turn) -> None:
         return
     try:
         wanted = parse_filter(values, clock.today())
-        if file_format:
-            await _send_report_file(turn, values, wanted)
-            return
         async with turn.db.session() as session:
             scope = await resolve_filter(session, turn.actor, wanted)
-            report = await build_report(session, scope)
+            report = None if file_format else await build_report(session, scope)
+        # The period the report really covers (a masked report without one takes the latest
+        # ended), so buttons and files ask for the same report.
+        wanted = replace(wanted, start=scope.start, end=scope.end, default_period=False)
+        if scope.period is not None:
+            values = {**values, "period": scope.period.code}
+        if report is None:
+            await _send_report_file(turn, values, wanted)
+            return
     except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return

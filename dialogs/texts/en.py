@@ -440,8 +440,9 @@ TEXTS: dict[str, str] = {
     "reminder_deadline_unknown": "There is no date {id} in the calendar.",
     # reports
     "help_cmd_report": (
-        "aggregated report with small numbers masked, a chart and files; in one line: "
-        "`rapport från=2026-01-01 till=2026-06-30 länsdel=Västra`"
+        "aggregated report with a chart and files, masked unless you may see the participants; "
+        "in one line: `rapport period=2026-H1` or `rapport från=2026-01-01 till=2026-06-30 "
+        "länsdel=Västra`"
     ),
     "report_title": "Report",
     "report_form_title": "Report",

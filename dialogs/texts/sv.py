@@ -443,8 +443,9 @@ TEXTS: dict[str, str] = {
     "reminder_deadline_unknown": "Det finns inget datum {id} i kalendern.",
     # reports
     "help_cmd_report": (
-        "sammanställning med maskerade små tal, diagram och filer; på en rad: "
-        "`rapport från=2026-01-01 till=2026-06-30 länsdel=Västra`"
+        "sammanställning med diagram och filer, maskerad om du inte får se deltagarna; på en "
+        "rad: `rapport period=2026-H1` eller `rapport från=2026-01-01 till=2026-06-30 "
+        "länsdel=Västra`"
     ),
     "report_title": "Rapport",
     "report_form_title": "Rapport",
