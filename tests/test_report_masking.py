@@ -21,7 +21,7 @@ from sqlmodel import select
 from bench.report_bench import load
 from dialogs.report_files import to_json
 from storage.clock import clock
-from storage.models import Association
+from storage.models import Association, Participant, Placement
 from storage.permissions import Actor, Role
 from storage.reports import (
     ReportFilter,
@@ -33,6 +33,7 @@ from storage.reports import (
     parse_period,
     resolve_filter,
 )
+from storage.reports.build import data_version
 from storage.reports.period import GridPeriod
 from storage.reports.protection import Relation, System, protect
 from storage.reports.queries import count_report
@@ -394,3 +395,29 @@ async def test_masked_reports_take_no_filter_and_stay_on_the_grid(db):
         scope = await resolve_filter(session, coach, ReportFilter(
             date(2026, 1, 1), date(2026, 6, 30), default_period=True))
     assert scope.masked and scope.county_wide and scope.period.code == "2026-H1"
+
+
+async def test_the_cache_follows_the_data(db):
+    """A protected period is reused until something a report counts changes, on any instance
+    (the data version is read from the database, not kept in memory)."""
+    await _population(db, "half")
+    period = parse_period("2026-H1")
+    first = await _report(db, VIEWER, period)
+    assert (await _report(db, VIEWER, period)).tables["exits_sus"] is not None
+    async with db.session() as session:
+        before = await data_version(session)
+        placement = (await session.exec(
+            select(Placement).where(Placement.end_date.is_(None)))).first()
+        placement.end_date = date(2026, 5, 31)
+        session.add(placement)
+    async with db.session() as session:
+        assert await data_version(session) != before
+        person = (await session.exec(select(Participant).where(
+            Participant.exit_date.between(period.start, period.end),
+            Participant.exit_destination != "studies"))).first()
+        person.exit_destination, person.updated_at = "studies", datetime.now(UTC)
+        session.add(person)
+    second = await _report(db, VIEWER, period)
+    exits = first.tables["exits_sus"], second.tables["exits_sus"]
+    total = [t.value(t.row("studies"), t.column("total")) for t in exits]
+    assert total[1] == total[0] + 1

@@ -91,10 +91,6 @@ class ProtectedPeriod:
             meetings=(),
         )
 
-    def key(self, table: CountTable, place: tuple[int, int], period: GridPeriod) -> Key | None:
-        """The figure a printed place counts."""
-        return place_keys(table, period)[place]
-
     def _masked(self, table: CountTable, period: GridPeriod) -> CountTable:
         keys = place_keys(table, period)
         masks = {}
@@ -138,7 +134,7 @@ async def protected_period(
 
 
 def clear_cache() -> None:
-    """Forget protected years (tests that change data behind the version's back)."""
+    """Forget protected periods (benchmarks and tests that time or change the cold path)."""
     _CACHE.clear()
 
 

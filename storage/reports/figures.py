@@ -42,9 +42,6 @@ class Geography:
 
     parts: dict[str, tuple[str, ...]]  # county part name: municipality names
 
-    def part_of(self, municipality: str) -> str:
-        return next(p for p, names in self.parts.items() if municipality in names)
-
 
 def _attr(key: str) -> str:
     return STAR if key == TOTAL else key
