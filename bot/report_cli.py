@@ -1,7 +1,8 @@
 """`python -m bot report`: the report as JSON, CSV or XLSX for IT admins and evaluators.
 
-The command line has no Teams user, so it reports as a viewer (masked) unless `--unmasked` is
-given by someone entitled to the individual figures.
+The command line has no Teams user, so it reports as a viewer (masked: county-wide, one period
+of the association's grid that has ended) unless `--unmasked` is given by someone entitled to the
+individual figures.
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ from typing import Any
 
 from dialogs.report import half_year, report_audit
 from dialogs.report_files import filename, to_csv, to_json, to_xlsx
-from dialogs.texts import t
+from dialogs.texts import error_text, t
 from storage import audit
 from storage.audit import CLI, AuditAction
 from storage.clock import clock
 from storage.db import Database
-from storage.reports import ReportFilter, build_report, cli_actor, resolve_filter
+from storage.reports import ReportFilter, build_report, cli_actor, parse_period, resolve_filter
 from storage.rules import RuleError
 
 
 def add_parser(commands: Any) -> None:
     report = commands.add_parser("report", help="aggregated report (masked unless --unmasked)")
     report.add_argument("--format", choices=("json", "csv", "xlsx"), default="json")
+    report.add_argument("--period", help="2026, 2026-H1, 2026-K2 or 2026-06 (masked reports: "
+                        "a period of the association's grid that has ended; default the latest)")
     report.add_argument("--from", dest="start", type=date.fromisoformat,
                         help="first day, YYYY-MM-DD (default: start of this half-year)")
     report.add_argument("--to", dest="end", type=date.fromisoformat,
@@ -41,13 +44,21 @@ def add_parser(commands: Any) -> None:
 
 async def run(db: Database, command: argparse.Namespace) -> int:
     default_start, default_end = half_year(clock.today())
+    start, end = command.start or default_start, command.end or default_end
+    if command.period:
+        period = parse_period(command.period)
+        if period is None:
+            print(t("report_bad_grid_period", "sv", value=command.period), file=sys.stderr)
+            return 2
+        start, end = period.start, period.end
     wanted = ReportFilter(
-        start=command.start or default_start,
-        end=command.end or default_end,
+        start=start,
+        end=end,
         programme=command.programme,
         county_part=command.county_part,
         municipality=command.municipality,
         coach=command.coach,
+        default_period=not (command.period or command.start or command.end),
     )
     try:
         async with db.session() as session:
@@ -58,7 +69,7 @@ async def run(db: Database, command: argparse.Namespace) -> int:
                 details=report_audit(scope, command.format),
             )
     except RuleError as error:
-        print(t(error.code, "sv", **error.details), file=sys.stderr)
+        print(error_text(error, "sv"), file=sys.stderr)
         return 2
     if command.format == "xlsx":
         content = to_xlsx(report)

@@ -1,11 +1,13 @@
 """`rapport`: the report form, the report as cards and a chart, and the report as a file.
 
-`rapport` alone shows the form; `rapport från=2026-01-01 till=2026-06-30 länsdel=Västra` (or a
-submitted form) shows the report; `format=csv|xlsx|json` sends it as a file instead.
+`rapport` alone shows the form; `rapport från=2026-01-01 till=2026-06-30 länsdel=Västra` or
+`rapport period=2026-H1` (or a submitted form) shows the report; `format=csv|xlsx|json` sends
+it as a file instead. Masked reports run for one grid period that has ended, county-wide.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -46,9 +48,13 @@ from storage.permissions import Action, Actor, is_allowed
 from storage.reports import (
     WORK_OR_STUDIES_GOAL,
     Report,
+    ReportChoices,
     ReportFilter,
     ReportScope,
     build_report,
+    grid_period,
+    parse_period,
+    recent_periods,
     report_choices,
     resolve_filter,
 )
@@ -56,6 +62,7 @@ from storage.rules import RuleError
 
 FILE_KIND = "report"
 FIELD_ALIASES = {
+    "period": ("period",),
     "start": ("från", "fran", "from"),
     "end": ("till", "to"),
     "programme": ("insats", "programme", "program"),
@@ -96,8 +103,17 @@ def read_fields(fields: dict[str, str]) -> dict[str, str]:
 
 
 def parse_filter(values: dict[str, str], today: date) -> ReportFilter:
-    """Dates default to the current half-year; names are checked later, against the database."""
+    """`period=` (2026, 2026-H1, 2026-K2, 2026-06) or dates; without either the current
+    half-year (a masked report takes the latest ended period instead). Names are checked later,
+    against the database."""
     default_start, default_end = half_year(today)
+    names = {key: values.get(key) for key in ("programme", "county_part", "municipality",
+                                               "coach")}
+    if "period" in values:
+        period = parse_period(values["period"])
+        if period is None:
+            raise RuleError("report_bad_grid_period", value=values["period"])
+        return ReportFilter(start=period.start, end=period.end, **names)
     days = []
     for key, default in (("start", default_start), ("end", default_end)):
         if key not in values:
@@ -107,19 +123,18 @@ def parse_filter(values: dict[str, str], today: date) -> ReportFilter:
         if day is None:
             raise RuleError("report_bad_date", value=values[key])
         days.append(day)
-    return ReportFilter(
-        start=days[0],
-        end=days[1],
-        programme=values.get("programme"),
-        county_part=values.get("county_part"),
-        municipality=values.get("municipality"),
-        coach=values.get("coach"),
-    )
+    default = "start" not in values and "end" not in values
+    return ReportFilter(start=days[0], end=days[1], default_period=default, **names)
 
 
 def one_liner(wanted: ReportFilter, file_format: str | None = None) -> str:
     """The typed command for the same report, e.g. for the download buttons."""
-    parts = ["rapport", f"från={wanted.start.isoformat()}", f"till={wanted.end.isoformat()}"]
+    period = grid_period(wanted.start, wanted.end)
+    parts = ["rapport"]
+    if period is not None:
+        parts.append(f"period={period.code}")
+    else:
+        parts += [f"från={wanted.start.isoformat()}", f"till={wanted.end.isoformat()}"]
     for word, value in (
         ("insats", wanted.programme),
         ("länsdel", wanted.county_part),
@@ -136,6 +151,8 @@ async def form_card(turn: Turn) -> Activity:
     locale = turn.locale
     async with turn.db.session() as session:
         choices = await report_choices(session, turn.actor)
+    if choices.masked:
+        return _masked_form(choices, locale)
     start, end = half_year(clock.today())
     everyone = t("report_all", locale)
     body = [
@@ -159,6 +176,25 @@ async def form_card(turn: Turn) -> Activity:
     return card_message(card(body, actions), t("report_form_title", locale))
 
 
+def _masked_form(choices: ReportChoices, locale: str | None) -> Activity:
+    """Masked reports: a period of the association's grid that has ended, county-wide."""
+    periods = recent_periods(clock.today(), choices.grain)
+    body = [
+        heading(t("report_form_title", locale)),
+        {"type": "TextBlock", "wrap": True,
+         "text": t("report_period_hint", locale,
+                   grain_one=t(f"report_grain.{choices.grain}", locale))},
+        {"type": "Input.ChoiceSet", "id": "period", "label": t("report_period_field", locale),
+         "style": "compact", "value": periods[0].code,
+         "choices": [{"title": p.code, "value": p.code} for p in periods]},
+    ]
+    actions = [
+        {"type": "Action.Submit", "title": t("report_button_show", locale),
+         "data": {"command": "rapport"}}
+    ]
+    return card_message(card(body, actions), t("report_form_title", locale))
+
+
 def _shown_rows(grid: list[list[str]]) -> list[list[str]]:
     """Drop rows of zeros between the header and the totals, so the card stays short."""
     header, *rows = grid
@@ -168,7 +204,6 @@ def _shown_rows(grid: list[list[str]]) -> list[list[str]]:
 
 def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:
     """The overview with goals, meetings and download buttons, then one card per section."""
-    threshold = report.scope.threshold
     title = t("report_title", locale)
     overview = [
         heading(f"{title}: {t('report_section.overview', locale)}"),
@@ -185,7 +220,11 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
     for section, keys in SECTIONS.items():
         body = [heading(t(f"report_section.{section}", locale))]
         for key in keys:
-            grid = table_grid(report.tables[key], threshold, locale)
+            if report.tables[key].withheld:
+                body.append({"type": "TextBlock", "wrap": True, "text": (
+                    f"**{t(f'report_table.{key}', locale)}**: {t('report_too_few', locale)}")})
+                continue
+            grid = table_grid(report.tables[key], locale)
             body.append(table(_shown_rows(grid)))
         messages.append(card_message(card(body), t(f"report_section.{section}", locale)))
     return messages
@@ -236,7 +275,7 @@ async def report_file(
     return await _report_file(db, actor, values, locale, audited=True)
 
 
-async def _send_report_file(turn: Turn, values: dict[str, str], wanted: Any) -> None:
+async def _send_report_file(turn: Turn, values: dict[str, str], wanted: ReportFilter) -> None:
     if not is_personal(turn.context):
         await turn.reply(turn.text("report_files_personal_only"))
         return
@@ -256,16 +295,22 @@ async def show_report(turn: Turn) -> None:
         return
     try:
         wanted = parse_filter(values, clock.today())
-        if file_format:
-            await _send_report_file(turn, values, wanted)
-            return
         async with turn.db.session() as session:
             scope = await resolve_filter(session, turn.actor, wanted)
-            report = await build_report(session, scope)
-            await audit.record(
-                session, turn.actor, AuditAction.REPORT, "report",
-                details=report_audit(scope, "card"),
-            )
+            report = None if file_format else await build_report(session, scope)
+            if report is not None:
+                await audit.record(
+                    session, turn.actor, AuditAction.REPORT, "report",
+                    details=report_audit(scope, "card"),
+                )
+        # The period the report really covers (a masked report without one takes the latest
+        # ended), so buttons and files ask for the same report.
+        wanted = replace(wanted, start=scope.start, end=scope.end, default_period=False)
+        if scope.period is not None:
+            values = {**values, "period": scope.period.code}
+        if report is None:
+            await _send_report_file(turn, values, wanted)
+            return
     except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return

@@ -53,17 +53,18 @@ def key_label(vocab: str | None, key: str, locale: str | None) -> str:
     return t(f"{vocab}.{key}", locale)
 
 
-def cell_text(table: CountTable, row: int, column: int, threshold: int) -> str:
-    """The number, "<5" for a small count, or the complement mark."""
-    mask = table.masks.get((row, column), Mask.SHOWN)
-    if mask == Mask.SMALL:
-        return f"<{threshold}"
-    if mask == Mask.COMPLEMENT:
+def cell_text(table: CountTable, row: int, column: int) -> str:
+    """The number, or one mark for every hidden count (small or hiding a small one: a reader
+    must not tell which), or the mark for a count too few to break down."""
+    mask = table.mask(row, column)
+    if mask == Mask.WITHHELD:
+        return t("report_withheld_mark")
+    if mask != Mask.SHOWN:
         return t("report_hidden_mark")
     return str(table.value(row, column))
 
 
-def table_grid(table: CountTable, threshold: int, locale: str | None) -> list[list[str]]:
+def table_grid(table: CountTable, locale: str | None) -> list[list[str]]:
     """Header row, then one row per key and the totals row, as strings."""
     header = [t(f"report_table.{table.key}", locale)]
     header += [key_label(table.column_vocab, c, locale) for c in table.columns]
@@ -74,12 +75,12 @@ def table_grid(table: CountTable, threshold: int, locale: str | None) -> list[li
     for i, key in enumerate(table.rows):
         grid.append(
             [key_label(table.row_vocab, key, locale)]
-            + [cell_text(table, i, j, threshold) for j in range(m)]
+            + [cell_text(table, i, j) for j in range(m)]
         )
     if table.column_totals:
         n = len(table.rows)
         grid.append(
-            [t("report_total", locale)] + [cell_text(table, n, j, threshold) for j in range(m)]
+            [t("report_total", locale)] + [cell_text(table, n, j) for j in range(m)]
         )
     return grid
 
@@ -135,7 +136,8 @@ def filter_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
         lines.append((t(f"report_filter.{key}", locale), scope.labels.get(key, t("report_all",
                                                                                  locale))))
     masking = (
-        t("report_masked_note", locale, threshold=scope.threshold, largest=scope.threshold - 1)
+        t("report_masked_note", locale, largest=scope.threshold - 1,
+          minimum=scope.min_population)
         if scope.masked
         else t("report_unmasked_note", locale)
     )
@@ -169,7 +171,7 @@ def to_csv(report: Report, locale: str | None = "sv") -> bytes:
         for heading, value in zip(headings[1:], meeting[1:], strict=True):
             writer.writerow([headings[0], meeting[0], heading, value])
     for key in TABLE_ORDER:
-        grid = table_grid(report.tables[key], report.scope.threshold, locale)
+        grid = table_grid(report.tables[key], locale)
         title, headings = grid[0][0], grid[0][1:]
         for row in grid[1:]:
             for heading, value in zip(headings, row[1:], strict=True):
@@ -192,7 +194,7 @@ def to_xlsx(report: Report, locale: str | None = "sv") -> bytes:
     overview.column_dimensions["A"].width = 48
     overview.column_dimensions["B"].width = 40
     for key in TABLE_ORDER:
-        grid = table_grid(report.tables[key], report.scope.threshold, locale)
+        grid = table_grid(report.tables[key], locale)
         sheet = book.create_sheet(_sheet_name(grid[0][0], book.sheetnames))
         for row in grid:
             sheet.append([_number(cell) for cell in row])
@@ -228,7 +230,7 @@ def to_json(report: Report) -> str:
         n, m = len(table.rows), len(table.columns)
 
         def value(i: int, j: int) -> int | str:
-            text = cell_text(table, i, j, threshold)
+            text = cell_text(table, i, j)
             return int(text) if text.isdigit() else text
 
         data: dict[str, Any] = {
@@ -250,6 +252,7 @@ def to_json(report: Report) -> str:
         "filter": scope.labels,
         "masked": scope.masked,
         "small_cell_threshold": threshold,
+        "min_population": scope.min_population,
         "tables": {key: table_json(report.tables[key]) for key in TABLE_ORDER},
         "shares": [
             {"measure": s.key, "group": s.group, "part": s.part, "whole": s.whole,

@@ -38,6 +38,10 @@ class Association(SQLModel, table=True):
     # The organisation file's [retention] table as JSON (storage.org.RetentionPolicy); None:
     # the documented defaults.
     retention: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    # Masked reports do not break down a total below this ("för få för att redovisa").
+    report_min_population: int = Field(default=20, sa_column_kwargs={"server_default": "20"})
+    # The one grain of masked reports: "month", "quarter", "half" or "year".
+    report_grid: str = Field(default="half", sa_column_kwargs={"server_default": "half"})
 
 
 class CountyPart(SQLModel, table=True):
@@ -146,7 +150,7 @@ class Participant(SQLModel, table=True):
 
     Never a name or personnummer: birth year, gender and municipality are what reports need.
     The report indexes cover what each report statement reads, in the order it groups by
-    (storage/reports.py), so a report over years of participants reads no table rows.
+    (storage/reports/queries.py), so a report over years of participants reads no table rows.
     """
 
     __table_args__ = (

@@ -121,6 +121,8 @@ class OrgConfig:
     programmes: tuple[ProgrammeSpec, ...] = field(default_factory=tuple)
     steering_groups: tuple[SteeringGroupSpec, ...] = field(default_factory=tuple)
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
+    report_min_population: int = 20
+    report_grid: str = "half"
 
 
 def _require(table: dict[str, Any], key: str, where: str) -> Any:
@@ -182,15 +184,27 @@ def parse_org(data: dict[str, Any]) -> OrgConfig:
         if spec.programme and spec.programme not in programme_codes:
             raise OrgConfigError(f"gruppen {spec.code}: okänd insats {spec.programme}")
         groups.append(spec)
+    if int(assoc.get("report_min_population", 20)) < int(assoc.get("small_cell_threshold", 5)):
+        raise OrgConfigError("association: report_min_population är mindre än "
+                             "small_cell_threshold")
     return OrgConfig(
         name=_require(assoc, "name", "association"),
         short_name=assoc.get("short_name", assoc["name"]),
         small_cell_threshold=int(assoc.get("small_cell_threshold", 5)),
+        report_min_population=int(assoc.get("report_min_population", 20)),
+        report_grid=_grid(assoc.get("report_grid", "half")),
         county_parts=parts,
         programmes=programmes,
         steering_groups=tuple(groups),
         retention=parse_retention(data.get("retention", {})),
     )
+
+
+def _grid(value: Any) -> str:
+    if value not in ("month", "quarter", "half", "year"):
+        raise OrgConfigError(f"association: report_grid {value!r} ska vara month, quarter, "
+                             "half eller year")
+    return str(value)
 
 
 def load_org_file(path: Path | None = None) -> OrgConfig:
@@ -207,6 +221,8 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
     association.name, association.short_name = org.name, org.short_name
     association.small_cell_threshold = org.small_cell_threshold
     association.retention = org.retention.to_json()
+    association.report_min_population = org.report_min_population
+    association.report_grid = org.report_grid
     session.add(association)
 
     parts: dict[str, CountyPart] = {

@@ -31,7 +31,6 @@ from storage.reports import (
     Report,
     ReportFilter,
     build_report,
-    recoverable,
     resolve_filter,
 )
 from storage.rules import RuleError
@@ -235,7 +234,7 @@ def row(report: Report, key: str, row_key: str) -> list:
     table = report.tables[key]
     i = len(table.rows) if row_key == "total" else table.row(row_key)
     width = len(table.columns) + (1 if table.row_totals else 0)
-    marks = {Mask.SMALL: "<", Mask.COMPLEMENT: "x"}
+    marks = {Mask.SMALL: "x", Mask.COMPLEMENT: "x", Mask.WITHHELD: ".."}
     return [marks.get(table.masks.get((i, j)), table.value(i, j)) for j in range(width)]
 
 
@@ -389,32 +388,33 @@ async def test_placements_under_way_are_those_not_ended_before_the_period(db):
     assert row(report, "placements_active", "taster") == [0, 1, 0, 0, 1]
 
 
-async def test_viewer_and_coach_get_small_numbers_masked(db):
+async def test_viewer_coach_and_admin_get_the_one_masked_report(db):
+    """Masked reports are county-wide and alike for everyone who gets them: no count of 1–4 is
+    printed, and breakdowns of fewer than 20 people are withheld ("..")."""
     await seed(db)
-    for aad in (VIEWER_AAD, COACH_AAD, ADMIN_AAD):
-        if aad == ADMIN_AAD:
-            async with db.session() as session:
-                await upsert_staff(session, ADMIN_AAD, "Alva Admin", Role.ADMIN, [])
-        report = await report_for(db, aad)
-        assert report.scope.masked
+    async with db.session() as session:
+        await upsert_staff(session, ADMIN_AAD, "Alva Admin", Role.ADMIN, [])
+    reports = [await report_for(db, aad) for aad in (VIEWER_AAD, COACH_AAD, ADMIN_AAD)]
+    for report in reports:
+        assert report.scope.masked and report.scope.county_wide
+        assert report.scope.period.code == "2026-H1"
         for table in report.tables.values():
             for position in table.positions():
                 if 0 < table.value(*position) < 5:
-                    assert table.masks.get(position) == Mask.SMALL, (table.key, position)
-            assert not recoverable(table.masks, table.equations()), table.key
-    report = await report_for(db, VIEWER_AAD)
-    # Women 12, men 12, other 1: the 1 is "<5", and one more total hides it.
-    assert row(report, "flows", "exited") == [12, 12, "<", "x"]
-    assert row(report, "exits_sus", "job_seeking") == [7, 0, 0, 7]
-    assert row(report, "exits_sus", "studies")[:3] == ["<", 0, "<"]
-    assert share(report, "work_or_studies", "man") == (6, 12)
-    assert share(report, "work_or_studies", "woman") is None  # uses 3 and 2
-    medians = {m.group: m.days for m in report.medians}
-    assert medians["other"] is None and medians["total"] == 181
-    # The coach sees Västra only, masked.
-    report = await report_for(db, COACH_AAD)
-    assert row(report, "caseload", "Cem Coach") == [5, 6, 0, 11]
-    assert row(report, "past_12_months", "extended")[0] == "<"
+                    assert table.is_masked(*position), (table.key, position)
+        assert {k: t.masks for k, t in report.tables.items()} == {
+            k: t.masks for k, t in reports[0].tables.items()}
+    report = reports[0]
+    # 36 active (public, printed): women 17; the one person of another gender hides the men.
+    assert row(report, "flows", "active") == [17, "x", "x", 36]
+    # 12 referred, 7 enrolled: fewer than 20, not broken down.
+    assert row(report, "flows", "referred") == ["..", "..", 0, 12]
+    assert report.tables["referrals"].withheld and report.tables["caseload"].withheld
+    assert not report.tables["exits_sus"].withheld
+    assert row(report, "exits_sus", "total") == ["x", 12, "x", 25]
+    assert share(report, "work_or_studies", "man") is None  # 6 to work, hidden with the women
+    medians = {m.group: (m.days, m.people) for m in report.medians}
+    assert medians["total"] == (181, 25) and medians["man"] == (None, None)
 
 
 async def test_filters_narrow_the_participants(db):
@@ -481,9 +481,33 @@ async def test_viewer_sees_masked_numbers_in_chat(bot, connector, db):
     replies = await bot.say(
         message("rapport från=2026-01-01 till=2026-06-30", connector.url, VIEWER)
     )
-    assert "Små tal: 1–4 personer visas som <5" in replies[0]
-    assert "avslutade\n12\n12\n<5\nx" in replies[1]
+    assert "Små tal: x döljer tal på 1–4 personer" in replies[0]
+    assert "Period: 2026-01-01 – 2026-06-30" in replies[0]
+    assert "aktiva\n17\nx\nx\n36" in replies[1]
+    assert "Aktualiseringar per part och beslut**: För få för att redovisa." in replies[2]
     assert "Andel avslutade till arbete eller studier (Kvinnor): –" in replies[0]
+    assert "[Ladda ner Excel]" in replies[0]
+    # A masked report is for a whole period of the grid that has ended, without filters.
+    assert await bot.say(message("rapport period=2026-H2", connector.url, VIEWER)) == [
+        "En maskerad rapport gäller ett helt halvår som har tagit slut, t.ex. period=2026-H1. "
+        "Andra perioder skulle låta den som jämför två rapporter räkna ut enskilda personer."
+    ]
+    replies = await bot.say(message("rapport period=2026-H1 kommun=Flen", connector.url, VIEWER))
+    assert replies == [
+        "Maskerade rapporter gäller hela länet; avgränsning på insats, länsdel, kommun eller "
+        "coach finns i omaskerade rapporter, för den som får se deltagarna."
+    ]
+    assert await bot.say(message("rapport period=2026-H9", connector.url, VIEWER)) == [
+        "”2026-H9” är ingen period. Skriv ett år (2026), ett halvår (2026-H1), ett kvartal "
+        "(2026-K2) eller en månad (2026-06)."
+    ]
+    replies = await bot.say(message("rapport", connector.url, VIEWER))
+    card = connector.activities[-1]["attachments"][0]["content"]
+    (period,) = [item for item in card["body"] if item.get("id") == "period"]
+    assert period["value"] == "2026-H1" and period["choices"][1]["value"] == "2025-H2"
+    replies = await bot.say(card_submit({"command": "rapport", "period": "2025-H2"},
+                                        connector.url, VIEWER))
+    assert "Period: 2025-07-01 – 2025-12-31" in replies[0]
 
 
 async def test_form_and_submitted_form(bot, connector, db):
@@ -555,11 +579,16 @@ async def test_cli_report_is_masked_unless_asked(cli_env, capsys, db, tmp_path):
     document = json.loads(out)
     assert document["masked"] is True
     assert document["tables"]["flows"]["rows"]["exited"] == {
-        "woman": 12,
+        "woman": "x",
         "man": 12,
-        "other": "<5",
-        "total": "x",
+        "other": "x",
+        "total": 25,
     }
+    assert document["tables"]["referrals"]["rows"]["af"]["waiting"] == ".."
+    code, _, err = await cli(capsys, "report", "--format", "json", "--period", "2026-K1")
+    assert code == 2 and "ett helt halvår" in err
+    code, out, _ = await cli(capsys, "report", "--format", "json")
+    assert json.loads(out)["period"] == {"from": "2026-01-01", "to": "2026-06-30"}
     code, out, _ = await cli(
         capsys, "report", "--format", "json", "--unmasked", *period, "--county-part", "vastra"
     )
@@ -569,15 +598,14 @@ async def test_cli_report_is_masked_unless_asked(cli_env, capsys, db, tmp_path):
     assert document["tables"]["exits_sus"]["rows"]["studies"]["total"] == 2
     assert document["median_days_in_programme"]["total"] == 120
 
-    code, out, _ = await cli(
-        capsys, "report", "--format", "csv", *period, "--municipality", "Katrineholm"
-    )
+    code, out, _ = await cli(capsys, "report", "--format", "csv", *period)
     rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff")), delimiter=";"))
     assert rows[0] == ["tabell", "rad", "kolumn", "värde"]
-    # Katrineholm: men 6 to work and 1 to "other": the 1 is small, so the 6 is hidden too.
-    assert ["Avslut per SUS-grupp", "övriga", "Män", "<5"] in rows
+    assert ["Avslut per SUS-grupp", "Totalt", "Män", "12"] in rows
     assert ["Avslut per SUS-grupp", "förvärvsarbete", "Män", "x"] in rows
-    assert ["Avslut per SUS-grupp", "Totalt", "Män", "7"] in rows
+    code, _, err = await cli(capsys, "report", "--format", "csv", *period,
+                             "--municipality", "Katrineholm")
+    assert code == 2 and "Maskerade rapporter gäller hela länet" in err
 
     target = tmp_path / "rapport.xlsx"
     code, out, _ = await cli(
@@ -593,5 +621,6 @@ async def test_cli_report_is_masked_unless_asked(cli_env, capsys, db, tmp_path):
     assert placements["A1"].value == "Pågående arbetsträningar under perioden, per typ och sektor"
     assert all(len(name) <= 31 and name == name.strip() for name in book.sheetnames)
 
-    code, _, err = await cli(capsys, "report", "--format", "json", "--county-part", "Gotland")
+    code, _, err = await cli(capsys, "report", "--format", "json", "--unmasked",
+                             "--county-part", "Gotland")
     assert code == 2 and "Länsdelen ”Gotland” finns inte" in err

@@ -1,137 +1,423 @@
-"""Small-cell masking, property style: for many random tables no hidden count can be worked
-out from what is shown, checked two ways that do not share code with the masking."""
+"""Disclosure control of masked reports, tested as an attacker would attack it.
+
+The attacker reads what a viewer can download (the JSON of every masked report), writes down
+every relation the report's definitions imply, and asks an integer program for the least and
+the greatest value each hidden count can have. None may be pinned to an interval narrower than
+the threshold. The attacker's relations are written here from the report's definitions, not
+taken from storage/reports (which builds its own), so a relation the protection forgot fails.
+"""
 
 from __future__ import annotations
 
-import itertools
+import json
 import random
-from fractions import Fraction
+from datetime import UTC, date, datetime
 
+import highspy
+import numpy as np
 import pytest
+from sqlmodel import select
 
-from storage.reports import CountTable, Mask, mask_table
+from bench.report_bench import load
+from dialogs.report_files import to_json
+from storage.clock import clock
+from storage.models import Association, Participant, Placement
+from storage.permissions import Actor, Role
+from storage.reports import (
+    ReportFilter,
+    ReportScope,
+    build_report,
+    clear_cache,
+    grid_period,
+    latest_ended,
+    parse_period,
+    resolve_filter,
+)
+from storage.reports.build import data_version
+from storage.reports.period import GridPeriod
+from storage.reports.protection import Relation, System, protect
+from storage.reports.queries import count_report
+from storage.reports.split import count_period
+from storage.rules import DESTINATIONS, RuleError
+
+THRESHOLD, MINIMUM = 5, 20
+VIEWER = Actor("viewer", Role.VIEWER)
+LEAD = Actor("lead", Role.PROGRAMME_LEAD)
 
 
-def random_table(rng: random.Random, rows: int, columns: int, **flags: bool) -> CountTable:
-    """Counts the way reports have them: many zeros and small numbers, some larger ones."""
-    weights = [0] * 4 + list(range(1, 5)) * 2 + list(range(5, 40))
-    counts = tuple(tuple(rng.choice(weights) for _ in range(columns)) for _ in range(rows))
-    return CountTable(
-        key="t",
-        row_vocab=None,
-        rows=tuple(f"r{i}" for i in range(rows)),
-        column_vocab=rng.choice([None, "gender"]),
-        columns=tuple(f"c{j}" for j in range(columns)),
-        counts=counts,
-        **flags,
-    )
+@pytest.fixture(autouse=True)
+def autumn(monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 9, 15, 9, 0, tzinfo=UTC))
+    clear_cache()
 
 
-def rank(matrix: list[list[Fraction]]) -> int:
-    rows = [row[:] for row in matrix]
-    found = 0
-    for column in range(len(rows[0]) if rows else 0):
-        pivot = next((r for r in range(found, len(rows)) if rows[r][column]), None)
-        if pivot is None:
-            continue
-        rows[found], rows[pivot] = rows[pivot], rows[found]
-        for r in range(found + 1, len(rows)):
-            factor = rows[r][column] / rows[found][column]
-            rows[r] = [a - factor * b for a, b in zip(rows[r], rows[found], strict=True)]
-        found += 1
+# --- The grid --------------------------------------------------------------------------------
+
+
+def test_periods_on_the_grid():
+    assert parse_period("2026-H1") == GridPeriod(date(2026, 1, 1), "half")
+    assert parse_period("2026-k2").end == date(2026, 6, 30)
+    assert parse_period("2026 Q4").start == date(2026, 10, 1)
+    assert parse_period("2026-02").end == date(2026, 2, 28)
+    assert parse_period("2026").end == date(2026, 12, 31)
+    for bad in ("2026-13", "2026-H3", "26-01", "igår", "2026-01-01"):
+        assert parse_period(bad) is None
+    assert grid_period(date(2026, 1, 1), date(2026, 6, 30)).code == "2026-H1"
+    assert grid_period(date(2026, 1, 1), date(2026, 6, 29)) is None
+    today = date(2026, 9, 15)
+    assert [latest_ended(today, g).code for g in ("month", "quarter", "half", "year")] == [
+        "2026-08", "2026-K2", "2026-H1", "2025"]
+    assert latest_ended(date(2026, 1, 1), "half").code == "2025-H2"
+
+
+# --- The solver on its own -------------------------------------------------------------------
+
+
+def _attack(values, relations, shown, bounds, hidden):
+    """(min, max) of each hidden figure over every non-negative integer assignment that
+    agrees with the shown figures, the relations and the bounds. LP first; where its optimum is
+    not whole, the integer program."""
+    keys = sorted(values, key=repr)
+    index = {k: i for i, k in enumerate(keys)}
+    lower = np.array([float(values[k]) if k in shown else float(bounds.get(k, (0, None))[0])
+                      for k in keys])
+    upper = np.array([float(values[k]) if k in shown else
+                      (highspy.kHighsInf if bounds.get(k, (0, None))[1] is None
+                       else float(bounds[k][1])) for k in keys])
+    starts, columns, coefficients, low, high = [0], [], [], [], []
+    for terms, sense in relations:
+        for key, c in terms:
+            columns.append(index[key])
+            coefficients.append(float(c))
+        starts.append(len(columns))
+        low.append(0.0 if sense == "=" else -highspy.kHighsInf)
+        high.append(0.0)
+    found = {}
+    for key in hidden:
+        ends = []
+        for direction in (1.0, -1.0):
+            for integer in (False, True):
+                lp = highspy.HighsLp()
+                lp.num_col_, lp.num_row_ = len(keys), len(low)
+                cost = np.zeros(len(keys))
+                cost[index[key]] = direction
+                lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
+                lp.row_lower_, lp.row_upper_ = np.array(low), np.array(high)
+                lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+                lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+                lp.a_matrix_.index_ = np.array(columns, dtype=np.int32)
+                lp.a_matrix_.value_ = np.array(coefficients)
+                if integer:
+                    lp.integrality_ = [highspy.HighsVarType.kInteger] * len(keys)
+                solver = highspy.Highs()
+                solver.setOptionValue("output_flag", False)
+                solver.passModel(lp)
+                solver.run()
+                status = solver.getModelStatus()
+                if status == highspy.HighsModelStatus.kUnbounded:
+                    ends.append(float("inf") if direction < 0 else float("-inf"))
+                    break
+                assert status == highspy.HighsModelStatus.kOptimal, (key, status)
+                solution = solver.getSolution().col_value
+                if integer or all(abs(v - round(v)) < 1e-7 for v in solution):
+                    ends.append(solution[index[key]])
+                    break
+        found[key] = (ends[0], ends[1])  # cost +1: the least; cost -1: the greatest
     return found
 
 
-def exposed_by_rank(table: CountTable) -> list[tuple[int, int]]:
-    """Hidden places whose unit vector is in the row space of the equations over the hidden
-    places (adding it does not raise the rank): those follow from the shown numbers."""
-    hidden = sorted(p for p, mask in table.masks.items() if mask != Mask.SHOWN)
-    matrix = []
-    for addends, total in table.equations():
-        row = [Fraction((p in addends) - (p == total)) for p in hidden]
-        if any(row):
-            matrix.append(row)
-    base = rank(matrix)
-    exposed = []
-    for k, place in enumerate(hidden):
-        unit = [Fraction(int(i == k)) for i in range(len(hidden))]
-        if rank([*matrix, unit]) == base:
-            exposed.append(place)
-    return exposed
+def _table_system(rng, tables, linked):
+    """Random count tables with row and column totals; with `linked`, all share one column
+    total vector (as the report's tables split by gender share the gender totals)."""
+    values, relations = {}, []
+    marginal = None
+    for t in range(tables):
+        rows, columns = rng.randint(2, 6), rng.randint(2, 4)
+        weights = [0] * 3 + [1, 2, 3, 4] * 2 + list(range(5, 30))
+        cells = [[rng.choice(weights) for _ in range(columns)] for _ in range(rows)]
+        if linked and marginal is not None:
+            columns = len(marginal)
+            cells = [[0] * columns for _ in range(rows)]
+            for j, total in enumerate(marginal):
+                for _ in range(total):
+                    cells[rng.randrange(rows)][j] += 1
+        for i in range(rows):
+            for j in range(columns):
+                values[(t, i, j)] = cells[i][j]
+        for i in range(rows):
+            values[(t, i, "T")] = sum(cells[i])
+            relations.append(Relation(
+                tuple([((t, i, "T"), 1)] + [((t, i, j), -1) for j in range(columns)])))
+        column_key = (lambda j: ("M", j)) if linked else (lambda j, t=t: (t, "T", j))
+        for j in range(columns):
+            values[column_key(j)] = sum(cells[i][j] for i in range(rows))
+            relations.append(Relation(tuple([(column_key(j), 1)]
+                                            + [((t, i, j), -1) for i in range(rows)])))
+        if linked and marginal is None:
+            marginal = [values[column_key(j)] for j in range(columns)]
+    return values, relations
 
 
-SHAPES = [
-    (rows, columns, flags)
-    for rows, columns in [(1, 1), (1, 3), (2, 2), (3, 4), (4, 3), (11, 4), (9, 3), (7, 5)]
-    for flags in (
-        {},
-        {"column_totals": False},
-        {"row_totals": False},
-    )
-]
+@pytest.mark.parametrize("linked", [False, True])
+def test_no_hidden_count_can_be_narrowed(linked):
+    """Random tables, alone or sharing their column totals: every hidden count keeps an integer
+    interval at least the threshold wide, and no small count is printed."""
+    rng = random.Random(f"tables-{linked}")
+    for _ in range(6):
+        values, relations = _table_system(rng, 3, linked)
+        outcome = protect(System(values, relations), THRESHOLD)
+        hidden = outcome.small | outcome.complements
+        assert not outcome.withheld
+        for key, value in values.items():
+            if 0 < value < THRESHOLD:
+                assert key in outcome.small
+        shown = {k for k in values if k not in hidden}
+        plain = [([(k, c) for k, c in r.terms], "=") for r in relations]
+        bounds = {k: (1, None) for k in hidden}
+        for key, (low, high) in _attack(values, plain, shown, bounds, hidden).items():
+            assert high - low >= THRESHOLD, (key, values[key], low, high)
 
 
-@pytest.mark.parametrize("threshold", [3, 5, 10])
-@pytest.mark.parametrize(("rows", "columns", "flags"), SHAPES)
-def test_no_hidden_count_follows_from_the_totals(rows, columns, flags, threshold):
-    rng = random.Random(f"{rows}x{columns}{flags}{threshold}")
-    for _ in range(8):
-        table = mask_table(random_table(rng, rows, columns, **flags), threshold)
-        for place in table.positions():
-            value = table.value(*place)
-            if 0 < value < threshold:
-                assert table.masks[place] == Mask.SMALL
-            elif place in table.masks:
-                assert table.masks[place] == Mask.COMPLEMENT
-        # The rule of thumb: no line with a shown total has exactly one hidden member ...
-        for addends, total in table.equations():
-            hidden = [p for p in (*addends, total) if p in table.masks]
-            assert len(hidden) != 1, (table.counts, table.masks)
-        # ... and the exact check: nothing follows from any combination of lines.
-        assert exposed_by_rank(table) == [], (table.counts, table.masks)
+# --- Masked reports on a generated population ----------------------------------------------
 
 
-def test_small_tables_by_brute_force():
-    """For 2×2 and 2×3 tables with totals, every small cell can take at least two values in
-    tables of counts 0–12 that show exactly the same numbers (non-negativity included)."""
-    rng = random.Random(4)
-    checked = 0
-    for shape in [(2, 2)] * 60 + [(2, 3)] * 20:
-        rows, columns = shape
-        counts = tuple(tuple(rng.choice([0, 1, 2, 3, 4, 5, 6, 8]) for _ in range(columns))
-                       for _ in range(rows))
-        table = mask_table(CountTable("t", None, ("a", "b"), None, ("x", "y", "z")[:columns],
-                                      counts), 5)
-        hidden = [p for p in table.masks if p[0] < rows and p[1] < columns]
-        if not hidden or len(hidden) > 4:
-            continue
-        checked += 1
-        shown = {p: table.value(*p) for p in table.positions() if p not in table.masks}
-        seen: dict[tuple[int, int], set[int]] = {p: set() for p in hidden}
-        for guess in itertools.product(range(13), repeat=len(hidden)):
-            grid = [list(r) for r in counts]
-            for (i, j), value in zip(hidden, guess, strict=True):
-                grid[i][j] = value
-            sums = {(i, columns): sum(grid[i]) for i in range(rows)}
-            sums |= {(rows, j): sum(r[j] for r in grid) for j in range(columns)}
-            sums[(rows, columns)] = sum(map(sum, grid))
-            if all((grid[p[0]][p[1]] if p in hidden or (p[0] < rows and p[1] < columns)
-                    else sums[p]) == v for p, v in shown.items()):
-                for place, value in zip(hidden, guess, strict=True):
-                    seen[place].add(value)
-        for place, values in seen.items():
-            if table.masks[place] == Mask.SMALL:  # a hidden zero may be pinned; it is no one
-                assert len(values) >= 2, (counts, table.masks, place, values)
-    assert checked > 20
+async def _population(db, grain: str) -> None:
+    """1,400 people referred over two years in three county parts (fixed seed)."""
+    await load(db, 1400, date(2024, 7, 1), 730, seed=12, quiet=True)
+    async with db.session() as session:
+        association = (await session.exec(select(Association))).one()
+        association.report_grid = grain
+        association.small_cell_threshold, association.report_min_population = THRESHOLD, MINIMUM
+        session.add(association)
 
 
-def test_unmasked_numbers_are_left_alone():
-    table = CountTable(
-        "t", None, ("a", "b"), "gender", ("woman", "man", "other"), ((12, 12, 1), (20, 7, 0))
-    )
-    masked = mask_table(table, 5)
-    # The 1 is small; in a gender table the row's total hides it, then the column's complement.
-    assert masked.masks[(0, 2)] == Mask.SMALL
-    assert masked.masks[(0, 3)] == Mask.COMPLEMENT
-    assert masked.value(0, 0) == 12 and (0, 0) not in masked.masks
-    assert mask_table(table, 1).masks == {}
+async def _report(db, actor, period: GridPeriod):
+    async with db.session() as session:
+        scope = await resolve_filter(session, actor, ReportFilter(period.start, period.end))
+        return await build_report(session, scope)
+
+
+async def test_split_counts_agree_with_the_report_queries(db):
+    """The counts the protection starts from are the unmasked report's, table by table."""
+    await _population(db, "half")
+    for code in ("2025-H1", "2025-K3", "2026-02"):
+        period = parse_period(code)
+        async with db.session() as session:
+            scope = await resolve_filter(session, LEAD, ReportFilter(period.start, period.end))
+            exact = await count_report(session, scope)
+            counts = await count_period(session, period)
+        names = {
+            "parts": exact.tables["active_county_part"].rows,
+            "towns": exact.tables["exits_municipality"].rows,
+        }
+        cells = sorted(set(counts.counts) | set(counts.days))
+        block = counts.block(ReportScope(period.start, period.end, (), False, THRESHOLD),
+                             cells, names)
+        for key, table in exact.tables.items():
+            assert block.tables[key].rows == table.rows, key
+            assert block.tables[key].counts == table.counts, key
+        assert block.medians == exact.medians
+
+
+def _name(period: str, table: str, row: str, column: str) -> tuple[str, str, str, str]:
+    return (period, table, row, column)
+
+
+def _reader_system(documents: dict[str, dict], publics: dict[str, dict[str, int]]):
+    """What a reader can write down from the downloaded JSON of masked reports: every number
+    with the relations between them. Returns (values known, relations, hidden, withheld)."""
+    known: dict[tuple, int] = {}
+    hidden, withheld, relations, bounds = set(), set(), [], {}
+    minimum = None
+    for period, document in documents.items():
+        minimum = document["min_population"]
+        tables = document["tables"]
+        for table, data in tables.items():
+            places = {}
+            for row, cells in data["rows"].items():
+                for column, value in cells.items():
+                    places[(row, column)] = value
+            for column, value in data.get("total", {}).items():
+                places[("total", column)] = value
+            for (row, column), value in places.items():
+                name = _name(period, table, row, column)
+                if value == "x":
+                    hidden.add(name)
+                elif value == "..":
+                    withheld.add(name)
+                else:
+                    known[name] = value
+            rows = list(data["rows"])
+            columns = [c for c in next(iter(data["rows"].values())) if c != "total"]
+            has_row_totals = "total" in next(iter(data["rows"].values()))
+            has_column_totals = "total" in data
+            every_row = rows + (["total"] if has_column_totals else [])
+            if has_row_totals:
+                for row in every_row:
+                    relations.append(([(_name(period, table, row, "total"), 1)]
+                                      + [(_name(period, table, row, c), -1) for c in columns],
+                                      "="))
+            if has_column_totals:
+                for column in columns + (["total"] if has_row_totals else []):
+                    relations.append(([(_name(period, table, "total", column), 1)]
+                                      + [(_name(period, table, r, column), -1) for r in rows],
+                                      "="))
+                grand = _name(period, table, "total", "total")
+                inner = [_name(period, table, r, c) for r in rows for c in columns]
+                if has_row_totals and grand not in known and table not in (
+                        "exits_municipality", "active_county_part"):
+                    # A table broken down counts at least the minimum; one withheld, fewer.
+                    if not any(k in hidden or known.get(k, 0) > 0 for k in inner):
+                        bounds[grand] = (0, minimum - 1)
+                    else:
+                        bounds[grand] = (minimum, None)
+        # The same counts in several tables.
+        genders = ("woman", "man", "other", "total")
+        same = [[("flows", "active", g), ("active_county_part", "total", g),
+                 ("active_age", "total", g), ("active_income", "total", g),
+                 ("progression", "total", g)] for g in genders]
+        same += [[("flows", "exited", g), ("exits_reason", "total", g),
+                  ("exits_destination", "total", g), ("exits_sus", "total", g)]
+                 for g in genders]
+        same += [[("flows", "referred", "total"), ("referrals", "total", "total")],
+                 [("flows", "exited", "total"), ("exits_municipality", "total", "total")]]
+        same += [[("exits_sus", s, "total"), ("exits_municipality", "total", s)]
+                 for s in ("employment", "studies", "job_seeking", "other")]
+        for group in same:
+            first = _name(period, *group[0])
+            for other in group[1:]:
+                relations.append(([(first, 1), (_name(period, *other), -1)], "="))
+        # A SUS group is the sum of its destinations.
+        for group in ("employment", "studies", "job_seeking", "other"):
+            members = [d for d, g in DESTINATIONS.items() if g.value == group]
+            for gender in genders:
+                relations.append(([(_name(period, "exits_sus", group, gender), 1)]
+                                  + [(_name(period, "exits_destination", d, gender), -1)
+                                     for d in members], "="))
+        # Who enrolled in the period was active in it; a placement started was under way.
+        for gender in genders:
+            relations.append(([(_name(period, "flows", "enrolled", gender), 1),
+                               (_name(period, "flows", "active", gender), -1)], "<="))
+        for row, cells in tables["placements"]["rows"].items():
+            for column in cells:
+                relations.append(([(_name(period, "placements", row, column), 1),
+                                   (_name(period, "placements_active", row, column), -1)],
+                                  "<="))
+        # Shares print a part and a whole: two more sums.
+        for item in document["shares"]:
+            if item["part"] is None:
+                continue
+            key = _name(period, "share", item["measure"], item["group"])
+            known[key + ("part",)] = item["part"]
+            known[key + ("whole",)] = item["whole"]
+        # Public totals: the reader knows them even where the report hides them, wherever
+        # they are printed.
+        alike = {"referred": ["referrals"],
+                 "active": ["active_county_part", "active_age", "active_income", "progression"],
+                 "exited": ["exits_reason", "exits_destination", "exits_sus",
+                            "exits_municipality"]}
+        for flow, value in publics[period].items():
+            names = [_name(period, "flows", flow, "total")]
+            names += [_name(period, t, "total", "total") for t in alike.get(flow, [])]
+            for name in names:
+                known[name] = value
+                hidden.discard(name)
+                withheld.discard(name)
+    for name in hidden:
+        bounds.setdefault(name, (1, None))
+        low, high = bounds[name]
+        bounds[name] = (max(low, 1), high)
+    relations = [r for r in relations if all(k in known or k in hidden or k in withheld
+                                              for k, _ in r[0])]
+    return known, relations, hidden, withheld, bounds
+
+
+@pytest.mark.parametrize("grain", ["month", "quarter", "half", "year"])
+async def test_attacker_recovers_no_hidden_count(db, grain):
+    """For each grain: the latest ended periods' masked reports (the report and its adjacent
+    periods; masked reports take no filter), attacked together."""
+    await _population(db, grain)
+    latest = latest_ended(clock.today(), grain)
+    periods = [latest]
+    while len(periods) < 2 and periods[-1].start > date(2024, 7, 1):
+        previous = latest_ended(periods[-1].start, grain)
+        periods.append(previous)
+    documents, publics, exact = {}, {}, {}
+    for period in periods:
+        masked = await _report(db, VIEWER, period)
+        unmasked = await _report(db, LEAD, period)
+        assert masked.scope.masked and not unmasked.scope.masked
+        documents[period.code] = json.loads(to_json(masked))
+        flows = unmasked.tables["flows"]
+        publics[period.code] = {f: flows.value(flows.row(f), flows.column("total"))
+                                for f in flows.rows}
+        for key, table in masked.tables.items():
+            other = unmasked.tables[key]
+            assert table.rows == other.rows and table.counts == other.counts, key
+            for place in table.positions():
+                value = table.value(*place)
+                if not table.is_masked(*place):
+                    assert not 0 < value < THRESHOLD, (key, place, value)
+            exact[(period.code, key)] = other
+    known, relations, hidden, withheld, bounds = _reader_system(documents, publics)
+    truth = dict(known)
+    for (period, table, row, column) in hidden | withheld:
+        counts = exact[(period, table)]
+        truth[(period, table, row, column)] = counts.value(counts.row(row), counts.column(column))
+    for terms, sense in relations:
+        total = sum(c * truth[k] for k, c in terms)
+        assert total == 0 if sense == "=" else total <= 0, (terms, sense)
+    for name, (low, high) in bounds.items():
+        assert low <= truth[name] and (high is None or truth[name] <= high), (name, truth[name])
+    shown = set(known)
+    found = _attack(truth, relations, shown, bounds, sorted(hidden))
+    narrow = {k: v for k, v in found.items() if v[1] - v[0] < THRESHOLD}
+    assert not narrow, narrow
+    assert len(hidden) > 10  # the population has small counts to hide
+
+
+async def test_masked_reports_take_no_filter_and_stay_on_the_grid(db):
+    await _population(db, "half")
+    async with db.session() as session:
+        for wanted, code in [
+            (ReportFilter(date(2026, 1, 1), date(2026, 6, 30), county_part="Norra"),
+             "report_masked_no_filter"),
+            (ReportFilter(date(2026, 1, 1), date(2026, 6, 30), coach="Coach Norra 1"),
+             "report_masked_no_filter"),
+            (ReportFilter(date(2026, 1, 1), date(2026, 3, 31)), "report_masked_grid"),
+            (ReportFilter(date(2026, 1, 1), date(2026, 6, 29)), "report_masked_grid"),
+            (ReportFilter(date(2026, 7, 1), date(2026, 12, 31)), "report_masked_grid"),
+        ]:
+            with pytest.raises(RuleError) as error:
+                await resolve_filter(session, VIEWER, wanted)
+            assert error.value.code == code
+        coach = Actor("coach", Role.COACH, frozenset({"vastra"}))
+        scope = await resolve_filter(session, coach, ReportFilter(
+            date(2026, 1, 1), date(2026, 6, 30), default_period=True))
+    assert scope.masked and scope.county_wide and scope.period.code == "2026-H1"
+
+
+async def test_the_cache_follows_the_data(db):
+    """A protected period is reused until something a report counts changes, on any instance
+    (the data version is read from the database, not kept in memory)."""
+    await _population(db, "half")
+    period = parse_period("2026-H1")
+    first = await _report(db, VIEWER, period)
+    assert (await _report(db, VIEWER, period)).tables["exits_sus"] is not None
+    async with db.session() as session:
+        before = await data_version(session)
+        placement = (await session.exec(
+            select(Placement).where(Placement.end_date.is_(None)))).first()
+        placement.end_date = date(2026, 5, 31)
+        session.add(placement)
+    async with db.session() as session:
+        assert await data_version(session) != before
+        person = (await session.exec(select(Participant).where(
+            Participant.exit_date.between(period.start, period.end),
+            Participant.exit_destination != "studies"))).first()
+        person.exit_destination, person.updated_at = "studies", datetime.now(UTC)
+        session.add(person)
+    second = await _report(db, VIEWER, period)
+    exits = first.tables["exits_sus"], second.tables["exits_sus"]
+    total = [t.value(t.row("studies"), t.column("total")) for t in exits]
+    assert total[1] == total[0] + 1

@@ -41,6 +41,8 @@ def error_text(error: Any, locale: str | None) -> str:
         if key in {"current", "target"}
         else _field_names(str(value), locale)
         if key == "fields"
+        else t(f"report_grain.{value}", locale)
+        if key == "grain_one"
         else value
         for key, value in error.details.items()
     }

@@ -468,8 +468,9 @@ TEXTS: dict[str, str] = {
     "reminder_deadline_unknown": "There is no date {id} in the calendar.",
     # reports
     "help_cmd_report": (
-        "aggregated report with small numbers masked, a chart and files; in one line: "
-        "`rapport från=2026-01-01 till=2026-06-30 länsdel=Västra`"
+        "aggregated report with a chart and files, masked unless you may see the participants; "
+        "in one line: `rapport period=2026-H1` or `rapport från=2026-01-01 till=2026-06-30 "
+        "länsdel=Västra`"
     ),
     "report_title": "Report",
     "report_form_title": "Report",
@@ -501,8 +502,9 @@ TEXTS: dict[str, str] = {
     "report_filter.coach": "Coach",
     "report_masking": "Small numbers",
     "report_masked_note": (
-        "1–{largest} people are shown as <{threshold}; x hides a number that would otherwise "
-        "give a small number away through the totals."
+        "x hides counts of 1–{largest} people and the counts that would otherwise give them "
+        "away through totals, other filters or other periods; .. marks a group of fewer than "
+        "{minimum} people, which is not broken down."
     ),
     "report_unmasked_note": "Shown unmasked: you may see individual data for the whole selection.",
     "report_hidden_mark": "x",
@@ -816,4 +818,27 @@ TEXTS: dict[str, str] = {
     "retention_kept_kind.audit": "the log",
     "retention_dry_run": "Dry run: nothing was removed. {total} in all are due.",
     "retention_done": "Removed: {total}. The run is logged as counts, without content.",
+    # --- masked reports (disclosure control) ---
+    "report_withheld_mark": "..",
+    "report_too_few": "Too few to report.",
+    "report_period_field": "Period",
+    "report_period_hint": (
+        "Masked reports cover a whole {grain_one} that has ended, for the whole county."
+    ),
+    "report_bad_grid_period": (
+        "”{value}” is not a period. Write a year (2026), a half-year (2026-H1), a quarter "
+        "(2026-K2) or a month (2026-06)."
+    ),
+    "report_masked_grid": (
+        "A masked report covers a whole {grain_one} that has ended, e.g. period={example}. "
+        "Other periods would let someone comparing two reports work out single people."
+    ),
+    "report_masked_no_filter": (
+        "Masked reports cover the whole county; narrowing by programme, county part, "
+        "municipality or coach is in unmasked reports, for those who may see the participants."
+    ),
+    "report_grain.month": "calendar month",
+    "report_grain.quarter": "quarter",
+    "report_grain.half": "half-year",
+    "report_grain.year": "calendar year",
 }

@@ -470,8 +470,9 @@ TEXTS: dict[str, str] = {
     "reminder_deadline_unknown": "Det finns inget datum {id} i kalendern.",
     # reports
     "help_cmd_report": (
-        "sammanställning med maskerade små tal, diagram och filer; på en rad: "
-        "`rapport från=2026-01-01 till=2026-06-30 länsdel=Västra`"
+        "sammanställning med diagram och filer, maskerad om du inte får se deltagarna; på en "
+        "rad: `rapport period=2026-H1` eller `rapport från=2026-01-01 till=2026-06-30 "
+        "länsdel=Västra`"
     ),
     "report_title": "Rapport",
     "report_form_title": "Rapport",
@@ -503,8 +504,9 @@ TEXTS: dict[str, str] = {
     "report_filter.coach": "Coach",
     "report_masking": "Små tal",
     "report_masked_note": (
-        "1–{largest} personer visas som <{threshold}; x döljer ett tal som annars "
-        "skulle avslöja ett litet tal via summorna."
+        "x döljer tal på 1–{largest} personer och de tal som annars skulle avslöja dem via "
+        "summor, andra filter eller andra perioder; .. står för en grupp med färre än "
+        "{minimum} personer, som inte delas upp."
     ),
     "report_unmasked_note": "Visas omaskerade: du får se uppgifter om enskilda i hela urvalet.",
     "report_hidden_mark": "x",
@@ -821,4 +823,28 @@ TEXTS: dict[str, str] = {
     "retention_kept_kind.audit": "loggen",
     "retention_dry_run": "Provkörning: inget togs bort. Totalt {total} att gallra.",
     "retention_done": "Gallrat: {total}. Gallringen är loggad med antal, utan innehåll.",
+    # --- masked reports (disclosure control) ---
+    "report_withheld_mark": "..",
+    "report_too_few": "För få för att redovisa.",
+    "report_period_field": "Period",
+    "report_period_hint": (
+        "Maskerade rapporter gäller ett helt {grain_one} som har tagit slut, för hela länet."
+    ),
+    "report_bad_grid_period": (
+        "”{value}” är ingen period. Skriv ett år (2026), ett halvår (2026-H1), ett kvartal "
+        "(2026-K2) eller en månad (2026-06)."
+    ),
+    "report_masked_grid": (
+        "En maskerad rapport gäller ett helt {grain_one} som har tagit slut, t.ex. "
+        "period={example}. Andra perioder skulle låta den som jämför två rapporter räkna ut "
+        "enskilda personer."
+    ),
+    "report_masked_no_filter": (
+        "Maskerade rapporter gäller hela länet; avgränsning på insats, länsdel, kommun eller "
+        "coach finns i omaskerade rapporter, för den som får se deltagarna."
+    ),
+    "report_grain.month": "kalendermånad",
+    "report_grain.quarter": "kvartal",
+    "report_grain.half": "halvår",
+    "report_grain.year": "kalenderår",
 }

@@ -1,0 +1,194 @@
+"""A report for a scope: exact for those who may see the individuals, otherwise the protected
+figures of the period's masked report.
+
+A masked report is county-wide and covers one period of the association's grid (half-years by
+default); its tables are protected together. The protected period is cached per process and data
+version; the same data always gives the same pattern, so several instances print the same
+figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import String, cast, func, literal, select, union_all
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import (
+    CountyPart,
+    Municipality,
+    Participant,
+    Placement,
+    Programme,
+    ProgressionStep,
+    Staff,
+    StaffCountyPart,
+)
+from storage.reports.figures import (
+    Geography,
+    Key,
+    block_values,
+    build_system,
+    group_of,
+    place_keys,
+    protection_order,
+)
+from storage.reports.meetings import meetings
+from storage.reports.period import GridPeriod
+from storage.reports.protection import Outcome, protect
+from storage.reports.queries import count_report
+from storage.reports.result import CountTable, Mask, Median, Report, goal_shares
+from storage.reports.scope import ReportScope
+from storage.reports.split import count_period
+
+
+async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
+    """Every measure for `scope`: exact when unmasked, else the protected figures."""
+    if not scope.masked:
+        return await count_report(session, scope)
+    assert scope.period is not None, "a masked scope has a grid period"
+    protected = await protected_period(session, scope.period, scope.threshold,
+                                       scope.min_population)
+    report = protected.report(scope)
+    return replace(report, meetings=tuple(await meetings(session, scope)))
+
+
+@dataclass
+class ProtectedPeriod:
+    """The exact figures of a period's masked report, and which of them may be printed."""
+
+    geography: Geography
+    exact: Report
+    outcome: Outcome
+    public: set[Key]
+    threshold: int
+    minimum: int
+
+    def mask(self, key: Key | None, value: int) -> Mask:
+        if key is None or value == 0:
+            return Mask.SHOWN
+        if key in self.outcome.withheld:
+            return Mask.WITHHELD
+        if key in self.outcome.small or key in self.public and value < self.threshold:
+            return Mask.SMALL
+        if key in self.outcome.complements:
+            return Mask.COMPLEMENT
+        return Mask.SHOWN
+
+    def report(self, scope: ReportScope) -> Report:
+        assert scope.period is not None
+        tables = {
+            key: self._masked(table, scope.period) for key, table in self.exact.tables.items()
+        }
+        return Report(
+            scope=scope,
+            tables=tables,
+            shares=tuple(goal_shares(tables)),
+            medians=tuple(self._median(m, tables["flows"]) for m in self.exact.medians),
+            meetings=(),
+        )
+
+    def _masked(self, table: CountTable, period: GridPeriod) -> CountTable:
+        keys = place_keys(table, period)
+        masks = {}
+        for place, key in keys.items():
+            mask = self.mask(key, table.value(*place))
+            if mask != Mask.SHOWN:
+                masks[place] = mask
+        return replace(table, masks=masks)
+
+    def _median(self, median: Median, flows: CountTable) -> Median:
+        """Printed with its number of exits, when that number is printed and the group is not
+        small: a median of a few people is one person's time."""
+        place = (flows.row("exited"), flows.column(median.group))
+        if flows.is_masked(*place) or (median.people or 0) < self.minimum:
+            return Median(median.group, None, None)
+        return median
+
+
+# --- The period, cached ----------------------------------------------------------------------
+
+_CACHE: OrderedDict[tuple[Any, ...], ProtectedPeriod] = OrderedDict()
+_LOCKS: dict[tuple[Any, ...], asyncio.Lock] = {}
+CACHE_SIZE = 6
+
+
+async def protected_period(
+    session: AsyncSession, period: GridPeriod, threshold: int, minimum: int
+) -> ProtectedPeriod:
+    """The protected figures of `period`, from the cache when the data has not changed."""
+    key = (period.code, threshold, minimum, await data_version(session))
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    async with _LOCKS.setdefault(key, asyncio.Lock()):
+        if key not in _CACHE:
+            _CACHE[key] = await _protect_period(session, period, threshold, minimum)
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    _LOCKS.pop(key, None)
+    return _CACHE[key]
+
+
+def clear_cache() -> None:
+    """Forget protected periods (benchmarks and tests that time or change the cold path)."""
+    _CACHE.clear()
+
+
+async def data_version(session: AsyncSession) -> tuple[Any, ...]:
+    """What changes when anything a report counts changes: row counts and the latest id and
+    change time of participants, placements (with their end dates), progression steps, staff,
+    and the organisation. One statement; the same on every instance."""
+    def row(name: str, *columns: Any) -> Any:
+        texts = [cast(c, String) for c in columns] + [literal("")] * (3 - len(columns))
+        return select(literal(name), *texts)
+
+    parts = [
+        row("participant", func.count(), func.max(Participant.id),
+            func.max(Participant.updated_at)).select_from(Participant),
+        row("placement", func.count(), func.max(Placement.id), func.max(Placement.end_date)),
+        row("placement_ended", func.count(Placement.end_date)),
+        row("step", func.count(), func.max(ProgressionStep.id)).select_from(ProgressionStep),
+        row("staff", func.count(), func.max(Staff.id), func.max(Staff.updated_at))
+        .select_from(Staff),
+        row("staff_part", func.count()).select_from(StaffCountyPart),
+        row("municipality", func.count(), func.max(Municipality.id),
+            func.max(Municipality.county_part_id)).select_from(Municipality),
+        row("programme", func.count(), func.max(Programme.id)).select_from(Programme),
+    ]
+    rows = (await session.exec(union_all(*parts))).all()
+    return tuple(sorted(tuple(r) for r in rows))
+
+
+async def _geography(session: AsyncSession) -> Geography:
+    parts = (await session.exec(select(CountyPart))).scalars().all()
+    towns = (await session.exec(select(Municipality).order_by(Municipality.name))).scalars()
+    by_part: dict[int, list[str]] = {}
+    for town in towns:
+        by_part.setdefault(town.county_part_id, []).append(town.name)
+    return Geography(parts={p.name: tuple(by_part.get(p.id, ())) for p in parts})
+
+
+async def _protect_period(
+    session: AsyncSession, period: GridPeriod, threshold: int, minimum: int
+) -> ProtectedPeriod:
+    """Count the period's masked report exactly, then protect all its tables together."""
+    geography = await _geography(session)
+    names = {
+        "parts": tuple(sorted(geography.parts)),
+        "towns": tuple(sorted(t for ts in geography.parts.values() for t in ts)),
+    }
+    counts = await count_period(session, period)
+    scope = ReportScope(start=period.start, end=period.end, county_part_ids=(), masked=False,
+                        threshold=threshold, min_population=minimum, period=period)
+    report = counts.block(scope, sorted(set(counts.counts) | set(counts.days)), names)
+    values: dict[Key, int] = {}
+    block_values(report, period, values)
+    system = build_system(values, geography, minimum)
+    order = protection_order(values)
+    groups = {k: group_of(k) for k in values}
+    outcome = await asyncio.to_thread(protect, system, threshold, order, groups)
+    return ProtectedPeriod(geography, report, outcome, system.public, threshold, minimum)

@@ -1,0 +1,478 @@
+"""The SQL behind a report: each family of measures is one statement with GROUP BY over the
+filtered participants. Counts only, exact and unprotected; `storage.reports.build` decides what
+may be printed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.clock import clock
+from storage.models import (
+    CountyPart,
+    Municipality,
+    Participant,
+    Placement,
+    ProgressionStep,
+    Staff,
+)
+from storage.reports.meetings import meetings
+from storage.reports.result import (
+    GENDER_COLUMNS,
+    SUS_GROUPS,
+    TOTAL,
+    CountTable,
+    Median,
+    Report,
+    goal_shares,
+)
+from storage.reports.scope import ReportScope
+from storage.rules import (
+    DESTINATIONS,
+    EXIT_REASONS,
+    INCOME_SOURCES,
+    PLACEMENT_TYPES,
+    REFERRING_PARTIES,
+    SECTORS,
+    Status,
+    SusGroup,
+    add_months,
+)
+
+AGE_BANDS = ("18_24", "25_29", "30_39", "40_49", "50_64", "outside")
+WAIT_BANDS = ("0_14", "15_30", "31_60", "61_plus")
+DECISIONS = (Status.REFERRED, Status.WAITING, Status.ACCEPTED, Status.NOT_ACCEPTED)
+FLOWS = ("referred", "enrolled", "active", "exited")
+
+# --- The measures --------------------------------------------------------------------------
+#
+# At 100,000 participants the cost of a report is the number of times each row is touched.
+# So each family of measures is one statement: the first GROUP BY folds the period's
+# participants into a small cube (a few thousand groups), read in the order of a covering
+# index so that nothing is sorted (ix_participant_report_*, migration 0004); the tables are
+# then GROUP BYs over that cube, joined with UNION ALL into rows of (table, row, column, n).
+
+
+class likely(ColumnElement[bool]):
+    """A condition SQLite's planner should not drive the query with. Having no range
+    statistics, it walks a date index for `referral_date BETWEEN …` and looks every row up in
+    the table: over years of data four times slower than reading a covering index whole.
+    SQLite's `likely()` (the condition is usually true) steers it to the covering index; for a
+    short period that costs a few milliseconds. Other databases get the bare condition.
+    The condition is part of the cache key, so statements using it are compiled once."""
+
+    inherit_cache = True
+    _traverse_internals = [("condition", InternalTraversal.dp_clauseelement)]
+    type = Boolean()
+
+    def __init__(self, condition: Any) -> None:
+        self.condition = condition
+
+
+@compiles(likely)
+def _likely_plain(element: likely, compiler: Any, **kw: Any) -> str:
+    return f"({compiler.process(element.condition, **kw)})"
+
+
+@compiles(likely, "sqlite")
+def _likely_sqlite(element: likely, compiler: Any, **kw: Any) -> str:
+    return f"likely({compiler.process(element.condition, **kw)})"
+
+
+def _participants(scope: ReportScope) -> list[Any]:
+    """Conditions every measure shares: the visible county parts and the chosen filters.
+    None for a county-wide report without filters: every participant counts."""
+    conditions: list[Any] = []
+    if not scope.county_wide:
+        conditions.append(Participant.county_part_id.in_(scope.county_part_ids))
+    if scope.programme_id is not None:
+        conditions.append(Participant.programme_id == scope.programme_id)
+    if scope.municipality_id is not None:
+        conditions.append(Participant.municipality_id == scope.municipality_id)
+    if scope.coach_id is not None:
+        conditions.append(Participant.coach_id == scope.coach_id)
+    return conditions
+
+
+def _between(column: Any, scope: ReportScope) -> Any:
+    return column.between(scope.start, scope.end)
+
+
+def _count_if(condition: Any) -> Any:
+    return func.count().filter(condition)
+
+
+def _age_band(end: date, born: Any) -> Any:
+    """Age reached in the period's last year, from the birth year (the only thing stored)."""
+    year = end.year
+    return case(
+        (born > year - 18, "outside"),
+        (born >= year - 24, "18_24"),
+        (born >= year - 29, "25_29"),
+        (born >= year - 39, "30_39"),
+        (born >= year - 49, "40_49"),
+        (born >= year - 64, "50_64"),
+        else_="outside",
+    )
+
+
+def _sus_group(destination: Any) -> Any:
+    """A destination's SUS group; an unknown destination counts as "other"."""
+    groups: dict[SusGroup, list[str]] = {}
+    for code, group in DESTINATIONS.items():
+        groups.setdefault(group, []).append(code)
+    return case(
+        *((destination.in_(codes), g.value) for g, codes in groups.items()),
+        else_=SusGroup.OTHER.value,
+    )
+
+
+Counts = dict[tuple[str, str], int]
+
+
+def _rollup(cube: Any, table: str, row: Any, column: Any, measure: Any, source: Any = None) -> Any:
+    """One table's counts from a cube: (table, row, column, n). A `row` given as a string is a
+    fixed row label (a measure that is its own row, like "exited")."""
+    fixed = isinstance(row, str)
+    groups = (column,) if fixed else (row, column)
+    return (
+        select(
+            literal(table, String).label("t"),
+            (literal(row, String) if fixed else cast(row, String)).label("r"),
+            cast(column, String).label("c"),
+            cast(func.sum(measure), Integer).label("n"),
+        )
+        .select_from(cube if source is None else source)
+        .group_by(*groups)
+    )
+
+
+async def _rollups(session: AsyncSession, parts: list[Any]) -> dict[str, Counts]:
+    """Run the rollups as one statement; counts by table, then (row, column)."""
+    found: dict[str, Counts] = {}
+    for table, row, column, n in (await session.exec(union_all(*parts))).all():
+        found.setdefault(table, {})[(row, column)] = int(n or 0)
+    return found
+
+
+async def _grouped(
+    session: AsyncSession, row: Any, column: Any, where: list[Any], source: Any = Participant
+) -> Counts:
+    statement = (
+        select(row.label("r"), column.label("c"), func.count().label("n"))
+        .select_from(source)
+        .where(*where)
+        .group_by(row, column)
+    )
+    return {(str(r), str(c)): n for r, c, n in (await session.exec(statement)).all()}
+
+
+def _table(
+    key: str,
+    counts: Counts,
+    rows: tuple[str, ...],
+    columns: tuple[str, ...],
+    row_vocab: str | None,
+    column_vocab: str | None,
+    column_totals: bool = True,
+) -> CountTable:
+    return CountTable(
+        key=key,
+        row_vocab=row_vocab,
+        rows=rows,
+        column_vocab=column_vocab,
+        columns=columns,
+        counts=tuple(tuple(counts.get((r, c), 0) for c in columns) for r in rows),
+        column_totals=column_totals,
+    )
+
+
+async def _referrals(session: AsyncSession, scope: ReportScope) -> CountTable:
+    """Referrals in the period by party and decision (enrolled and exited were accepted).
+    Grouped by status first, in the order of ix_participant_report_referrals."""
+    by_status = (
+        select(Participant.referring_party.label("party"), Participant.status.label("status"),
+               func.count().label("n"))
+        .where(*_participants(scope), likely(_between(Participant.referral_date, scope)))
+        .group_by(Participant.referring_party, Participant.status)
+        .subquery()
+    )
+    decision = case(
+        (by_status.c.status.in_((Status.ENROLLED, Status.EXITED)), Status.ACCEPTED.value),
+        else_=by_status.c.status,
+    )
+    statement = select(by_status.c.party, decision, func.sum(by_status.c.n)).group_by(
+        by_status.c.party, decision
+    )
+    counts = {(str(r), str(c)): int(n) for r, c, n in (await session.exec(statement)).all()}
+    decisions = tuple(d.value for d in DECISIONS)
+    return _table("referrals", counts, REFERRING_PARTIES, decisions, "party", "status")
+
+
+async def _pending(session: AsyncSession, scope: ReportScope) -> CountTable:
+    """Referrals still without a decision, by how long they have waited (at period end)."""
+    day = min(clock.today(), scope.end)
+    waited = case(
+        (Participant.referral_date > day - timedelta(days=15), "0_14"),
+        (Participant.referral_date > day - timedelta(days=31), "15_30"),
+        (Participant.referral_date > day - timedelta(days=61), "31_60"),
+        else_="61_plus",
+    )
+    where = [
+        *_participants(scope),
+        Participant.status.in_((Status.REFERRED, Status.WAITING)),
+        likely(Participant.referral_date <= scope.end),
+    ]
+    counts = await _grouped(session, waited, Participant.gender, where)
+    return _table("pending", counts, WAIT_BANDS, GENDER_COLUMNS, "report_wait", "gender")
+
+
+async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list[CountTable]:
+    """The flow (referred, enrolled, active, exited in the period), and the participants active
+    in the period by county part, age band, income source, progression and time past
+    12 months, all split by gender.
+
+    The cube groups by gender, county part, income source and birth year (the order of
+    ix_participant_report_people) and counts each measure once per group.
+    """
+    active = Participant.enrolment_date <= scope.end  # the WHERE has the exit side
+    moved = Participant.id.in_(
+        select(ProgressionStep.participant_id).where(
+            ProgressionStep.step != "mapping", ProgressionStep.step_date <= scope.end
+        )
+    )
+    long = and_(
+        active,
+        or_(Participant.exit_date.is_(None), Participant.exit_date > scope.end),
+        Participant.enrolment_date < add_months(scope.end, -12),
+    )
+    extended = Participant.extended_until.is_not(None)
+    dimensions = (Participant.gender, Participant.county_part_id,
+                  Participant.income_source_start, Participant.birth_year)
+    cube = (
+        select(
+            *dimensions,
+            _count_if(_between(Participant.referral_date, scope)).label("referred"),
+            _count_if(_between(Participant.enrolment_date, scope)).label("enrolled"),
+            _count_if(active).label("active"),
+            _count_if(_between(Participant.exit_date, scope)).label("exited"),
+            _count_if(and_(active, moved)).label("moved"),
+            _count_if(and_(long, extended)).label("extended"),
+            _count_if(and_(long, ~extended)).label("not_extended"),
+        )
+        .where(
+            *_participants(scope),
+            likely(Participant.referral_date <= scope.end),
+            likely(or_(Participant.exit_date.is_(None), Participant.exit_date >= scope.start)),
+        )
+        .group_by(*dimensions)
+        .cte("people")
+    )
+    gender = cube.c.gender
+    with_part = cube.join(CountyPart, CountyPart.id == cube.c.county_part_id)
+    counts = await _rollups(session, [
+        *(_rollup(cube, "flows", flow, gender, cube.c[flow]) for flow in FLOWS),
+        _rollup(cube, "active_county_part", CountyPart.name, gender, cube.c.active, with_part),
+        _rollup(cube, "active_age", _age_band(scope.end, cube.c.birth_year), gender,
+                cube.c.active),
+        _rollup(cube, "active_income", cube.c.income_source_start, gender, cube.c.active),
+        _rollup(cube, "progression", "positive", gender, cube.c.moved),
+        _rollup(cube, "progression", "not_positive", gender, cube.c.active - cube.c.moved),
+        _rollup(cube, "past_12_months", "extended", gender, cube.c.extended),
+        _rollup(cube, "past_12_months", "not_extended", gender, cube.c.not_extended),
+    ])
+    part_names = tuple(sorted(
+        (await session.exec(
+            select(CountyPart.name).where(CountyPart.id.in_(scope.county_part_ids))
+        )).scalars()
+    ))
+    tables = {
+        "active_county_part": (part_names, None),
+        "active_age": (AGE_BANDS, "report_age"),
+        "active_income": (INCOME_SOURCES, "income"),
+        "progression": (("positive", "not_positive"), "report_progression"),
+        "past_12_months": (("extended", "not_extended"), "report_extension"),
+    }
+    return [
+        _table("flows", counts.get("flows", {}), FLOWS, GENDER_COLUMNS, "report_flow", "gender",
+               column_totals=False),
+        *(
+            _table(key, counts.get(key, {}), rows, GENDER_COLUMNS, vocab, "gender")
+            for key, (rows, vocab) in tables.items()
+        ),
+    ]
+
+
+async def _placement_tables(session: AsyncSession, scope: ReportScope) -> list[CountTable]:
+    """Placements started in the period, and those under way at some time in it, by type and
+    sector: one read of ix_placement_report. The participant is looked up only when the report
+    is narrower than the county (one lookup per placement)."""
+    narrower = _participants(scope)
+    source: Any = Placement
+    if narrower:
+        source = Placement.__table__.join(
+            Participant.__table__, Participant.id == Placement.participant_id
+        )
+    under_way = or_(Placement.end_date.is_(None), Placement.end_date >= scope.start)
+    statement = (
+        select(
+            Placement.placement_type,
+            Placement.sector,
+            _count_if(Placement.start_date >= scope.start),
+            _count_if(under_way),
+        )
+        .select_from(source)
+        .where(*narrower, likely(Placement.start_date <= scope.end))
+        .group_by(Placement.placement_type, Placement.sector)
+    )
+    started: Counts = {}
+    active: Counts = {}
+    for kind, sector, new, ongoing in (await session.exec(statement)).all():
+        started[(kind, sector)], active[(kind, sector)] = new, ongoing
+    return [
+        _table(key, counts, PLACEMENT_TYPES, SECTORS, "placement_type", "sector")
+        for key, counts in (("placements", started), ("placements_active", active))
+    ]
+
+
+async def _exit_tables(session: AsyncSession, scope: ReportScope) -> list[CountTable]:
+    """Exits in the period by reason, destination and SUS group (split by gender) and by
+    municipality and SUS group. The cube groups by gender, municipality, reason and
+    destination (the order of ix_participant_report_exits)."""
+    dimensions = (Participant.gender, Participant.municipality_id, Participant.exit_reason,
+                  Participant.exit_destination)
+    cube = (
+        select(*dimensions, func.count().label("n"))
+        .where(*_participants(scope), likely(_between(Participant.exit_date, scope)))
+        .group_by(*dimensions)
+        .cte("exits")
+    )
+    gender, sus = cube.c.gender, _sus_group(cube.c.exit_destination)
+    with_names = cube.join(Municipality, Municipality.id == cube.c.municipality_id)
+    counts = await _rollups(session, [
+        _rollup(cube, "exits_reason", cube.c.exit_reason, gender, cube.c.n),
+        _rollup(cube, "exits_destination", cube.c.exit_destination, gender, cube.c.n),
+        _rollup(cube, "exits_sus", sus, gender, cube.c.n),
+        _rollup(cube, "exits_municipality", Municipality.name, sus, cube.c.n, with_names),
+    ])
+    if scope.municipality_id is not None:
+        names: tuple[str, ...] = (scope.labels["municipality"],)
+    else:
+        names = tuple((await session.exec(
+            select(Municipality.name)
+            .where(Municipality.county_part_id.in_(scope.county_part_ids))
+            .order_by(Municipality.name)
+        )).scalars())
+    by_gender = {
+        "exits_reason": (EXIT_REASONS, "exit_reason"),
+        "exits_destination": (tuple(DESTINATIONS), "destination"),
+        "exits_sus": (SUS_GROUPS, "sus"),
+    }
+    return [
+        *(
+            _table(key, counts.get(key, {}), rows, GENDER_COLUMNS, vocab, "gender")
+            for key, (rows, vocab) in by_gender.items()
+        ),
+        _table("exits_municipality", counts.get("exits_municipality", {}), names, SUS_GROUPS,
+               None, "sus"),
+    ]
+
+
+async def _caseload(session: AsyncSession, scope: ReportScope) -> CountTable:
+    """Per coach at period end: enrolled, or accepted and waiting for enrolment."""
+    on_caseload = and_(
+        or_(Participant.exit_date.is_(None), Participant.exit_date > scope.end),
+        likely(
+            or_(
+                Participant.enrolment_date <= scope.end,
+                and_(Participant.status == Status.ACCEPTED,
+                     Participant.decision_date <= scope.end),
+            )
+        ),
+    )
+    source = Participant.__table__.join(Staff.__table__, Staff.id == Participant.coach_id)
+    where = [*_participants(scope), on_caseload]
+    counts = await _grouped(session, Staff.display_name, Participant.gender, where, source)
+    coaches = tuple(sorted({name for name, _ in counts}))
+    return _table("caseload", counts, coaches, GENDER_COLUMNS, None, "gender")
+
+
+async def _medians(session: AsyncSession, scope: ReportScope) -> list[tuple[str, float, int]]:
+    """(gender or "total", median days enrolled, people) for exits in the period.
+
+    Days take few values, so a histogram (people per gender and number of days) is small;
+    a running sum over it finds the middle one or two values. The same SQL on both databases.
+    """
+    if session.bind.dialect.name == "postgresql":
+        days = Participant.exit_date - Participant.enrolment_date
+    else:
+        days = func.julianday(Participant.exit_date) - func.julianday(Participant.enrolment_date)
+    histogram = (
+        select(Participant.gender.label("g"), days.label("d"), func.count().label("n"))
+        .where(*_participants(scope), likely(_between(Participant.exit_date, scope)),
+               Participant.enrolment_date.is_not(None))
+        .group_by(Participant.gender, days)
+        .cte("histogram")
+    )
+    both = union_all(
+        select(histogram.c.g, histogram.c.d, histogram.c.n),
+        select(literal(TOTAL, String), histogram.c.d, func.sum(histogram.c.n))
+        .group_by(histogram.c.d),
+    ).subquery()
+    ranked = select(
+        both.c.g,
+        both.c.d,
+        cast(func.sum(both.c.n).over(partition_by=both.c.g, order_by=both.c.d), Integer)
+        .label("upto"),
+        cast(func.sum(both.c.n).over(partition_by=both.c.g), Integer).label("people"),
+    ).subquery()
+
+    def value_at(position: Any) -> Any:
+        return func.min(case((ranked.c.upto >= position, ranked.c.d)))
+
+    people = ranked.c.people
+    statement = select(
+        ranked.c.g,
+        (value_at((people + 1) // 2) + value_at((people + 2) // 2)) / 2.0,
+        func.max(people),
+    ).group_by(ranked.c.g)
+    return [(g, float(d), int(n)) for g, d, n in (await session.exec(statement)).all()]
+
+
+async def count_report(session: AsyncSession, scope: ReportScope) -> Report:
+    """Every measure for `scope`, exact: what an unmasked report prints."""
+    tables = [
+        await _referrals(session, scope),
+        await _pending(session, scope),
+        *await _participant_tables(session, scope),
+        *await _placement_tables(session, scope),
+        *await _exit_tables(session, scope),
+        await _caseload(session, scope),
+    ]
+    by_key = {table.key: table for table in tables}
+    medians = [Median(g, days, people) for g, days, people in await _medians(session, scope)]
+    return Report(
+        scope=scope,
+        tables=by_key,
+        shares=tuple(goal_shares(by_key)),
+        medians=tuple(sorted(medians, key=lambda m: (m.group == TOTAL, m.group))),
+        meetings=tuple(await meetings(session, scope)),
+    )
