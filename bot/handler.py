@@ -12,6 +12,7 @@ from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChan
 
 from bot.config import Settings
 from bot.graph import GRAPH_KEY, GraphClient, GraphSettings
+from bot.wire import text_without_bot_mention
 from dialogs.commands import clean_text, command_from_card, parse_command
 from dialogs.files import accept_file, decline_file
 from dialogs.help import HelpRoutes, welcome_message
@@ -40,7 +41,10 @@ def tenant_of(activity: Activity) -> str | None:
 
 def message_text(activity: Activity) -> str:
     """What the user said: typed text (mention removed) or the command of a card button."""
-    text = TurnContext.remove_recipient_mention(activity) if activity.text else ""
+    if activity.text:  # prompts read activity.text later: it must be without the mention too
+        bot_id = activity.recipient.id if activity.recipient else None
+        activity.text = text_without_bot_mention(activity.text, activity.entities, bot_id)
+    text = activity.text or ""
     if not clean_text(text) and isinstance(activity.value, dict):
         text = str(activity.value.get("command") or "")
     return text or ""

@@ -27,6 +27,14 @@ def welcome_message(locale: str | None, actor: Actor, area_names: list[str]) -> 
     return welcome_card(locale, status)
 
 
+ECHO_CHARS = 80  # of an unknown command, quoted back to the user
+
+
+def _quoted(text: str) -> str:
+    """What the user typed, cut short: a page of pasted text need not come back twice."""
+    return text if len(text) <= ECHO_CHARS else text[: ECHO_CHARS - 1].rstrip() + "…"
+
+
 class HelpRoutes:
     """Needs the full router to list what the asking user may do."""
 
@@ -40,7 +48,7 @@ class HelpRoutes:
     async def suggest(self, turn: Turn) -> None:
         assert self.router is not None
         options = self.router.suggest(turn.command)
-        await turn.reply(suggestions_card(turn.locale, turn.command.raw, options))
+        await turn.reply(suggestions_card(turn.locale, _quoted(turn.command.raw), options))
 
     def routes(self) -> list[Route]:
         return [

@@ -664,4 +664,13 @@ TEXTS: dict[str, str] = {
         "Jag kunde inte spara filen i kanalens filer (fel {status}). Här är "
         "minnesanteckningarna som text i stället."
     ),
+    # --- wire: input bounds and file consent (helper "wire") ---
+    "message_too_long": (
+        "Meddelandet är för långt för mig: högst {limit} tecken går att skicka på en gång. "
+        "Inget av det är sparat. Korta det eller dela upp det i flera meddelanden."
+    ),
+    "file_offer_invalid": (
+        "Den filen kan jag inte skicka: erbjudandet gäller inte längre, eller inte dig. "
+        "Be om filen igen så får du ett nytt."
+    ),
 }
