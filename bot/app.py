@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import identity
 from bot.config import Settings
 from bot.handler import StegvisBot, tenant_of
+from bot.tokens import TokenRejected, check_channel_token
 from bot.wire import (
     FILE_CONSENT,
     MAX_BODY_BYTES,
@@ -141,8 +142,16 @@ async def messages(request: web.Request) -> web.Response:
         return _problem(400, str(error))
 
     auth_header = request.headers.get("Authorization", "")
-    if runtime.settings.auth_enabled and not auth_header:
-        return _problem(401, "authorization required")
+    if runtime.settings.auth_enabled:
+        try:
+            check_channel_token(
+                auth_header,
+                app_id=runtime.settings.APP_ID,
+                issuer=runtime.settings.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
+            )
+        except TokenRejected as error:
+            log.info("rejected a token: %s", error)
+            return _problem(401, "unauthorized")
     try:
         authenticated = await runtime.auth.authenticate_request(activity, auth_header)
     except AUTH_UNAVAILABLE:
