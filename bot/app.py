@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import identity
 from bot.config import Settings
+from bot.delivery import ReplyRetryingAdapter
 from bot.handler import StegvisBot, tenant_of
 from bot.tokens import TokenRejected, check_channel_token
 from bot.wire import (
@@ -220,7 +221,7 @@ def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
     auth = ConfigurationBotFrameworkAuthentication(
         settings, credentials_factory=identity.CachedCredentialFactory(settings)
     )
-    adapter = CloudAdapter(auth)
+    adapter = ReplyRetryingAdapter(auth)
     adapter.on_turn_error = _on_turn_error
     conversation_state = ConversationState(SqlStorage(db))
     bot = StegvisBot(settings, db, conversation_state)
