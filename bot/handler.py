@@ -166,10 +166,15 @@ class StegvisBot(TeamsActivityHandler):
         """The user let the bot put a file in their OneDrive (personal chat): upload it now."""
         actor = await self._actor(turn_context)
         await accept_file(
-            turn_context, self._db, actor, file_consent_card_response, self._file_builders
+            turn_context,
+            self._db,
+            actor,
+            file_consent_card_response,
+            self._file_builders,
+            self._settings.file_upload_hosts,
         )
 
     async def on_teams_file_consent_decline(
         self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
     ) -> None:
-        await decline_file(turn_context)
+        await decline_file(turn_context, self._db, file_consent_card_response)

@@ -633,7 +633,7 @@ async def export_minutes(turn: Turn) -> None:
             date=detail.meeting.meeting_date.isoformat(),
         )
         params = {"meeting_id": meeting_id, "format": file_type}
-        await offer_file(turn.context, FILE_KIND, params, export, description)
+        await offer_file(turn.db, turn.context, FILE_KIND, params, export, description)
         return
     graph: GraphClient | None = turn.context.turn_state.get(GRAPH_KEY)
     if kind == "channel" and graph is not None and await _upload_to_channel(turn, graph, export):
