@@ -48,6 +48,8 @@ def command_from_card(command: Command, value: object) -> Command:
 
 # Runs of characters that need no decision, taken a run at a time (outside quotes, inside "…",
 # inside '…').
+_QUOTING = re.compile(r"[\"'\\]")
+_WHITESPACE = re.compile(r"[ \t\r\n]+")
 _RUNS = {
     "": re.compile(r"[^ \t\r\n\"'\\]+"),
     '"': re.compile(r'[^"\\]+'),
@@ -61,6 +63,8 @@ def split_words(text: str) -> list[str]:
     shlex appends to a string attribute one character at a time, which is quadratic in the
     length of a token: an unclosed quote before 600 KB of text took seconds. Raises ValueError
     where shlex does (an unclosed quote, a trailing backslash)."""
+    if not _QUOTING.search(text):  # the usual case: whitespace alone separates words
+        return [word for word in _WHITESPACE.split(text) if word]
     tokens: list[str] = []
     token: list[str] = []
     in_token = False  # True once a token has begun, even if it is empty so far ("")
