@@ -9,10 +9,15 @@ most MAX_TEXT_CHARS characters (longer messages get a short answer and are not p
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from collections.abc import Mapping
 from typing import Any
+
+from botbuilder.core.serializer_helper import deserializer_helper
+from botbuilder.schema.teams import FileConsentCardResponse, TeamsChannelData
+from msrest.exceptions import DeserializationError
 
 # Teams caps a message at about 28 KB of HTML and the activity around it is a few KB more, so
 # 256 KiB leaves a wide margin for real traffic; aiohttp's default would be 1 MiB, ours was 4.
@@ -153,6 +158,7 @@ ACTIVITY: dict[str, Spec] = {
 }
 
 FILE_CONSENT = "fileConsent/invoke"
+_SCHEMA = {"TeamsChannelData": TeamsChannelData, "FileConsentCardResponse": FileConsentCardResponse}
 ADAPTIVE_CARD_ACTION = "adaptiveCard/action"
 # Invoke values the SDK turns into models before a handler runs: their shape is checked here.
 _INVOKE_VALUES: dict[str, dict[str, Spec]] = {
@@ -222,7 +228,24 @@ def check_activity(body: Any) -> dict[str, Any]:
             raise InvalidActivity("a mention needs 'mentioned'")
     if body["type"] == "invoke":
         _check_invoke(body)
+    _check_models(body)
     return body
+
+
+def _check_models(body: dict[str, Any]) -> None:
+    """Build the models the SDK builds from channelData and a file consent in mid-turn, where
+    a value msrest cannot convert (a string for a boolean, an object for a list) crashed the
+    turn; here it is a 400. The data are copied: the SDK cleans what it deserialises."""
+    wanted: list[tuple[str, Any]] = []
+    if isinstance(body.get("channelData"), dict):
+        wanted.append(("TeamsChannelData", body["channelData"]))
+    if body["type"] == "invoke" and body.get("name") == FILE_CONSENT:
+        wanted.append(("FileConsentCardResponse", body["value"]))
+    for model, data in wanted:
+        try:
+            deserializer_helper(_SCHEMA[model], copy.deepcopy(data))
+        except (DeserializationError, ValueError, TypeError, AttributeError, KeyError) as error:
+            raise InvalidActivity(f"'{model}' cannot be read: {type(error).__name__}") from error
 
 
 def _check_invoke(body: dict[str, Any]) -> None:

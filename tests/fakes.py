@@ -39,6 +39,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
         app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._post)
         app.router.add_put("/v3/conversations/{conversation}/activities/{reply_to}", self._post)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         self.server = TestServer(app, host="127.0.0.1")
 
     @property
@@ -69,6 +70,11 @@ class FakeConnector:
             text=answer.body,
             content_type="application/json",
         )
+
+    async def _member(self, request: web.Request) -> web.Response:
+        """TeamsInfo.get_member, which the SDK calls for each user added to a team or chat."""
+        member = request.match_info["member"]
+        return web.json_response({"id": member, "name": "Teams User", "userRole": "user"})
 
     def texts(self) -> list[str]:
         """Text of each reply, or the text blocks of its card, joined."""

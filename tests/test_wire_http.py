@@ -285,6 +285,31 @@ async def test_a_conversation_update_with_unknown_members_is_still_handled(bot, 
     assert len(replies) == 1 and "Stegvis" in replies[0]
 
 
+async def test_a_user_added_to_a_chat_is_looked_up_and_nothing_crashes(bot, connector):
+    activity = installed(connector.url, ADMIN)
+    activity["membersAdded"] = [{"id": "29:1someone-else"}]
+    response = await bot.post(activity)
+    assert response.status == 201 and connector.activities == []
+
+
+@pytest.mark.parametrize(
+    "channel_data",
+    [
+        {"onBehalfOf": [{"itemid": "not a number"}]},
+        {"onBehalfOf": {"itemid": 0}},
+        {"notification": {"alertInMeeting": "yes"}},
+        {"settings": {"selectedChannel": "General"}},
+        {"meeting": {"id": ["m"]}},
+    ],
+)
+async def test_channel_data_the_sdk_cannot_read_is_400(bot, connector, channel_data):
+    """The SDK reads channelData in the middle of a conversationUpdate; what it could not
+    convert crashed the turn and put the generic error message in the chat."""
+    activity = installed(connector.url, ADMIN)
+    activity["channelData"].update(channel_data)
+    await assert_refused(await bot.post(activity), 400, connector)
+
+
 # --- mentions ------------------------------------------------------------------------------
 
 
