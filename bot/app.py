@@ -86,7 +86,7 @@ def parse_activity(body: object) -> Activity:
     try:
         activity = Activity().deserialize(body)
     except (DeserializationError, TypeError, AttributeError) as error:
-        raise ValueError(f"not a Bot Framework activity: {error}") from error
+        raise ValueError(f"not a Bot Framework activity ({type(error).__name__})") from error
     if not activity.type:
         raise ValueError("'type' is required")
     conversation = body.get("conversation")

@@ -228,6 +228,13 @@ def check_activity(body: Any) -> dict[str, Any]:
             raise InvalidActivity("a mention needs 'mentioned'")
     if body["type"] == "invoke":
         _check_invoke(body)
+    if (
+        body["type"] == "conversationUpdate"
+        and body.get("channelId") == "msteams"
+        and not isinstance(body.get("channelData"), dict)
+    ):
+        # Teams always sends it; the SDK's Teams handler reads channelData.team unguarded.
+        raise InvalidActivity("a Teams conversationUpdate needs 'channelData'")
     _check_models(body)
     return body
 

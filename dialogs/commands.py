@@ -119,6 +119,18 @@ def parse_command(text: str | None) -> Command:
     return Command(raw=raw, words=tuple(words), fields=fields)
 
 
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
+_ID = re.compile(r"#?([0-9]{1,10})")
+
+
+def parse_id(text: str | None) -> int | None:
+    """A row number as typed ("12", "#12"): ASCII digits from 1 to MAX_ID, else None (a
+    longer number reached the database and failed there: SQLite takes at most 2**63 - 1)."""
+    found = _ID.fullmatch((text or "").strip())
+    number = int(found.group(1)) if found else 0
+    return number if 1 <= number <= MAX_ID else None
+
+
 _YES = frozenset({"ja", "j", "japp", "jajamen", "yes", "y", "ok", "okej", "spara"})
 _NO = frozenset({"nej", "n", "no", "nä", "nää"})
 

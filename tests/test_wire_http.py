@@ -206,6 +206,10 @@ MALFORMED: dict[str, Change] = {
     "channelData.channel is a number": setting_path("channelData.channel", 5),
     "channelData.team is a string": setting_path("channelData.team", "t"),
     "channelData.eventType is an object": setting_path("channelData.eventType", {}),
+    "Teams conversationUpdate without channelData": lambda a: (
+        a.update(type="conversationUpdate", membersAdded=[{"id": BOT_ID}]),
+        a.pop("channelData"),
+    ),
     "membersAdded is a string": setting(type="conversationUpdate", membersAdded="x"),
     "membersAdded holds null": setting(type="conversationUpdate", membersAdded=[None]),
     "membersAdded holds a number": setting(type="conversationUpdate", membersAdded=[1]),
@@ -308,6 +312,23 @@ async def test_channel_data_the_sdk_cannot_read_is_400(bot, connector, channel_d
     activity = installed(connector.url, ADMIN)
     activity["channelData"].update(channel_data)
     await assert_refused(await bot.post(activity), 400, connector)
+
+
+async def test_row_numbers_past_what_the_database_holds_are_not_numbers(bot, connector, db):
+    """`påminnelser ta bort 10000000000000000000` reached SQLite as an integer it cannot
+    hold and crashed the turn; so did a meeting or action point number like it."""
+    from tests.test_minutes import COORDINATOR, staff
+
+    await staff(db)
+    for command in (
+        "påminnelser ta bort 10000000000000000000",
+        "påminnelse klar 99999999999",
+        "protokoll 10000000000000000000",
+        "åtgärd klar 10000000000000000000",
+        "exportera protokoll 2147483648",
+    ):
+        replies = await bot.say(message(command, connector.url, COORDINATOR))
+        assert replies and not any(r.startswith("Något gick fel") for r in replies), command
 
 
 # --- mentions ------------------------------------------------------------------------------
