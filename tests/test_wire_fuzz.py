@@ -154,9 +154,11 @@ def mutations(draw: st.DrawFn, activity: dict[str, Any]) -> dict[str, Any]:
         if action == "delete":
             activity.pop(name, None)
         elif action == "set inside" and name in SUBFIELDS:
-            inner = activity.get(name)
-            if isinstance(inner, dict) or isinstance(inner, list) and inner:
-                inner[draw(st.sampled_from(SUBFIELDS[name]))] = draw(json_values)
+            inner, key = activity.get(name), draw(st.sampled_from(SUBFIELDS[name]))
+            if isinstance(inner, dict) and isinstance(key, str) or (
+                isinstance(inner, list) and isinstance(key, int) and len(inner) > key
+            ):
+                inner[key] = draw(json_values)
         else:
             activity[name] = draw(json_values)
     if draw(st.booleans()):
