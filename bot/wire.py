@@ -219,6 +219,9 @@ def check_activity(body: Any) -> dict[str, Any]:
     _check(body, ACTIVITY, "")
     if not body.get("type"):
         raise InvalidActivity("'type' is required")
+    for members in ("membersAdded", "membersRemoved"):
+        if any(not member.get("id") for member in body.get(members) or []):
+            raise InvalidActivity(f"every member in '{members}' needs an 'id'")
     for entity in body.get("entities") or []:
         if not entity.get("type"):
             raise InvalidActivity("every entity needs a 'type'")

@@ -26,7 +26,6 @@ from bot.wire import MAX_TEXT_CHARS
 from dialogs.commands import clean_text, parse_command, split_words
 from dialogs.help import HelpRoutes
 from dialogs.registry import conversation_routes
-from dialogs.router import Router
 from dialogs.texts import sv
 from storage.permissions import Role
 from storage.staff import upsert_staff
@@ -60,8 +59,7 @@ SENDERS = [
 # --- strategies ------------------------------------------------------------------------------
 
 PHRASES = sorted(
-    {p for route in Router([*HelpRoutes().routes(), *conversation_routes()])._routes
-     for p in route.phrases}
+    {p for route in [*HelpRoutes().routes(), *conversation_routes()] for p in route.phrases}
 )
 KEYS = [
     "kod", "kommun", "kön", "född", "försörjning", "från", "samtycke", "datum", "coach", "typ",

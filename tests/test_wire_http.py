@@ -213,6 +213,8 @@ MALFORMED: dict[str, Change] = {
     "membersAdded is a string": setting(type="conversationUpdate", membersAdded="x"),
     "membersAdded holds null": setting(type="conversationUpdate", membersAdded=[None]),
     "membersAdded holds a number": setting(type="conversationUpdate", membersAdded=[1]),
+    "a member without id": setting(type="conversationUpdate", membersAdded=[{"name": "x"}]),
+    "a member removed without id": setting(type="conversationUpdate", membersRemoved=[{}]),
     "reactionsAdded type is a number": setting(
         type="messageReaction", reactionsAdded=[{"type": 1}]
     ),
