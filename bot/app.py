@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 
@@ -20,8 +19,19 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot import identity
 from bot.config import Settings
+from bot.delivery import ReplyRetryingAdapter
 from bot.handler import StegvisBot, tenant_of
 from bot.privacy import install_log_redaction
+from bot.tokens import TokenRejected, check_channel_token
+from bot.wire import (
+    FILE_CONSENT,
+    MAX_BODY_BYTES,
+    MAX_TEXT_CHARS,
+    check_activity,
+    is_oversized,
+    json_body,
+    parse_json,
+)
 from dialogs.texts import t
 from scheduler.service import scheduler_runner
 from storage.bot_state import SqlStorage, StateConflictError
@@ -42,6 +52,9 @@ install_log_redaction()
 # not published), or a bare Exception (algorithm not allowed, channel not endorsed): every one of
 # them means "not authenticated". Only failing to reach the identity service is our problem.
 AUTH_UNAVAILABLE = (requests.RequestException, ConnectionError, TimeoutError)
+# Invokes StegvisBot answers (bot/handler.py); the SDK would answer others with 501 after
+# turning their value into models, which fails on odd values in the middle of a turn.
+HANDLED_INVOKES = frozenset({FILE_CONSENT})
 _REQUIRED_FOR_REPLY = (
     ActivityTypes.message,
     ActivityTypes.conversation_update,
@@ -69,13 +82,14 @@ def _problem(status: int, message: str) -> web.Response:
 
 
 def parse_activity(body: object) -> Activity:
-    """A Bot Framework activity from JSON, or ValueError saying what is wrong with it."""
+    """A Bot Framework activity from JSON (shape checked by bot.wire.check_activity), or
+    ValueError saying what is wrong with it."""
     if not isinstance(body, dict):
         raise ValueError("the body must be a JSON object")
     try:
         activity = Activity().deserialize(body)
     except (DeserializationError, TypeError, AttributeError) as error:
-        raise ValueError(f"not a Bot Framework activity: {error}") from error
+        raise ValueError(f"not a Bot Framework activity ({type(error).__name__})") from error
     if not activity.type:
         raise ValueError("'type' is required")
     conversation = body.get("conversation")
@@ -102,20 +116,46 @@ def parse_activity(body: object) -> Activity:
     return activity
 
 
+async def _read_body(request: web.Request) -> bytes | None:
+    """The body, or None when it is larger than MAX_BODY_BYTES (refused unread if it says so)."""
+    if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+        return None
+    try:
+        return await request.read()  # client_max_size stops a chunked body at the limit
+    except web.HTTPRequestEntityTooLarge:
+        return None
+
+
+async def _refuse_long_message(context: TurnContext) -> None:
+    """Answer an oversized message without parsing or storing any of it."""
+    limit = f"{MAX_TEXT_CHARS:,}".replace(",", "\u00a0")  # 20 000, as Swedish writes it
+    await context.send_activity(t("message_too_long", context.activity.locale, limit=limit))
+
+
 async def messages(request: web.Request) -> web.Response:
     runtime: Runtime = request.app[APP_KEY]
     if request.content_type != "application/json":
         return _problem(415, "Content-Type must be application/json")
+    body = await _read_body(request)
+    if body is None:
+        return _problem(413, f"the body is larger than {MAX_BODY_BYTES} bytes")
     try:
-        activity = parse_activity(await request.json())
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _problem(400, "the body is not valid JSON")
+        raw = check_activity(parse_json(body))
+        activity = parse_activity(raw)
     except ValueError as error:
         return _problem(400, str(error))
 
     auth_header = request.headers.get("Authorization", "")
-    if runtime.settings.auth_enabled and not auth_header:
-        return _problem(401, "authorization required")
+    if runtime.settings.auth_enabled:
+        try:
+            check_channel_token(
+                auth_header,
+                app_id=runtime.settings.APP_ID,
+                issuer=runtime.settings.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
+            )
+        except TokenRejected as error:
+            log.info("rejected a token: %s", error)
+            return _problem(401, "unauthorized")
     try:
         authenticated = await runtime.auth.authenticate_request(activity, auth_header)
     except AUTH_UNAVAILABLE:
@@ -129,15 +169,20 @@ async def messages(request: web.Request) -> web.Response:
         log.warning("rejected activity from tenant %s", tenant_of(activity))
         return _problem(403, "tenant not allowed")
 
+    if activity.type == ActivityTypes.invoke and activity.name not in HANDLED_INVOKES:
+        return _problem(501, "this invoke is not supported")
+    logic = runtime.bot.on_turn
+    if is_oversized(raw):
+        if activity.type != ActivityTypes.message:
+            return _problem(413, f"text longer than {MAX_TEXT_CHARS} characters")
+        logic = _refuse_long_message
     try:
-        invoke_response = await runtime.adapter.process_activity(
-            authenticated, activity, runtime.bot.on_turn
-        )
+        invoke_response = await runtime.adapter.process_activity(authenticated, activity, logic)
     except AUTH_UNAVAILABLE:  # the bot's own token: Entra ID did not answer in time
         log.exception("could not get the bot's token")
         return _problem(503, "authentication service unavailable")
     if invoke_response:
-        return web.json_response(invoke_response.body, status=invoke_response.status)
+        return web.json_response(json_body(invoke_response.body), status=invoke_response.status)
     return web.Response(status=201)
 
 
@@ -179,7 +224,7 @@ def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
     auth = ConfigurationBotFrameworkAuthentication(
         settings, credentials_factory=identity.CachedCredentialFactory(settings)
     )
-    adapter = CloudAdapter(auth)
+    adapter = ReplyRetryingAdapter(auth)
     adapter.on_turn_error = _on_turn_error
     conversation_state = ConversationState(SqlStorage(db))
     bot = StegvisBot(settings, db, conversation_state)
@@ -189,7 +234,7 @@ def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
 def create_app(settings: Settings, db: Database | None = None) -> web.Application:
     """The app; the caller has migrated the database (`python -m bot migrate`)."""
     runtime = build_runtime(settings, db)
-    app = web.Application(middlewares=[no_tracebacks], client_max_size=4 * 1024 * 1024)
+    app = web.Application(middlewares=[no_tracebacks], client_max_size=MAX_BODY_BYTES)
     app[APP_KEY] = runtime
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)

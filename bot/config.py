@@ -9,6 +9,8 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
+from dialogs.files import DEFAULT_UPLOAD_HOSTS
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///stegvis.db"
 
 
@@ -50,6 +52,9 @@ class Settings:
     graph_client_secret: str = ""
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
     graph_authority_host: str = "https://login.microsoftonline.com"
+    # Hosts an accepted FileConsentCard may upload to (dialogs/files.py): a domain allows https
+    # to it and its subdomains, an entry with a scheme allows exactly that (tests: loopback).
+    file_upload_hosts: tuple[str, ...] = DEFAULT_UPLOAD_HOSTS
     # Reminders: the scheduler runs in `serve` (one leader among instances) unless switched off;
     # Settings() in tests leaves it off. Times are Europe/Stockholm.
     reminders_enabled: bool = False
@@ -110,4 +115,10 @@ class Settings:
             or "https://graph.microsoft.com/v1.0",
             graph_authority_host=env.get("STEGVIS_GRAPH_AUTHORITY_HOST")
             or "https://login.microsoftonline.com",
+            file_upload_hosts=tuple(
+                host.strip()
+                for host in (env.get("STEGVIS_FILE_UPLOAD_HOSTS") or "").split(",")
+                if host.strip()
+            )
+            or DEFAULT_UPLOAD_HOSTS,
         )

@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.graph import GRAPH_KEY, GraphClient, GraphSettings
 from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
+from bot.wire import text_without_bot_mention
 from dialogs.commands import Command, clean_text, command_from_card, parse_command
 from dialogs.files import accept_file, decline_file, is_personal
 from dialogs.help import HelpRoutes, welcome_message
@@ -42,7 +43,10 @@ def tenant_of(activity: Activity) -> str | None:
 
 def message_text(activity: Activity) -> str:
     """What the user said: typed text (mention removed) or the command of a card button."""
-    text = TurnContext.remove_recipient_mention(activity) if activity.text else ""
+    if activity.text:  # prompts read activity.text later: it must be without the mention too
+        bot_id = activity.recipient.id if activity.recipient else None
+        activity.text = text_without_bot_mention(activity.text, activity.entities, bot_id)
+    text = activity.text or ""
     if not clean_text(text) and isinstance(activity.value, dict):
         text = str(activity.value.get("command") or "")
     return text or ""
@@ -191,10 +195,15 @@ class StegvisBot(TeamsActivityHandler):
         """The user let the bot put a file in their OneDrive (personal chat): upload it now."""
         actor = await self._actor(turn_context)
         await accept_file(
-            turn_context, self._db, actor, file_consent_card_response, self._file_builders
+            turn_context,
+            self._db,
+            actor,
+            file_consent_card_response,
+            self._file_builders,
+            self._settings.file_upload_hosts,
         )
 
     async def on_teams_file_consent_decline(
         self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
     ) -> None:
-        await decline_file(turn_context)
+        await decline_file(turn_context, self._db, file_consent_card_response)

@@ -1,7 +1,7 @@
 """Calls to the identity services, off the event loop and with a timeout.
 
 botframework-connector fetches the Bot Framework's signing keys (OpenID metadata and JWKS, once
-a day and when a token names a key it has not seen), and msal fetches the bot's own token from
+a day), and msal fetches the bot's own token from
 Entra ID, with blocking `requests` calls without a timeout inside the event loop: while either
 service is slow every turn, health check and reminder waits, and a connection that never
 answers stalls the process for good. Here keys and the bot's token are fetched and renewed in
@@ -12,6 +12,8 @@ a worker thread, and every call has a timeout; a timeout raises `requests.Timeou
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 import time
 from datetime import datetime
 from typing import Any
@@ -19,10 +21,14 @@ from typing import Any
 import requests
 from botbuilder.integration.aiohttp import ConfigurationServiceClientCredentialFactory
 from botframework.connector.auth import JwtTokenExtractor, MicrosoftAppCredentials
-from botframework.connector.auth.jwt_token_extractor import _OpenIdMetadata
+from botframework.connector.auth.jwt_token_extractor import _OpenIdConfig, _OpenIdMetadata
+from jwt.algorithms import RSAAlgorithm
+from jwt.exceptions import InvalidKeyError
 from msal import ConfidentialClientApplication
 
 from bot.config import Settings
+
+log = logging.getLogger(__name__)
 
 IDENTITY_TIMEOUT = 10.0  # seconds, for each request to an identity service
 # msal treats a cached token with less than five minutes left as expired; renew a little before.
@@ -34,15 +40,79 @@ def _fetch_keys(url: str, timeout: float) -> list[dict[str, Any]]:
     metadata.raise_for_status()
     keys = requests.get(metadata.json()["jwks_uri"], timeout=timeout)
     keys.raise_for_status()
-    return keys.json()["keys"]
+    found = keys.json()["keys"]
+    if not isinstance(found, list):
+        raise requests.RequestException("the JWKS document has no list of keys")
+    return found
+
+
+KEYS_MAX_AGE = 24 * 3600.0  # seconds; the SDK's daily refresh
+UNKNOWN_KEY_REFRESH = 3600.0  # a token naming a key we lack refetches at most this often
+RETRY_AFTER_FAILURE = 60.0  # after a failed fetch, the next try waits this long
+FETCH_ERRORS = (requests.RequestException, OSError, ValueError, KeyError, TypeError)
+monotonic = time.monotonic  # tests move time forward here
 
 
 class ThreadedOpenIdMetadata(_OpenIdMetadata):
-    """The SDK's key cache with its refresh moved to a thread."""
+    """The SDK's key cache, fetched in a worker thread with a timeout, by one request at a time.
 
-    async def _refresh(self) -> None:
-        self.keys = await asyncio.to_thread(_fetch_keys, self.url, IDENTITY_TIMEOUT)
-        self.last_updated = datetime.now()
+    The SDK's own cache refetched on every request while its keys were stale (each request in
+    its own blocking call), and raised IndexError for a key id it did not know instead of
+    refetching, so a newly published key was refused until the next daily refresh. Here:
+    one fetch at a time (others wait for it), a key id not in the cache refetches at most once
+    an hour, a failed refresh keeps the keys already known and is retried after a minute,
+    and with no keys at all the callers get `requests.ConnectionError` (503) at once until then.
+    """
+
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        self._lock = asyncio.Lock()
+        self._fetched_at: float | None = None
+        self._next_try = 0.0
+
+    async def get(self, key_id: str) -> Any:
+        fetched_at = self._fetched_at
+        if fetched_at is None or monotonic() - fetched_at >= KEYS_MAX_AGE:
+            await self._refresh_after(fetched_at)
+        key = self._find(key_id)
+        seen = self._fetched_at
+        if key is None and seen is not None and monotonic() - seen >= UNKNOWN_KEY_REFRESH:
+            await self._refresh_after(seen)
+            key = self._find(key_id)
+        if key is None:
+            raise PermissionError("the token's signing key is not published")
+        return key
+
+    async def _refresh_after(self, seen: float | None) -> None:
+        """Fetch the keys unless someone did since `seen` or a failure is too recent."""
+        async with self._lock:
+            if self._fetched_at != seen:
+                return  # fetched while this request waited for the lock
+            if monotonic() < self._next_try:
+                if not self.keys:
+                    raise requests.ConnectionError("Bot Framework signing keys unavailable")
+                return
+            try:
+                keys = await asyncio.to_thread(_fetch_keys, self.url, IDENTITY_TIMEOUT)
+            except FETCH_ERRORS as error:
+                self._next_try = monotonic() + RETRY_AFTER_FAILURE
+                if not self.keys:
+                    raise requests.ConnectionError(str(error)) from error
+                log.warning("could not refresh the signing keys, keeping the known ones: %s", error)
+                return
+            self.keys = keys
+            self._fetched_at = monotonic()
+            self.last_updated = datetime.now()
+
+    def _find(self, key_id: str) -> Any:
+        for key in self.keys:
+            if isinstance(key, dict) and key_id and key.get("kid") == key_id:
+                try:
+                    public_key = RSAAlgorithm.from_jwk(json.dumps(key))
+                except (ValueError, TypeError, KeyError, InvalidKeyError):
+                    return None
+                return _OpenIdConfig(public_key, key.get("endorsements") or [])
+        return None
 
 
 def _metadata_for(url: str) -> _OpenIdMetadata:

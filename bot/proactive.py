@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from enum import StrEnum
 
 from aiohttp import ClientError
@@ -25,6 +28,9 @@ log = logging.getLogger(__name__)
 
 RETRYABLE = frozenset({412, 429, 502, 503, 504})
 GONE = frozenset({403, 404})
+# turn_state key: this turn's sender retries failed sends itself, so the adapter must not
+# (bot/delivery.py retries replies).
+CALLER_RETRIES = "stegvis.caller_retries"
 
 
 class Outcome(StrEnum):
@@ -90,17 +96,26 @@ def backoff_delay(attempt: int, base: float, cap: float) -> float:
     return random.uniform(0, min(cap, base * 2**attempt))
 
 
-def _status_of(error: BaseException) -> tuple[int | None, float | None]:
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds()
+        except (TypeError, ValueError):
+            return None
+    return max(seconds, 0.0) if math.isfinite(seconds) else None
+
+
+def status_of(error: BaseException) -> tuple[int | None, float | None]:
     """HTTP status and Retry-After seconds of a connector error, if it has them."""
     response = getattr(error, "response", None)
     status = getattr(response, "status_code", None)
-    retry_after = None
     headers = getattr(response, "headers", None) or {}
-    try:
-        retry_after = float(headers.get("Retry-After")) if headers.get("Retry-After") else None
-    except (TypeError, ValueError):
-        retry_after = None
-    return status, retry_after
+    return status, parse_retry_after(headers.get("Retry-After"))
 
 
 class ProactiveSender:
@@ -128,6 +143,7 @@ class ProactiveSender:
         async def callback(context: TurnContext) -> None:
             # Caught here: an exception escaping the callback would reach the adapter's
             # on_turn_error, which would try to write an error message to the same conversation.
+            context.turn_state[CALLER_RETRIES] = True
             try:
                 response = await context.send_activity(activity)
                 sent.append(response.id if response else None)
@@ -148,7 +164,7 @@ class ProactiveSender:
             try:
                 return SendResult(Outcome.SENT, await self._send_once(reference, activity))
             except HttpOperationError as error:
-                status, retry_after = _status_of(error)
+                status, retry_after = status_of(error)
                 text = f"HTTP {status}: {error}"
                 if status in GONE:
                     return SendResult(Outcome.GONE, error=text)

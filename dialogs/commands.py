@@ -6,12 +6,13 @@ Example: `personal lägg till id=0f8c… namn="Anna Berg" roll=samordnare länsd
 from __future__ import annotations
 
 import re
-import shlex
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
-_TAGS = re.compile(r"<[^>]+>")
+# `<` starts a tag only up to the next `<` or `>`, so each character is scanned once: with
+# `<[^>]+>` a text of many `<` and no `>` took quadratic time (600 KB froze the server).
+_TAGS = re.compile(r"<[^<>]+>")
 
 
 @dataclass(frozen=True)
@@ -52,10 +53,66 @@ def command_from_card(command: Command, value: object) -> Command:
     )
 
 
+# Runs of characters that need no decision, taken a run at a time (outside quotes, inside "…",
+# inside '…').
+_QUOTING = re.compile(r"[\"'\\]")
+_WHITESPACE = re.compile(r"[ \t\r\n]+")
+_RUNS = {
+    "": re.compile(r"[^ \t\r\n\"'\\]+"),
+    '"': re.compile(r'[^"\\]+'),
+    "'": re.compile(r"[^']+"),
+}
+
+
+def split_words(text: str) -> list[str]:
+    """`shlex.split(text)` (POSIX rules: quotes group, backslash escapes) in linear time.
+
+    shlex appends to a string attribute one character at a time, which is quadratic in the
+    length of a token: an unclosed quote before 600 KB of text took seconds. Raises ValueError
+    where shlex does (an unclosed quote, a trailing backslash)."""
+    if not _QUOTING.search(text):  # the usual case: whitespace alone separates words
+        return [word for word in _WHITESPACE.split(text) if word]
+    tokens: list[str] = []
+    token: list[str] = []
+    in_token = False  # True once a token has begun, even if it is empty so far ("")
+    quote = ""  # the open quote character, if any
+    position, length = 0, len(text)
+    while position < length:
+        run = _RUNS[quote].match(text, position)
+        if run:
+            token.append(run.group())
+            in_token = True
+            position = run.end()
+            continue
+        char = text[position]
+        position += 1
+        if char == "\\" and quote != "'":
+            if position == length:
+                raise ValueError("No escaped character")
+            following = text[position]
+            position += 1
+            if quote and following not in '"\\':
+                token.append(char)  # inside "…" a backslash escapes only " and itself
+            token.append(following)
+            in_token = True
+        elif quote:
+            quote = ""  # the closing quote (anything else was part of the run)
+        elif char in "\"'":
+            quote, in_token = char, True
+        elif in_token:  # whitespace ends the token
+            tokens.append("".join(token))
+            token, in_token = [], False
+    if quote:
+        raise ValueError("No closing quotation")
+    if in_token:
+        tokens.append("".join(token))
+    return tokens
+
+
 def parse_command(text: str | None) -> Command:
     raw = clean_text(text)
     try:
-        tokens = shlex.split(raw)
+        tokens = split_words(raw)
     except ValueError:
         tokens = raw.replace('"', "").split()
     typed: list[str] = []
@@ -69,6 +126,18 @@ def parse_command(text: str | None) -> Command:
     return Command(
         raw=raw, words=tuple(w.casefold() for w in typed), fields=fields, typed=tuple(typed)
     )
+
+
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
+_ID = re.compile(r"#?([0-9]{1,10})")
+
+
+def parse_id(text: str | None) -> int | None:
+    """A row number as typed ("12", "#12"): ASCII digits from 1 to MAX_ID, else None (a
+    longer number reached the database and failed there: SQLite takes at most 2**63 - 1)."""
+    found = _ID.fullmatch((text or "").strip())
+    number = int(found.group(1)) if found else 0
+    return number if 1 <= number <= MAX_ID else None
 
 
 _YES = frozenset({"ja", "j", "japp", "jajamen", "yes", "y", "ok", "okej", "spara"})

@@ -1,26 +1,46 @@
 """Files in chat: one flow for every kind of file (minutes, reports).
 
 In personal chat Teams takes a file only after the user accepts a FileConsentCard. The accept
-arrives as a later turn, perhaps on another instance, so nothing is kept in memory: the card's
-context names the kind and its parameters, and the builder registered for that kind makes the
-file again, checking the user's permissions at that moment.
+arrives as a later turn, perhaps on another instance. When the card is sent, the offer (kind,
+parameters, user, conversation, expiry) is stored and the card carries only its random token;
+an accept is honoured once, for that user in that conversation, before the offer expires, and
+only with an upload URL on an allowed SharePoint/OneDrive host. Then the builder registered for
+the kind makes the file again, checking the user's permissions at that moment. Every refused
+accept is answered (nothing is uploaded) and written to the audit log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 from botbuilder.core import TurnContext
 from botbuilder.schema.teams import FileConsentCardResponse
+from yarl import URL
 
 from dialogs.cards import file_consent_card, file_info_card
 from dialogs.texts import error_text, t
 from storage.db import Database
+from storage.file_offers import Refusal, audit_refusal, find_offer_id, make_offer, take_offer
 from storage.permissions import Actor
 from storage.rules import RuleError
+
+log = logging.getLogger(__name__)
+
+# OneDrive and SharePoint in the public cloud, US Government (GCC High, DoD), China (21Vianet)
+# and the former Microsoft Cloud Germany. An entry like this allows https to the domain and its
+# subdomains; an entry with a scheme ("http://127.0.0.1") allows exactly that scheme and host.
+DEFAULT_UPLOAD_HOSTS = (
+    "sharepoint.com",
+    "sharepoint.us",
+    "sharepoint-mil.us",
+    "sharepoint.cn",
+    "sharepoint.de",
+)
+OFFER_KEY = "offer"  # the card's context: {"offer": token}
 
 
 @dataclass(frozen=True)
@@ -37,13 +57,70 @@ def is_personal(context: TurnContext) -> bool:
     return ((conversation.conversation_type if conversation else None) or "personal") == "personal"
 
 
+def allowed_upload_url(url: object, hosts: Iterable[str]) -> URL | None:
+    """The upload URL if it points at an allowed host (see DEFAULT_UPLOAD_HOSTS), else None.
+
+    Parsed with yarl, the parser aiohttp connects with, so what is checked is where the file
+    goes; URLs with credentials, without a host, or with another scheme are refused."""
+    if not isinstance(url, str):
+        return None
+    try:
+        parsed = URL(url)
+    except (ValueError, TypeError):
+        return None
+    host = (parsed.host or "").lower()
+    if not parsed.is_absolute() or not host or parsed.user or parsed.password:
+        return None
+    for entry in hosts:
+        entry = entry.strip().lower()
+        if "://" in entry:
+            allowed = URL(entry)
+            if parsed.scheme == allowed.scheme and host == (allowed.host or "").lower():
+                return parsed
+        elif entry and parsed.scheme == "https" and (host == entry or host.endswith("." + entry)):
+            return parsed
+    return None
+
+
+def _user_and_conversation(context: TurnContext) -> tuple[str, str]:
+    activity = context.activity
+    user = activity.from_property
+    return (
+        ((user.aad_object_id if user else None) or "").lower(),
+        (activity.conversation.id if activity.conversation else None) or "",
+    )
+
+
 async def offer_file(
-    context: TurnContext, kind: str, params: dict[str, Any], export: FileExport, description: str
+    db: Database,
+    context: TurnContext,
+    kind: str,
+    params: dict[str, Any],
+    export: FileExport,
+    description: str,
 ) -> None:
     """Ask the user to accept the file; `params` must let the builder for `kind` remake it."""
+    aad_object_id, conversation_id = _user_and_conversation(context)
+    async with db.session() as session:
+        token = await make_offer(
+            session,
+            conversation_id=conversation_id,
+            aad_object_id=aad_object_id,
+            kind=kind,
+            params=params,
+        )
     await context.send_activity(
-        file_consent_card(export.name, description, len(export.data), {"kind": kind, **params})
+        file_consent_card(export.name, description, len(export.data), {OFFER_KEY: token})
     )
+
+
+async def _refuse(
+    context: TurnContext, db: Database, aad_object_id: str, token: object, reason: Refusal
+) -> None:
+    async with db.session() as session:
+        await audit_refusal(session, aad_object_id, await find_offer_id(session, token))
+    log.warning("refused a file consent: %s", reason.value)
+    await context.send_activity(t("file_offer_invalid", context.activity.locale))
 
 
 async def accept_file(
@@ -52,25 +129,44 @@ async def accept_file(
     actor: Actor,
     response: FileConsentCardResponse,
     builders: Mapping[str, FileBuilder],
+    upload_hosts: Iterable[str] = DEFAULT_UPLOAD_HOSTS,
 ) -> None:
-    """Rebuild the accepted file, PUT it to the upload URL Teams gave, show the file card."""
-    params = response.context if isinstance(response.context, dict) else {}
-    builder = builders.get(str(params.get("kind")))
-    if builder is None:
+    """Take the offer, rebuild its file, PUT it to the upload URL Teams gave, show the file."""
+    token = response.context.get(OFFER_KEY) if isinstance(response.context, dict) else None
+    aad_object_id, conversation_id = _user_and_conversation(context)
+    info = response.upload_info
+    target = allowed_upload_url(info.upload_url if info else None, upload_hosts)
+    if target is None:
+        await _refuse(context, db, aad_object_id, token, Refusal.HOST)
+        return
+    async with db.session() as session:
+        offer = await take_offer(
+            session, token, conversation_id=conversation_id, aad_object_id=aad_object_id
+        )
+    if isinstance(offer, Refusal):
+        await _refuse(context, db, aad_object_id, token, offer)
+        return
+    builder = builders.get(offer.kind)
+    if builder is None:  # a kind this version no longer builds
+        await _refuse(context, db, aad_object_id, token, Refusal.UNKNOWN)
         return
     locale = context.activity.locale
     try:
-        export = await builder(db, actor, params, locale)
+        export = await builder(db, actor, offer.params, locale)
     except RuleError as error:
         await context.send_activity(error_text(error, locale))
         return
-    info = response.upload_info
     size = len(export.data)
     headers = {"Content-Length": str(size), "Content-Range": f"bytes 0-{size - 1}/{size}"}
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
-            async with session.put(info.upload_url, data=export.data, headers=headers) as answer:
+            # No redirects: the file goes to the host that was checked, or nowhere.
+            async with session.put(
+                target, data=export.data, headers=headers, allow_redirects=False
+            ) as answer:
                 answer.raise_for_status()
+                if answer.status >= 300:
+                    raise aiohttp.ClientError(f"upload answered {answer.status}")
     except aiohttp.ClientError:
         await context.send_activity(t("file_upload_failed", locale))
         return
@@ -79,5 +175,14 @@ async def accept_file(
     )
 
 
-async def decline_file(context: TurnContext) -> None:
+async def decline_file(
+    context: TurnContext, db: Database, response: FileConsentCardResponse
+) -> None:
+    """The user said no: the offer is used up (if it was theirs) and nothing is sent."""
+    token = response.context.get(OFFER_KEY) if isinstance(response.context, dict) else None
+    aad_object_id, conversation_id = _user_and_conversation(context)
+    async with db.session() as session:
+        await take_offer(
+            session, token, conversation_id=conversation_id, aad_object_id=aad_object_id
+        )
     await context.send_activity(t("file_declined", context.activity.locale))

@@ -12,7 +12,6 @@ import asyncio
 import io
 import logging
 import re
-import shlex
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -30,6 +29,7 @@ from dialogs.cards import (
     record_card,
 )
 from dialogs.commands import parse_date as parse_typed_date
+from dialogs.commands import parse_id, split_words
 from dialogs.files import FileExport, offer_file
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, t
@@ -70,7 +70,6 @@ FIELD_ALIASES = {
     "due": ("klar", "senast", "due"),
 }
 FORM_FIELDS = ("group", "date", "attendees", "items", "decisions", "actions")
-_NUMBER = re.compile(r"^#?(\d+)$")
 
 
 # --- parsing what people type -------------------------------------------------------------------
@@ -92,14 +91,13 @@ def _field(fields: dict[str, str], slot: str) -> str | None:
 
 
 def _number(text: str | None) -> int | None:
-    found = _NUMBER.match((text or "").strip())
-    return int(found.group(1)) if found else None
+    return parse_id(text)
 
 
 def positional(turn: Turn) -> list[str]:
     """The words after the command, in the case they were typed (`Command.words` is lowered)."""
     try:
-        tokens = shlex.split(turn.command.raw)
+        tokens = split_words(turn.command.raw)
     except ValueError:
         tokens = turn.command.raw.replace('"', "").split()
     words = [token for token in tokens if not ("=" in token and token.partition("=")[0])]
@@ -633,7 +631,7 @@ async def export_minutes(turn: Turn) -> None:
             date=detail.meeting.meeting_date.isoformat(),
         )
         params = {"meeting_id": meeting_id, "format": file_type}
-        await offer_file(turn.context, FILE_KIND, params, export, description)
+        await offer_file(turn.db, turn.context, FILE_KIND, params, export, description)
         return
     graph: GraphClient | None = turn.context.turn_state.get(GRAPH_KEY)
     if kind == "channel" and graph is not None and await _upload_to_channel(turn, graph, export):

@@ -64,7 +64,7 @@ async def show_extract(turn: Turn) -> None:
         await turn.reply(error_text(error, turn.locale))
         return
     description = turn.text("extract_file_description", code=code)
-    await offer_file(turn.context, FILE_KIND, values, export, description)
+    await offer_file(turn.db, turn.context, FILE_KIND, values, export, description)
 
 
 async def erase(turn: Turn) -> None:

@@ -14,6 +14,7 @@ from botbuilder.core import MessageFactory
 from botbuilder.schema import Activity
 
 from dialogs.cards import card, card_message, command_action, facts, heading, paragraph
+from dialogs.commands import parse_id
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, role_phrase, t
 from storage.audit import CLI
@@ -82,7 +83,7 @@ def reminder_card(locale: str | None, row: ReminderOutbox, params: dict[str, str
 def _id_arg(turn: Turn) -> int | None:
     for word in turn.args:
         if word.isdigit():
-            return int(word)
+            return parse_id(word)
     return None
 
 

@@ -281,7 +281,7 @@ async def _send_report_file(turn: Turn, values: dict[str, str], wanted: ReportFi
         return
     export = await _report_file(turn.db, turn.actor, values, turn.locale, audited=False)
     description = turn.text("report_file_description", start=wanted.start, end=wanted.end)
-    await offer_file(turn.context, FILE_KIND, dict(values), export, description)
+    await offer_file(turn.db, turn.context, FILE_KIND, dict(values), export, description)
 
 
 async def show_report(turn: Turn) -> None:

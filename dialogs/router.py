@@ -84,7 +84,11 @@ class Router:
         """Commands close to what was typed, for the "did you mean" card."""
         typed = command.text or command.raw.casefold()
         phrases = [r.phrases[0] for r in self._routes]
-        close = difflib.get_close_matches(typed, phrases, n=limit, cutoff=0.5)
+        # difflib's ratio is at most 2·len(phrase)/(len(typed)+len(phrase)): past three times
+        # the longest phrase nothing reaches the cutoff, and indexing a pasted page is slow.
+        close = []
+        if len(typed) <= 3 * max(len(p) for p in phrases):
+            close = difflib.get_close_matches(typed, phrases, n=limit, cutoff=0.5)
         if not close and command.words:
             close = [p for p in phrases if p.split()[0] == command.words[0]][:limit]
         return close

@@ -1,22 +1,25 @@
 """Bot Framework state storage on SQL, so dialogs survive restarts and run on several instances.
 
-Documents are serialised with jsonpickle (a botbuilder-core dependency), because dialog state
-holds SDK objects (DialogState, DialogInstance, Activity). Only this process writes the table.
+Documents are plain JSON of the dialog stack's own types (storage/state_codec.py). A document
+that is not (written by something else, or damaged) is logged and treated as absent: that
+conversation starts afresh, and nothing in the row is ever instantiated or run.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
-import jsonpickle
 from botbuilder.core import Storage
 from sqlalchemy import delete, select, update
 
 from storage.db import Database
 from storage.models import BotStateItem, utcnow
+from storage.state_codec import StateFormatError, decode_state, encode_state
 
+log = logging.getLogger(__name__)
 _TABLE = BotStateItem.__table__
 
 
@@ -38,9 +41,9 @@ def _set_etag(item: object, etag: str) -> None:
 
 
 def _encode(item: object) -> str:
-    if isinstance(item, Mapping):
-        item = {k: v for k, v in item.items() if k != "e_tag"}
-    return jsonpickle.encode(item, keys=True)
+    if not isinstance(item, Mapping):
+        raise TypeError("state items are dicts of state properties")
+    return encode_state(item)
 
 
 class SqlStorage(Storage):
@@ -58,14 +61,18 @@ class SqlStorage(Storage):
         async with self._db.engine.connect() as connection:
             rows = (
                 await connection.execute(
-                    select(_TABLE.c.key, _TABLE.c.document, _TABLE.c.etag).where(
+                    select(_TABLE.c.id, _TABLE.c.key, _TABLE.c.document, _TABLE.c.etag).where(
                         _TABLE.c.key.in_(keys)
                     )
                 )
             ).all()
         result: dict[str, Any] = {}
-        for key, document, etag in rows:
-            item = jsonpickle.decode(document, keys=True)
+        for row_id, key, document, etag in rows:
+            try:
+                item = decode_state(document)
+            except StateFormatError as error:
+                log.warning("bot_state row %s is not readable state (%s): ignored", row_id, error)
+                continue
             _set_etag(item, etag)
             result[key] = item
         return result

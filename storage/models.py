@@ -136,6 +136,23 @@ class BotStateItem(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class FileOffer(SQLModel, table=True):
+    """A file the bot offered one user in one personal chat (a FileConsentCard), until the
+    user accepts or declines it, once, or it expires. The card carries only `token`; what to
+    build (`kind`, `params` as JSON) stays here, so an accept can name nothing else."""
+
+    __tablename__ = "file_offer"
+    id: int | None = Field(default=None, primary_key=True)
+    token: str = Field(unique=True, max_length=64)
+    conversation_id: str
+    aad_object_id: str
+    kind: str = Field(max_length=64)
+    params: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime = Field(index=True)
+    used_at: datetime | None = None
+
+
 class CodeCounter(SQLModel, table=True):
     """Next number for pseudonymous participant codes, per prefix and year (V-2026-0042)."""
 

@@ -20,6 +20,7 @@ import storage.models  # noqa: F401
 from bot.app import create_app
 from bot.cli import main
 from bot.config import Settings, normalise_database_url
+from dialogs.files import DEFAULT_UPLOAD_HOSTS
 from storage.clock import clock
 from storage.db import Database
 from storage.migrate import upgrade
@@ -75,9 +76,17 @@ async def connector() -> AsyncIterator[FakeConnector]:
     await fake.close()
 
 
+# The fake upload server (FakeUpload) serves plain HTTP on loopback: allowed explicitly.
+LOOPBACK_UPLOADS = "http://127.0.0.1"
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, bootstrap_admins=frozenset({ADMIN_AAD}))
+    return Settings(
+        database_url=database_url,
+        bootstrap_admins=frozenset({ADMIN_AAD}),
+        file_upload_hosts=(*DEFAULT_UPLOAD_HOSTS, LOOPBACK_UPLOADS),
+    )
 
 
 class BotClient:

@@ -110,6 +110,7 @@ class FakeIdentity:
         self.token_delay = 0.0  # seconds the token endpoint waits before it answers
         self.token_expires_in = 3599
         self.token_requests: list[dict[str, str]] = []
+        self.keys_status = 200  # what the JWKS endpoint answers (500: a broken identity service)
         self.openid_requests = 0
         self.jwks_requests = 0
         self.login_discovery_requests = 0
@@ -169,8 +170,11 @@ class FakeIdentity:
         key: rsa.RSAPrivateKey | None = None,
         kid: str | None = None,
         omit: tuple[str, ...] = (),
+        extra: dict[str, Any] | None = None,
+        algorithm: str = "RS256",
     ) -> str:
-        """A token shaped like the Bot Connector's: RS256, kid header, iss/aud/serviceurl."""
+        """A token shaped like the Bot Connector's: RS256, kid header, iss/aud/serviceurl;
+        `omit` drops claims, `extra` adds or replaces them."""
         now = time.time()
         claims: dict[str, Any] = {
             "serviceurl": service_url,
@@ -179,14 +183,13 @@ class FakeIdentity:
             "iss": issuer or self.issuer,
             "aud": audience,
         }
+        claims.update(extra or {})
         for name in omit:
             claims.pop(name, None)
-        return jwt.encode(
-            claims,
-            key or self.signing_key,
-            algorithm="RS256",
-            headers={"kid": kid or self.kid, "typ": "JWT"},
-        )
+        headers = {"kid": kid or self.kid, "typ": "JWT"}
+        if "kid" in omit:
+            del headers["kid"]
+        return jwt.encode(claims, key or self.signing_key, algorithm=algorithm, headers=headers)
 
     # -- handlers (run on the fake's own loop) --
 
@@ -204,6 +207,8 @@ class FakeIdentity:
 
     async def _jwks(self, request: web.Request) -> web.Response:
         self.jwks_requests += 1
+        if self.keys_status != 200:
+            return web.json_response({"error": "unavailable"}, status=self.keys_status)
         return web.json_response({"keys": self.keys})
 
     async def _login_discovery(self, request: web.Request) -> web.Response:

@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A scripted answer to one POST: `accepted` answers count the activity as delivered."""
+
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = '{"error": {"code": "Scripted", "message": "scripted answer"}}'
+    accepted: bool = False
+
+
 class FakeConnector:
-    """Answers the Bot Connector REST calls the bot makes and keeps every outgoing activity."""
+    """Answers the Bot Connector REST calls the bot makes and keeps every outgoing activity.
+
+    `answers` scripts the next answers (then 200 with an id again); `posts` counts POSTs,
+    delivered or not."""
 
     def __init__(self) -> None:
         self.activities: list[dict[str, Any]] = []
         self.paths: list[str] = []
+        self.answers: deque[Answer] = deque()
+        self.posts = 0
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
         # Conversations the bot opened (personal chats), and the status to answer with.
@@ -26,6 +43,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
         app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", self._post)
         app.router.add_put("/v3/conversations/{conversation}/activities/{reply_to}", self._post)
+        app.router.add_get("/v3/conversations/{conversation}/members/{member}", self._member)
         self.server = TestServer(app, host="127.0.0.1")
 
     @property
@@ -39,13 +57,28 @@ class FakeConnector:
         await self.server.close()
 
     async def _post(self, request: web.Request) -> web.Response:
+        self.posts += 1
         activity = await request.json()
         activity["_conversation"] = request.match_info["conversation"]
-        async with self._changed:
-            self.activities.append(activity)
-            self.paths.append(request.path)
-            self._changed.notify_all()
-        return web.json_response({"id": f"reply-{next(self._ids)}"})
+        answer = self.answers.popleft() if self.answers else None
+        if answer is None or answer.accepted:
+            async with self._changed:
+                self.activities.append(activity)
+                self.paths.append(request.path)
+                self._changed.notify_all()
+        if answer is None:
+            return web.json_response({"id": f"reply-{next(self._ids)}"})
+        return web.Response(
+            status=answer.status,
+            headers=answer.headers,
+            text=answer.body,
+            content_type="application/json",
+        )
+
+    async def _member(self, request: web.Request) -> web.Response:
+        """TeamsInfo.get_member, which the SDK calls for each user added to a team or chat."""
+        member = request.match_info["member"]
+        return web.json_response({"id": member, "name": "Teams User", "userRole": "user"})
 
     async def _create(self, request: web.Request) -> web.Response:
         parameters = await request.json()

@@ -8,6 +8,7 @@ no overrides, uses the built-in public-cloud class. Both validate through JwtTok
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
@@ -21,7 +22,7 @@ from botframework.connector.auth import JwtTokenExtractor
 from bot import identity as identity_calls
 from bot.config import Settings
 from tests.conftest import BotClient, start_bot
-from tests.fake_identity import BOT_FRAMEWORK_SCOPE, FakeIdentity, new_rsa_key
+from tests.fake_identity import BOT_FRAMEWORK_SCOPE, FakeIdentity, new_rsa_key, public_jwk
 from tests.fakes import FakeConnector
 from tests.teams import ADMIN_AAD, TENANT, message, user
 
@@ -315,3 +316,236 @@ async def test_the_bots_token_is_renewed_off_the_event_loop(client, authed, iden
     assert response.status == 201, await response.text()
     assert len(identity.token_requests) == 2
     assert recording.authorizations == [f"Bearer {identity.bot_token}"] * 2
+
+
+# --- the specification's rules, one test each (bot/tokens.py) ---------------------------------
+# https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-authentication
+# "Connector to bot": Bearer scheme; issuer https://api.botframework.com; audience the bot's
+# app id; within the validity period with at most 5 minutes of skew; RS256 with a published key.
+
+EMULATOR_ISSUER = "https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/"
+SKILL_ISSUER = "https://login.microsoftonline.com/d6d49420-f39b-4df7-a1dc-d59a935871db/v2.0"
+
+
+def _token(**changes: Any):
+    """A maker of an otherwise valid channel token with `changes` (see FakeIdentity)."""
+
+    def make(identity: FakeIdentity, app_id: str, service_url: str) -> str:
+        return identity.channel_token(audience=app_id, service_url=service_url, **changes)
+
+    return make
+
+
+def _signed_claims(identity: FakeIdentity, claims: dict[str, Any]) -> str:
+    """Claims PyJWT would refuse to encode, signed with the published key."""
+    now = time.time()
+    payload = json.dumps({"nbf": int(now - 60), "exp": int(now + 3600), **claims}).encode()
+    return jwt.api_jws.encode(
+        payload, identity.signing_key, algorithm="RS256", headers={"kid": identity.kid}
+    )
+
+
+FORGED = {
+    # exp and nbf are required (PyJWT checks them only when present: both were accepted)
+    "no exp": _token(omit=("exp",)),
+    "no nbf": _token(omit=("nbf",)),
+    "no exp and no nbf": _token(omit=("exp", "nbf")),
+    "exp a string": _token(extra={"exp": "2999-01-01"}),
+    "exp a boolean": _token(extra={"exp": True}),
+    "exp not a number": _token(extra={"exp": float("nan")}),
+    "exp infinite": _token(extra={"exp": float("inf")}),
+    "nbf a string": _token(extra={"nbf": "0"}),
+    # validity with at most five minutes of clock skew
+    "expired six minutes ago": _token(expires=time.time() - 6 * 60),
+    "valid in six minutes": _token(not_before=time.time() + 6 * 60),
+    # issuer: exactly the Bot Framework's
+    "no issuer": _token(omit=("iss",)),
+    "issuer with a trailing slash": _token(issuer="https://api.botframework.com/"),
+    "issuer in capitals": _token(issuer="HTTPS://API.BOTFRAMEWORK.COM"),
+    "issuer a prefix": _token(issuer="https://api.botframework.co"),
+    "issuer a list": lambda identity, app_id, url: _signed_claims(
+        identity,
+        {"iss": ["https://api.botframework.com"], "aud": app_id, "serviceurl": url},
+    ),
+    "the Emulator's issuer": _token(
+        issuer=EMULATOR_ISSUER, extra={"ver": "1.0", "appid": "6d2bdc1c"}
+    ),
+    "a skill's issuer": _token(
+        issuer=SKILL_ISSUER, extra={"ver": "2.0", "azp": "11111111-2222-3333-4444-555555555555"}
+    ),
+    # audience: exactly this bot's app id
+    "no audience": _token(omit=("aud",)),
+    "audience a list": _token(extra={"aud": ["6d2bdc1c-1b79-4c25-8e39-7e3ab1f9d0a4"]}),
+    "audience in capitals": _token(extra={"aud": "6D2BDC1C-1B79-4C25-8E39-7E3AB1F9D0A4"}),
+    "audience the Bot Framework": _token(extra={"aud": "https://api.botframework.com"}),
+    # signature: RS256 with a key the metadata publishes
+    "RS512": _token(algorithm="RS512"),
+    "PS256": _token(algorithm="PS256"),
+    "no key id": _token(omit=("kid",)),
+    "a key id not published": _token(kid="not-published"),
+    "another key under the published id": _token(key=new_rsa_key()),
+}
+
+
+@pytest.mark.parametrize("name", list(FORGED))
+async def test_every_forged_token_is_401(client, authed, identity, recording, name):
+    token = FORGED[name](identity, authed.APP_ID, recording.url)
+    await assert_rejected(await post_help(client, token), 401, recording, identity)
+
+
+async def test_a_token_without_exp_was_accepted_by_the_sdk_alone(client, authed, identity):
+    """Why bot/tokens.py exists: botbuilder's own validation takes a token without `exp`."""
+    from botframework.connector.auth import ChannelValidation, SimpleCredentialProvider
+
+    token = FORGED["no exp"](identity, authed.APP_ID, client.connector.url)
+    extractor = JwtTokenExtractor(
+        ChannelValidation.TO_BOT_FROM_CHANNEL_TOKEN_VALIDATION_PARAMETERS,
+        identity.openid_url,
+        ["RS256"],
+    )
+    claims = await extractor.get_identity_from_auth_header(f"Bearer {token}", "msteams")
+    assert claims.is_authenticated and "exp" not in claims.claims
+    assert await SimpleCredentialProvider(authed.APP_ID, "").is_valid_appid(
+        claims.claims["aud"]
+    )
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "bearer {token}",
+        "Bearer  {token}",
+        "Bearer {token} {token}",
+        "Bearer {token}.x",
+        "{token}",
+        "Basic {token}",
+        "Bearer ",
+        "Bearer " + "a" * 8100 + ".b.c",
+    ],
+)
+async def test_an_authorization_header_not_of_the_form_bearer_token_is_401(
+    client, authed, identity, recording, header
+):
+    token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url)
+    activity = message("hjälp", recording.url, ADMIN)
+    response = await client.post(activity, Authorization=header.format(token=token))
+    await assert_rejected(response, 401, recording, identity)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["no exp", "the Emulator's issuer", "a skill's issuer", "audience a list", "RS512"],
+)
+async def test_tokens_that_break_a_claim_rule_are_refused_before_any_key_is_fetched(
+    client, authed, identity, recording, name
+):
+    """The Emulator and skill issuers sent the SDK to login.microsoftonline.com for keys."""
+    token = FORGED[name](identity, authed.APP_ID, recording.url)
+    await assert_rejected(await post_help(client, token), 401, recording, identity)
+    assert (identity.openid_requests, identity.jwks_requests) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"expires": time.time() - 4 * 60},
+        {"not_before": time.time() + 4 * 60},
+    ],
+    ids=["expired four minutes ago", "valid in four minutes"],
+)
+async def test_clock_skew_up_to_five_minutes_is_allowed(
+    client, authed, identity, recording, changes
+):
+    token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url, **changes)
+    response = await post_help(client, token)
+    assert response.status == 201, await response.text()
+
+
+# --- the signing keys: fetched once, in a thread, kept when the service fails ---------------
+
+
+@pytest.fixture
+def clock_offset(monkeypatch) -> list[float]:
+    """Seconds added to the key cache's clock."""
+    offset = [0.0]
+    monkeypatch.setattr(identity_calls, "monotonic", lambda: time.monotonic() + offset[0])
+    return offset
+
+
+async def test_concurrent_requests_with_an_empty_cache_fetch_the_keys_once(
+    client, authed, identity, recording
+):
+    token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url)
+    responses = await asyncio.gather(*(post_help(client, token) for _ in range(6)))
+    assert [r.status for r in responses] == [201] * 6
+    assert (identity.openid_requests, identity.jwks_requests) == (1, 1)
+
+    assert (await post_help(client, token)).status == 201
+    assert (identity.openid_requests, identity.jwks_requests) == (1, 1)
+
+
+async def test_keys_are_refetched_after_a_day(client, authed, identity, recording, clock_offset):
+    token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url)
+    assert (await post_help(client, token)).status == 201
+    clock_offset[0] = identity_calls.KEYS_MAX_AGE + 1
+    assert (await post_help(client, token)).status == 201
+    assert identity.jwks_requests == 2
+
+
+async def test_a_newly_published_key_is_fetched_at_most_once_an_hour(
+    client, authed, identity, recording, clock_offset
+):
+    """The SDK raised IndexError for a key id it had not cached, so a key Microsoft rolled over
+    to was refused until the next daily refresh."""
+    old = identity.channel_token(audience=authed.APP_ID, service_url=recording.url)
+    assert (await post_help(client, old)).status == 201
+
+    new_key = new_rsa_key()
+    identity.keys.append(public_jwk(new_key, "rolled-over", ["msteams"]))
+    new = identity.channel_token(
+        audience=authed.APP_ID, service_url=recording.url, key=new_key, kid="rolled-over"
+    )
+    assert (await post_help(client, new)).status == 401  # fetched less than an hour ago
+    assert identity.jwks_requests == 1
+
+    clock_offset[0] = identity_calls.UNKNOWN_KEY_REFRESH + 1
+    assert (await post_help(client, new)).status == 201
+    assert identity.jwks_requests == 2
+    unknown = identity.channel_token(
+        audience=authed.APP_ID, service_url=recording.url, key=new_rsa_key(), kid="made-up"
+    )
+    for _ in range(3):
+        assert (await post_help(client, unknown)).status == 401
+    assert identity.jwks_requests == 2
+
+
+async def test_a_failed_refresh_keeps_the_known_keys_and_waits_before_trying_again(
+    client, authed, identity, recording, clock_offset
+):
+    token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url)
+    assert (await post_help(client, token)).status == 201
+    identity.keys_status = 500
+    clock_offset[0] = identity_calls.KEYS_MAX_AGE + 1
+    assert (await post_help(client, token)).status == 201
+    assert (await post_help(client, token)).status == 201
+    assert identity.jwks_requests == 2  # one failed try, then a pause
+
+    identity.keys_status = 200
+    clock_offset[0] += identity_calls.RETRY_AFTER_FAILURE + 1
+    assert (await post_help(client, token)).status == 201
+    assert identity.jwks_requests == 3
+
+
+async def test_without_keys_a_failing_service_is_503_and_not_asked_again_at_once(
+    client, authed, identity, recording, clock_offset
+):
+    identity.keys_status = 500
+    token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url)
+    responses = await asyncio.gather(*(post_help(client, token) for _ in range(4)))
+    assert [r.status for r in responses] == [503] * 4
+    assert identity.jwks_requests == 1
+    assert recording.activities == []
+
+    identity.keys_status = 200
+    clock_offset[0] = identity_calls.RETRY_AFTER_FAILURE + 1
+    assert (await post_help(client, token)).status == 201

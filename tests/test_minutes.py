@@ -353,12 +353,13 @@ async def test_export_docx_in_personal_chat_through_file_consent(bot, connector,
     before = len(connector.activities)
     assert (await bot.post(declined)).status == 200
     assert connector.texts()[before:] == ["Okej, jag skickar ingen fil."]
-    # A person who may not read the group gets no file, even with the card's context.
+    # Someone else gets no file, even with the card's context (tests/test_file_consent.py).
     before = len(connector.activities)
     stolen = consent_invoke(message("", url, COACH), "accept", context, upload.url("y"))
     assert (await bot.post(stolen)).status == 200
     assert connector.texts()[before:] == [
-        "Du har inte behörighet att läsa minnesanteckningar för Lokal styrgrupp Västra."
+        "Den filen kan jag inte skicka: erbjudandet gäller inte längre, eller inte dig. "
+        "Be om filen igen så får du ett nytt."
     ]
     assert len(upload.received) == 1
 

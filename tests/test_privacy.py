@@ -127,6 +127,7 @@ async def test_extract_in_chat_holds_everything_and_is_audited_when_sent(
     assert len(channel) == 1 and "till din personliga chatt" in channel[0]["text"]
     assert CODE not in channel[0]["text"]
     offered = [a for a in sent if a["_conversation"].startswith("a:personal")]
+    assert offered and "attachments" in offered[0], [a.get("text") for a in offered]
     assert offered[0]["attachments"][0]["contentType"] == (
         "application/vnd.microsoft.teams.card.file.consent"
     )

@@ -841,4 +841,13 @@ TEXTS: dict[str, str] = {
     "report_grain.quarter": "quarter",
     "report_grain.half": "half-year",
     "report_grain.year": "calendar year",
+    # --- wire: input bounds and file consent (helper "wire") ---
+    "message_too_long": (
+        "That message is too long for me: at most {limit} characters at a time. Nothing of it "
+        "was saved. Shorten it or split it into several messages."
+    ),
+    "file_offer_invalid": (
+        "I cannot send that file: the offer is no longer valid, or was not made to you. "
+        "Ask for the file again to get a new one."
+    ),
 }

@@ -847,4 +847,13 @@ TEXTS: dict[str, str] = {
     "report_grain.quarter": "kvartal",
     "report_grain.half": "halvår",
     "report_grain.year": "kalenderår",
+    # --- wire: input bounds and file consent (helper "wire") ---
+    "message_too_long": (
+        "Meddelandet är för långt för mig: högst {limit} tecken går att skicka på en gång. "
+        "Inget av det är sparat. Korta det eller dela upp det i flera meddelanden."
+    ),
+    "file_offer_invalid": (
+        "Den filen kan jag inte skicka: erbjudandet gäller inte längre, eller inte dig. "
+        "Be om filen igen så får du ett nytt."
+    ),
 }

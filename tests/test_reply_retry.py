@@ -1,0 +1,115 @@
+"""Replies in a turn are retried like proactive messages: a throttled or failed reply is sent
+again on its own (the write behind it is not repeated), a reply the connector accepted is never
+sent twice, and the retries fit in a budget per turn."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+from sqlmodel import select
+
+from bot.app import APP_KEY
+from bot.proactive import parse_retry_after
+from storage.models import Participant
+from tests.fakes import Answer
+from tests.teams import message
+from tests.test_participants_http import COORDINATOR, REFERRAL, staff
+
+SAVED = (
+    "Registrerat **V-2026-0001**: kvinna, född 1985, Flen, sjukpenning, aktualiserad av "
+    "Försäkringskassan. Inväntar beslut. Skriv **ångra** om något blev fel."
+)
+
+
+async def participants(db) -> list[Participant]:
+    async with db.session() as session:
+        return list((await session.exec(select(Participant))).all())
+
+
+async def test_a_reply_throttled_then_failing_is_sent_once_and_the_write_is_not_repeated(
+    bot, connector, db, on_23_november_2026
+):
+    await staff(db)
+    connector.answers.extend(
+        [Answer(429, {"Retry-After": "1"}), Answer(500, body="<html>Internal error</html>")]
+    )
+    started = time.perf_counter()
+    replies = await bot.say(message(REFERRAL, connector.url, COORDINATOR))
+    assert time.perf_counter() - started >= 1.0, "Retry-After: 1 is honoured"
+    assert replies == [SAVED]
+    assert connector.posts == 3
+    assert [p.code for p in await participants(db)] == ["V-2026-0001"]
+
+
+async def test_a_reply_the_connector_accepted_is_never_sent_again(
+    bot, connector, db, on_23_november_2026
+):
+    """204 and a 200 whose body is not the expected JSON both mean "accepted", though the SDK
+    raises for them: a retry there would post the reply twice, failing the turn would tell the
+    user something went wrong."""
+    await staff(db)
+    connector.answers.extend(
+        [Answer(204, body="", accepted=True), Answer(200, body="OK", accepted=True)]
+    )
+    (first,) = await bot.say(message(REFERRAL, connector.url, COORDINATOR))
+    (second,) = await bot.say(message("hjälp", connector.url, COORDINATOR))
+    assert first == SAVED and second.startswith("Det här kan jag")
+    assert connector.posts == 2
+    assert len(await participants(db)) == 1
+
+
+async def test_a_request_teams_refuses_is_not_retried(bot, connector, db, on_23_november_2026):
+    await staff(db)
+    connector.answers.append(Answer(400))
+    response = await bot.post(message(REFERRAL, connector.url, COORDINATOR))
+    assert response.status == 201
+    # The reply was refused for good; the error message that follows is sent normally.
+    assert connector.posts == 2
+    assert connector.texts()[0].startswith("Något gick fel hos mig")
+    assert len(await participants(db)) == 1
+
+
+async def test_a_retry_after_past_the_budget_gives_up_at_once(
+    bot, connector, db, on_23_november_2026
+):
+    """The Bot Connector stops waiting for a turn after some 15 s; a reply that cannot go
+    before then is given up rather than held (the write stays, done once)."""
+    await staff(db)
+    connector.answers.extend([Answer(429, {"Retry-After": "120"})] * 2)
+    started = time.perf_counter()
+    response = await bot.post(message(REFERRAL, connector.url, COORDINATOR))
+    assert response.status == 201
+    assert time.perf_counter() - started < 2.0
+    assert connector.posts == 2 and connector.activities == []
+    assert len(await participants(db)) == 1
+
+
+async def test_replies_stop_retrying_within_the_turns_budget(
+    bot, connector, db, on_23_november_2026, monkeypatch
+):
+    """Gateway errors with no Retry-After: backoff up to the attempts, then the turn ends."""
+    await staff(db)
+    connector.answers.extend([Answer(503)] * 8)
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    monkeypatch.setattr(bot.http.app[APP_KEY].adapter, "_sleep", sleep)
+    response = await bot.post(message(REFERRAL, connector.url, COORDINATOR))
+    assert response.status == 201
+    assert connector.posts == 8  # 4 tries of the reply, 4 of the error message
+    assert sum(sleeps) <= 10.0 and len(sleeps) == 6
+    assert connector.activities == []
+
+
+def test_retry_after_is_read_as_seconds_or_as_an_http_date():
+    assert parse_retry_after("2") == 2.0
+    assert parse_retry_after("0.5") == 0.5
+    assert parse_retry_after("-3") == 0.0
+    in_a_minute = format_datetime(datetime.now(UTC) + timedelta(seconds=60), usegmt=True)
+    assert 55 <= parse_retry_after(in_a_minute) <= 60
+    for nonsense in (None, "", "soon", "nan", "inf", "Wed, 21 Oct 2015 07:28:00"):
+        assert parse_retry_after(nonsense) in (None, 0.0), nonsense
