@@ -71,7 +71,7 @@ class StegvisBot(TeamsActivityHandler):
         activity = turn_context.activity
         user = activity.from_property or ChannelAccount()
         kind = activity.conversation.conversation_type if activity.conversation else None
-        async with self._db.session() as session:
+        async with self._db.session(user_data=False) as session:
             return await remember_conversation(
                 session,
                 TurnContext.get_conversation_reference(activity),

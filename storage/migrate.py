@@ -41,5 +41,5 @@ async def upgrade(database: Database, revision: str = "heads") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with database.engine.begin() as connection:
+    async with database.begin() as connection:
         await connection.run_sync(_run)

@@ -18,7 +18,7 @@ async def test_migrated_schema_matches_the_models(db):
         )
         return compare_metadata(context, SQLModel.metadata)
 
-    async with db.engine.connect() as connection:
+    async with db.connect() as connection:
         found = await connection.run_sync(differences)
     assert found == []
 
