@@ -140,7 +140,7 @@ async def test_throttling_and_gateway_errors_are_retried_with_backoff(
     [row] = await rows(db)
     assert row.status == Outbox.PENDING and row.attempts == 1 and "504" in row.last_error
     assert row.next_attempt_at > NOW  # outbox-level backoff
-    assert len(sleeps) == 3 and scripted.requests == 4
+    assert scripted.requests == 4 and len([s for s in sleeps if s > 0]) >= 3  # backoff between
 
     frozen[0] = row.next_attempt_at
     report = await reminders.dispatch()
@@ -169,10 +169,10 @@ async def test_a_user_who_removed_the_app_is_marked_not_retried(
     await add_rows(db, 3)
     scripted.scripts[conversation] = deque([403])
     report = await service(db, settings, []).dispatch()
-    assert (report.gone, report.failed, report.sent) == (1, 2, 0)
+    assert (report.gone, report.failed, report.sent) == (3, 0, 0)
     assert scripted.requests == 1  # the other two are not even tried
     statuses = [r.status for r in await rows(db)]
-    assert statuses == [Outbox.GONE, Outbox.FAILED, Outbox.FAILED]
+    assert statuses == [Outbox.GONE] * 3
     async with db.session() as session:
         ref = (await session.exec(select(ConversationRef))).one()
     assert ref.removed_at is not None
@@ -186,7 +186,7 @@ async def test_a_request_teams_refuses_fails_at_once(db, settings, scripted, fro
     assert sender_result.failed == 1 and scripted.requests == 1
 
 
-async def test_pacing_holds_a_burst_to_seven_a_second_per_conversation(
+async def test_pacing_keeps_one_conversation_within_teams_limits(
     db,
     settings,
     scripted,
@@ -197,5 +197,7 @@ async def test_pacing_holds_a_burst_to_seven_a_second_per_conversation(
     sleeps: list[float] = []
     report = await service(db, settings, sleeps).dispatch()
     assert report.sent == 10 and sorted(reminder_ids(scripted)) == [r.id for r in await rows(db)]
-    # The first 7 go at once, then each waits for the bucket (fake clock: waits add up).
-    assert len(sleeps) == 3 and all(s > 0 for s in sleeps)
+    # Teams allows 7 a second and 8 in two seconds to one conversation: the ninth message can go
+    # two seconds after the first at the earliest (the fake clock moves only when the pacer waits).
+    assert sum(sleeps) >= 2.0 and scripted.requests == 10
+    assert all(s >= 1 / 7 for s in sleeps[:7])  # one by one, not a burst
