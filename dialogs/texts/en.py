@@ -659,4 +659,10 @@ TEXTS: dict[str, str] = {
         "I could not save the file in the channel's files (error {status}). Here are the "
         "minutes as text instead."
     ),
+    # --- load: a failed turn that saved nothing ---
+    "error_not_saved": (
+        "Something went wrong on my side, and what you sent was not saved. Please send it "
+        "again in a moment. A form you were filling in is kept. If it persists, contact your "
+        "administrator."
+    ),
 }

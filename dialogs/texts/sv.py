@@ -664,4 +664,10 @@ TEXTS: dict[str, str] = {
         "Jag kunde inte spara filen i kanalens filer (fel {status}). Här är "
         "minnesanteckningarna som text i stället."
     ),
+    # --- load: a failed turn that saved nothing ---
+    "error_not_saved": (
+        "Något gick fel hos mig, och det du skickade sparades inte. Skicka det igen om en "
+        "stund. Ett formulär du höll på med finns kvar. Kvarstår felet, kontakta din "
+        "administratör."
+    ),
 }
