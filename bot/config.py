@@ -57,7 +57,7 @@ class Settings:
     reminder_dispatch_seconds: float = 60
     reminder_lease_seconds: float = 120
     reminder_catch_up_days: int = 7
-    reminder_senders: int = 4
+    reminder_senders: int = 1
     reminder_app_limit: int = 30
     # Load: turns handled at once (more wait up to turn_wait_seconds, then get 503); the
     # PostgreSQL pool is sized from it.
@@ -113,7 +113,7 @@ class Settings:
             reminder_dispatch_seconds=float(env.get("STEGVIS_REMINDER_DISPATCH_SECONDS", "60")),
             reminder_lease_seconds=float(env.get("STEGVIS_REMINDER_LEASE_SECONDS", "120")),
             reminder_catch_up_days=int(env.get("STEGVIS_REMINDER_CATCH_UP_DAYS", "7")),
-            reminder_senders=max(1, int(env.get("STEGVIS_REMINDER_SENDERS", "4"))),
+            reminder_senders=max(1, int(env.get("STEGVIS_REMINDER_SENDERS", "1"))),
             reminder_app_limit=max(1, int(env.get("STEGVIS_REMINDER_APP_LIMIT", "30"))),
             max_turns=max(1, int(env.get("STEGVIS_MAX_TURNS", "32"))),
             turn_wait_seconds=max(0.0, float(env.get("STEGVIS_TURN_WAIT_SECONDS", "0.5"))),

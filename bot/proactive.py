@@ -62,28 +62,47 @@ SLACK_SECONDS = 0.05  # network jitter: a window is treated as this much longer 
 
 class Schedule:
     """Send times for one key (the app, or one conversation), spaced evenly and kept within
-    every window limit. `reserve` hands out the next free time, so messages go one by one at
-    a steady pace (never a burst that then waits for a refill)."""
+    every window limit, so messages go one by one at a steady pace (never a burst that then
+    waits for a refill). Slots are planned ahead, which orders the waiting senders; the limits
+    are also checked against the moments messages actually went, so senders that wake up late
+    together (a busy event loop) still go one interval apart."""
 
     def __init__(self, limits: tuple[Limit, ...], margin: float = MARGIN) -> None:
         self.limits = limits
         tightest = min(limits, key=lambda limit: limit.seconds / limit.count)
-        self.interval = tightest.seconds / (tightest.count * margin)
-        self._times: deque[float] = deque(maxlen=max(limit.count for limit in limits))
+        self.min_gap = tightest.seconds / tightest.count  # never closer than the limit allows
+        self.interval = self.min_gap / margin  # the pace planned, just under the limit
+        size = max(limit.count for limit in limits)
+        self._planned: deque[float] = deque(maxlen=size)
+        self._sent: deque[float] = deque(maxlen=size)
         self.held_until = 0.0
 
-    def next_free(self, now: float) -> float:
-        """The earliest moment at or after `now` a message may go."""
+    def _free(self, times: deque[float], now: float, gap: float) -> float:
         at = max(now, self.held_until)
-        if self._times:
-            at = max(at, self._times[-1] + self.interval)
+        if times:
+            at = max(at, times[-1] + gap)
         for limit in self.limits:
-            if len(self._times) >= limit.count:
-                at = max(at, self._times[-limit.count] + limit.seconds + SLACK_SECONDS)
+            if len(times) >= limit.count:
+                at = max(at, times[-limit.count] + limit.seconds + SLACK_SECONDS)
         return at
 
-    def take(self, at: float) -> None:
-        self._times.append(at)
+    def next_free(self, now: float) -> float:
+        """The earliest moment at or after `now` the next planned message may go: the planned
+        pace keeps its cadence (a late wake-up does not push every later slot back)."""
+        return max(
+            self._free(self._planned, now, self.interval),
+            self._free(self._sent, now, self.min_gap),
+        )
+
+    def ready_in(self, now: float) -> float:
+        """Seconds until a message may actually go, judged by those that went."""
+        return self._free(self._sent, now, self.min_gap) - now
+
+    def plan(self, at: float) -> None:
+        self._planned.append(at)
+
+    def went(self, at: float) -> None:
+        self._sent.append(at)
 
 
 class Pacer:
@@ -111,15 +130,6 @@ class Pacer:
             self._conversations[conversation_id] = schedule
         return schedule
 
-    def reserve(self, conversation_id: str) -> float:
-        """Take the next slot free in both schedules; seconds until it comes."""
-        now = self._now()
-        conversation = self._schedule(conversation_id)
-        at = max(self._app.next_free(now), conversation.next_free(now))
-        self._app.take(at)
-        conversation.take(at)
-        return at - now
-
     def conversation_wait(self, conversation_id: str) -> float:
         """Seconds until this conversation could take a message (its queue and any hold)."""
         now = self._now()
@@ -130,16 +140,39 @@ class Pacer:
         schedule = self._schedule(conversation_id)
         schedule.held_until = max(schedule.held_until, self._now() + seconds)
 
-    async def wait(self, conversation_id: str) -> None:
-        """Until this conversation's slot; a hold that arrives meanwhile is waited out too."""
+    async def wait_conversation(self, conversation_id: str) -> None:
+        """Until the conversation's planned slot (its queue, its limits and any hold). Done
+        before taking one of the app's slots, so a conversation held by a Retry-After (or with
+        a long queue) never takes the app's slots from the others."""
+        conversation = self._schedule(conversation_id)
+        now = self._now()
+        at = conversation.next_free(now)
+        conversation.plan(at)
+        if at > now:
+            await self._sleep(at - now)
+
+    async def go(self, conversation_id: str) -> float:
+        """Then one of the app's slots, and every limit checked against the messages that
+        actually went; returns the moment this one goes, as recorded."""
+        conversation = self._schedule(conversation_id)
+        now = self._now()
+        at = self._app.next_free(now)
+        self._app.plan(at)
+        if at > now:
+            await self._sleep(at - now)
         while True:
-            delay = self.reserve(conversation_id)
-            if delay > 0:
-                await self._sleep(delay)
-            held = self._schedule(conversation_id).held_until - self._now()
-            if held <= 0:
-                return
-            await self._sleep(held)
+            now = self._now()
+            gap = max(self._app.ready_in(now), conversation.ready_in(now))
+            if gap <= 0:
+                self._app.went(now)
+                conversation.went(now)
+                return now
+            await self._sleep(gap)
+
+    async def wait(self, conversation_id: str) -> float:
+        """Both steps: until this message may go."""
+        await self.wait_conversation(conversation_id)
+        return await self.go(conversation_id)
 
 
 def backoff_delay(attempt: int, base: float, cap: float) -> float:
@@ -163,9 +196,9 @@ def _status_of(error: BaseException) -> tuple[int | None, float | None]:
 class ProactiveSender:
     """`continue_conversation` with the stored reference, paced and retried.
 
-    At most `in_flight` requests are open at once, and one per conversation: a process killed
-    while they are open may have had them accepted by Teams without recording it, and those
-    (never more than `in_flight`, never two to one conversation) are sent again after restart.
+    At most `in_flight` messages are between their request and their record (`on_sent`) at
+    once, and never two to one conversation: a process killed at that moment may have had them
+    accepted by Teams without recording it, and only those are sent again after a restart.
     """
 
     def __init__(
@@ -177,7 +210,7 @@ class ProactiveSender:
         attempts: int = 4,
         base_delay: float = 0.5,
         max_delay: float = 20.0,
-        in_flight: int = 4,
+        in_flight: int = 1,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._adapter, self._app_id = adapter, app_id
@@ -212,17 +245,26 @@ class ProactiveSender:
         return sent[0] if sent else None
 
     async def _attempt(
-        self, reference: ConversationReference, activity: Activity, gone: set[str]
+        self,
+        reference: ConversationReference,
+        activity: Activity,
+        gone: set[str],
+        on_sent: Callable[[SendResult], Awaitable[object]] | None,
     ) -> SendResult:
-        """One paced request and its verdict."""
+        """One paced request and its verdict; a message Teams accepted is recorded before the
+        place it took is given to the next one."""
         conversation_id = reference.conversation.id
         async with self._one_at_a_time(conversation_id):
             if conversation_id in gone:
                 return SendResult(Outcome.GONE, error="the app was removed (seen just before)")
-            await self.pacer.wait(conversation_id)
+            await self.pacer.wait_conversation(conversation_id)
             async with self._in_flight:
+                await self.pacer.go(conversation_id)
                 try:
-                    return SendResult(Outcome.SENT, await self._send_once(reference, activity))
+                    result = SendResult(Outcome.SENT, await self._send_once(reference, activity))
+                    if on_sent is not None:
+                        await on_sent(result)
+                    return result
                 except HttpOperationError as error:
                     status, retry_after = _status_of(error)
                     text = f"HTTP {status}: {error}"
@@ -242,17 +284,21 @@ class ProactiveSender:
         reference: ConversationReference,
         activity: Activity,
         gone: set[str] | None = None,
+        deadline: float | None = None,
+        on_sent: Callable[[SendResult], Awaitable[object]] | None = None,
     ) -> SendResult:
         """Deliver `activity`; a few quick retries for transient errors, then the verdict.
 
         `gone`: conversations that answered 403/404 earlier in this run (and are added to it),
-        so the rows queued behind such an answer are not sent into the void."""
+        so the rows queued behind such an answer are not sent into the void. `deadline`
+        (time.monotonic()): no quick retry starts after it; the caller's claim ends soon after.
+        `on_sent`: records a message Teams accepted, before another request may start."""
         conversation_id = reference.conversation.id
         gone = set() if gone is None else gone
         result = SendResult(Outcome.RETRY, error="not attempted")
         for attempt in range(self._attempts):
             try:
-                result = await self._attempt(reference, activity, gone)
+                result = await self._attempt(reference, activity, gone, on_sent)
             except Exception as error:
                 # E.g. an error answer that is not JSON: unknown, so retried later; the outbox
                 # gives up after its own attempts, and the log has the details.
@@ -263,6 +309,10 @@ class ProactiveSender:
             if (result.retry_after or 0.0) > self._cap:
                 break  # a long Retry-After: the outbox tries again then, this sender goes on
             if attempt + 1 < self._attempts:
-                await self._sleep(backoff_delay(attempt, self._base, self._cap))
+                delay = backoff_delay(attempt, self._base, self._cap)
+                wait = max(delay, self.pacer.conversation_wait(conversation_id))
+                if deadline is not None and time.monotonic() + wait > deadline:
+                    break
+                await self._sleep(delay)
         log.warning("giving up for now on %s: %s", conversation_id, result.error)
         return result

@@ -15,7 +15,7 @@ import logging
 import random
 import time as monotonic_time
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -68,7 +68,7 @@ class ReminderSettings:
     lease: timedelta = timedelta(minutes=2)
     catch_up_days: int = 7
     locale: str = "sv-SE"
-    in_flight: int = 4  # sends open at once; also the rows claimed per statement
+    in_flight: int = 1  # messages between their request and their record at once
 
 
 @dataclass
@@ -120,6 +120,17 @@ class _Removed:
 
 
 REMOVED = _Removed()
+Found = tuple[ConversationReference, str] | _Removed | None
+
+
+@dataclass
+class RunState:
+    """What one dispatch run learns as it goes: where each recipient is reached (looked up
+    once per run, most people get several reminders) and which conversations answered
+    403/404 (see ProactiveSender.send)."""
+
+    references: dict[str, Found] = field(default_factory=dict)
+    gone: set[str] = field(default_factory=set)
 
 
 class ReminderService:
@@ -139,9 +150,7 @@ class ReminderService:
                 session, clock.today(), self.settings.send_at, self.settings.catch_up_days
             )
 
-    async def _reference(
-        self, recipient: str
-    ) -> tuple[ConversationReference, str] | _Removed | None:
+    async def _reference(self, recipient: str) -> Found:
         """Where to write: a channel by id, or the person's personal chat with the bot."""
         async with self.db.read() as session:
             if recipient.startswith(CHANNEL_PREFIX):
@@ -178,13 +187,15 @@ class ReminderService:
             )
         return WAITING
 
-    async def deliver(self, row: ReminderOutbox, gone: set[str] | None = None) -> Outcome | str:
+    async def deliver(self, row: ReminderOutbox, run: RunState | None = None) -> Outcome | str:
         """Send one claimed row and record the result at once (a short, separate commit).
 
-        Whatever goes wrong with this row is recorded on it; the other rows go on. `gone`: the
-        run's conversations that answered 403/404 (see ProactiveSender.send)."""
+        Whatever goes wrong with this row is recorded on it; the other rows go on."""
+        run = run or RunState()
         try:
-            found = await self._reference(row.recipient)
+            if row.recipient not in run.references:
+                run.references[row.recipient] = await self._reference(row.recipient)
+            found = run.references[row.recipient]
             if found is REMOVED:
                 async with self.db.session() as session:
                     await mark_final(session, row.id, Outbox.GONE, "the app was removed")
@@ -203,12 +214,18 @@ class ReminderService:
             log.exception("reminder %s could not be prepared", row.id)
             await self._record_failure(row, error)
             return Outcome.RETRY
+        recorded: list[Outcome | str] = []
+
+        async def record(result: SendResult) -> None:
+            recorded.append(await self._record(row, result, conversation_id))
+
         self._in_hand[conversation_id] += 1
+        deadline = monotonic_time.monotonic() + self.settings.lease.total_seconds() / 2
         try:
-            result = await self.sender.send(reference, activity, gone)
+            result = await self.sender.send(reference, activity, run.gone, deadline, record)
         finally:
             self._in_hand[conversation_id] -= 1
-        return await self._record(row, result, conversation_id)
+        return recorded[0] if recorded else await self._record(row, result, conversation_id)
 
     def _later(self, conversation_id: str) -> datetime | None:
         """When to come back for a row of a conversation that cannot take it soon; None: now."""
@@ -262,12 +279,12 @@ class ReminderService:
         except Exception:
             log.exception("could not record the failure of reminder %s", row.id)
 
-    async def _claim(self, limit: int) -> list[ReminderOutbox]:
+    async def _claim(self, limit: int, holding: Collection[int]) -> list[ReminderOutbox]:
         now = clock.now()
         if in_dst_window(now):
             return []
         async with self.db.session() as session:
-            return await claim_due(session, now, self.settings.lease, limit)
+            return await claim_due(session, now, self.settings.lease, limit, holding)
 
     async def dispatch(
         self, limit: int = 100_000, beat: Callable[[], None] | None = None
@@ -278,13 +295,13 @@ class ReminderService:
         the sends and the sender bounds how many are open, so a conversation held by a 429 waits
         while the others go on. A database error stops the claiming, not the rows in hand."""
         report = DispatchReport()
-        batch = max(1, self.settings.in_flight)
-        pending: set[asyncio.Task[Outcome | str]] = set()
-        gone: set[str] = set()
+        batch = max(4, self.settings.in_flight)
+        pending: dict[asyncio.Task[Outcome | str], int] = {}
+        run = RunState()
         claimed = 0
 
         def finished(task: asyncio.Task[Outcome | str]) -> None:
-            pending.discard(task)
+            pending.pop(task, None)
             if task.cancelled() or task.exception() is not None:
                 # Not recorded: the claim expires and the row is tried again (see README).
                 if not task.cancelled():
@@ -298,10 +315,10 @@ class ReminderService:
         try:
             while claimed < limit:
                 if len(pending) >= max(16, 4 * batch):
-                    await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    await asyncio.wait(list(pending), return_when=asyncio.FIRST_COMPLETED)
                     continue
                 try:
-                    rows = await self._claim(min(batch, limit - claimed))
+                    rows = await self._claim(min(batch, limit - claimed), pending.values())
                 except Exception:
                     log.exception("could not claim reminders; the next run tries again")
                     report.errors += 1
@@ -309,16 +326,16 @@ class ReminderService:
                 if not rows:
                     if not pending:
                         break
-                    await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                    await asyncio.wait(list(pending), return_when=asyncio.FIRST_COMPLETED)
                     continue
                 claimed += len(rows)
                 for row in rows:
-                    task = asyncio.create_task(self.deliver(row, gone))
-                    pending.add(task)
+                    task = asyncio.create_task(self.deliver(row, run))
+                    pending[task] = row.id
                     task.add_done_callback(finished)
         finally:
             if pending:
-                await asyncio.wait(pending)
+                await asyncio.wait(list(pending))
         return report
 
     async def run_once(self) -> DispatchReport:

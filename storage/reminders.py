@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -480,7 +481,11 @@ def _claimable(now: datetime) -> Any:
 
 
 async def claim_due(
-    session: AsyncSession, now: datetime, lease: timedelta, limit: int
+    session: AsyncSession,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    holding: Collection[int] = (),
 ) -> list[ReminderOutbox]:
     """Atomically take up to `limit` due rows, oldest first.
 
@@ -488,11 +493,12 @@ async def claim_due(
     FROM picked … RETURNING, so two dispatchers never take the same row (a plain `IN (SELECT …
     LIMIT n)` may be planned as a join that runs the subquery again and takes more than n).
     SQLite evaluates `IN (SELECT …)` once, and its write lock admits one dispatcher at a time.
+    `holding`: rows this dispatcher is still sending, never taken again by it.
     """
     table = ReminderOutbox.__table__
     pick = (
         select(table.c.id)
-        .where(_claimable(now))
+        .where(_claimable(now), table.c.id.not_in(list(holding)))
         .order_by(table.c.next_attempt_at, table.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)

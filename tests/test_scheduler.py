@@ -83,13 +83,13 @@ class FlakyClaims:
     def __init__(self, times: int) -> None:
         self.left = times
 
-    async def __call__(self, session, now, lease, limit):
+    async def __call__(self, session, now, lease, limit, holding):
         if self.left > 0:
             self.left -= 1
             raise OperationalError(
                 "UPDATE reminder_outbox …", {}, sqlite3.OperationalError("database is locked")
             )
-        return await claim_due(session, now, lease, limit)
+        return await claim_due(session, now, lease, limit, holding)
 
 
 async def test_the_scheduler_survives_database_errors_and_keeps_dispatching(
