@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # another process writing (cron, migrations): wait, then fail
 POOL_RECYCLE_SECONDS = 1800  # PostgreSQL: renew connections before firewalls drop them
+SQLITE_READERS = 8
 WRITE_WAIT_SECONDS = 30.0  # SQLite: longest wait for this process' write lock before giving up
 
 
@@ -106,7 +107,7 @@ def _on_flush(session: Session, _context: Any) -> None:
 def _sqlite_connect(read_only: bool) -> Any:
     def connect(dbapi_connection: Any, _record: Any) -> None:
         """WAL lets readers and one writer share the file; foreign keys are off by default.
-        isolation_level None: the driver starts no transactions; `_sqlite_begin` does."""
+        isolation_level None: the driver starts no transactions; the engine's begin event does."""
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -128,9 +129,17 @@ class Database:
         self._writer: asyncio.Task[Any] | None = None
         if self.is_sqlite:
             # One writer connection (the lock lets one transaction use it at a time).
-            self.engine: AsyncEngine = create_async_engine(url, pool_size=1, max_overflow=0)
+            # Sessions always end their transaction (commit, or rollback on error), so the pool's
+            # own rollback on return would only cost a round trip to SQLite's thread.
+            self.engine: AsyncEngine = create_async_engine(
+                url, pool_size=1, max_overflow=0, pool_reset_on_return=None
+            )
+            # Readers: each connection is a thread; more than a few only contend for the GIL.
             self.read_engine: AsyncEngine = create_async_engine(
-                url, pool_size=max(pool_size, 2), max_overflow=0
+                url,
+                pool_size=min(max(pool_size, 2), SQLITE_READERS),
+                max_overflow=0,
+                pool_reset_on_return=None,
             )
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect(read_only=False))
             event.listen(self.engine.sync_engine, "begin", self._begin_immediate)
