@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from datetime import timedelta
 
 import pytest
 from aiohttp import web
@@ -17,7 +18,7 @@ from storage.models import ConversationRef, ReminderOutbox
 from storage.reminders import Outbox
 from tests.conftest import start_bot
 from tests.fakes import FakeConnector
-from tests.teams import COACH_AAD, installed, user
+from tests.teams import COACH_AAD, COORDINATOR_AAD, installed, user
 from tests.test_reminders import NOW, TODAY, frozen  # noqa: F401  (fixture)
 
 
@@ -29,6 +30,7 @@ class ScriptedConnector(FakeConnector):
         super().__init__()
         self.scripts: dict[str, deque[int]] = {}
         self.requests = 0
+        self.retry_after = "0"
 
     async def _post(self, request: web.Request) -> web.Response:
         self.requests += 1
@@ -41,7 +43,9 @@ class ScriptedConnector(FakeConnector):
                     "message": f"scripted {status}",
                 }
             }
-            return web.json_response(body, status=status, headers={"Retry-After": "0"})
+            return web.json_response(
+                body, status=status, headers={"Retry-After": self.retry_after}
+            )
         return await super()._post(request)
 
     def clear(self) -> None:
@@ -211,3 +215,25 @@ async def test_pacing_keeps_one_conversation_within_teams_limits(
     # Teams takes 8 in 2 s from one conversation: the ninth message can go two seconds after
     # the first at the earliest (the fake clock of the pacer moves only when it waits).
     assert sum(sleeps) >= 2.0
+
+
+async def test_a_long_retry_after_holds_only_its_own_conversation(
+    db,
+    settings,
+    scripted,
+    frozen,  # noqa: F811
+):
+    held = await install(settings, scripted)
+    other = await install(settings, scripted, COORDINATOR_AAD)
+    await add_rows(db, 1)
+    await add_rows(db, 3, recipient=COORDINATOR_AAD)
+    scripted.scripts[held] = deque([429])
+    scripted.retry_after = "30"
+    sleeps: list[float] = []
+    report = await service(db, settings, sleeps).dispatch()
+    assert (report.sent, report.retried) == (3, 1)
+    assert [a["_conversation"] for a in scripted.activities] == [other] * 3
+    assert sum(sleeps) < 5  # nobody waited out the 30 s
+    [waiting] = [r for r in await rows(db) if r.recipient == COACH_AAD]
+    assert waiting.status == Outbox.PENDING
+    assert waiting.next_attempt_at >= NOW + timedelta(seconds=30)  # Teams' Retry-After kept
