@@ -5,6 +5,7 @@ Connector on 127.0.0.1 in this process.
 
     .venv/bin/python -m bench.load_bench [--conversations 200] [--turns 20]
                                          [--engines sqlite,postgresql] [--bot-root DIR]
+                                         [--bot-env STEGVIS_MAX_TURNS=64]
 
 Each conversation is a different samordnare; every third turn registers a referral on one
 line, the others are `hjälp` and `vem är jag`. A 503 is sent again after its Retry-After, as
@@ -182,7 +183,7 @@ async def bench_stegvis(
 ) -> None:
     root = Path(args.bot_root).resolve() if args.bot_root else ROOT
     port = free_port()
-    env = bot_env(url, port)
+    env = bot_env(url, port, **dict(pair.split("=", 1) for pair in args.bot_env))
     run(["-m", "bot", "migrate"], env, root)
     await seed(url, args.conversations)
     log = Path(tempfile.gettempdir()) / f"stegvis-load-{label}.log"
@@ -220,6 +221,9 @@ async def main() -> None:
     parser.add_argument("--turns", type=int, default=20)
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--bot-root", help="run `python -m bot` from this checkout")
+    parser.add_argument(
+        "--bot-env", action="append", default=[], help="KEY=VALUE for the bot (repeat)"
+    )
     args = parser.parse_args()
     connector = FakeConnector()
     await connector.start()
