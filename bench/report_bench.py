@@ -179,15 +179,18 @@ async def load(
     people, placements, steps = participants(random.Random(seed), count, org, first_day, days)
     for model, rows in ((Participant, people), (Placement, placements),
                         (ProgressionStep, steps)):
-        async with db.engine.begin() as connection:
+        async with db.begin() as connection:
             for start in range(0, len(rows), CHUNK):
                 await connection.execute(model.__table__.insert(), rows[start : start + CHUNK])
-    async with db.engine.connect() as connection:
-        # Statistics, and on PostgreSQL the dead rows of an earlier run vacuumed away (as
-        # autovacuum would have done in a running system): VACUUM wants no transaction.
-        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await autocommit.execute(text("ANALYZE" if db.is_sqlite else "VACUUM ANALYZE"))
-        if not db.is_sqlite:
+    if db.is_sqlite:
+        async with db.begin() as connection:  # SQLite writes go through the write lock
+            await connection.execute(text("ANALYZE"))
+    else:
+        async with db.connect() as connection:
+            # Statistics, and the dead rows of an earlier run vacuumed away (as autovacuum
+            # would have done in a running system): VACUUM wants no transaction.
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await autocommit.execute(text("VACUUM ANALYZE"))
             await autocommit.execute(text(
                 "SELECT setval('participant_id_seq', (SELECT max(id) FROM participant))"
             ))

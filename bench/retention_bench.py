@@ -50,7 +50,7 @@ async def fresh(url: str, participants: int, mode: str) -> Database:
     people who exited in 2021, and what hangs on them."""
     db = Database(url)
     if not db.is_sqlite:
-        async with db.engine.begin() as connection:
+        async with db.begin() as connection:
             await connection.execute(text("DROP SCHEMA public CASCADE"))
             await connection.execute(text("CREATE SCHEMA public"))
     await upgrade(db)
@@ -58,7 +58,7 @@ async def fresh(url: str, participants: int, mode: str) -> Database:
         await ensure_org(session)
         association = (await session.exec(select(Association))).scalars().one()
         association.retention = RetentionPolicy(participant_removal=mode).to_json()
-    async with db.engine.begin() as c:
+    async with db.begin() as c:
         part = (await c.execute(select(CountyPart.id))).scalars().first()
         town = (
             await c.execute(select(Municipality.id).where(Municipality.county_part_id == part))
@@ -115,7 +115,7 @@ async def fresh(url: str, participants: int, mode: str) -> Database:
 async def baseline(db: Database) -> float:
     """Plain DELETE statements of everything the run removes: the floor."""
     started = time.perf_counter()
-    async with db.engine.begin() as c:
+    async with db.begin() as c:
         for model in (PlacementNote, ReminderOutbox, Placement, ProgressionStep, AuditEntry,
                       Participant):
             await c.execute(delete(model.__table__))

@@ -18,6 +18,7 @@ from msrest.universal_http.requests import ClientRetryPolicy
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import identity
+from bot.admission import Admission
 from bot.config import Settings
 from bot.delivery import ReplyRetryingAdapter
 from bot.handler import StegvisBot, tenant_of
@@ -33,9 +34,9 @@ from bot.wire import (
     parse_json,
 )
 from dialogs.texts import t
-from scheduler.service import scheduler_runner
+from scheduler.service import SchedulerRunner, scheduler_runner
 from storage.bot_state import SqlStorage, StateConflictError
-from storage.db import Database
+from storage.db import Database, current_writes, track_writes
 from storage.org import ensure_org
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ class Runtime:
     adapter: CloudAdapter
     auth: ConfigurationBotFrameworkAuthentication
     bot: StegvisBot
+    admission: Admission
+    reminders: SchedulerRunner | None = None
 
 
 APP_KEY = web.AppKey("stegvis", Runtime)
@@ -133,7 +136,21 @@ async def _refuse_long_message(context: TurnContext) -> None:
 
 
 async def messages(request: web.Request) -> web.Response:
+    """Admission first, so that shedding load costs next to nothing (not even the parsing)."""
     runtime: Runtime = request.app[APP_KEY]
+    if not await runtime.admission.enter():
+        if runtime.admission.refused % 100 == 1:
+            log.warning("overloaded: %d turns refused with 503 so far", runtime.admission.refused)
+        return web.json_response(
+            {"error": "busy, try again"}, status=503, headers={"Retry-After": "1"}
+        )
+    try:
+        return await _turn(request, runtime)
+    finally:
+        runtime.admission.leave()
+
+
+async def _turn(request: web.Request, runtime: Runtime) -> web.Response:
     if request.content_type != "application/json":
         return _problem(415, "Content-Type must be application/json")
     body = await _read_body(request)
@@ -177,7 +194,10 @@ async def messages(request: web.Request) -> web.Response:
             return _problem(413, f"text longer than {MAX_TEXT_CHARS} characters")
         logic = _refuse_long_message
     try:
-        invoke_response = await runtime.adapter.process_activity(authenticated, activity, logic)
+        with track_writes():
+            invoke_response = await runtime.adapter.process_activity(
+                authenticated, activity, logic
+            )
     except AUTH_UNAVAILABLE:  # the bot's own token: Entra ID did not answer in time
         log.exception("could not get the bot's token")
         return _problem(503, "authentication service unavailable")
@@ -187,13 +207,22 @@ async def messages(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """200 when the database answers (503 otherwise), with the load and the reminder scheduler:
+    whether this process leads it and when each job last succeeded."""
     runtime: Runtime = request.app[APP_KEY]
+    body: dict[str, object] = {
+        "turns_in_flight": runtime.admission.in_flight,
+        "turns_refused": runtime.admission.refused,
+        "scheduler": runtime.reminders.status() if runtime.reminders else {"state": "off"},
+    }
     try:
         await runtime.db.ping()
     except Exception:
         log.exception("health check failed")
-        return web.json_response({"status": "error", "database": "unreachable"}, status=503)
-    return web.json_response({"status": "ok", "database": "ok"})
+        return web.json_response(
+            {"status": "error", "database": "unreachable", **body}, status=503
+        )
+    return web.json_response({"status": "ok", "database": "ok", **body})
 
 
 @web.middleware
@@ -208,9 +237,19 @@ async def no_tracebacks(request: web.Request, handler: web.RequestHandler) -> we
         return _problem(500, "internal error")
 
 
+def error_key(error: Exception, saved: bool) -> str:
+    """Which text a failed turn gets: a state conflict; nothing of the turn saved (so the user
+    knows to send it again); or, when something was saved before the failure, the generic one."""
+    if isinstance(error, StateConflictError):
+        return "error_conflict"
+    return "error_generic" if saved else "error_not_saved"
+
+
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:
-    """Tell the user in their language; state is not saved for a failed turn, so nothing is lost."""
-    key = "error_conflict" if isinstance(error, StateConflictError) else "error_generic"
+    """Tell the user in their language; state is not saved for a failed turn, so the form the
+    user was filling in is kept."""
+    writes = current_writes()
+    key = error_key(error, writes is not None and writes.saved)
     if not isinstance(error, StateConflictError):
         log.error("turn failed", exc_info=error)
     try:
@@ -220,7 +259,7 @@ async def _on_turn_error(context: TurnContext, error: Exception) -> None:
 
 
 def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
-    db = db or Database(settings.database_url)
+    db = db or Database(settings.database_url, pool_size=settings.pool_size)
     auth = ConfigurationBotFrameworkAuthentication(
         settings, credentials_factory=identity.CachedCredentialFactory(settings)
     )
@@ -228,7 +267,10 @@ def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
     adapter.on_turn_error = _on_turn_error
     conversation_state = ConversationState(SqlStorage(db))
     bot = StegvisBot(settings, db, conversation_state)
-    return Runtime(settings=settings, db=db, adapter=adapter, auth=auth, bot=bot)
+    admission = Admission(settings.max_turns, settings.turn_wait_seconds)
+    return Runtime(
+        settings=settings, db=db, adapter=adapter, auth=auth, bot=bot, admission=admission
+    )
 
 
 def create_app(settings: Settings, db: Database | None = None) -> web.Application:
@@ -254,6 +296,7 @@ def create_app(settings: Settings, db: Database | None = None) -> web.Applicatio
     app.on_startup.append(load_organisation)
     if settings.reminders_enabled:
         runner = scheduler_runner(settings, runtime.db, runtime.adapter)
+        runtime.reminders = runner
 
         async def start_reminders(_: web.Application) -> None:
             await runner.start()

@@ -62,12 +62,24 @@ class Settings:
     reminder_dispatch_seconds: float = 60
     reminder_lease_seconds: float = 120
     reminder_catch_up_days: int = 7
+    reminder_senders: int = 1
+    reminder_app_limit: int = 30
+    # Load: turns handled at once (more wait up to turn_wait_seconds, then get 503); the
+    # PostgreSQL pool is sized from it.
+    max_turns: int = 32
+    turn_wait_seconds: float = 0.5
     # Bot Framework endpoints; None means the public cloud. Set for sovereign clouds, and by
     # tests that sign their own tokens against a local OpenID/token endpoint.
     TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
     TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
     TO_CHANNEL_FROM_BOT_LOGIN_URL: str | None = None
     TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str | None = None
+
+    @property
+    def pool_size(self) -> int:
+        """PostgreSQL connections: one per turn in flight (a turn holds one at a time), the
+        reminder senders, and a few for the leader lock, planning and /healthz."""
+        return self.max_turns + self.reminder_senders + 4
 
     @property
     def auth_enabled(self) -> bool:
@@ -106,6 +118,10 @@ class Settings:
             reminder_dispatch_seconds=float(env.get("STEGVIS_REMINDER_DISPATCH_SECONDS", "60")),
             reminder_lease_seconds=float(env.get("STEGVIS_REMINDER_LEASE_SECONDS", "120")),
             reminder_catch_up_days=int(env.get("STEGVIS_REMINDER_CATCH_UP_DAYS", "7")),
+            reminder_senders=max(1, int(env.get("STEGVIS_REMINDER_SENDERS", "1"))),
+            reminder_app_limit=max(1, int(env.get("STEGVIS_REMINDER_APP_LIMIT", "30"))),
+            max_turns=max(1, int(env.get("STEGVIS_MAX_TURNS", "32"))),
+            turn_wait_seconds=max(0.0, float(env.get("STEGVIS_TURN_WAIT_SECONDS", "0.5"))),
             graph_upload=env.get("STEGVIS_GRAPH_UPLOAD", "").strip().lower()
             in {"1", "on", "true", "yes", "ja"},
             graph_tenant_id=env.get("STEGVIS_GRAPH_TENANT_ID", ""),

@@ -21,7 +21,11 @@ from dialogs.help import HelpRoutes, welcome_message
 from dialogs.registry import conversation_dialogs, conversation_routes, file_builders
 from dialogs.router import Router, Turn
 from dialogs.texts import t
-from storage.conversations import forget_conversation, remember_conversation
+from storage.conversations import (
+    conversation_known,
+    forget_conversation,
+    remember_conversation,
+)
 from storage.db import Database
 from storage.org import county_part_names
 from storage.permissions import Actor
@@ -83,10 +87,14 @@ class StegvisBot(TeamsActivityHandler):
         activity = turn_context.activity
         user = activity.from_property or ChannelAccount()
         kind = activity.conversation.conversation_type if activity.conversation else None
-        async with self._db.session() as session:
+        reference = TurnContext.get_conversation_reference(activity)
+        async with self._db.read() as session:
+            if await conversation_known(session, reference, user.name):
+                return False
+        async with self._db.session(user_data=False) as session:
             return await remember_conversation(
                 session,
-                TurnContext.get_conversation_reference(activity),
+                reference,
                 conversation_type=kind or "personal",
                 tenant_id=tenant_of(activity),
                 aad_object_id=user.aad_object_id if (kind or "personal") == "personal" else None,
@@ -96,14 +104,15 @@ class StegvisBot(TeamsActivityHandler):
     async def _actor(self, turn_context: TurnContext) -> Actor:
         user = turn_context.activity.from_property or ChannelAccount()
         aad = (user.aad_object_id or "").lower()
-        async with self._db.session() as session:
-            if aad and aad in self._settings.bootstrap_admins:
+        if aad and aad in self._settings.bootstrap_admins:
+            async with self._db.session(user_data=False) as session:
                 await ensure_bootstrap_admin(session, aad, user.name or "")
+        async with self._db.read() as session:
             return await load_actor(session, aad, user.name or "")
 
     async def _welcome(self, turn_context: TurnContext) -> None:
         actor = await self._actor(turn_context)
-        async with self._db.session() as session:
+        async with self._db.read() as session:
             names = await county_part_names(session, actor.county_parts)
         await turn_context.send_activity(
             welcome_message(turn_context.activity.locale, actor, names)

@@ -374,7 +374,7 @@ class FormDialog(ComponentDialog):
 async def turn_actor(db: Database, context: TurnContext) -> Actor:
     """The person behind this turn, read fresh (roles can change while a form is open)."""
     sender = context.activity.from_property
-    async with db.session() as session:
+    async with db.read() as session:
         return await load_actor(session, (sender.aad_object_id if sender else "") or "")
 
 

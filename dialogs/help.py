@@ -14,7 +14,7 @@ from storage.permissions import Actor
 
 
 async def _area_names(turn: Turn) -> list[str]:
-    async with turn.db.session() as session:
+    async with turn.db.read() as session:
         return await county_part_names(session, turn.actor.county_parts)
 
 
@@ -60,7 +60,7 @@ async def whoami(turn: Turn) -> None:
 
 
 async def show_organisation(turn: Turn) -> None:
-    async with turn.db.session() as session:
+    async with turn.db.read() as session:
         association = (await session.exec(select(Association))).first()
         parts = (await session.exec(select(CountyPart).order_by(CountyPart.name))).all()
         municipalities = (

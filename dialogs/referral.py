@@ -58,7 +58,7 @@ class ReferralForm(FormDialog):
 
     async def choices(self, field: Field, values: dict[str, Any], locale: str | None) -> list[str]:
         if field.kind == "municipality":
-            async with self.db.session() as session:
+            async with self.db.read() as session:
                 return sorted((await session.exec(select(Municipality.name))).all())
         return await super().choices(field, values, locale)
 
@@ -66,13 +66,13 @@ class ReferralForm(FormDialog):
         self, field: Field, raw: str, values: dict[str, Any], locale: str | None
     ) -> Any:
         if field.kind == "municipality":
-            async with self.db.session() as session:
+            async with self.db.read() as session:
                 try:
                     return (await find_municipality(session, raw)).name
                 except RuleError as error:
                     raise FieldError(field.name, error_text(error, locale)) from error
         if field.kind == "programme":
-            async with self.db.session() as session:
+            async with self.db.read() as session:
                 programmes = (await session.exec(select(Programme))).all()
             for programme in programmes:
                 if raw.strip().casefold() in {programme.code, programme.name.casefold()}:

@@ -57,8 +57,12 @@ async def _run_due(settings: Settings, db: Database) -> int:
     report = await reminder_service(settings, db, runtime.adapter).run_once()
     print(
         f"Skickade {report.sent}, försöker igen senare {report.retried}, "
+        f"väntar på att mottagaren öppnar Stegvis {report.waiting}, "
         f"borttagna mottagare {report.gone}, misslyckade {report.failed}."
     )
+    if report.errors:
+        print("Databasen svarade inte; resten skickas vid nästa körning.", file=sys.stderr)
+        return 1
     return 0
 
 

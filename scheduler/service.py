@@ -1,9 +1,10 @@
 """Planning and dispatching reminders, run by APScheduler in the one leader process.
 
-APScheduler 3 keeps its jobs in the same database (SQLAlchemy job store, table
-`apscheduler_jobs`), so a restarted leader knows when the jobs last ran and runs a missed one
-once (coalesce, misfire_grace_time). Job functions are module-level so the store can name them;
-they reach the running service through `_active`, which the runner sets while it leads.
+The jobs live in memory: the outbox (`reminder_outbox`) is what makes delivery durable, and
+planning catches up on missed days by itself (`catch_up_days`), so a job store in the database
+would add nothing but a blocking call on the event loop and one more thing that can fail. Each
+run catches and logs its own errors, each reminder is handled on its own, and a watchdog
+restarts a scheduler that stopped waking. `/healthz` shows when each job last succeeded.
 """
 
 from __future__ import annotations
@@ -12,17 +13,20 @@ import asyncio
 import json
 import logging
 import random
-from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+import time as monotonic_time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from botbuilder.core import BotAdapter
 from botbuilder.schema import ConversationReference
 from sqlmodel import col, select
 
 from bot.config import Settings
-from bot.proactive import Outcome, ProactiveSender
+from bot.proactive import Outcome, Pacer, ProactiveSender, SendResult
 from dialogs.reminders import reminder_card
 from scheduler.calendar import in_dst_window
 from scheduler.leader import LeaderElection
@@ -35,7 +39,7 @@ from storage.models import ConversationRef, ReminderOutbox
 from storage.org import retention_configured
 from storage.reminders import (
     Outbox,
-    claim_next,
+    claim_due,
     mark_final,
     mark_retry,
     mark_sent,
@@ -48,6 +52,17 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8  # outbox-level tries (each with the sender's quick retries) before `failed`
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=2)
+# A recipient who has not opened the bot yet is looked for again after half the reminder's
+# age (at least a minute, at most an hour), until the reminder is `catch_up_days` old.
+WAIT_FOR_CONVERSATION_MIN = timedelta(minutes=1)
+WAIT_FOR_CONVERSATION_MAX = timedelta(hours=1)
+# A conversation held by Retry-After for longer than this gets its rows back in the outbox
+# until then, and one with this many rows in hand gets the next ones back at its sustained pace
+# (Teams: 60 in 30 s), so one busy channel neither holds the sending slots nor the leases.
+DEFER_SECONDS = 10.0
+IN_HAND_PER_CONVERSATION = 8
+CONVERSATION_PACE = timedelta(seconds=30 / 57)
+RECORD_TRIES = 3  # a sent message's record is written again after a database error
 
 
 @dataclass(frozen=True)
@@ -56,24 +71,32 @@ class ReminderSettings:
     lease: timedelta = timedelta(minutes=2)
     catch_up_days: int = 7
     locale: str = "sv-SE"
+    in_flight: int = 1  # messages between their request and their record at once
 
 
 @dataclass
 class DispatchReport:
     sent: int = 0
     retried: int = 0
+    waiting: int = 0  # the recipient has no conversation with the bot yet
     gone: int = 0
     failed: int = 0
+    errors: int = 0  # the dispatcher itself could not go on (database); retried next run
 
-    def count(self, outcome: Outcome) -> None:
+    def count(self, outcome: Outcome | str) -> None:
         if outcome == Outcome.SENT:
             self.sent += 1
         elif outcome == Outcome.RETRY:
             self.retried += 1
+        elif outcome == WAITING:
+            self.waiting += 1
         elif outcome == Outcome.GONE:
             self.gone += 1
         else:
             self.failed += 1
+
+
+WAITING = "waiting"
 
 
 def outbox_retry_at(now: datetime, attempts: int, retry_after: float | None) -> datetime:
@@ -81,6 +104,36 @@ def outbox_retry_at(now: datetime, attempts: int, retry_after: float | None) -> 
     delay = min(RETRY_CAP, RETRY_BASE * 2 ** max(attempts - 1, 0))
     delay = delay * random.uniform(0.5, 1.0)
     return now + max(delay, timedelta(seconds=retry_after or 0))
+
+
+def conversation_wait_until(now: datetime, created_at: datetime) -> datetime:
+    """Next look for a conversation: half the row's age, within one minute and one hour."""
+    age = now - _aware(created_at)
+    delay = min(WAIT_FOR_CONVERSATION_MAX, max(WAIT_FOR_CONVERSATION_MIN, age / 2))
+    return now + delay * random.uniform(0.8, 1.0)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back without a zone; they are stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class _Removed:
+    """The recipient had a conversation with the bot and removed the app."""
+
+
+REMOVED = _Removed()
+Found = tuple[ConversationReference, str] | _Removed | None
+
+
+@dataclass
+class RunState:
+    """What one dispatch run learns as it goes: where each recipient is reached (looked up
+    once per run, most people get several reminders) and which conversations answered
+    403/404 (see ProactiveSender.send)."""
+
+    references: dict[str, Found] = field(default_factory=dict)
+    gone: set[str] = field(default_factory=set)
 
 
 class ReminderService:
@@ -91,6 +144,8 @@ class ReminderService:
     ) -> None:
         self.db, self.sender = db, sender
         self.settings = settings or ReminderSettings()
+        self._in_hand: Counter[str] = Counter()  # rows of a conversation being sent now
+        self._deferred: dict[str, datetime] = {}  # latest time a row was put back for
 
     async def plan(self) -> int:
         async with self.db.session() as session:
@@ -98,62 +153,192 @@ class ReminderService:
                 session, clock.today(), self.settings.send_at, self.settings.catch_up_days
             )
 
-    async def _reference(self, recipient: str) -> tuple[ConversationReference, str] | None:
+    async def _reference(self, recipient: str) -> Found:
         """Where to write: a channel by id, or the person's personal chat with the bot."""
-        async with self.db.session() as session:
-            query = select(ConversationRef).where(col(ConversationRef.removed_at).is_(None))
+        async with self.db.read() as session:
             if recipient.startswith(CHANNEL_PREFIX):
-                query = query.where(
+                query = select(ConversationRef).where(
                     ConversationRef.conversation_id == recipient[len(CHANNEL_PREFIX) :]
                 )
             else:
-                query = query.where(
+                query = select(ConversationRef).where(
                     ConversationRef.aad_object_id == recipient,
                     ConversationRef.conversation_type == "personal",
                 )
-            row = (
+            rows = (
                 await session.exec(query.order_by(col(ConversationRef.updated_at).desc()))
-            ).first()
-        return (load_reference(row), row.conversation_id) if row else None
+            ).all()
+        live = [row for row in rows if row.removed_at is None]
+        if live:
+            return load_reference(live[0]), live[0].conversation_id
+        return REMOVED if rows else None
 
-    async def deliver(self, row: ReminderOutbox) -> Outcome:
-        """Send one claimed row and record the result at once (a short, separate commit)."""
-        found = await self._reference(row.recipient)
-        if found is None:
-            async with self.db.session() as session:
-                await mark_final(session, row.id, Outbox.FAILED, "no conversation with the bot")
-            return Outcome.FAILED
-        reference, conversation_id = found
-        locale = getattr(reference, "locale", None) or self.settings.locale
-        activity = reminder_card(locale, row, json.loads(row.params))
-        result = await self.sender.send(reference, activity)
+    async def _no_conversation(self, row: ReminderOutbox) -> str:
+        """Not installed yet: wait (the person may open the bot) until the reminder is stale."""
+        now = clock.now()
+        stale = row.remind_on + timedelta(days=self.settings.catch_up_days) < clock.today()
         async with self.db.session() as session:
-            if result.outcome == Outcome.SENT:
-                await mark_sent(session, row.id, result.activity_id)
-            elif result.outcome == Outcome.GONE:
-                await forget_conversation(session, conversation_id)
-                await mark_final(session, row.id, Outbox.GONE, result.error)
-            elif result.outcome == Outcome.RETRY and row.attempts < MAX_ATTEMPTS:
-                at = outbox_retry_at(clock.now(), row.attempts, result.retry_after)
-                await mark_retry(session, row.id, at, result.error)
-            else:
-                await mark_final(session, row.id, Outbox.FAILED, result.error)
+            if stale:
+                await mark_final(session, row.id, Outbox.FAILED, "no conversation with the bot")
                 return Outcome.FAILED
+            await mark_retry(
+                session,
+                row.id,
+                conversation_wait_until(now, row.created_at),
+                "no conversation with the bot yet",
+                counts=False,
+            )
+        return WAITING
+
+    async def deliver(self, row: ReminderOutbox, run: RunState | None = None) -> Outcome | str:
+        """Send one claimed row and record the result at once (a short, separate commit).
+
+        Whatever goes wrong with this row is recorded on it; the other rows go on."""
+        run = run or RunState()
+        try:
+            if row.recipient not in run.references:
+                run.references[row.recipient] = await self._reference(row.recipient)
+            found = run.references[row.recipient]
+            if found is REMOVED:
+                async with self.db.session() as session:
+                    await mark_final(session, row.id, Outbox.GONE, "the app was removed")
+                return Outcome.GONE
+            if found is None:
+                return await self._no_conversation(row)
+            reference, conversation_id = found
+            later = self._later(conversation_id)
+            if later is not None:
+                async with self.db.session() as session:
+                    await mark_retry(session, row.id, later, "conversation busy", counts=False)
+                return Outcome.RETRY
+            locale = getattr(reference, "locale", None) or self.settings.locale
+            activity = reminder_card(locale, row, json.loads(row.params))
+        except Exception as error:
+            log.exception("reminder %s could not be prepared", row.id)
+            await self._record_failure(row, error)
+            return Outcome.RETRY
+        recorded: list[Outcome | str] = []
+
+        async def record(result: SendResult) -> None:
+            recorded.append(await self._record(row, result, conversation_id))
+
+        self._in_hand[conversation_id] += 1
+        deadline = monotonic_time.monotonic() + self.settings.lease.total_seconds() / 2
+        try:
+            result = await self.sender.send(reference, activity, run.gone, deadline, record)
+        finally:
+            self._in_hand[conversation_id] -= 1
+        return recorded[0] if recorded else await self._record(row, result, conversation_id)
+
+    def _later(self, conversation_id: str) -> datetime | None:
+        """When to come back for a row of a conversation that cannot take it soon; None: now."""
+        now = clock.now()
+        held = self.sender.pacer.conversation_wait(conversation_id)
+        if held > DEFER_SECONDS:
+            return now + timedelta(seconds=held)
+        in_hand = self._in_hand[conversation_id]
+        if in_hand < IN_HAND_PER_CONVERSATION:
+            return None
+        at = max(
+            now + CONVERSATION_PACE * in_hand,
+            self._deferred.get(conversation_id, now) + CONVERSATION_PACE,
+        )
+        self._deferred[conversation_id] = at
+        return at
+
+    async def _record(self, row: ReminderOutbox, result: SendResult, conversation_id: str) -> str:
+        """Write what Teams answered. After a send this must not turn into a second send: on a
+        database error it is tried again, and failing that the claim expires (see README)."""
+        for attempt in range(RECORD_TRIES):
+            try:
+                async with self.db.session() as session:
+                    if result.outcome == Outcome.SENT:
+                        await mark_sent(session, row.id, result.activity_id)
+                    elif result.outcome == Outcome.GONE:
+                        await forget_conversation(session, conversation_id)
+                        await mark_final(session, row.id, Outbox.GONE, result.error)
+                    elif result.outcome == Outcome.RETRY and row.attempts < MAX_ATTEMPTS:
+                        at = outbox_retry_at(clock.now(), row.attempts, result.retry_after)
+                        await mark_retry(session, row.id, at, result.error)
+                    else:
+                        await mark_final(session, row.id, Outbox.FAILED, result.error)
+                        return Outcome.FAILED
+                return result.outcome
+            except Exception:
+                log.exception("could not record reminder %s (try %d)", row.id, attempt + 1)
+                await asyncio.sleep(0.5 * (attempt + 1))
         return result.outcome
 
-    async def dispatch(self, limit: int = 1000) -> DispatchReport:
-        """Deliver due rows one by one until none is due (bounded by `limit`)."""
-        report = DispatchReport()
-        for _ in range(limit):
-            now = clock.now()
-            if in_dst_window(now):
-                break
+    async def _record_failure(self, row: ReminderOutbox, error: Exception) -> None:
+        """A row that cannot even be prepared: retried later, then given up like any other."""
+        text = f"{type(error).__name__}: {error}"
+        try:
             async with self.db.session() as session:
-                row = await claim_next(session, now, self.settings.lease)
-            if row is None:
-                break
-            outcome = await self.deliver(row)
-            report.count(outcome)
+                if row.attempts < MAX_ATTEMPTS:
+                    at = outbox_retry_at(clock.now(), row.attempts, None)
+                    await mark_retry(session, row.id, at, text)
+                else:
+                    await mark_final(session, row.id, Outbox.FAILED, text)
+        except Exception:
+            log.exception("could not record the failure of reminder %s", row.id)
+
+    async def _claim(self, limit: int, holding: Collection[int]) -> list[ReminderOutbox]:
+        now = clock.now()
+        if in_dst_window(now):
+            return []
+        async with self.db.session() as session:
+            return await claim_due(session, now, self.settings.lease, limit, holding)
+
+    async def dispatch(
+        self, limit: int = 100_000, beat: Callable[[], None] | None = None
+    ) -> DispatchReport:
+        """Deliver due rows until none is due (at most `limit`), several at once.
+
+        Rows are claimed a few at a time and each is handed to its own task; the pacer spaces
+        the sends and the sender bounds how many are open, so a conversation held by a 429 waits
+        while the others go on. A database error stops the claiming, not the rows in hand."""
+        report = DispatchReport()
+        batch = max(4, self.settings.in_flight)
+        pending: dict[asyncio.Task[Outcome | str], int] = {}
+        run = RunState()
+        claimed = 0
+
+        def finished(task: asyncio.Task[Outcome | str]) -> None:
+            pending.pop(task, None)
+            if task.cancelled() or task.exception() is not None:
+                # Not recorded: the claim expires and the row is tried again (see README).
+                if not task.cancelled():
+                    log.error("a reminder's delivery failed", exc_info=task.exception())
+                report.count(Outcome.RETRY)
+            else:
+                report.count(task.result())
+            if beat is not None:
+                beat()
+
+        try:
+            while claimed < limit:
+                if len(pending) >= max(16, 4 * batch):
+                    await asyncio.wait(list(pending), return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                try:
+                    rows = await self._claim(min(batch, limit - claimed), pending.values())
+                except Exception:
+                    log.exception("could not claim reminders; the next run tries again")
+                    report.errors += 1
+                    break
+                if not rows:
+                    if not pending:
+                        break
+                    await asyncio.wait(list(pending), return_when=asyncio.FIRST_COMPLETED)
+                    continue
+                claimed += len(rows)
+                for row in rows:
+                    task = asyncio.create_task(self.deliver(row, run))
+                    pending[task] = row.id
+                    task.add_done_callback(finished)
+        finally:
+            if pending:
+                await asyncio.wait(list(pending))
         return report
 
     async def run_once(self) -> DispatchReport:
@@ -161,45 +346,20 @@ class ReminderService:
         return await self.dispatch()
 
 
-# --- APScheduler jobs (module level, so the SQL job store can refer to them by name) ---------
+@dataclass
+class JobHealth:
+    """What /healthz tells about one job."""
 
-_active: ReminderService | None = None
-
-
-async def plan_job() -> None:
-    if _active is not None:
-        planned = await _active.plan()
-        if planned:
-            log.info("planned %d reminders", planned)
-
-
-async def dispatch_job() -> None:
-    if _active is not None:
-        report = await _active.dispatch()
-        if report.sent or report.retried or report.gone or report.failed:
-            log.info("reminders dispatched: %s", report)
-
-
-async def retention_job() -> None:
-    """Daily gallring (storage/retention.py), as the system, audited as counts."""
-    if _active is None:
-        return
-    async with _active.db.session() as session:
-        if not await retention_configured(session):
-            log.warning("retention waits: load the organisation file (python -m bot org load)")
-            return
-        run = await run_retention(session, SYSTEM, clock.today())
-    if run.total:
-        log.info("retention removed %s", run.counts())
-
-
-def job_store_url(database_url: str) -> str:
-    """APScheduler 3 uses a synchronous engine: the same database through a sync driver."""
-    return database_url.replace("sqlite+aiosqlite://", "sqlite://")
+    last_success: datetime | None = None
+    last_error: str | None = None
+    failures: int = 0  # in a row
+    beat: float = field(default_factory=monotonic_time.monotonic)  # last start, progress or end
+    running: asyncio.Task[Any] | None = None
 
 
 class SchedulerRunner:
-    """Runs the AsyncIOScheduler while this process holds the leadership; polls otherwise."""
+    """Runs the AsyncIOScheduler while this process holds the leadership; polls otherwise, and
+    restarts a scheduler whose dispatch job has not started or made progress for too long."""
 
     def __init__(
         self,
@@ -209,61 +369,126 @@ class SchedulerRunner:
         dispatch_seconds: float = 60,
         plan_minutes: float = 15,
         poll_seconds: float = 15,
-        misfire_grace_seconds: int = 3600,
+        stall_seconds: float | None = None,
     ) -> None:
         self.service, self.election = service, election
         self.dispatch_seconds, self.plan_minutes = dispatch_seconds, plan_minutes
-        self.poll_seconds, self.misfire_grace_seconds = poll_seconds, misfire_grace_seconds
+        self.poll_seconds = poll_seconds
+        self.stall_seconds = stall_seconds or max(3 * dispatch_seconds, 300.0)
         self.scheduler: AsyncIOScheduler | None = None
+        self.health = {"plan": JobHealth(), "dispatch": JobHealth(), "retention": JobHealth()}
+        self.restarts = 0
         self._task: asyncio.Task[None] | None = None
 
     @property
     def leading(self) -> bool:
         return self.scheduler is not None
 
+    async def _run(self, name: str, job: Callable[[JobHealth], Awaitable[Any]]) -> None:
+        """One run of a job: its errors are logged and counted here, never left to APScheduler."""
+        health = self.health[name]
+        health.beat, health.running = monotonic_time.monotonic(), asyncio.current_task()
+        try:
+            result = await job(health)
+        except Exception as error:
+            health.failures += 1
+            health.last_error = f"{type(error).__name__}: {error}"[:300]
+            log.exception("reminder job %s failed (%d in a row)", name, health.failures)
+        else:
+            if isinstance(result, DispatchReport) and result.errors:
+                health.failures += 1
+                health.last_error = "the database refused a claim"
+            else:
+                health.failures, health.last_success = 0, clock.now()
+        finally:
+            health.beat, health.running = monotonic_time.monotonic(), None
+
+    async def plan_job(self) -> None:
+        async def plan(_: JobHealth) -> int:
+            planned = await self.service.plan()
+            if planned:
+                log.info("planned %d reminders", planned)
+            return planned
+
+        await self._run("plan", plan)
+
+    async def dispatch_job(self) -> None:
+        async def dispatch(health: JobHealth) -> DispatchReport:
+            def beat() -> None:
+                health.beat = monotonic_time.monotonic()
+
+            report = await self.service.dispatch(beat=beat)
+            if report != DispatchReport():
+                log.info("reminders dispatched: %s", report)
+            return report
+
+        await self._run("dispatch", dispatch)
+
+    async def retention_job(self) -> None:
+        """Daily gallring (storage/retention.py), as the system, audited as counts."""
+
+        async def retain(_: JobHealth) -> int:
+            async with self.service.db.session() as session:
+                if not await retention_configured(session):
+                    log.warning(
+                        "retention waits: load the organisation file (python -m bot org load)"
+                    )
+                    return 0
+                run = await run_retention(session, SYSTEM, clock.today())
+            if run.total:
+                log.info("retention removed %s", run.counts())
+            return run.total
+
+        await self._run("retention", retain)
+
     def _start_scheduler(self) -> None:
-        global _active
-        _active = self.service
-        store = SQLAlchemyJobStore(url=job_store_url(self.service.db.url))
         scheduler = AsyncIOScheduler(
-            jobstores={"default": store},
-            job_defaults={
-                "coalesce": True,
-                "max_instances": 1,
-                "misfire_grace_time": self.misfire_grace_seconds,
-            },
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": None},
             timezone=STOCKHOLM,
         )
         now = datetime.now(STOCKHOLM)
         scheduler.add_job(
-            plan_job,
+            self.plan_job,
             "interval",
             minutes=self.plan_minutes,
             id="reminders-plan",
-            replace_existing=True,
             next_run_time=now,
         )
         scheduler.add_job(
-            dispatch_job,
+            self.dispatch_job,
             "interval",
             seconds=self.dispatch_seconds,
             id="reminders-dispatch",
-            replace_existing=True,
             next_run_time=now + timedelta(seconds=1),
         )
-        scheduler.add_job(
-            retention_job, "cron", hour=4, minute=15, id="retention-daily", replace_existing=True
-        )
+        scheduler.add_job(self.retention_job, "cron", hour=4, minute=15, id="retention-daily")
+        for health in self.health.values():
+            health.beat = monotonic_time.monotonic()
         scheduler.start()
         self.scheduler = scheduler
         log.info("this process leads: the reminder scheduler runs here")
 
     def _stop_scheduler(self) -> None:
-        global _active
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
             self.scheduler = None
-        _active = None
+
+    def stalled(self) -> bool:
+        """The dispatch job has neither started nor made progress for `stall_seconds`."""
+        beat = self.health["dispatch"].beat
+        return self.leading and monotonic_time.monotonic() - beat > self.stall_seconds
+
+    def watch(self) -> None:
+        """Restart a scheduler that stopped waking (or a run that hangs)."""
+        if not self.stalled():
+            return
+        self.restarts += 1
+        log.error("the reminder scheduler stopped waking; restarting it (%d)", self.restarts)
+        hung = self.health["dispatch"].running
+        if hung is not None:
+            hung.cancel()
+        self._stop_scheduler()
+        self._start_scheduler()
 
     async def step(self) -> None:
         """One round of the election: take over if the lock is free, step down if it is lost."""
@@ -278,6 +503,7 @@ class SchedulerRunner:
         while True:
             try:
                 await self.step()
+                self.watch()
             except Exception:
                 log.exception("scheduler leader election failed; trying again")
             await asyncio.sleep(self.poll_seconds)
@@ -295,17 +521,42 @@ class SchedulerRunner:
         self._stop_scheduler()
         await self.election.release()
 
+    def status(self) -> dict[str, Any]:
+        """For /healthz: whether this process leads, and when each job last succeeded."""
+        if not self.leading:
+            return {"state": "following"}
+
+        def job(health: JobHealth) -> dict[str, Any]:
+            return {
+                "last_success": health.last_success.isoformat() if health.last_success else None,
+                "failures_in_a_row": health.failures,
+                "last_error": health.last_error,
+            }
+
+        failing = any(h.failures for h in self.health.values())
+        return {
+            "state": "stalled" if self.stalled() else "failing" if failing else "ok",
+            "restarts": self.restarts,
+            **{name: job(health) for name, health in self.health.items()},
+        }
+
 
 def reminder_service(settings: Settings, db: Database, adapter: BotAdapter) -> ReminderService:
     """The service as configured: the app's adapter sends as the bot (settings.APP_ID)."""
     return ReminderService(
         db,
-        ProactiveSender(adapter, settings.APP_ID),
+        ProactiveSender(
+            adapter,
+            settings.APP_ID,
+            Pacer(per_app=settings.reminder_app_limit),
+            in_flight=settings.reminder_senders,
+        ),
         ReminderSettings(
             send_at=settings.reminder_time,
             lease=timedelta(seconds=settings.reminder_lease_seconds),
             catch_up_days=settings.reminder_catch_up_days,
             locale=settings.default_locale,
+            in_flight=settings.reminder_senders,
         ),
     )
 

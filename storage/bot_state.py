@@ -58,7 +58,7 @@ class SqlStorage(Storage):
     async def read(self, keys: list[str]) -> dict[str, Any]:
         if not keys:
             return {}
-        async with self._db.engine.connect() as connection:
+        async with self._db.connect() as connection:
             rows = (
                 await connection.execute(
                     select(_TABLE.c.id, _TABLE.c.key, _TABLE.c.document, _TABLE.c.etag).where(
@@ -82,7 +82,7 @@ class SqlStorage(Storage):
             raise ValueError("changes are required when writing")
         if not changes:
             return
-        async with self._db.engine.begin() as connection:
+        async with self._db.begin() as connection:
             for key, item in changes.items():
                 expected = _get_etag(item)
                 new_etag = uuid.uuid4().hex
@@ -129,5 +129,5 @@ class SqlStorage(Storage):
     async def delete(self, keys: list[str]) -> None:
         if not keys:
             return
-        async with self._db.engine.begin() as connection:
+        async with self._db.begin() as connection:
             await connection.execute(delete(_TABLE).where(_TABLE.c.key.in_(keys)))

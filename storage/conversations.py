@@ -23,20 +23,8 @@ async def remember_conversation(
 ) -> bool:
     """Store or refresh the reference; returns True when the conversation is new to the bot."""
     conversation_id = reference.conversation.id
-    row = (
-        await session.exec(
-            select(ConversationRef).where(ConversationRef.conversation_id == conversation_id)
-        )
-    ).first()
-    # The id of the activity that brought the reference changes every turn and is not needed to
-    # write proactively; leaving it out means an ordinary message writes nothing here.
-    stored = reference.serialize()
-    stored.pop("activityId", None)
-    # A group chat's or channel's name is whatever its members typed; it is not needed to
-    # write there, so it is not kept.
-    if isinstance(stored.get("conversation"), dict):
-        stored["conversation"].pop("name", None)
-    document = json.dumps(stored, ensure_ascii=False, sort_keys=True)
+    row = await _stored(session, conversation_id)
+    document = _document(reference)
     if row is None:
         # Two first turns of one conversation can arrive together: insert-or-ignore, and only
         # the turn whose insert took effect counts the conversation as new.
@@ -57,17 +45,50 @@ async def remember_conversation(
             .returning(ConversationRef.__table__.c.id)
         )
         return inserted.first() is not None
-    if (
-        row.reference == document
-        and row.removed_at is None
-        and (row.user_name or None) == (user_name or None)
-    ):
+    if _unchanged(row, document, user_name):
         return False
     row.reference, row.conversation_type, row.tenant_id = document, conversation_type, tenant_id
     row.aad_object_id = aad_object_id.lower() if aad_object_id else None
     row.user_name, row.updated_at, row.removed_at = user_name, utcnow(), None
     session.add(row)
     return False
+
+
+async def conversation_known(
+    session: AsyncSession, reference: ConversationReference, user_name: str | None
+) -> bool:
+    """True when the stored reference is this one already: the usual turn, which then needs no
+    write transaction (on SQLite: does not wait for the write lock)."""
+    row = await _stored(session, reference.conversation.id)
+    return row is not None and _unchanged(row, _document(reference), user_name)
+
+
+async def _stored(session: AsyncSession, conversation_id: str) -> ConversationRef | None:
+    return (
+        await session.exec(
+            select(ConversationRef).where(ConversationRef.conversation_id == conversation_id)
+        )
+    ).first()
+
+
+def _document(reference: ConversationReference) -> str:
+    """The reference as stored. The id of the activity that brought it changes every turn and
+    is not needed to write proactively; leaving it out means an ordinary message writes nothing."""
+    stored = reference.serialize()
+    stored.pop("activityId", None)
+    # A group chat's or channel's name is whatever its members typed; it is not needed to
+    # write there, so it is not kept.
+    if isinstance(stored.get("conversation"), dict):
+        stored["conversation"].pop("name", None)
+    return json.dumps(stored, ensure_ascii=False, sort_keys=True)
+
+
+def _unchanged(row: ConversationRef, document: str, user_name: str | None) -> bool:
+    return (
+        row.reference == document
+        and row.removed_at is None
+        and (row.user_name or None) == (user_name or None)
+    )
 
 
 async def forget_conversation(session: AsyncSession, conversation_id: str) -> None:

@@ -1,65 +1,245 @@
-"""One async engine per process; every turn and job opens a short session from it."""
+"""One database per process; every turn and job opens short sessions from it.
+
+SQLite allows one writer at a time. Left to itself, a second writer gets `database is locked`
+after the busy timeout, or at once when its read transaction has to become a write transaction
+(WAL "busy snapshot"). So on SQLite every write transaction of this process goes through one
+asyncio lock and starts with `BEGIN IMMEDIATE` on the single writer connection: turns queue for
+the lock instead of failing, and another process (`python -m bot reminders run-due` from cron)
+is waited for up to the busy timeout. Reads that never write use `read()`, a pool of `query_only`
+connections that WAL lets run beside the writer. `session()` is the write path, so a caller who
+does not think about it is safe; a write outside it fails loudly instead of racing.
+
+On PostgreSQL both paths are the same pool, sized to the turns allowed in flight.
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.dml import Insert
+from sqlalchemy.sql.elements import TextClause
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.orm.session import Session as SqlModelSession
 
 from storage import write_guard
 
+log = logging.getLogger(__name__)
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL lets readers and one writer share the file; foreign keys are off by default in SQLite."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
+SQLITE_BUSY_TIMEOUT_MS = 10_000  # another process writing (cron, migrations): wait, then fail
+POOL_RECYCLE_SECONDS = 1800  # PostgreSQL: renew connections before firewalls drop them
+SQLITE_READERS = 8
+WRITE_WAIT_SECONDS = 30.0  # SQLite: longest wait for this process' write lock before giving up
+
+
+class WriteOutsideLockError(RuntimeError):
+    """A write transaction on SQLite that did not come through `session()` or `begin()`."""
+
+
+@dataclass
+class WriteRecord:
+    """What the database did for one turn: whether anything the user sent was committed."""
+
+    saved: bool = False
+
+
+_turn_writes: ContextVar[WriteRecord | None] = ContextVar("stegvis_turn_writes", default=None)
+
+
+@contextmanager
+def track_writes() -> Iterator[WriteRecord]:
+    """Record the writes of the code run inside (one turn), for an honest error message."""
+    record = WriteRecord()
+    token = _turn_writes.set(record)
+    try:
+        yield record
+    finally:
+        _turn_writes.reset(token)
+
+
+def current_writes() -> WriteRecord | None:
+    """The record of the turn being run, if any (see `track_writes`)."""
+    return _turn_writes.get()
+
+
+def _note_saved() -> None:
+    record = _turn_writes.get()
+    if record is not None:
+        record.saved = True
+
+
+_DML = frozenset({"INSERT", "UPDATE", "DELETE"})
+
+
+class _Session(SqlModelSession):
+    """A session that notes in `info["wrote"]` whether it sent an INSERT, UPDATE or DELETE."""
+
+
+@event.listens_for(_Session, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    statement = state.statement
+    if (
+        state.is_insert
+        or state.is_update
+        or state.is_delete
+        or (isinstance(statement, TextClause) and statement.text.lstrip()[:6].upper() in _DML)
+    ):
+        state.session.info["wrote"] = True
+
+
+@event.listens_for(_Session, "after_flush")
+def _on_flush(session: Session, _context: Any) -> None:
+    session.info["wrote"] = True
+
+
+def _sqlite_connect(read_only: bool) -> Any:
+    def connect(dbapi_connection: Any, _record: Any) -> None:
+        """WAL lets readers and one writer share the file; foreign keys are off by default.
+        isolation_level None: the driver starts no transactions; the engine's begin event does."""
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if read_only:
+            cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    return connect
 
 
 class Database:
-    """Owns the engine and hands out sessions; the only place that knows the dialect."""
+    """Owns the engines and hands out sessions; the only place that knows the dialect."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
-        kwargs: dict[str, Any] = {}
-        if not self.is_sqlite:
-            kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
-        self.engine: AsyncEngine = create_async_engine(url, **kwargs)
-        write_guard.install(self.engine.sync_engine)
+        self._write_lock = asyncio.Lock()
+        self._writer: asyncio.Task[Any] | None = None
         if self.is_sqlite:
-            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
-        self._sessions = async_sessionmaker(
-            self.engine, class_=AsyncSession, expire_on_commit=False
-        )
+            # One writer connection (the lock lets one transaction use it at a time).
+            # Sessions always end their transaction (commit, or rollback on error), so the pool's
+            # own rollback on return would only cost a round trip to SQLite's thread.
+            self.engine: AsyncEngine = create_async_engine(
+                url, pool_size=1, max_overflow=0, pool_reset_on_return=None
+            )
+            # Readers: each connection is a thread; more than a few only contend for the GIL.
+            self.read_engine: AsyncEngine = create_async_engine(
+                url,
+                pool_size=min(max(pool_size, 2), SQLITE_READERS),
+                max_overflow=0,
+                pool_reset_on_return=None,
+            )
+            event.listen(self.engine.sync_engine, "connect", _sqlite_connect(read_only=False))
+            event.listen(self.engine.sync_engine, "begin", self._begin_immediate)
+            event.listen(self.read_engine.sync_engine, "connect", _sqlite_connect(read_only=True))
+            event.listen(self.read_engine.sync_engine, "begin", _begin_deferred)
+        else:
+            # No pre-ping per checkout (a round trip each time): connections are recycled
+            # instead, and a dead one fails its turn, which the user is told to send again.
+            self.engine = create_async_engine(
+                url,
+                pool_size=pool_size,
+                max_overflow=max(2, pool_size // 4),
+                pool_timeout=10,
+                pool_recycle=POOL_RECYCLE_SECONDS,
+                pool_pre_ping=False,
+            )
+            self.read_engine = self.engine
+        # Every value every INSERT and UPDATE writes is checked by its column's policy.
+        write_guard.install(self.engine.sync_engine)
+        options: dict[str, Any] = {
+            "class_": AsyncSession,
+            "expire_on_commit": False,
+            "sync_session_class": _Session,
+        }
+        self._sessions = async_sessionmaker(self.engine, **options)
+        self._read_sessions = async_sessionmaker(self.read_engine, **options)
 
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
 
+    def _begin_immediate(self, connection: Any) -> None:
+        """The writer connection's BEGIN: only for the task holding the write lock."""
+        if self._writer is None or self._writer is not asyncio.current_task():
+            raise WriteOutsideLockError(
+                "SQLite writes go through Database.session() or Database.begin()"
+            )
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        """A session that commits on success and rolls back on any error."""
-        async with self._sessions() as session:
+    async def _writing(self) -> AsyncIterator[None]:
+        """Hold this process' write lock (SQLite); a no-op on PostgreSQL."""
+        if not self.is_sqlite:
+            yield
+            return
+        task = asyncio.current_task()
+        if self._writer is task:
+            raise WriteOutsideLockError("a write session inside a write session waits forever")
+        await asyncio.wait_for(self._write_lock.acquire(), WRITE_WAIT_SECONDS)
+        self._writer = task
+        try:
+            yield
+        finally:
+            self._writer = None
+            self._write_lock.release()
+
+    @asynccontextmanager
+    async def session(self, *, user_data: bool = True) -> AsyncIterator[AsyncSession]:
+        """A read-write session that commits on success and rolls back on any error.
+
+        `user_data=False` for bookkeeping (where a conversation can be reached): its commits do
+        not count as "what the user sent was saved" when the turn fails later.
+        """
+        async with self._writing(), self._sessions() as session:
             try:
                 yield session
                 transaction = session.sync_session.get_transaction()
-                if transaction is not None and not transaction.is_active:
+                committed = transaction is None or transaction.is_active
+                if committed:
+                    await session.commit()
+                else:
                     # The caller caught a refused write (e.g. personal data at flush) and
                     # went on: what it did is rolled back, nothing half-done is committed.
                     await session.rollback()
-                else:
-                    await session.commit()
             except BaseException:
                 await session.rollback()
                 raise
+            if committed and user_data and session.sync_session.info.get("wrote"):
+                _note_saved()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[AsyncSession]:
+        """A session for reading only (on SQLite a write in it raises): never waits for writers."""
+        async with self._read_sessions() as session:  # closing ends the read transaction
+            yield session
+
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection in a write transaction, serialised like `session()`; for bot state
+        and migrations. Its commits are bookkeeping, not the user's data."""
+        async with self._writing(), self.engine.begin() as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def connect(self) -> AsyncIterator[AsyncConnection]:
+        """A Core connection for reading only."""
+        async with self.read_engine.connect() as connection:
+            yield connection
 
     def insert(self, table: Any) -> Insert:
         """A dialect insert, so callers can use `on_conflict_do_update` on both databases."""
@@ -68,8 +248,15 @@ class Database:
 
     async def ping(self) -> None:
         """Raise if the database cannot answer a trivial query (used by /healthz)."""
-        async with self.engine.connect() as connection:
+        async with self.connect() as connection:
             await connection.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()
+
+
+def _begin_deferred(connection: Any) -> None:
+    """Readers: one snapshot for the whole session (the driver would start none for SELECTs)."""
+    connection.exec_driver_sql("BEGIN")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -12,16 +11,6 @@ from sqlalchemy.engine import Connection
 from storage.db import Database
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-# APScheduler creates and owns its job table; autogenerate must not try to drop it.
-FOREIGN_TABLES = {"apscheduler_jobs"}
-
-
-def include_object(
-    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
-) -> bool:
-    """Alembic's filter: everything but the tables other libraries own."""
-    return not (type_ == "table" and name in FOREIGN_TABLES)
-
 
 def alembic_config(url: str) -> Config:
     config = Config()
@@ -41,5 +30,5 @@ async def upgrade(database: Database, revision: str = "heads") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
-    async with database.engine.begin() as connection:
+    async with database.begin() as connection:
         await connection.run_sync(_run)

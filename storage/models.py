@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.clock import clock
@@ -369,6 +369,9 @@ class Deadline(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+OPEN_OUTBOX = "status IN ('pending', 'sending') AND outcome IS NULL"
+
+
 class ReminderOutbox(SQLModel, table=True):
     """One reminder to one recipient, planned once (unique idempotency key) and sent once.
 
@@ -378,6 +381,16 @@ class ReminderOutbox(SQLModel, table=True):
     """
 
     __tablename__ = "reminder_outbox"
+    # What the dispatcher claims: only the few open rows, oldest first (sent rows pile up).
+    __table_args__ = (
+        Index(
+            "ix_reminder_outbox_due",
+            "next_attempt_at",
+            "id",
+            sqlite_where=text(OPEN_OUTBOX),
+            postgresql_where=text(OPEN_OUTBOX),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(unique=True, max_length=512, sa_column_kwargs=IDENTIFIER)
     rule_code: str = Field(index=True)

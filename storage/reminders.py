@@ -10,12 +10,16 @@ which a crash can repeat a message).
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import or_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -56,6 +60,8 @@ from storage.models import (
 from storage.notices import NOTICE_RULE
 from storage.permissions import Actor
 from storage.rules import Status, programme_end
+
+log = logging.getLogger(__name__)
 
 # How far ahead meetings and action points are looked at; rules pick their own offsets.
 MEETING_HORIZON_DAYS = 60
@@ -332,9 +338,12 @@ async def open_subjects(
         elif p.status == Status.ENROLLED and p.enrolment_date:
             if p.id not in with_placement:
                 subjects.append(subject(Watch.NO_PLACEMENT, p.enrolment_date))
-            subjects.append(
-                subject(Watch.PROGRAMME_END, programme_end(p.enrolment_date, p.extended_until))
-            )
+            try:
+                end = programme_end(p.enrolment_date, p.extended_until)
+            except (ValueError, OverflowError):
+                log.warning("reminders: participant:%s ends beyond the calendar; skipped", p.id)
+            else:
+                subjects.append(subject(Watch.PROGRAMME_END, end))
             if not p.survey_enrolment_done:
                 subjects.append(subject(Watch.SURVEY_ENROLMENT, p.enrolment_date))
         elif p.status == Status.EXITED and p.exit_date and not p.survey_exit_done:
@@ -412,66 +421,118 @@ async def plan_reminders(
     await seed_reminders(session, today)
     rules = [rule_config(r) for r in await list_rules(session)]
     planned = 0
-    for due in due_reminders(rules, await open_subjects(session, today), today, catch_up_days):
-        params = {**due.params, "send_time": send_at.strftime("%H:%M")}
-        for recipient in await resolve_recipients(session, due):
-            key = idempotency_key(due.rule.code, due.subject.ref, due.remind_on, recipient)
-            statement = (
-                _insert(session)
-                .values(
-                    idempotency_key=key,
-                    rule_code=due.rule.code,
-                    subject_ref=due.subject.ref,
-                    params=json.dumps(params, ensure_ascii=False, sort_keys=True),
-                    remind_on=due.remind_on,
-                    recipient=recipient,
-                    status=Outbox.PENDING,
-                    attempts=0,
-                    next_attempt_at=send_moment(due.remind_on, send_at),
-                    created_at=utcnow(),
-                )
-                .on_conflict_do_nothing(index_elements=["idempotency_key"])
-                .returning(ReminderOutbox.__table__.c.id)
+    for subject in await open_subjects(session, today):
+        # One subject with an impossible date (9999-12-25 + 14 days) must not stop the others.
+        try:
+            due_today = due_reminders(rules, [subject], today, catch_up_days)
+        except (ValueError, OverflowError):
+            log.warning("reminders: %s has a date that cannot be planned; skipped", subject.ref)
+            continue
+        for due in due_today:
+            try:
+                async with session.begin_nested():
+                    planned += await _plan_one(session, due, send_at)
+            except SQLAlchemyError:
+                log.exception("reminders: could not plan %s %s", due.rule.code, subject.ref)
+    return planned
+
+
+async def _plan_one(session: AsyncSession, due: DueReminder, send_at: time) -> int:
+    """Outbox rows for one due reminder, one per recipient; how many are new."""
+    planned = 0
+    params = {**due.params, "send_time": send_at.strftime("%H:%M")}
+    for recipient in await resolve_recipients(session, due):
+        key = idempotency_key(due.rule.code, due.subject.ref, due.remind_on, recipient)
+        statement = (
+            _insert(session)
+            .values(
+                idempotency_key=key,
+                rule_code=due.rule.code,
+                subject_ref=due.subject.ref,
+                params=json.dumps(params, ensure_ascii=False, sort_keys=True),
+                remind_on=due.remind_on,
+                recipient=recipient,
+                status=Outbox.PENDING,
+                attempts=0,
+                next_attempt_at=send_moment(due.remind_on, send_at),
+                created_at=utcnow(),
             )
-            planned += len((await session.execute(statement)).all())
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(ReminderOutbox.__table__.c.id)
+        )
+        planned += len((await session.execute(statement)).all())
     return planned
 
 
 # --- dispatch protocol ----------------------------------------------------------------------
 
 
-async def claim_next(
-    session: AsyncSession, now: datetime, lease: timedelta
-) -> ReminderOutbox | None:
-    """Atomically take one due row: pending and due, or a crashed dispatcher's expired claim;
-    never one the user already answered (a snoozed reminder marked "Klar" stays quiet).
+def _claimable(now: datetime) -> Any:
+    """Pending and due, or a crashed dispatcher's expired claim; never one the user already
+    answered (a snoozed reminder marked "Klar" stays quiet). The first two terms repeat the
+    partial index's condition (ix_reminder_outbox_due), so SQLite uses it too."""
+    table = ReminderOutbox.__table__
+    return (
+        table.c.status.in_([Outbox.PENDING, Outbox.SENDING])
+        & table.c.outcome.is_(None)
+        & or_(
+            (table.c.status == Outbox.PENDING) & (table.c.next_attempt_at <= now),
+            (table.c.status == Outbox.SENDING) & (table.c.claimed_until < now),
+        )
+    )
 
-    One UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) … RETURNING: two dispatchers
-    on PostgreSQL never take the same row; SQLite has one writer at a time anyway.
+
+async def claim_due(
+    session: AsyncSession,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
+    holding: Collection[int] = (),
+) -> list[ReminderOutbox]:
+    """Atomically take up to `limit` due rows, oldest first.
+
+    PostgreSQL: WITH picked AS MATERIALIZED (SELECT … FOR UPDATE SKIP LOCKED LIMIT n) UPDATE …
+    FROM picked … RETURNING, so two dispatchers never take the same row (a plain `IN (SELECT …
+    LIMIT n)` may be planned as a join that runs the subquery again and takes more than n).
+    SQLite evaluates `IN (SELECT …)` once, and its write lock admits one dispatcher at a time.
+    `holding`: rows this dispatcher is still sending, never taken again by it.
     """
     table = ReminderOutbox.__table__
-    claimable = table.c.outcome.is_(None) & or_(
-        (table.c.status == Outbox.PENDING) & (table.c.next_attempt_at <= now),
-        (table.c.status == Outbox.SENDING) & (table.c.claimed_until < now),
-    )
     pick = (
         select(table.c.id)
-        .where(claimable)
+        .where(_claimable(now), table.c.id.not_in(list(holding)))
         .order_by(table.c.next_attempt_at, table.c.id)
-        .limit(1)
+        .limit(limit)
         .with_for_update(skip_locked=True)
-        .scalar_subquery()
     )
+    if session.bind.dialect.name == "postgresql":
+        picked = pick.cte("picked").prefix_with("MATERIALIZED")
+        chosen = table.c.id == picked.c.id
+    else:
+        chosen = table.c.id.in_(pick)
     statement = (
         update(table)
-        .where(table.c.id == pick, claimable)
+        .where(chosen, _claimable(now))
         .values(status=Outbox.SENDING, claimed_until=now + lease, attempts=table.c.attempts + 1)
         .returning(table.c.id)
     )
-    claimed = (await session.execute(statement)).scalar_one_or_none()
-    if claimed is None:
-        return None
-    return await session.get(ReminderOutbox, claimed)
+    claimed = list((await session.execute(statement)).scalars())
+    if not claimed:
+        return []
+    rows = await session.exec(
+        select(ReminderOutbox)
+        .where(col(ReminderOutbox.id).in_(claimed))
+        .order_by(ReminderOutbox.next_attempt_at, ReminderOutbox.id)
+    )
+    return list(rows.all())
+
+
+async def claim_next(
+    session: AsyncSession, now: datetime, lease: timedelta
+) -> ReminderOutbox | None:
+    """One due row (see `claim_due`), or None."""
+    rows = await claim_due(session, now, lease, 1)
+    return rows[0] if rows else None
 
 
 async def _finish(session: AsyncSession, outbox_id: int, **values: object) -> None:
@@ -491,7 +552,15 @@ async def mark_sent(session: AsyncSession, outbox_id: int, activity_id: str | No
     )
 
 
-async def mark_retry(session: AsyncSession, outbox_id: int, at: datetime, error: str) -> None:
+async def mark_retry(
+    session: AsyncSession, outbox_id: int, at: datetime, error: str, *, counts: bool = True
+) -> None:
+    """Back to pending until `at`. `counts=False`: the claim was not a real try (no conversation
+    yet, or the conversation was busy), so it does not use up one of the row's attempts."""
+    table = ReminderOutbox.__table__
+    values: dict[str, Any] = {}
+    if not counts:
+        values["attempts"] = table.c.attempts - 1
     await _finish(
         session,
         outbox_id,
@@ -499,6 +568,7 @@ async def mark_retry(session: AsyncSession, outbox_id: int, at: datetime, error:
         next_attempt_at=at,
         claimed_until=None,
         last_error=error[:500],
+        **values,
     )
 
 

@@ -48,12 +48,12 @@ async def reset_database(db: Database) -> None:
     """Migrate once per run (from scratch), then empty every table before each test."""
     if db.url not in _migrated:
         if not db.is_sqlite:
-            async with db.engine.begin() as connection:
+            async with db.begin() as connection:
                 await connection.execute(text("DROP SCHEMA public CASCADE"))
                 await connection.execute(text("CREATE SCHEMA public"))
         await upgrade(db)
         _migrated.add(db.url)
-    async with db.engine.begin() as connection:
+    async with db.begin() as connection:
         for table in reversed(SQLModel.metadata.sorted_tables):
             await connection.execute(table.delete())
     async with db.session() as session:

@@ -35,7 +35,7 @@ def participant_document(**overrides: object) -> str:
 
 
 async def _populate(db: Database) -> None:
-    async with db.engine.begin() as connection:
+    async with db.begin() as connection:
         run = connection.execute
         await run(text("INSERT INTO county_part (id, code, name, base_town, code_prefix) "
                        "VALUES (1, 'vastra', 'Västra', 'Katrineholm', 'V')"))
@@ -88,13 +88,13 @@ async def test_old_audit_rows_are_minimised_by_the_migration(database_url, tmp_p
     db = Database(url)
     try:
         if not sqlite:
-            async with db.engine.begin() as connection:
+            async with db.begin() as connection:
                 await connection.execute(text("DROP SCHEMA public CASCADE"))
                 await connection.execute(text("CREATE SCHEMA public"))
         await upgrade(db, "0005_minute_writers")
         await _populate(db)
         await upgrade(db)
-        async with db.engine.connect() as connection:
+        async with db.connect() as connection:
             columns = await connection.run_sync(
                 lambda sync: {c["name"] for c in inspect(sync).get_columns("audit_log")}
             )

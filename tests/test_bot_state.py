@@ -94,12 +94,12 @@ async def test_empty_calls_are_harmless(db):
 
 
 async def stored_documents(db) -> list[str]:
-    async with db.engine.connect() as connection:
+    async with db.connect() as connection:
         return list((await connection.execute(text("SELECT document FROM bot_state"))).scalars())
 
 
 async def put_document(db, key: str, document: str) -> None:
-    async with db.engine.begin() as connection:
+    async with db.begin() as connection:
         await connection.execute(
             BotStateItem.__table__.insert().values(
                 key=key, document=document, etag="e1", updated_at=utcnow()
@@ -215,7 +215,7 @@ async def test_a_half_filled_form_survives_the_upgrade(bot, connector, db, on_23
     current.pop("e_tag")
     legacy = jsonpickle.encode(current, keys=True)  # what storage/bot_state.py wrote before
     assert '"py/object": "botbuilder.dialogs.dialog_state.DialogState"' in legacy
-    async with db.engine.begin() as connection:
+    async with db.begin() as connection:
         await connection.execute(
             BotStateItem.__table__.update().values(document=legacy, etag="old")
         )
@@ -238,7 +238,7 @@ async def test_old_rows_that_name_other_classes_are_deleted_by_the_upgrade(db, t
     await put_document(db, "b", '{"x": {"py/object": "collections.OrderedDict"}}')
     await put_document(db, "c", "not json at all")
     await put_document(db, "d", jsonpickle.encode({"count": 3}, keys=True))
-    async with db.engine.begin() as connection:
+    async with db.begin() as connection:
         assert await connection.run_sync(convert_legacy_rows) == (1, 3)
     assert await SqlStorage(db).read(["a", "b", "c", "d"]) == {"d": {"count": 3, "e_tag": ANY}}
     assert not marker.exists()

@@ -98,7 +98,7 @@ async def test_storage_refuses_far_off_dates_whatever_calls_it(db):
 async def test_an_old_bad_row_does_not_break_listing_or_showing(bot, connector, db):
     """Rows written before the bounds existed (here by plain SQL) must not stop a reader."""
     await _setup(db)
-    async with db.engine.begin() as connection:
+    async with db.begin() as connection:
         await connection.execute(text(
             "UPDATE placement SET start_date = '9999-12-25', planned_end_date = '9999-12-31'"))
         await connection.execute(text(

@@ -17,7 +17,13 @@ ADMIN = user(ADMIN_AAD, "Alva Admin")
 async def test_healthz_reports_database_ok(bot):
     response = await bot.http.get("/healthz")
     assert response.status == 200
-    assert (await response.json()) == {"status": "ok", "database": "ok"}
+    assert (await response.json()) == {
+        "status": "ok",
+        "database": "ok",
+        "turns_in_flight": 0,
+        "turns_refused": 0,
+        "scheduler": {"state": "off"},  # Settings() in tests runs no reminder scheduler
+    }
 
 
 async def test_healthz_reports_unreachable_database(db, connector, tmp_path):

@@ -8,17 +8,14 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on the metadata)
-from storage.migrate import include_object
 
 
 async def test_migrated_schema_matches_the_models(db):
     def differences(connection):
-        context = MigrationContext.configure(
-            connection, opts={"include_object": include_object, "compare_type": True}
-        )
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
         return compare_metadata(context, SQLModel.metadata)
 
-    async with db.engine.connect() as connection:
+    async with db.connect() as connection:
         found = await connection.run_sync(differences)
     assert found == []
 

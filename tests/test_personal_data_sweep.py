@@ -137,7 +137,7 @@ async def _setup(db) -> int:
 async def _stored_texts(db) -> list[str]:
     """Every text value of every table, as stored."""
     texts = []
-    async with db.engine.connect() as connection:
+    async with db.connect() as connection:
         for table in SQLModel.metadata.sorted_tables:
             columns = [c for c in table.c if isinstance(c.type, String | Text)]
             if not columns:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
+from datetime import timedelta
 
 import pytest
 from aiohttp import web
@@ -17,7 +18,7 @@ from storage.models import ConversationRef, ReminderOutbox
 from storage.reminders import Outbox
 from tests.conftest import start_bot
 from tests.fakes import FakeConnector
-from tests.teams import COACH_AAD, installed, user
+from tests.teams import COACH_AAD, COORDINATOR_AAD, installed, user
 from tests.test_reminders import NOW, TODAY, frozen  # noqa: F401  (fixture)
 
 
@@ -29,6 +30,7 @@ class ScriptedConnector(FakeConnector):
         super().__init__()
         self.scripts: dict[str, deque[int]] = {}
         self.requests = 0
+        self.retry_after = "0"
 
     async def _post(self, request: web.Request) -> web.Response:
         self.requests += 1
@@ -41,7 +43,9 @@ class ScriptedConnector(FakeConnector):
                     "message": f"scripted {status}",
                 }
             }
-            return web.json_response(body, status=status, headers={"Retry-After": "0"})
+            return web.json_response(
+                body, status=status, headers={"Retry-After": self.retry_after}
+            )
         return await super()._post(request)
 
     def clear(self) -> None:
@@ -140,7 +144,7 @@ async def test_throttling_and_gateway_errors_are_retried_with_backoff(
     [row] = await rows(db)
     assert row.status == Outbox.PENDING and row.attempts == 1 and "504" in row.last_error
     assert row.next_attempt_at > NOW  # outbox-level backoff
-    assert len(sleeps) == 3 and scripted.requests == 4
+    assert scripted.requests == 4 and len([s for s in sleeps if s > 0]) >= 3  # backoff between
 
     frozen[0] = row.next_attempt_at
     report = await reminders.dispatch()
@@ -169,10 +173,10 @@ async def test_a_user_who_removed_the_app_is_marked_not_retried(
     await add_rows(db, 3)
     scripted.scripts[conversation] = deque([403])
     report = await service(db, settings, []).dispatch()
-    assert (report.gone, report.failed, report.sent) == (1, 2, 0)
+    assert (report.gone, report.failed, report.sent) == (3, 0, 0)
     assert scripted.requests == 1  # the other two are not even tried
     statuses = [r.status for r in await rows(db)]
-    assert statuses == [Outbox.GONE, Outbox.FAILED, Outbox.FAILED]
+    assert statuses == [Outbox.GONE] * 3
     async with db.session() as session:
         ref = (await session.exec(select(ConversationRef))).one()
     assert ref.removed_at is not None
@@ -186,7 +190,7 @@ async def test_a_request_teams_refuses_fails_at_once(db, settings, scripted, fro
     assert sender_result.failed == 1 and scripted.requests == 1
 
 
-async def test_pacing_holds_a_burst_to_seven_a_second_per_conversation(
+async def test_pacing_keeps_one_conversation_within_teams_limits(
     db,
     settings,
     scripted,
@@ -195,7 +199,41 @@ async def test_pacing_holds_a_burst_to_seven_a_second_per_conversation(
     await install(settings, scripted)
     await add_rows(db, 10)
     sleeps: list[float] = []
+    reminders = service(db, settings, sleeps)
+    sent = 0
+    for _ in range(5):  # a conversation with many rows in hand gets the rest put back for later
+        report = await reminders.dispatch()
+        sent += report.sent
+        later = [r for r in await rows(db) if r.status == Outbox.PENDING]
+        if not later:
+            break
+        assert all(r.attempts == 0 for r in later)  # put back, not a failed try
+        frozen[0] = max(r.next_attempt_at for r in later)
+    assert sent == 10 and scripted.requests == 10
+    assert sorted(reminder_ids(scripted)) == [r.id for r in await rows(db)]
+    assert all(s >= 1 / 7 for s in sleeps[:7])  # one by one, not a burst
+    # Teams takes 8 in 2 s from one conversation: the ninth message can go two seconds after
+    # the first at the earliest (the fake clock of the pacer moves only when it waits).
+    assert sum(sleeps) >= 2.0
+
+
+async def test_a_long_retry_after_holds_only_its_own_conversation(
+    db,
+    settings,
+    scripted,
+    frozen,  # noqa: F811
+):
+    held = await install(settings, scripted)
+    other = await install(settings, scripted, COORDINATOR_AAD)
+    await add_rows(db, 1)
+    await add_rows(db, 3, recipient=COORDINATOR_AAD)
+    scripted.scripts[held] = deque([429])
+    scripted.retry_after = "30"
+    sleeps: list[float] = []
     report = await service(db, settings, sleeps).dispatch()
-    assert report.sent == 10 and sorted(reminder_ids(scripted)) == [r.id for r in await rows(db)]
-    # The first 7 go at once, then each waits for the bucket (fake clock: waits add up).
-    assert len(sleeps) == 3 and all(s > 0 for s in sleeps)
+    assert (report.sent, report.retried) == (3, 1)
+    assert [a["_conversation"] for a in scripted.activities] == [other] * 3
+    assert sum(sleeps) < 5  # nobody waited out the 30 s
+    [waiting] = [r for r in await rows(db) if r.recipient == COACH_AAD]
+    assert waiting.status == Outbox.PENDING
+    assert waiting.next_attempt_at >= NOW + timedelta(seconds=30)  # Teams' Retry-After kept

@@ -116,14 +116,14 @@ async def test_upgrading_moves_unchanged_default_rules_to_the_minute_writers(db)
 
     async with db.session() as session:
         await seed_reminders(session, MONDAY)
-    async with db.engine.begin() as connection:
+    async with db.begin() as connection:
         await connection.run_sync(migrate, "0004_report_indexes", True)
     async with db.session() as session:
         rules = {r.code: r for r in (await session.exec(select(ReminderRule))).all()}
         assert rules["minutes_missing"].recipients == "samordnare"  # the old default
         rules["meeting_agenda"].recipients = "samordnare,insatsledare"  # an admin's choice
         session.add(rules["meeting_agenda"])
-    async with db.engine.begin() as connection:
+    async with db.begin() as connection:
         await connection.run_sync(migrate, "heads")
     async with db.session() as session:
         rules = {r.code: r.recipients for r in (await session.exec(select(ReminderRule))).all()}

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from bot.proactive import TokenBucket, backoff_delay
+from bot.proactive import backoff_delay
 from scheduler.calendar import (
     add_working_days,
     in_dst_window,
@@ -149,16 +149,6 @@ def test_idempotency_key_and_snooze():
     )
     assert snooze_day(date(2026, 11, 27), "day") == date(2026, 11, 30)
     assert snooze_day(date(2026, 12, 17), "week") == date(2026, 12, 28)
-
-
-def test_token_bucket_paces_after_the_burst():
-    now = [0.0]
-    bucket = TokenBucket(rate=7, capacity=7, now=lambda: now[0])
-    assert [bucket.reserve() for _ in range(7)] == [0.0] * 7
-    assert bucket.reserve() == pytest.approx(1 / 7)
-    assert bucket.reserve() == pytest.approx(2 / 7)
-    now[0] += 10
-    assert bucket.reserve() == 0.0
 
 
 def test_backoff_is_jittered_and_capped():

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
-import scheduler.service as service_module
-from scheduler.service import ReminderService, retention_job
+from scheduler.leader import LeaderElection
+from scheduler.service import ReminderService, SchedulerRunner
 from storage.clock import clock
 from storage.models import (
     ActionPoint,
@@ -215,35 +215,38 @@ async def test_the_association_chooses_periods_and_deletion(db, cli_env, capsys,
         assert await session.get(Participant, ids["not_accepted_old"]) is None
 
 
-async def test_the_daily_job_runs_as_the_system(db, in_2029, monkeypatch):
+def runner(db) -> SchedulerRunner:
+    return SchedulerRunner(ReminderService(db, sender=None), LeaderElection(db))
+
+
+async def test_the_daily_job_runs_as_the_system(db, in_2029):
     await seed(db)
-    monkeypatch.setattr(service_module, "_active", ReminderService(db, sender=None))
-    await retention_job()
+    jobs = runner(db)
+    await jobs.retention_job()
     async with db.session() as session:
         (run,) = (await session.exec(select(AuditEntry).where(AuditEntry.action == "retention"))
                   ).all()
     assert run.actor_aad_object_id == "system"
     assert json.loads(run.details)["removed_participants"] == 3
-    monkeypatch.setattr(service_module, "_active", None)
-    await retention_job()  # not leading: nothing happens
+    assert jobs.health["retention"].failures == 0 and jobs.health["retention"].last_success
 
 
 async def test_the_job_waits_for_an_upgraded_database_to_load_its_periods(
-    db, in_2029, monkeypatch, cli_env, capsys
+    db, in_2029, cli_env, capsys
 ):
     await seed(db)
     async with db.session() as session:  # as after upgrading from a version without retention
         association = (await session.exec(select(Association))).one()
         association.retention = None
         session.add(association)
-    monkeypatch.setattr(service_module, "_active", ReminderService(db, sender=None))
-    await retention_job()
+    jobs = runner(db)
+    await jobs.retention_job()
     async with db.session() as session:
         assert len((await session.exec(select(Participant.code))).all()) == 5
     code, out, _ = await cli(capsys, "gallra", "--dry-run")  # the defaults, asked for by hand
     assert "Totalt 7 att gallra." in out
     assert (await cli(capsys, "org", "load", str(repo_root() / "storage/org_default.toml")))[0] == 0
-    await retention_job()
+    await jobs.retention_job()
     async with db.session() as session:
         assert len((await session.exec(select(AuditEntry).where(
             AuditEntry.action == "retention"))).all()) == 1

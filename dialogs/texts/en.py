@@ -850,4 +850,10 @@ TEXTS: dict[str, str] = {
         "I cannot send that file: the offer is no longer valid, or was not made to you. "
         "Ask for the file again to get a new one."
     ),
+    # --- load: a failed turn that saved nothing ---
+    "error_not_saved": (
+        "Something went wrong on my side, and what you sent was not saved. Please send it "
+        "again in a moment. A form you were filling in is kept. If it persists, contact your "
+        "administrator."
+    ),
 }

@@ -856,4 +856,10 @@ TEXTS: dict[str, str] = {
         "Den filen kan jag inte skicka: erbjudandet gäller inte längre, eller inte dig. "
         "Be om filen igen så får du ett nytt."
     ),
+    # --- load: a failed turn that saved nothing ---
+    "error_not_saved": (
+        "Något gick fel hos mig, och det du skickade sparades inte. Skicka det igen om en "
+        "stund. Ett formulär du höll på med finns kvar. Kvarstår felet, kontakta din "
+        "administratör."
+    ),
 }

@@ -8,14 +8,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on the metadata)
-from storage.migrate import include_object
 
 
 def do_run_migrations(connection):
     context.configure(
         connection=connection,
         target_metadata=SQLModel.metadata,
-        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
     )
