@@ -33,6 +33,7 @@ from dialogs.commands import parse_id, split_words
 from dialogs.files import FileExport, offer_file
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, t
+from storage import pii
 from storage.clock import clock
 from storage.db import Database
 from storage.minutes import (
@@ -54,6 +55,7 @@ from storage.minutes import (
 )
 from storage.models import ActionPoint
 from storage.permissions import Action, Actor
+from storage.pii import PersonalDataError, Policy
 from storage.rules import RuleError
 
 log = logging.getLogger(__name__)
@@ -159,9 +161,31 @@ def detail_to_form(detail: MeetingDetail) -> dict[str, str]:
 # --- the form -----------------------------------------------------------------------------------
 
 
+def _without_refused(values: dict[str, str], error: RuleError | None) -> dict[str, str]:
+    """The form comes back as sent, except text that was refused as personal data: a refused
+    value is never shown, stored or sent again, not even to the one who typed it."""
+    if not isinstance(error, PersonalDataError):
+        return values
+    attendees = split_names(values.get("attendees", ""))
+
+    def refused(name: str, text: str) -> bool:
+        policy = Policy.NUMBERS if name == "attendees" else Policy.NO_NAMES
+        try:
+            pii.check(text, policy, allowed_names=attendees)
+        except PersonalDataError:
+            return True
+        return False
+
+    return {name: "" if refused(name, text) else text for name, text in values.items()}
+
+
 async def send_form(
-    turn: Turn, values: dict[str, str], error: str | None = None, meeting_id: int | None = None
+    turn: Turn,
+    values: dict[str, str],
+    error: RuleError | None = None,
+    meeting_id: int | None = None,
 ) -> None:
+    values = _without_refused(values, error)
     async with turn.db.session() as session:
         groups = await writable_groups(session, turn.actor)
     if not groups:
@@ -177,7 +201,12 @@ async def send_form(
         data["meeting_id"] = meeting_id
     await turn.reply(
         minutes_form_card(
-            turn.locale, title, [(g.code, g.name) for g in groups], values, data, error
+            turn.locale,
+            title,
+            [(g.code, g.name) for g in groups],
+            values,
+            data,
+            error_text(error, turn.locale) if error else None,
         )
     )
 
@@ -191,7 +220,7 @@ async def _save_and_confirm(
             meeting = await log_minutes(session, turn.actor, data, meeting_id)
             detail = await meeting_detail(session, turn.actor, meeting.id)
     except RuleError as error:
-        await send_form(turn, values, error_text(error, turn.locale), meeting_id)
+        await send_form(turn, values, error, meeting_id)
         return
     key = "minutes_updated" if meeting_id else "minutes_saved"
     if detail.meeting.minutes_logged_at is None:
@@ -222,7 +251,7 @@ async def new_meeting(turn: Turn) -> None:
     try:
         data = form_to_input(values)
     except RuleError as error:
-        await send_form(turn, await _with_group_code(turn, values), error_text(error, turn.locale))
+        await send_form(turn, await _with_group_code(turn, values), error)
         return
     await _save_and_confirm(turn, data, await _with_group_code(turn, values), None)
 
@@ -247,7 +276,7 @@ async def save_form(turn: Turn) -> None:
     try:
         data = form_to_input(values)
     except RuleError as error:
-        await send_form(turn, values, error_text(error, turn.locale), meeting_id)
+        await send_form(turn, values, error, meeting_id)
         return
     await _save_and_confirm(turn, data, values, meeting_id)
 

@@ -10,6 +10,7 @@ same way through the fields that are about participants.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import UTC, date, datetime
 from typing import Any
@@ -269,6 +270,8 @@ async def test_names_in_participant_fields_are_refused_on_every_path(bot, connec
                 _assert_name_refused(await bot.say(message(name, url, sender)), name)
                 await bot.say(message("avbryt", url, sender))
     stored = await _stored_texts(db)
+    sent = json.dumps(connector.activities, ensure_ascii=False).casefold()
     for name in TYPED_NAMES:
         assert not [text for text in stored if name.casefold() in text.casefold()], name
+        assert name.casefold() not in sent, name  # not even inside a card sent back
     assert not [line for line in caplog.text.splitlines() if any(n in line for n in TYPED_NAMES)]
