@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +37,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.orm.session import Session as SqlModelSession
 
 from storage import write_guard
+from storage.models import BOOKKEEPING
 
 log = logging.getLogger(__name__)
 
@@ -86,24 +87,32 @@ _DML = frozenset({"INSERT", "UPDATE", "DELETE"})
 
 
 class _Session(SqlModelSession):
-    """A session that notes in `info["wrote"]` whether it sent an INSERT, UPDATE or DELETE."""
+    """A session that notes in `info["wrote"]` whether it sent an INSERT, UPDATE or DELETE, and
+    in `info["changed"]` whether one of them touched a record (not only BOOKKEEPING tables)."""
+
+
+def _is_record(table: Any) -> bool:
+    return getattr(table, "name", None) not in BOOKKEEPING
 
 
 @event.listens_for(_Session, "do_orm_execute")
 def _on_execute(state: ORMExecuteState) -> None:
     statement = state.statement
-    if (
-        state.is_insert
-        or state.is_update
-        or state.is_delete
-        or (isinstance(statement, TextClause) and statement.text.lstrip()[:6].upper() in _DML)
-    ):
+    if isinstance(statement, TextClause):
+        if statement.text.lstrip()[:6].upper() in _DML:
+            state.session.info.update(wrote=True, changed=True)
+    elif state.is_insert or state.is_update or state.is_delete:
         state.session.info["wrote"] = True
+        if _is_record(getattr(statement, "table", None)):
+            state.session.info["changed"] = True
 
 
 @event.listens_for(_Session, "after_flush")
 def _on_flush(session: Session, _context: Any) -> None:
     session.info["wrote"] = True
+    touched = [*session.new, *session.dirty, *session.deleted]
+    if any(_is_record(getattr(item, "__table__", None)) for item in touched):
+        session.info["changed"] = True
 
 
 def _sqlite_connect(read_only: bool) -> Any:
@@ -199,12 +208,46 @@ class Database:
             self._write_lock.release()
 
     @asynccontextmanager
+    async def unit(self) -> AsyncIterator[Unit]:
+        """One transaction for everything the code run inside writes (one turn).
+
+        Sessions, reads and Core connections asked for inside share it: each `session()` block
+        is a savepoint (an error in it undoes that block only, as before), and nothing is
+        committed until the unit ends without an error. The write transaction (and on SQLite
+        this process' write lock) starts at the first write, so a turn that only reads takes
+        no lock. `Unit.before_commit` callbacks run in the transaction just before its commit.
+        """
+        unit = Unit(self, asyncio.current_task())
+        token = _unit.set(unit)
+        try:
+            yield unit
+            await unit.commit()
+        except BaseException:
+            await unit.rollback()
+            raise
+        finally:
+            _unit.reset(token)
+            await unit.close()
+
+    def _current_unit(self) -> Unit | None:
+        unit = _unit.get()
+        if unit is None or unit.db is not self or unit.task is not asyncio.current_task():
+            return None  # another task (a reminder job) or database: not this unit's work
+        return unit
+
+    @asynccontextmanager
     async def session(self, *, user_data: bool = True) -> AsyncIterator[AsyncSession]:
         """A read-write session that commits on success and rolls back on any error.
 
         `user_data=False` for bookkeeping (where a conversation can be reached): its commits do
-        not count as "what the user sent was saved" when the turn fails later.
+        not count as "what the user sent was saved" when the turn fails later. Inside a `unit()`
+        the block is a savepoint of the unit's transaction instead (see there).
         """
+        unit = self._current_unit()
+        if unit is not None:
+            async with unit.savepoint(user_data=user_data) as session:
+                yield session
+            return
         async with self._writing(), self._sessions() as session:
             try:
                 yield session
@@ -224,20 +267,37 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A session for reading only (on SQLite a write in it raises): never waits for writers."""
+        """A session for reading only (on SQLite a write in it raises): never waits for writers.
+        Inside a unit that has written, the unit's session (which sees what it wrote)."""
+        unit = self._current_unit()
+        if unit is not None and unit.started:
+            async with unit.savepoint(user_data=False) as session:
+                yield session
+            return
         async with self._read_sessions() as session:  # closing ends the read transaction
             yield session
 
     @asynccontextmanager
     async def begin(self) -> AsyncIterator[AsyncConnection]:
         """A Core connection in a write transaction, serialised like `session()`; for bot state
-        and migrations. Its commits are bookkeeping, not the user's data."""
+        and migrations. Its commits are bookkeeping, not the user's data. Inside a unit, a
+        savepoint on the unit's connection."""
+        unit = self._current_unit()
+        if unit is not None:
+            async with unit.savepoint(user_data=False) as session:
+                yield await session.connection()
+            return
         async with self._writing(), self.engine.begin() as connection:
             yield connection
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
-        """A Core connection for reading only."""
+        """A Core connection for reading only (inside a unit that has written, the unit's)."""
+        unit = self._current_unit()
+        if unit is not None and unit.started:
+            async with unit.savepoint(user_data=False) as session:
+                yield await session.connection()
+            return
         async with self.read_engine.connect() as connection:
             yield connection
 
@@ -255,6 +315,71 @@ class Database:
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()
+
+
+class Unit:
+    """The transaction of one `Database.unit()`; see there."""
+
+    def __init__(self, db: Database, task: asyncio.Task[Any] | None) -> None:
+        self.db, self.task = db, task
+        self.before_commit: list[Callable[[AsyncSession], Awaitable[None]]] = []
+        self.user_data = False  # a savepoint that wrote the user's data was kept
+        self.changed = False  # a kept savepoint changed a record (not only bookkeeping)
+        self._session: AsyncSession | None = None
+        self._stack = AsyncExitStack()
+
+    @property
+    def started(self) -> bool:
+        return self._session is not None
+
+    async def _open(self) -> AsyncSession:
+        if self._session is None:
+            await self._stack.enter_async_context(self.db._writing())
+            self._session = await self._stack.enter_async_context(self.db._sessions())
+        return self._session
+
+    @asynccontextmanager
+    async def savepoint(self, *, user_data: bool) -> AsyncIterator[AsyncSession]:
+        """A block of the unit: undone alone if it raises, or if it swallowed a refused flush."""
+        session = await self._open()
+        info = session.sync_session.info
+        info.update(wrote=False, changed=False)
+        nested = await session.begin_nested()
+        try:
+            yield session
+        except BaseException:
+            if nested.is_active:
+                await nested.rollback()
+            raise
+        if nested.is_active:
+            await nested.commit()
+            if user_data and info.get("wrote"):
+                self.user_data = True
+            if info.get("changed"):
+                self.changed = True
+        else:
+            await nested.rollback()
+
+    async def commit(self) -> None:
+        if self._session is None and not self.before_commit:
+            return
+        session = await self._open()
+        for callback in self.before_commit:
+            await callback(session)
+        await session.commit()
+        if self.user_data:
+            _note_saved()
+
+    async def rollback(self) -> None:
+        if self._session is not None:
+            await self._session.rollback()
+
+    async def close(self) -> None:
+        await self._stack.aclose()
+        self._session = None
+
+
+_unit: ContextVar[Unit | None] = ContextVar("stegvis_unit", default=None)
 
 
 def _begin_deferred(connection: Any) -> None:

@@ -408,3 +408,32 @@ class ReminderOutbox(SQLModel, table=True):
     outcome: str | None = None
     outcome_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class ProcessedTurn(SQLModel, table=True):
+    """One message handled once (storage/turns.py): claimed by the turn that runs it, marked
+    done in the same transaction as everything the turn wrote, with the replies it made, so a
+    redelivered message (a resend, a double tap, a retry after a crash) writes nothing again and
+    gets back only the replies that never reached the user."""
+
+    __tablename__ = "processed_turn"
+    key: str = Field(primary_key=True, max_length=512, sa_column_kwargs=IDENTIFIER)
+    owner: str = Field(max_length=64, sa_column_kwargs=IDENTIFIER)
+    status: str = "running"
+    lease_until: datetime
+    # The replies as sent (JSON activities), until delivered. Their text went through the reply
+    # guard (bot/privacy.py: redact_replies) already; the ids around it are Teams' and random,
+    # and a run of their digits must not stop a turn that was saved.
+    replies: str | None = Field(
+        default=None, sa_column=Column(Text, nullable=True, info={"pii": "identifier"})
+    )
+    sent: int = 0
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+# Tables that keep the bot running rather than the association's records: a turn that wrote
+# only these changed nothing a user asked to change (bot/once.py, a card tapped again later).
+BOOKKEEPING = frozenset(
+    table.__tablename__
+    for table in (ConversationRef, BotStateItem, FileOffer, AuditEntry, ProcessedTurn)
+)

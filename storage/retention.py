@@ -24,12 +24,14 @@ from storage.models import (
     Meeting,
     MeetingDecision,
     Participant,
+    ProcessedTurn,
     ReminderOutbox,
 )
 from storage.org import RetentionPolicy, retention_policy
 from storage.permissions import Actor
 from storage.privacy import RemovalCounts, remove_participants
 from storage.rules import Status, add_months
+from storage.turns import KEEP
 
 FINISHED_OUTBOX = ("sent", "failed", "gone")
 
@@ -180,6 +182,16 @@ async def run_retention(
         )
     )
 
+    # Which messages were handled (bot/once.py): a fixed week, as nobody resends a message later.
+    keys_cutoff = today - timedelta(days=KEEP.days)
+    keys_due = ProcessedTurn.created_at < _moment(keys_cutoff)
+    run.kinds.append(
+        KindCount(
+            "message_keys", KEEP.days, "days", keys_cutoff,
+            await _count(session, ProcessedTurn, keys_due),
+        )
+    )
+
     if dry_run or run.total == 0:
         return run
 
@@ -194,6 +206,7 @@ async def run_retention(
         await session.execute(delete(BotStateItem).where(state_due))
     if audit_due is not None:
         await session.execute(delete(AuditEntry).where(audit_due))
+    await session.execute(delete(ProcessedTurn).where(keys_due))
     await audit.record(session, actor, AuditAction.RETENTION, "retention", details=run.counts())
     await session.flush()
     return run

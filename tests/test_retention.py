@@ -22,6 +22,7 @@ from storage.models import (
     Participant,
     Placement,
     PlacementNote,
+    ProcessedTurn,
     ProgressionStep,
     ReminderOutbox,
     SteeringGroup,
@@ -97,6 +98,11 @@ async def seed(db) -> dict[str, int]:
                                  updated_at=LATER))
         session.add(BotStateItem(key="recent", document='{"dialog": 2}', etag="c",
                                  updated_at=datetime(2029, 3, 20, tzinfo=UTC)))
+        # Handled messages are remembered for a week: before 2029-03-25 is due.
+        for key, created in (("old-turn", datetime(2029, 3, 24, 23, tzinfo=UTC)),
+                             ("recent-turn", datetime(2029, 3, 25, tzinfo=UTC))):
+            session.add(ProcessedTurn(key=key, owner="o", status="done", lease_until=created,
+                                      replies="[]", created_at=created))
         # 3 years of audit: entries before 2026-04-01 are due.
         session.add(AuditEntry(at=datetime(2026, 3, 31, 12, tzinfo=UTC), actor_aad_object_id="x",
                                action="read", entity="participant"))
@@ -130,7 +136,8 @@ async def test_gallra_dry_run_counts_and_the_run_removes_and_is_audited(
         "- skickade påminnelser för senast 2029-01-01: 2",
         "- sparade formulär orörda sedan före 2029-03-02: 1",
         "- loggposter från före 2026-04-01: 1",
-        "Provkörning: inget togs bort. Totalt 7 att gallra.",
+        "- kvitton på hanterade meddelanden från före 2029-03-25: 1",
+        "Provkörning: inget togs bort. Totalt 8 att gallra.",
     ]
     async with db.session() as session:
         assert len((await session.exec(select(ReminderOutbox))).all()) == 5
@@ -139,12 +146,13 @@ async def test_gallra_dry_run_counts_and_the_run_removes_and_is_audited(
 
     code, out, _ = await cli(capsys, "gallra")
     assert code == 0 and out.splitlines()[-1] == (
-        "Gallrat: 7. Gallringen är loggad med antal, utan innehåll."
+        "Gallrat: 8. Gallringen är loggad med antal, utan innehåll."
     )
     async with db.session() as session:
         people = {p.id: p for p in (await session.exec(select(Participant))).all()}
         outbox = sorted(r.idempotency_key for r in (await session.exec(select(ReminderOutbox))))
         states = sorted(s.key for s in (await session.exec(select(BotStateItem))))
+        handled = [t.key for t in (await session.exec(select(ProcessedTurn)))]
         placement = (await session.exec(select(Placement))).one()
         notes = (await session.exec(select(PlacementNote))).all()
         entries = (await session.exec(select(AuditEntry).order_by(AuditEntry.id))).all()
@@ -162,13 +170,14 @@ async def test_gallra_dry_run_counts_and_the_run_removes_and_is_audited(
     assert people[ids["enrolled"]].code == "N-2026-0005"
     assert outbox == ["old-pending", "recent-sent"]  # and the reminder about the removed one
     assert states == ["recent"]  # "mentions" named a removed code
+    assert handled == ["recent-turn"]
     assert placement.employer == "" and notes == []
     (run,) = [e for e in entries if e.action == "retention"]
     assert run.actor_aad_object_id == "cli" and run.changes is None
     assert json.loads(run.details) == {
         "mode": "anonymise",
         "participants_exited": 1, "participants_not_accepted": 1, "referrals_undecided": 1,
-        "minutes": 0, "reminders": 2, "dialog_state": 1, "audit": 1,
+        "minutes": 0, "reminders": 2, "dialog_state": 1, "audit": 1, "message_keys": 1,
         "removed_participants": 3, "removed_placements": 1, "removed_notes": 1,
         "removed_steps": 1, "removed_reminders": 1, "removed_dialog_states": 1,
         "removed_audit_rows": 1,
@@ -244,7 +253,7 @@ async def test_the_job_waits_for_an_upgraded_database_to_load_its_periods(
     async with db.session() as session:
         assert len((await session.exec(select(Participant.code))).all()) == 5
     code, out, _ = await cli(capsys, "gallra", "--dry-run")  # the defaults, asked for by hand
-    assert "Totalt 7 att gallra." in out
+    assert "Totalt 8 att gallra." in out
     assert (await cli(capsys, "org", "load", str(repo_root() / "storage/org_default.toml")))[0] == 0
     await jobs.retention_job()
     async with db.session() as session:

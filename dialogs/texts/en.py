@@ -78,6 +78,10 @@ TEXTS: dict[str, str] = {
         "write again without the number; participants are named by their code "
         "(e.g. V-2026-0042)."
     ),
+    "card_already_handled": (
+        "This button press has already been carried out, so nothing was done or saved again. "
+        "The answer is above. To do something new, type the command or ask for a new card."
+    ),
     "answered_in_personal_chat": (
         "The answer is about individual participants or unmasked figures, so I am sending it "
         "to your personal chat with Stegvis instead of here."
@@ -807,6 +811,7 @@ TEXTS: dict[str, str] = {
     "retention_kind.minutes": "meetings with minutes from {cutoff} or earlier",
     "retention_kind.reminders": "sent reminders for {cutoff} or earlier",
     "retention_kind.dialog_state": "saved forms untouched since before {cutoff}",
+    "retention_kind.message_keys": "receipts of handled messages from before {cutoff}",
     "retention_kind.audit": "log entries from before {cutoff}",
     "retention_kept": "{kind}: kept until further notice",
     "retention_kept_kind.participants_exited": "exited participants",
@@ -815,6 +820,7 @@ TEXTS: dict[str, str] = {
     "retention_kept_kind.minutes": "minutes",
     "retention_kept_kind.reminders": "sent reminders",
     "retention_kept_kind.dialog_state": "saved forms",
+    "retention_kept_kind.message_keys": "receipts of handled messages",
     "retention_kept_kind.audit": "the log",
     "retention_dry_run": "Dry run: nothing was removed. {total} in all are due.",
     "retention_done": "Removed: {total}. The run is logged as counts, without content.",

@@ -79,6 +79,10 @@ TEXTS: dict[str, str] = {
         "inget av meddelandet sparades och ett formulär du har öppet står kvar vid samma "
         "fråga. Skriv igen utan numret; deltagare anges med sin kod (t.ex. V-2026-0042)."
     ),
+    "card_already_handled": (
+        "Det här knapptrycket är redan utfört, så inget gjordes eller sparades en gång till. "
+        "Svaret står ovanför. Vill du göra något nytt, skriv kommandot eller be om ett nytt kort."
+    ),
     "answered_in_personal_chat": (
         "Svaret gäller enskilda deltagare eller siffror som inte är maskerade, så jag skickar "
         "det till din personliga chatt med Stegvis i stället för hit."
@@ -812,6 +816,7 @@ TEXTS: dict[str, str] = {
     "retention_kind.minutes": "möten med minnesanteckningar från senast {cutoff}",
     "retention_kind.reminders": "skickade påminnelser för senast {cutoff}",
     "retention_kind.dialog_state": "sparade formulär orörda sedan före {cutoff}",
+    "retention_kind.message_keys": "kvitton på hanterade meddelanden från före {cutoff}",
     "retention_kind.audit": "loggposter från före {cutoff}",
     "retention_kept": "{kind}: sparas tills vidare",
     "retention_kept_kind.participants_exited": "utskrivna deltagare",
@@ -820,6 +825,7 @@ TEXTS: dict[str, str] = {
     "retention_kept_kind.minutes": "minnesanteckningar",
     "retention_kept_kind.reminders": "skickade påminnelser",
     "retention_kept_kind.dialog_state": "sparade formulär",
+    "retention_kept_kind.message_keys": "kvitton på hanterade meddelanden",
     "retention_kept_kind.audit": "loggen",
     "retention_dry_run": "Provkörning: inget togs bort. Totalt {total} att gallra.",
     "retention_done": "Gallrat: {total}. Gallringen är loggad med antal, utan innehåll.",
