@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import requests
@@ -22,6 +23,7 @@ from bot.admission import Admission
 from bot.config import Settings
 from bot.delivery import ReplyRetryingAdapter
 from bot.handler import StegvisBot, tenant_of
+from bot.once import UNDELIVERED
 from bot.privacy import install_log_redaction
 from bot.tokens import TokenRejected, check_channel_token
 from bot.wire import (
@@ -188,11 +190,18 @@ async def _turn(request: web.Request, runtime: Runtime) -> web.Response:
 
     if activity.type == ActivityTypes.invoke and activity.name not in HANDLED_INVOKES:
         return _problem(501, "this invoke is not supported")
-    logic = runtime.bot.on_turn
+    handler: Callable[[TurnContext], Awaitable[None]] = runtime.bot.on_turn
     if is_oversized(raw):
         if activity.type != ActivityTypes.message:
             return _problem(413, f"text longer than {MAX_TEXT_CHARS} characters")
-        logic = _refuse_long_message
+        handler = _refuse_long_message
+    undelivered = False
+
+    async def logic(context: TurnContext) -> None:
+        nonlocal undelivered
+        await handler(context)
+        undelivered = bool(context.turn_state.get(UNDELIVERED))
+
     try:
         with track_writes():
             invoke_response = await runtime.adapter.process_activity(
@@ -201,6 +210,12 @@ async def _turn(request: web.Request, runtime: Runtime) -> web.Response:
     except AUTH_UNAVAILABLE:  # the bot's own token: Entra ID did not answer in time
         log.exception("could not get the bot's token")
         return _problem(503, "authentication service unavailable")
+    if undelivered:
+        # Saved, but a reply did not reach the connector: 503 makes it deliver the message
+        # again, and the redelivery sends only what is missing (bot/once.py).
+        return web.json_response(
+            {"error": "reply not delivered, send again"}, status=503, headers={"Retry-After": "1"}
+        )
     if invoke_response:
         return web.json_response(json_body(invoke_response.body), status=invoke_response.status)
     return web.Response(status=201)

@@ -68,6 +68,9 @@ class Settings:
     # PostgreSQL pool is sized from it.
     max_turns: int = 32
     turn_wait_seconds: float = 0.5
+    # Exactly-once turns (bot/once.py): how long a delivery holds a message it is running or
+    # answering before a redelivery may take it over (its process is then taken for dead).
+    turn_lease_seconds: float = 20
     # Bot Framework endpoints; None means the public cloud. Set for sovereign clouds, and by
     # tests that sign their own tokens against a local OpenID/token endpoint.
     TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
@@ -122,6 +125,7 @@ class Settings:
             reminder_app_limit=max(1, int(env.get("STEGVIS_REMINDER_APP_LIMIT", "30"))),
             max_turns=max(1, int(env.get("STEGVIS_MAX_TURNS", "32"))),
             turn_wait_seconds=max(0.0, float(env.get("STEGVIS_TURN_WAIT_SECONDS", "0.5"))),
+            turn_lease_seconds=max(1.0, float(env.get("STEGVIS_TURN_LEASE_SECONDS", "20"))),
             graph_upload=env.get("STEGVIS_GRAPH_UPLOAD", "").strip().lower()
             in {"1", "on", "true", "yes", "ja"},
             graph_tenant_id=env.get("STEGVIS_GRAPH_TENANT_ID", ""),

@@ -24,7 +24,7 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ResourceResponse
+from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from botframework.connector.auth import BotFrameworkAuthentication
 
 from bot.proactive import CALLER_RETRIES, RETRYABLE, backoff_delay, parse_retry_after
@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 # the connector answers when Teams behind it fails, and which the issue saw lose replies.
 REPLY_RETRYABLE = RETRYABLE | {500}
 _SPENT = "stegvis.reply_retry_seconds"
+# A list in turn_state: replies are appended to it instead of being sent (bot/once.py).
+HELD_REPLIES = "stegvis.held_replies"
 
 
 class LastAnswer:
@@ -86,10 +88,24 @@ class ReplyRetryingAdapter(CloudAdapter):
     async def send_activities(
         self, context: TurnContext, activities: list[Activity]
     ) -> list[ResourceResponse]:
+        held = context.turn_state.get(HELD_REPLIES)
+        if isinstance(held, list):
+            # The turn's transaction has not committed: keep the replies until it has
+            # (bot/once.py). Invoke responses are not sent anyway: they answer the request.
+            return [await self._hold(context, held, activity) for activity in activities]
         answer = None if context.turn_state.get(CALLER_RETRIES) else last_answer(context)
         if answer is None or len(activities) == 0:
             return await super().send_activities(context, activities)
         return [await self._send_one(context, activity, answer) for activity in activities]
+
+    async def _hold(
+        self, context: TurnContext, held: list[Activity], activity: Activity
+    ) -> ResourceResponse:
+        if activity.type == ActivityTypes.invoke_response:
+            (response,) = await super().send_activities(context, [activity])
+            return response
+        held.append(activity)
+        return ResourceResponse(id=f"held-{len(held)}")
 
     async def _send_one(
         self, context: TurnContext, activity: Activity, answer: LastAnswer

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import DialogSet
-from botbuilder.schema import Activity, ChannelAccount
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChannelAccount
 
 from bot.config import Settings
 from bot.graph import GRAPH_KEY, GraphClient, GraphSettings
+from bot.once import TurnLogic, once, turn_key
 from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
 from bot.wire import text_without_bot_mention
@@ -72,13 +74,32 @@ class StegvisBot(TeamsActivityHandler):
         self._graph = GraphClient(graph) if graph else None
 
     async def on_turn(self, turn_context: TurnContext) -> None:
-        if holds_personal_number(turn_context.activity):
+        activity = turn_context.activity
+        if holds_personal_number(activity):
             # Refused before anything is read or written: the open form stays at its question,
             # and nothing of the message reaches state, tables or the log.
-            await refuse(turn_context, t("personal_number_refused", turn_context.activity.locale))
+            await refuse(turn_context, t("personal_number_refused", activity.locale))
             return
         turn_context.on_send_activities(redact_replies)
         turn_context.turn_state[GRAPH_KEY] = self._graph
+        if activity.type == ActivityTypes.message and not is_personal(turn_context):
+            command = command_from_card(parse_command(message_text(activity)), activity.value)
+            found = self.router.match(command)
+            if found is not None and found[0].is_private(await self._actor(turn_context)):
+                await self._remember(turn_context)
+                await self._answer_in_personal_chat(turn_context, command)
+                return
+        await self._once(turn_context, turn_key(activity), self._turn)
+
+    async def _once(self, turn_context: TurnContext, key: str | None, turn: TurnLogic) -> None:
+        """A message is handled once however often it is delivered (bot/once.py)."""
+        if key is None:
+            await turn(turn_context)
+        else:
+            lease = timedelta(seconds=self._settings.turn_lease_seconds)
+            await once(turn_context, self._db, key, turn, lease)
+
+    async def _turn(self, turn_context: TurnContext) -> None:
         await super().on_turn(turn_context)
         await self._conversation_state.save_changes(turn_context)
 
@@ -146,21 +167,20 @@ class StegvisBot(TeamsActivityHandler):
         await self._remember(turn_context)
         activity = turn_context.activity
         command = command_from_card(parse_command(message_text(activity)), activity.value)
-        if not is_personal(turn_context):
-            found = self.router.match(command)
-            if found is not None and found[0].is_private(await self._actor(turn_context)):
-                await self._answer_in_personal_chat(turn_context, command)
-                return
         await self._handle_message(turn_context, command)
 
     async def _answer_in_personal_chat(self, turn_context: TurnContext, command: Command) -> None:
-        """Run the command in the asker's personal chat; leave only a pointer here."""
+        """Run the command in the asker's personal chat, once; leave only a pointer here."""
 
-        async def logic(personal: TurnContext) -> None:
-            personal.on_send_activities(redact_replies)
+        async def turn(personal: TurnContext) -> None:
             await self._remember(personal)
             await self._handle_message(personal, command)
             await self._conversation_state.save_changes(personal)
+
+        async def logic(personal: TurnContext) -> None:
+            personal.on_send_activities(redact_replies)
+            personal.turn_state[GRAPH_KEY] = self._graph
+            await self._once(personal, turn_key(turn_context.activity), turn)
 
         moved = await in_personal_chat(turn_context, self._db, self._settings.APP_ID, logic)
         key = "answered_in_personal_chat" if moved else "personal_chat_unavailable"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,16 +17,33 @@ from dialogs.vocab import label
 CARD_VERSION = "1.5"
 
 
+# Each submit button carries a one-time token, so a double tap or a resent card is handled once
+# (bot/once.py). The same name is read there.
+ONCE_KEY = "once"
+
+
 def command_action(title: str, command: str) -> dict[str, Any]:
-    """A button that sends `command` as if typed (imBack in Teams, `value.command` elsewhere)."""
-    return {
-        "type": "Action.Submit",
-        "title": title,
-        "data": {"msteams": {"type": "imBack", "value": command}, "command": command},
-    }
+    """A button that sends `command` as if typed, as `value.command`: a plain Action.Submit,
+    which Teams and the Agents Playground both deliver (the Playground throws on `msteams`)."""
+    return {"type": "Action.Submit", "title": title, "data": {"command": command}}
+
+
+def _stamp_submits(node: Any) -> None:
+    """Give every Action.Submit in the card, however nested, its own one-time token."""
+    if isinstance(node, list):
+        for item in node:
+            _stamp_submits(item)
+    elif isinstance(node, dict):
+        if node.get("type") == "Action.Submit":
+            data = node.get("data")
+            node["data"] = {**(data if isinstance(data, dict) else {}),
+                            ONCE_KEY: uuid.uuid4().hex}
+        for item in node.values():
+            _stamp_submits(item)
 
 
 def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None) -> Attachment:
+    """Every card is shaped here: version, schema and the submit tokens."""
     content: dict[str, Any] = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
         "type": "AdaptiveCard",
@@ -34,6 +52,7 @@ def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None
     }
     if actions:
         content["actions"] = actions
+    _stamp_submits(content)
     return CardFactory.adaptive_card(content)
 
 

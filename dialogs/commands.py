@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from dialogs.cards import ONCE_KEY
+
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 # `<` starts a tag only up to the next `<` or `>`, so each character is scanned once: with
 # `<[^>]+>` a text of many `<` and no `>` took quadratic time (600 KB froze the server).
@@ -36,6 +38,10 @@ def clean_text(text: str | None) -> str:
     return " ".join(text.split())
 
 
+# What a submitted card's value holds beside its inputs (dialogs/cards.py).
+_NOT_INPUTS = frozenset({"command", "msteams", ONCE_KEY})
+
+
 def command_from_card(command: Command, value: object) -> Command:
     """Add the inputs of a submitted card (its `value`) to the command's fields."""
     if not isinstance(value, dict):
@@ -43,7 +49,7 @@ def command_from_card(command: Command, value: object) -> Command:
     inputs = {
         str(key).casefold(): str(item)
         for key, item in value.items()
-        if key not in {"command", "msteams"} and item not in (None, "")
+        if key not in _NOT_INPUTS and item not in (None, "")
     }
     return Command(
         raw=command.raw,

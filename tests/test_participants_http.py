@@ -240,7 +240,9 @@ async def test_form_with_only_a_code_offers_a_card_and_asks(bot, connector, db):
         "datum": "Input.Date",
         "enkät": "Input.Toggle",
     }
-    assert card["actions"][0]["data"] == {"command": "skriv ut v-2026-0001"}
+    submit = card["actions"][0]["data"]
+    assert submit["command"] == "skriv ut v-2026-0001" and len(submit.pop("once")) == 32
+    assert submit == {"command": "skriv ut v-2026-0001"}
     assert "Utskrivning av V-2026-0001" in replies[0]
     assert replies[1].startswith("Varför avslutas V-2026-0001?")
 

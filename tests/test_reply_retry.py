@@ -75,14 +75,19 @@ async def test_a_retry_after_past_the_budget_gives_up_at_once(
     bot, connector, db, on_23_november_2026
 ):
     """The Bot Connector stops waiting for a turn after some 15 s; a reply that cannot go
-    before then is given up rather than held (the write stays, done once)."""
+    before then is not waited for: the request answers 503, so that the connector delivers the
+    message again, and the redelivery sends the reply without writing again."""
     await staff(db)
-    connector.answers.extend([Answer(429, {"Retry-After": "120"})] * 2)
+    connector.answers.append(Answer(429, {"Retry-After": "120"}))
     started = time.perf_counter()
-    response = await bot.post(message(REFERRAL, connector.url, COORDINATOR))
-    assert response.status == 201
+    sent = message(REFERRAL, connector.url, COORDINATOR)
+    response = await bot.post(sent)
+    assert response.status == 503 and response.headers["Retry-After"] == "1"
     assert time.perf_counter() - started < 2.0
-    assert connector.posts == 2 and connector.activities == []
+    assert connector.posts == 1 and connector.activities == []
+    assert len(await participants(db)) == 1
+    assert (await bot.post(sent)).status == 201
+    assert connector.texts() == [SAVED]
     assert len(await participants(db)) == 1
 
 
@@ -99,9 +104,9 @@ async def test_replies_stop_retrying_within_the_turns_budget(
 
     monkeypatch.setattr(bot.http.app[APP_KEY].adapter, "_sleep", sleep)
     response = await bot.post(message(REFERRAL, connector.url, COORDINATOR))
-    assert response.status == 201
-    assert connector.posts == 8  # 4 tries of the reply, 4 of the error message
-    assert sum(sleeps) <= 10.0 and len(sleeps) == 6
+    assert response.status == 503  # saved; the connector is asked to deliver it again
+    assert connector.posts == 4  # 4 tries of the reply
+    assert sum(sleeps) <= 10.0 and len(sleeps) == 3
     assert connector.activities == []
 
 

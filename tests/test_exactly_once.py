@@ -1,0 +1,353 @@
+"""Exactly once: a message is handled once and answered once, whatever delivers it again.
+
+Each test sends real activity JSON to /api/messages and counts, in real SQL, what was written,
+and, on the fake connector, what reached the user: a resend (Teams sends again when a reply
+was slow), two deliveries at the same moment, two instances behind a load balancer, a double
+tap on a card button, a connector that fails the reply, and a process killed with `kill -9`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import os
+import signal
+import socket
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from storage.clock import clock
+from storage.models import Participant, PlacementNote, ProcessedTurn
+from tests.conftest import start_bot
+from tests.fakes import Answer, FakeConnector
+from tests.teams import card_submit, message
+from tests.test_participants_http import COACH, COORDINATOR, REFERRAL, staff
+from tests.test_playground_smoke import _bot_env, _start, _stop, _wait_for_health
+
+CONFIRMED = "Registrerat **V-2026-"
+ALREADY = "redan utfört"
+
+
+async def count(db, model: Any) -> int:
+    async with db.read() as session:
+        return (await session.exec(select(func.count()).select_from(model))).one()
+
+
+def confirmations(connector: FakeConnector) -> list[str]:
+    return [text for text in connector.texts() if text.startswith(CONFIRMED)]
+
+
+def submit_data(connector: FakeConnector, title: str | None = None,
+                command: str | None = None) -> dict[str, Any]:
+    """The data of the first Action.Submit (with `title` or `command`, if given) in the last
+    card the bot sent."""
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            if (
+                node.get("type") == "Action.Submit"
+                and title in (None, node["title"])
+                and command in (None, node["data"].get("command"))
+            ):
+                found.append(node["data"])
+            for item in node.values():
+                walk(item)
+
+    cards = [a for a in connector.activities if a.get("attachments")]
+    assert cards, connector.texts()
+    walk(cards[-1]["attachments"])
+    assert found, cards[-1]
+    return copy.deepcopy(found[0])
+
+
+async def test_a_resent_message_registers_one_participant_and_is_answered_once(
+    bot, connector, db
+):
+    await staff(db)
+    sent = message(REFERRAL, connector.url, COORDINATOR)
+    first = await bot.say(sent)
+    again = await bot.say(sent)  # the same activity id: Teams resending it
+    assert len(first) == 1 and first[0].startswith(CONFIRMED)
+    assert again == []
+    assert await count(db, Participant) == 1
+
+
+async def test_the_same_message_twice_at_once_registers_one(bot, connector, db):
+    await staff(db)
+    sent = message(REFERRAL, connector.url, COORDINATOR)
+    statuses = await asyncio.gather(*(bot.post(sent) for _ in range(4)))
+    assert [s.status for s in statuses] == [201] * 4
+    assert await count(db, Participant) == 1
+    assert len(confirmations(connector)) == 1, connector.texts()
+
+
+async def test_two_instances_on_one_database_register_one(db, settings, connector):
+    """Behind a load balancer, the first delivery and the resend reach different instances."""
+    await staff(db)
+    first, second = await start_bot(settings, connector), await start_bot(settings, connector)
+    try:
+        sent = message(REFERRAL, connector.url, COORDINATOR)
+        statuses = await asyncio.gather(first.post(sent), second.post(sent))
+        assert [s.status for s in statuses] == [201, 201]
+        await second.post(sent)  # and once more, later
+    finally:
+        await first.http.close()
+        await second.http.close()
+    assert await count(db, Participant) == 1
+    assert len(confirmations(connector)) == 1, connector.texts()
+
+
+async def test_another_message_with_the_same_text_is_a_new_message(bot, connector, db):
+    """Only a redelivery is held back: typing the same thing again is a second referral."""
+    await staff(db)
+    await bot.say(message(REFERRAL, connector.url, COORDINATOR))
+    await bot.say(message(REFERRAL, connector.url, COORDINATOR))
+    assert await count(db, Participant) == 2
+
+
+async def _form(bot, connector) -> dict[str, Any]:
+    """Open the referral card and fill it in as a coordinator would; return what Spara sends."""
+    await bot.say(message("ny aktualisering", connector.url, COORDINATOR))
+    data = submit_data(connector, "Spara")
+    assert len(data["once"]) == 32
+    data.update({"kommun": "Flen", "kön": "woman", "född": "1985",
+                 "försörjning": "sickness_benefit", "från": "fk", "samtycke": "ja"})
+    return data
+
+
+async def test_a_double_tap_on_a_form_card_registers_one(bot, connector, db):
+    await staff(db)
+    data = await _form(bot, connector)
+    first = await bot.say(card_submit(data, connector.url, COORDINATOR))
+    second = await bot.say(card_submit(data, connector.url, COORDINATOR))  # another activity id
+    assert first[0].startswith(CONFIRMED)
+    assert len(second) == 1 and ALREADY in second[0]
+    assert await count(db, Participant) == 1
+
+
+async def test_a_double_tap_at_the_same_moment_registers_one(bot, connector, db):
+    await staff(db)
+    data = await _form(bot, connector)
+    taps = [card_submit(data, connector.url, COORDINATOR) for _ in range(3)]
+    statuses = await asyncio.gather(*(bot.post(tap) for tap in taps))
+    assert [s.status for s in statuses] == [201] * 3
+    assert await count(db, Participant) == 1
+    assert len(confirmations(connector)) == 1, connector.texts()
+
+
+async def test_a_card_corrected_and_sent_again_is_handled_again(bot, connector, db):
+    """The token is the card's; what the inputs held is part of the key, so a form refused for
+    a missing field and sent again with it filled in is saved."""
+    await staff(db)
+    data = await _form(bot, connector)
+    incomplete = {k: v for k, v in data.items() if k != "kommun"}
+    refused = await bot.say(card_submit(incomplete, connector.url, COORDINATOR))
+    assert not refused[0].startswith(CONFIRMED)
+    assert await count(db, Participant) == 0
+    saved = await bot.say(card_submit(data, connector.url, COORDINATOR))
+    assert saved[0].startswith(CONFIRMED)
+    assert await count(db, Participant) == 1
+
+
+async def test_a_button_that_only_shows_something_answers_every_tap(bot, connector, db):
+    await staff(db)
+    await bot.say(message("blurgh", connector.url, COORDINATOR))  # the suggestions card
+    data = submit_data(connector, command="hjälp")
+    for _ in range(2):
+        replies = await bot.say(card_submit(data, connector.url, COORDINATOR))
+        assert len(replies) == 1 and replies[0].startswith("Det här kan jag"), replies
+
+
+async def test_a_step_button_tapped_twice_records_one_step(bot, connector, db):
+    """A command button (`steg <kod> …`) that writes is done once, like a form."""
+    await staff(db)
+    await bot.say(message(REFERRAL, connector.url, COORDINATOR))
+    await bot.say(message("aktuell V-2026-0001 coach=Cem", connector.url, COORDINATOR))
+    await bot.say(message("steg V-2026-0001", connector.url, COACH))
+    data = submit_data(connector)
+    assert data["command"].startswith("steg V-2026-0001 ")
+    before = await _steps(db)
+    first = await bot.say(card_submit(data, connector.url, COACH))
+    second = await bot.say(card_submit(data, connector.url, COACH))
+    assert await _steps(db) == before + 1, (first, second)
+    assert len(second) == 1 and ALREADY in second[0]
+
+
+async def _steps(db) -> int:
+    from storage.models import ProgressionStep
+
+    return await count(db, ProgressionStep)
+
+
+async def test_a_reply_the_connector_fails_is_sent_on_redelivery_and_nothing_is_written_twice(
+    bot, connector, db
+):
+    """500 on every retry of the reply: the request answers 503 so that the connector sends
+    the message again; the redelivery writes nothing and sends the reply that was missing."""
+    await staff(db)
+    connector.answers.extend(Answer(500) for _ in range(4))
+    sent = message(REFERRAL, connector.url, COORDINATOR)
+    response = await bot.post(sent)
+    assert response.status == 503 and response.headers["Retry-After"]
+    assert confirmations(connector) == []
+    assert await count(db, Participant) == 1  # saved, only not yet told
+    response = await bot.post(sent)
+    assert response.status == 201
+    assert len(confirmations(connector)) == 1
+    await bot.post(sent)
+    assert len(confirmations(connector)) == 1
+    assert await count(db, Participant) == 1
+
+
+async def test_a_delivery_that_died_before_committing_is_run_by_the_next_one(
+    bot, connector, db
+):
+    """A claim whose lease ran out (its process was killed mid-turn, nothing committed) is
+    taken over: the resend registers the participant, once."""
+    await staff(db)
+    sent = message(REFERRAL, connector.url, COORDINATOR)
+    key = f"{sent['conversation']['id']}|{sent['id']}"
+    async with db.session() as session:
+        session.add(ProcessedTurn(key=key, owner="dead", status="running",
+                                  lease_until=clock.now() - timedelta(seconds=1)))
+    replies = await bot.say(sent)
+    assert replies[0].startswith(CONFIRMED)
+    assert await count(db, Participant) == 1
+
+
+async def test_a_failed_turn_leaves_no_receipt_and_the_resend_runs(bot, connector, db):
+    await staff(db)
+    await bot.say(message(REFERRAL, connector.url, COORDINATOR))
+    sent = message('uppföljning V-2026-0001 "ringde, bokade möte"', connector.url, COORDINATOR)
+    replies = await bot.say(sent)  # a coordinator has no placement to follow up: refused
+    assert await count(db, PlacementNote) == 0
+    again = await bot.say(sent)
+    assert again == [] or again == replies
+
+
+async def test_replies_are_not_kept_once_delivered(bot, connector, db):
+    await staff(db)
+    await bot.say(message(REFERRAL, connector.url, COORDINATOR))
+    async with db.read() as session:
+        rows = (await session.exec(select(ProcessedTurn))).all()
+    assert rows and all(row.status == "done" and row.replies is None for row in rows)
+
+
+# --- a real process, killed with SIGKILL ----------------------------------------------------
+
+
+class StallingConnector(FakeConnector):
+    """A connector that, while `stalling`, accepts replies and never answers them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stalling = False
+        self.stalled = asyncio.Event()
+
+    async def _post(self, request):  # type: ignore[no-untyped-def]
+        if self.stalling:
+            self.stalled.set()
+            await asyncio.Event().wait()
+        return await super()._post(request)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def _serve(database_url: str, tmp_path: Path, name: str) -> tuple[Any, str]:
+    port = _free_port()
+    env = _bot_env(tmp_path, port)
+    env.update(DATABASE_URL=database_url, STEGVIS_TURN_LEASE_SECONDS="2",
+               STEGVIS_REMINDERS="off")
+    log = tmp_path / f"{name}.log"
+    process = _start([sys.executable, "-m", "bot", "serve"], env=env,
+                     cwd=Path(__file__).resolve().parent.parent, log=log)
+    await _wait_for_health(f"http://127.0.0.1:{port}/healthz", process, log, 60)
+    return process, f"http://127.0.0.1:{port}/api/messages"
+
+
+async def _post(url: str, activity: dict[str, Any]) -> int:
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session, session.post(url, json=activity) as response:
+        return response.status
+
+
+async def test_kill_9_while_answering_then_restart_and_resend_registers_one(
+    db, database_url, tmp_path
+):
+    """The bot has committed the referral and is sending the confirmation when it is killed;
+    the connector sends the message again to the restarted bot: one participant, and the
+    confirmation reaches the user once."""
+    await staff(db)
+    connector = StallingConnector()
+    await connector.start()
+    first = second = None
+    try:
+        first, url = await _serve(database_url, tmp_path, "first")
+        connector.stalling = True
+        sent = message(REFERRAL, connector.url, COORDINATOR)
+        turn = asyncio.create_task(_post(url, sent))
+        await asyncio.wait_for(connector.stalled.wait(), 30)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(10)
+        turn.cancel()
+        assert await count(db, Participant) == 1  # committed before the reply went out
+        connector.stalling = False
+        second, url = await _serve(database_url, tmp_path, "second")
+        assert await _post(url, sent) == 201
+        assert await _post(url, sent) == 201
+    finally:
+        _stop(first)
+        _stop(second)
+        await connector.close()
+    assert await count(db, Participant) == 1
+    assert len(confirmations(connector)) == 1, connector.texts()
+
+
+async def test_kill_9_in_the_middle_of_a_turn_then_resend_registers_one(
+    db, database_url, tmp_path
+):
+    """Killed the moment the message is claimed, mostly before its commit: whatever the kill
+    left, the resend to the restarted bot saves it once and answers once."""
+    await staff(db)
+    connector = StallingConnector()
+    await connector.start()
+    first = second = None
+    sent = message(REFERRAL, connector.url, COORDINATOR)
+    key = f"{sent['conversation']['id']}|{sent['id']}"
+    try:
+        first, url = await _serve(database_url, tmp_path, "first")
+        turn = asyncio.create_task(_post(url, sent))
+        for _ in range(200):  # until the turn has claimed the message
+            async with db.read() as session:
+                row = await session.get(ProcessedTurn, key)
+            if row is not None:
+                break
+            await asyncio.sleep(0.01)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait(10)
+        turn.cancel()
+        assert row is not None
+        second, url = await _serve(database_url, tmp_path, "second")
+        assert await _post(url, sent) in (201, 503)
+        assert await _post(url, sent) == 201
+    finally:
+        _stop(first)
+        _stop(second)
+        await connector.close()
+    assert await count(db, Participant) == 1
+    assert len(confirmations(connector)) == 1, json.dumps(connector.texts(), ensure_ascii=False)
