@@ -8,6 +8,7 @@ that never reached the user. Invoke responses are not replies and are never held
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import logging
@@ -27,8 +28,9 @@ from storage.turns import Claim
 
 log = logging.getLogger(__name__)
 
-# Set when replies could not be delivered after the commit: /api/messages answers 503, so the
-# Bot Connector delivers the message again and the missing replies are sent then.
+# Set when replies could not be delivered after the commit, or the message could not even be
+# claimed in time: /api/messages answers 503, so the Bot Connector delivers the message again
+# and what is missing is done then.
 UNDELIVERED = "stegvis.replies_undelivered"
 
 TurnLogic = Callable[[TurnContext], Awaitable[None]]
@@ -69,7 +71,8 @@ async def _deliver(
     context: TurnContext, db: Database, key: str, owner: str, replies: list[str], sent: int,
     lease: timedelta,
 ) -> None:
-    """Send replies[sent:], counting each one that reached the connector."""
+    """Send replies[sent:], counting each one that reached the connector; stop when another
+    delivery took the sending over."""
     context.turn_state.pop(HELD_REPLIES, None)
     for index in range(sent, len(replies)):
         activity = Activity().deserialize(json.loads(replies[index]))
@@ -78,21 +81,25 @@ async def _deliver(
         except Exception:
             answer = last_answer(context)
             status = answer.status if answer else None
-            if status is not None and status not in REPLY_RETRYABLE:
+            for_good = status is not None and status not in REPLY_RETRYABLE
+            await turns.stop_sending(db, key, owner, for_good=for_good)
+            if for_good:
                 raise  # refused for good (400, 403): the turn's error path tells the user
             log.warning("a reply could not be delivered; the connector will be asked again")
             context.turn_state[UNDELIVERED] = True
             return
-        await turns.mark_sent(db, key, owner, index + 1, len(replies), lease)
+        if not await turns.mark_sent(db, key, owner, index + 1, len(replies), lease):
+            log.warning("a slow delivery was taken over; the other one sends the rest")
+            return
 
 
 async def _answer_again(
     context: TurnContext, db: Database, key: str, owner: str, lease: timedelta, turn: TurnLogic
-) -> None:
+) -> list[Activity] | None:
     """A message handled before: nothing runs again; replies that never reached the user are
     sent (once the delivery that owns them has had its time), and a card button tapped again
     is told why nothing happens."""
-    for _ in range(2):
+    for _ in range(3):  # running, then delivering, then done
         state, handled = await turns.claim(db, key, owner, lease)
         if state == Claim.BUSY:  # another delivery is running it: give it its lease
             await turns.wait_for_other(db, key, lease)
@@ -103,17 +110,20 @@ async def _answer_again(
         if handled.sent >= len(handled.replies):
             if _is_card(key):
                 await context.send_activity(t("card_already_handled", context.activity.locale))
-            return
+            return None
         if await turns.take_sending(db, key, owner, handled.sent, lease):
-            return await _deliver(context, db, key, owner, handled.replies, handled.sent, lease)
+            await _deliver(context, db, key, owner, handled.replies, handled.sent, lease)
+            return None
         await turns.wait_for_other(db, key, lease)  # its own delivery is sending them now
     context.turn_state[UNDELIVERED] = True  # still busy after a lease: ask to be sent again
+    return None
 
 
 async def _run(
     context: TurnContext, db: Database, key: str, owner: str, lease: timedelta, turn: TurnLogic
-) -> None:
-    """Run the turn in one transaction that also marks `key` done; then deliver."""
+) -> list[Activity] | None:
+    """Run the turn in one transaction that also marks `key` done; then deliver. The replies
+    when the turn changed a record (a card that did so is then closed by the caller)."""
     held: list[Activity] = []
     context.turn_state[HELD_REPLIES] = held
     replies: list[str] = []
@@ -125,27 +135,52 @@ async def _run(
         keep = unit.changed or not _is_card(key)
         await turns.finish(session, key, owner, replies, keep=keep, lease=lease)
 
+    heartbeat = asyncio.create_task(_heartbeat(db, key, owner, lease)) if not db.is_sqlite \
+        else None
     try:
         async with db.unit() as unit:
             unit.before_commit.append(done)
             await turn(context)
     except turns.TakenOver:
         log.warning("a delivery thought dead came back; the other one answers")
-        return
+        return None
     except BaseException:
         context.turn_state.pop(HELD_REPLIES, None)  # the error message goes out at once
         await turns.release(db, key, owner)
         raise
+    finally:
+        if heartbeat is not None:
+            heartbeat.cancel()
     await _deliver(context, db, key, owner, replies, 0, lease)
+    return list(held) if unit.changed else None
+
+
+async def _heartbeat(db: Database, key: str, owner: str, lease: timedelta) -> None:
+    """Keep the key while a long turn runs (a slow upload), so that a resend does not take it
+    over and run the turn a second time. PostgreSQL only: on SQLite the turn holds the one
+    writer, so a resend's claim waits for the turn's end anyway."""
+    while True:
+        await asyncio.sleep(lease.total_seconds() / 3)
+        try:
+            await turns.renew(db, key, owner, lease)
+        except Exception:
+            log.warning("could not renew a running turn's lease", exc_info=True)
 
 
 async def once(
     context: TurnContext, db: Database, key: str, turn: TurnLogic, lease: timedelta = turns.LEASE
-) -> None:
-    """Run `turn` for the message `key` at most once, and deliver its replies once."""
+) -> list[Activity] | None:
+    """Run `turn` for the message `key` at most once, and deliver its replies once. Returns the
+    replies when this call ran the turn and it changed a record, else None."""
     owner = turns.new_owner()
-    state, _ = await turns.claim(db, key, owner, lease)
+    try:
+        state, _ = await turns.claim(db, key, owner, lease)
+    except TimeoutError:
+        # The write path is busy for longer than a turn may wait (a long turn holds SQLite's
+        # one writer): nothing was read or written, so the connector is asked to send it again.
+        log.warning("the message could not be claimed in time; asking for it again")
+        context.turn_state[UNDELIVERED] = True
+        return None
     if state == Claim.NEW:
-        await _run(context, db, key, owner, lease, turn)
-    else:
-        await _answer_again(context, db, key, owner, lease, turn)
+        return await _run(context, db, key, owner, lease, turn)
+    return await _answer_again(context, db, key, owner, lease, turn)

@@ -214,8 +214,10 @@ class Database:
         Sessions, reads and Core connections asked for inside share it: each `session()` block
         is a savepoint (an error in it undoes that block only, as before), and nothing is
         committed until the unit ends without an error. The write transaction (and on SQLite
-        this process' write lock) starts at the first write, so a turn that only reads takes
-        no lock. `Unit.before_commit` callbacks run in the transaction just before its commit.
+        this process' write lock) starts at the first `session()` or `begin()`, the write path,
+        so a turn that reads only through `read()` takes no lock; one that has started holds it
+        to its end, so a turn does its slow network calls before its first write or after.
+        `Unit.before_commit` callbacks run in the transaction just before its commit.
         """
         unit = Unit(self, asyncio.current_task())
         token = _unit.set(unit)
@@ -340,25 +342,37 @@ class Unit:
 
     @asynccontextmanager
     async def savepoint(self, *, user_data: bool) -> AsyncIterator[AsyncSession]:
-        """A block of the unit: undone alone if it raises, or if it swallowed a refused flush."""
+        """A block of the unit: undone alone if it raises, if its writes fail at the savepoint's
+        release, or if it swallowed a refused flush. A block nested in another adds to what the
+        outer one wrote; it never hides it."""
         session = await self._open()
         info = session.sync_session.info
+        outer = {"wrote": info.get("wrote", False), "changed": info.get("changed", False)}
         info.update(wrote=False, changed=False)
         nested = await session.begin_nested()
+        kept = False
         try:
-            yield session
-        except BaseException:
+            try:
+                yield session
+            except BaseException:
+                await nested.rollback()  # also after a failed flush, when it is inactive
+                raise
             if nested.is_active:
+                try:
+                    await nested.commit()
+                except BaseException:
+                    await nested.rollback()
+                    raise
+                kept = True
+            else:
                 await nested.rollback()
-            raise
-        if nested.is_active:
-            await nested.commit()
-            if user_data and info.get("wrote"):
-                self.user_data = True
-            if info.get("changed"):
-                self.changed = True
-        else:
-            await nested.rollback()
+        finally:
+            wrote, changed = kept and info.get("wrote"), kept and info.get("changed")
+            info.update(wrote=outer["wrote"] or wrote, changed=outer["changed"] or changed)
+        if user_data and wrote:
+            self.user_data = True
+        if changed:
+            self.changed = True
 
     async def commit(self) -> None:
         if self._session is None and not self.before_commit:

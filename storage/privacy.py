@@ -46,6 +46,7 @@ from storage.models import (
 from storage.org import retention_policy
 from storage.permissions import Action, Actor, is_allowed
 from storage.rules import RuleError, Status
+from storage.turns import forget_replies_about
 
 ANONYMOUS_PREFIX = "ANON-"
 _CHUNK = 500  # ids per IN (...): far below every engine's limit on bound parameters
@@ -248,6 +249,8 @@ async def remove_participants(
     await _delete_in(session, PlacementNote.placement_id, related.placement_ids)
     await _delete_in(session, ReminderOutbox.subject_ref, related.refs)
     await _delete_in(session, BotStateItem.key, related.state_keys)
+    for participant in participants:  # replies waiting to be sent again (bot/once.py)
+        await forget_replies_about(session, participant.code)
     await _strip_audit(session, related.participant_ids)
     if mode == "delete":
         await _delete_in(session, Placement.participant_id, related.participant_ids)

@@ -99,21 +99,21 @@ def _handled(row: ProcessedTurn) -> Handled:
 async def wait_for_other(db: Database, key: str, lease: timedelta = LEASE) -> None:
     """Give the delivery that holds `key` until its lease ends to move on: to finish running
     it, or to deliver one more reply; or to die, when its lease runs out."""
-    async with db.read() as session:
-        row = await session.get(ProcessedTurn, key)
-    if row is None:
-        return
-    seen = (row.status, row.sent, row.owner)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + lease.total_seconds() + POLL_SECONDS
+    seen = None
     while loop.time() < deadline:
-        await asyncio.sleep(POLL_SECONDS)
         async with db.read() as session:
             row = await session.get(ProcessedTurn, key)
-        if row is None or (row.status, row.sent, row.owner) != seen:
+        if row is None or (row.status == "done" and row.replies is None):
+            return  # forgotten, or everything delivered
+        now = (row.status, row.sent, row.owner, row.lease_until)
+        if seen is not None and now != seen:
             return
         if row.lease_until < clock.now():
             return
+        seen = now
+        await asyncio.sleep(POLL_SECONDS)
 
 
 async def finish(
@@ -158,18 +158,56 @@ async def take_sending(
 
 async def mark_sent(
     db: Database, key: str, owner: str, sent: int, total: int, lease: timedelta = LEASE
-) -> None:
+) -> bool:
     """`sent` of the `total` replies of `key` have reached the connector (the lease is renewed:
     the sender is alive). Once all have, their text is dropped: it is needed only to send it
-    again, and a reply is kept no longer than that."""
+    again, and a reply is kept no longer than that. False: another delivery took the sending
+    over (this one was too slow), so this one must stop sending."""
     table = ProcessedTurn.__table__
     values: dict[str, object] = {"sent": sent, "lease_until": clock.now() + lease}
     if sent >= total:
         values.update(sent=0, replies=None)
     async with db.session(user_data=False) as session:
+        result = await session.execute(
+            update(table).where(table.c.key == key, table.c.owner == owner).values(**values)
+        )
+        return result.rowcount == 1
+
+
+async def stop_sending(db: Database, key: str, owner: str, *, for_good: bool) -> None:
+    """A reply did not get through. Let the redelivery the connector is asked for send it at
+    once (the lease ends now); or, refused `for_good` (400, 403), drop what is left: it will
+    never be sent, so it is not kept."""
+    table = ProcessedTurn.__table__
+    values: dict[str, object] = {"lease_until": clock.now()}
+    if for_good:
+        values.update(sent=0, replies=None)
+    async with db.session(user_data=False) as session:
         await session.execute(
             update(table).where(table.c.key == key, table.c.owner == owner).values(**values)
         )
+
+
+async def renew(db: Database, key: str, owner: str, lease: timedelta = LEASE) -> None:
+    """The turn running `key` is alive: hold the key for another lease."""
+    table = ProcessedTurn.__table__
+    async with db.session(user_data=False) as session:
+        await session.execute(
+            update(table)
+            .where(table.c.key == key, table.c.owner == owner, table.c.status == "running")
+            .values(lease_until=clock.now() + lease)
+        )
+
+
+async def forget_replies_about(session: AsyncSession, code: str) -> int:
+    """Erasure: replies not yet delivered that name `code` are dropped with the participant."""
+    table = ProcessedTurn.__table__
+    result = await session.execute(
+        update(table)
+        .where(table.c.replies.contains(code, autoescape=True))
+        .values(replies=None, sent=0)
+    )
+    return int(result.rowcount or 0)
 
 
 async def release(db: Database, key: str, owner: str) -> None:

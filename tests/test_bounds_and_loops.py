@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from storage.clock import clock
-from storage.models import Participant, Placement, PlacementNote
+from storage.models import MeetingDecision, Participant, Placement, PlacementNote
 from storage.participants import (
     PlacementInput,
     ReferralInput,
@@ -195,3 +195,20 @@ async def test_every_form_answers_each_message_at_most_once_and_ends(
         assert len(replies) <= 1, (opener, answer, replies)
     # Whatever happened (saved, refused or given up), no form is left open.
     assert await bot.say(message("avbryt", url, sender)) == ["Det finns inget att avbryta."]
+
+
+async def test_a_refusal_at_the_flush_leaves_the_turn_able_to_answer(bot, connector, db):
+    """The write guard refuses at the flush, inside the turn's transaction: that block alone is
+    undone, the refusal is answered, and the same turn still saves its state and its receipt."""
+    from tests.test_personal_data_sweep import COORDINATOR
+    from tests.test_personal_data_sweep import _setup as meeting_setup
+
+    meeting = await meeting_setup(db)
+    url = connector.url
+    replies = await bot.say(message(f'beslut {meeting} "{"Beslut. " * 340}"', url, COORDINATOR))
+    assert len(replies) == 1 and "för lång" in replies[0] and "2000" in replies[0], replies
+    replies = await bot.say(message(f'beslut {meeting} "Budgeten antas"', url, COORDINATOR))
+    assert "gick fel" not in replies[0]
+    async with db.read() as session:
+        decisions = (await session.exec(select(MeetingDecision.text))).all()
+    assert decisions == ["Budgeten antas"]

@@ -39,6 +39,14 @@ async def count(db, model: Any) -> int:
         return (await session.exec(select(func.count()).select_from(model))).one()
 
 
+async def deliver(bot, activity: dict[str, Any]) -> int:
+    """Post as the Bot Connector does: a 503 (a duplicate still at work elsewhere asks for the
+    message again) is sent again after its Retry-After."""
+    while (response := await bot.post(activity)).status == 503:
+        await asyncio.sleep(float(response.headers["Retry-After"]) / 10)
+    return response.status
+
+
 def confirmations(connector: FakeConnector) -> list[str]:
     return [text for text in connector.texts() if text.startswith(CONFIRMED)]
 
@@ -85,8 +93,8 @@ async def test_a_resent_message_registers_one_participant_and_is_answered_once(
 async def test_the_same_message_twice_at_once_registers_one(bot, connector, db):
     await staff(db)
     sent = message(REFERRAL, connector.url, COORDINATOR)
-    statuses = await asyncio.gather(*(bot.post(sent) for _ in range(4)))
-    assert [s.status for s in statuses] == [201] * 4
+    statuses = await asyncio.gather(*(deliver(bot, sent) for _ in range(4)))
+    assert statuses == [201] * 4
     assert await count(db, Participant) == 1
     assert len(confirmations(connector)) == 1, connector.texts()
 
@@ -97,8 +105,8 @@ async def test_two_instances_on_one_database_register_one(db, settings, connecto
     first, second = await start_bot(settings, connector), await start_bot(settings, connector)
     try:
         sent = message(REFERRAL, connector.url, COORDINATOR)
-        statuses = await asyncio.gather(first.post(sent), second.post(sent))
-        assert [s.status for s in statuses] == [201, 201]
+        statuses = await asyncio.gather(deliver(first, sent), deliver(second, sent))
+        assert statuses == [201, 201]
         await second.post(sent)  # and once more, later
     finally:
         await first.http.close()
@@ -139,8 +147,8 @@ async def test_a_double_tap_at_the_same_moment_registers_one(bot, connector, db)
     await staff(db)
     data = await _form(bot, connector)
     taps = [card_submit(data, connector.url, COORDINATOR) for _ in range(3)]
-    statuses = await asyncio.gather(*(bot.post(tap) for tap in taps))
-    assert [s.status for s in statuses] == [201] * 3
+    statuses = await asyncio.gather(*(deliver(bot, tap) for tap in taps))
+    assert statuses == [201] * 3
     assert await count(db, Participant) == 1
     assert len(confirmations(connector)) == 1, connector.texts()
 
@@ -289,17 +297,20 @@ async def _post(url: str, activity: dict[str, Any]) -> int:
 async def test_kill_9_while_answering_then_restart_and_resend_registers_one(
     db, database_url, tmp_path
 ):
-    """The bot has committed the referral and is sending the confirmation when it is killed;
-    the connector sends the message again to the restarted bot: one participant, and the
-    confirmation reaches the user once."""
+    """The last answer of a form: the bot has committed the referral and is sending the
+    confirmation when it is killed; the connector sends the answer again to the restarted bot:
+    one participant, and the confirmation reaches the user once."""
     await staff(db)
     connector = StallingConnector()
     await connector.start()
     first = second = None
     try:
         first, url = await _serve(database_url, tmp_path, "first")
+        without_consent = REFERRAL.replace(" samtycke=ja", "")
+        assert await _post(url, message(without_consent, connector.url, COORDINATOR)) == 201
+        assert "samtyckt" in connector.texts()[-1], connector.texts()
         connector.stalling = True
-        sent = message(REFERRAL, connector.url, COORDINATOR)
+        sent = message("ja", connector.url, COORDINATOR)
         turn = asyncio.create_task(_post(url, sent))
         await asyncio.wait_for(connector.stalled.wait(), 30)
         os.kill(first.pid, signal.SIGKILL)
@@ -351,3 +362,104 @@ async def test_kill_9_in_the_middle_of_a_turn_then_resend_registers_one(
         await connector.close()
     assert await count(db, Participant) == 1
     assert len(confirmations(connector)) == 1, json.dumps(connector.texts(), ensure_ascii=False)
+
+
+async def test_an_answer_moved_to_personal_chat_that_fails_is_sent_on_redelivery(
+    bot, connector, db
+):
+    """`visa` in a channel is answered in personal chat: when that reply does not get through,
+    the channel's request answers 503 and its redelivery sends the answer, then the pointer."""
+    from tests.teams import CHANNEL, channel_message
+    from tests.test_channel_privacy import COORDINATOR as ASKER
+    from tests.test_channel_privacy import PERSONAL, POINTER
+    from tests.test_channel_privacy import _setup as channel_setup
+
+    await channel_setup(db)
+    await bot.say(message("hjälp", connector.url, ASKER))  # the bot knows the personal chat
+    connector.clear()
+    connector.answers.extend(Answer(500) for _ in range(4))
+    sent = channel_message("visa V-2026-0001", connector.url, ASKER)
+    assert (await bot.post(sent)).status == 503
+    assert connector.activities == []
+    assert (await bot.post(sent)).status == 201
+    personal = connector.in_conversation(PERSONAL)
+    assert len(personal) == 1 and "V-2026-0001" in personal[0]
+    in_channel = connector.in_conversation(CHANNEL)
+    assert len(in_channel) == 1 and POINTER in in_channel[0]
+
+
+async def test_a_reply_refused_for_good_is_not_kept(bot, connector, db):
+    await staff(db)
+    connector.answers.append(Answer(403))
+    await bot.post(message(REFERRAL, connector.url, COORDINATOR))
+    async with db.read() as session:
+        (row,) = (await session.exec(select(ProcessedTurn))).all()
+    assert row.status == "done" and row.replies is None
+    assert await count(db, Participant) == 1
+
+
+async def test_erasure_drops_replies_still_waiting_to_be_sent(bot, connector, db):
+    """A reply about a participant that never got through is erased with the participant."""
+    from storage.privacy import erase_participant
+    from storage.staff import load_actor
+    from tests.teams import ADMIN_AAD
+
+    await staff(db)
+    connector.answers.extend(Answer(500) for _ in range(4))
+    sent = message(REFERRAL, connector.url, COORDINATOR)
+    assert (await bot.post(sent)).status == 503
+    async with db.read() as session:
+        (row,) = (await session.exec(select(ProcessedTurn))).all()
+    assert "V-2026-0001" in row.replies
+    async with db.session() as session:
+        await upsert_admin(session)
+        await erase_participant(session, await load_actor(session, ADMIN_AAD), "V-2026-0001")
+    async with db.read() as session:
+        (row,) = (await session.exec(select(ProcessedTurn))).all()
+    assert row.replies is None
+    assert (await bot.post(sent)).status == 201
+    assert confirmations(connector) == []
+
+
+async def upsert_admin(session) -> None:
+    from storage.permissions import Role
+    from storage.staff import upsert_staff
+    from tests.teams import ADMIN_AAD
+
+    await upsert_staff(session, ADMIN_AAD, "Alva Admin", Role.ADMIN, [])
+
+
+async def test_a_block_nested_in_another_does_not_hide_the_outer_blocks_writes(db):
+    """What decides whether a card's key is kept: a record changed anywhere in the unit."""
+    from storage.models import CountyPart
+
+    async with db.unit() as unit:
+        async with db.session() as session:
+            part = (await session.exec(select(CountyPart))).first()
+            part.name = part.name + " "
+            await session.flush()
+            async with db.session() as inner:
+                await inner.exec(select(CountyPart))
+        changed = unit.changed
+        async with db.read() as session:
+            await session.exec(select(CountyPart))
+        assert changed and unit.changed
+
+
+async def test_a_card_that_saved_becomes_a_summary_with_undo(bot, connector, db):
+    """The card the user sent is replaced (PUT on its activity id) by what was saved and an
+    undo button; the old Spara button is gone."""
+    await staff(db)
+    data = await _form(bot, connector)
+    tap = card_submit(data, connector.url, COORDINATOR)
+    tap["replyToId"] = "card-activity-1"
+    replies = await bot.say(tap)
+    assert replies[0].startswith(CONFIRMED)
+    (path,) = [p for p in connector.paths if p.endswith("/activities/card-activity-1")
+               and connector.activities[connector.paths.index(p)].get("attachments")]
+    update = connector.activities[connector.paths.index(path)]
+    content = update["attachments"][0]["content"]
+    texts = json.dumps(content, ensure_ascii=False)
+    assert "Skickat och sparat" in texts and "V-2026-0001" in texts and "Spara" not in texts
+    (undo,) = content["actions"]
+    assert undo["data"]["command"] == "ångra" and len(undo["data"]["once"]) == 32
