@@ -13,10 +13,11 @@ from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChan
 
 from bot.config import Settings
 from bot.graph import GRAPH_KEY, GraphClient, GraphSettings
-from bot.once import TurnLogic, once, turn_key
+from bot.once import UNDELIVERED, TurnLogic, once, turn_key
 from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
 from bot.wire import text_without_bot_mention
+from dialogs.cards import submitted_card
 from dialogs.commands import Command, clean_text, command_from_card, parse_command
 from dialogs.files import accept_file, decline_file, is_personal
 from dialogs.help import HelpRoutes, welcome_message
@@ -89,15 +90,40 @@ class StegvisBot(TeamsActivityHandler):
                 await self._remember(turn_context)
                 await self._answer_in_personal_chat(turn_context, command)
                 return
-        await self._once(turn_context, turn_key(activity), self._turn)
+        saved = await self._once(turn_context, turn_key(activity), self._turn)
+        if saved is not None:
+            await self._close_card(turn_context, saved)
 
-    async def _once(self, turn_context: TurnContext, key: str | None, turn: TurnLogic) -> None:
+    async def _once(
+        self, turn_context: TurnContext, key: str | None, turn: TurnLogic
+    ) -> list[Activity] | None:
         """A message is handled once however often it is delivered (bot/once.py)."""
         if key is None:
             await turn(turn_context)
-        else:
-            lease = timedelta(seconds=self._settings.turn_lease_seconds)
-            await once(turn_context, self._db, key, turn, lease)
+            return None
+        lease = timedelta(seconds=self._settings.turn_lease_seconds)
+        return await once(turn_context, self._db, key, turn, lease)
+
+    async def _close_card(self, turn_context: TurnContext, replies: list[Activity]) -> None:
+        """A card whose submit changed a record becomes a read-only summary with an undo
+        button, so the chat shows what was done and the old buttons are gone. Best effort:
+        the Playground or an old client may not update cards; the key refuses a second submit
+        anyway."""
+        activity = turn_context.activity
+        if not (isinstance(activity.value, dict) and activity.reply_to_id):
+            return
+        summary = next((reply.text for reply in replies if reply.text), None)
+        if not summary:
+            return
+        update = Activity(
+            type=ActivityTypes.message,
+            id=activity.reply_to_id,
+            attachments=[submitted_card(activity.locale, summary)],
+        )
+        try:
+            await turn_context.update_activity(update)
+        except Exception:
+            log.info("the submitted card could not be updated", exc_info=True)
 
     async def _turn(self, turn_context: TurnContext) -> None:
         await super().on_turn(turn_context)
@@ -181,8 +207,12 @@ class StegvisBot(TeamsActivityHandler):
             personal.on_send_activities(redact_replies)
             personal.turn_state[GRAPH_KEY] = self._graph
             await self._once(personal, turn_key(turn_context.activity), turn)
+            if personal.turn_state.get(UNDELIVERED):  # the asker's request answers 503
+                turn_context.turn_state[UNDELIVERED] = True
 
         moved = await in_personal_chat(turn_context, self._db, self._settings.APP_ID, logic)
+        if turn_context.turn_state.get(UNDELIVERED):
+            return  # the pointer goes out with the redelivery, once the answer has
         key = "answered_in_personal_chat" if moved else "personal_chat_unavailable"
         await turn_context.send_activity(t(key, turn_context.activity.locale))
 

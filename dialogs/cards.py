@@ -446,3 +446,10 @@ def image_message(png: bytes, name: str, caption: str) -> Activity:
     )
     activity.summary = caption
     return activity
+
+
+def submitted_card(locale: str | None, summary: str) -> Attachment:
+    """What a form or button card becomes once what it sent is saved: read-only, saying what
+    was saved, with the way back; its old buttons are gone, so it cannot be sent twice."""
+    body = [heading(t("card_submitted_title", locale)), paragraph(summary)]
+    return card(body, [command_action(t("button_undo", locale), "ångra")])

@@ -78,6 +78,8 @@ TEXTS: dict[str, str] = {
         "write again without the number; participants are named by their code "
         "(e.g. V-2026-0042)."
     ),
+    "card_submitted_title": "Sent and saved",
+    "button_undo": "Undo",
     "card_already_handled": (
         "This button press has already been carried out, so nothing was done or saved again. "
         "The answer is above. To do something new, type the command or ask for a new card."

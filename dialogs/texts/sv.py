@@ -79,6 +79,8 @@ TEXTS: dict[str, str] = {
         "inget av meddelandet sparades och ett formulär du har öppet står kvar vid samma "
         "fråga. Skriv igen utan numret; deltagare anges med sin kod (t.ex. V-2026-0042)."
     ),
+    "card_submitted_title": "Skickat och sparat",
+    "button_undo": "Ångra",
     "card_already_handled": (
         "Det här knapptrycket är redan utfört, så inget gjordes eller sparades en gång till. "
         "Svaret står ovanför. Vill du göra något nytt, skriv kommandot eller be om ett nytt kort."
