@@ -13,8 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m bot migrate
-	$(BIN)/python -m bot serve
+	$(BIN)/python -m bot serve --migrate
 
 migrate: $(STAMP)
 	$(BIN)/python -m bot migrate

@@ -28,7 +28,12 @@ from storage.staff import StaffError, deactivate_staff, list_staff, upsert_staff
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Stegvis Teams bot")
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="start the bot (http://HOST:PORT/api/messages)")
+    serve = commands.add_parser("serve", help="start the bot (http://HOST:PORT/api/messages)")
+    serve.add_argument(
+        "--migrate",
+        action="store_true",
+        help="first bring the schema up to date, as `migrate` does (make run: one process)",
+    )
     commands.add_parser("migrate", help="create or upgrade the database schema")
 
     staff = commands.add_parser("staff", help="list, add or remove staff").add_subparsers(
@@ -122,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command.command == "serve":
         from bot.app import create_app
 
+        if command.migrate:
+            asyncio.run(_with_db(settings, argparse.Namespace(command="migrate")))
         web.run_app(create_app(settings), host=settings.host, port=settings.port)
         return 0
     if command.command == "manifest":

@@ -19,7 +19,6 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
-from docx import Document
 from msrest.exceptions import ClientException
 
 from bot.graph import GRAPH_KEY, GraphClient, GraphError
@@ -551,7 +550,10 @@ def render_markdown(detail: MeetingDetail, locale: str | None) -> str:
 
 
 def render_docx(detail: MeetingDetail, locale: str | None) -> bytes:
-    """The minutes as a Word document, the format the association files its minutes in."""
+    """The minutes as a Word document, the format the association files its minutes in.
+    python-docx is imported here, on first use, not when the bot starts."""
+    from docx import Document
+
     document = Document()
     document.core_properties.title = t("minutes_doc_title", locale, group=detail.group.name)
     document.core_properties.language = "sv-SE" if (locale or "sv").startswith("sv") else "en"

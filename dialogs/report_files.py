@@ -9,8 +9,6 @@ import json
 from datetime import date
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont
-
 from dialogs.texts import language, t
 from storage.reports import (
     GENDER_COLUMNS,
@@ -296,7 +294,9 @@ _FONTS = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf", "arial.tt
           "segoeui.ttf")
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
     for name in _FONTS:
         try:
             return ImageFont.truetype(name, size)
@@ -307,7 +307,10 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
 
 def exits_chart(report: Report, locale: str | None = "sv") -> bytes:
     """Exits by SUS group as 100 % bars for women, men and everyone, work and studies at the
-    bottom, so their height meets the dashed 35 % goal line. Masked bars are left empty."""
+    bottom, so their height meets the dashed 35 % goal line. Masked bars are left empty.
+    Pillow is imported here, on first use, not when the bot starts."""
+    from PIL import Image, ImageDraw
+
     table = report.tables["exits_sus"]
     image = Image.new("RGB", (_WIDTH, _HEIGHT), "white")
     draw = ImageDraw.Draw(image)

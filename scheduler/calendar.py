@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
-
-import holidays
+from typing import TYPE_CHECKING
 
 from storage.clock import STOCKHOLM
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
 
 # Clocks jump 02:00→03:00 in March and fall back 03:00→02:00 in October: times in this window
 # do not exist or exist twice, so nothing is ever scheduled there.
@@ -20,8 +22,12 @@ DST_WINDOW = (time(2, 0), time(3, 0))
 
 
 @lru_cache(maxsize=32)
-def _holidays(year: int) -> holidays.HolidayBase:
-    return holidays.Sweden(years=year, categories=(holidays.PUBLIC, holidays.DE_FACTO))
+def _holidays(year: int) -> HolidayBase:
+    """Sweden's holidays only, imported on first use (not the library's other countries)."""
+    from holidays.constants import DE_FACTO, PUBLIC
+    from holidays.countries.sweden import Sweden
+
+    return Sweden(years=year, categories=(PUBLIC, DE_FACTO))
 
 
 def is_working_day(day: date) -> bool:

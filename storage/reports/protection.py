@@ -21,12 +21,9 @@ import sys
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
-
-import highspy
-import numpy as np
+from math import inf as INFINITY
 
 Key = Hashable
-INFINITY = highspy.kHighsInf
 
 
 class Sense(Enum):
@@ -200,8 +197,8 @@ class _Search:
         cand_index = {k: 2 * n + i for i, k in enumerate(cands)}
         columns = 2 * n + len(cands)
         big = float(self.threshold + max((values[k] for k in nodes), default=0) * 2 + 1)
-        lower = np.zeros(columns)
-        upper = np.zeros(columns)
+        lower = [0.0] * columns
+        upper = [0.0] * columns
         for k, i in index.items():
             v = values[k]
             if candidate[k]:
@@ -211,8 +208,8 @@ class _Search:
                 low, high = low_bound - v, min(high_bound - v, big)
             lower[i] = lower[n + i] = low
             upper[i] = upper[n + i] = high
-        upper[2 * n:] = 1.0
-        cost = np.zeros(columns)
+        upper[2 * n:] = [1.0] * (columns - 2 * n)
+        cost = [0.0] * columns
         for k, column in cand_index.items():
             cost[column] = 1.0 + values[k]
         starts, indices, coefficients, row_low, row_high = [0], [], [], [], []
@@ -246,23 +243,27 @@ class _Search:
                 add_row([(i + offset, -1.0), (column, -float(v - 1))], -INFINITY, 0.0)
         s = index[key]
         add_row([(s, 1.0), (n + s, -1.0)], float(self.threshold), INFINITY)
-        status, solution = _run(columns, cost, lower, upper, starts, indices, coefficients,
-                                row_low, row_high, integer_columns=columns)
-        if status != highspy.HighsModelStatus.kOptimal:
+        solution = _run(columns, cost, lower, upper, starts, indices, coefficients,
+                        row_low, row_high, integer_columns=columns)
+        if solution is None:
             return None
         return {k for k, column in cand_index.items() if solution[column] > 0.5}
 
 
 def _run(
-    columns: int, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, starts: list[int],
+    columns: int, cost: list[float], lower: list[float], upper: list[float], starts: list[int],
     indices: list[int], coefficients: list[float], row_low: list[float],
     row_high: list[float], integer_columns: int,
-) -> tuple[highspy.HighsModelStatus, list[float]]:
-    """Solve the integer program; single-threaded with a fixed seed, so the same system always
-    gives the same answer on every instance."""
+) -> list[float] | None:
+    """Solve the integer program (None: no solution); single-threaded with a fixed seed, so the
+    same system always gives the same answer on every instance. HiGHS and numpy are imported
+    here, when a masked report first needs them, not when the bot starts."""
+    import highspy
+    import numpy as np
+
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = columns, len(row_low)
-    lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
+    lp.col_cost_, lp.col_lower_, lp.col_upper_ = np.array(cost), np.array(lower), np.array(upper)
     lp.row_lower_, lp.row_upper_ = np.array(row_low), np.array(row_high)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
@@ -275,10 +276,9 @@ def _run(
         solver.setOptionValue(option, value)
     solver.passModel(lp)
     solver.run()
-    status = solver.getModelStatus()
-    values = list(solver.getSolution().col_value) if status == highspy.HighsModelStatus.kOptimal \
-        else []
-    return status, values
+    if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    return list(solver.getSolution().col_value)
 
 
 _banner_done = False
@@ -290,6 +290,8 @@ def _quiet_banner() -> None:
     global _banner_done
     if _banner_done:
         return
+    import highspy
+
     sys.stdout.flush()
     saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
     try:
