@@ -40,21 +40,41 @@ EDIT_KEYS = {
 }
 
 
+# Rows in one listing message: about 5 KB, well inside Teams' 28 KB for a message.
+PAGE_SIZE = 50
+
+
 async def my_participants(turn: Turn) -> None:
+    """`mina deltagare [alla] [sida N]`, a page at a time."""
     include_closed = "alla" in turn.args or "all" in turn.args
+    page_word = next((a for a in turn.args if a.isdigit()), None)
+    page_number = min(int(page_word), 10_000) if page_word else 1
     async with turn.db.session() as session:
-        rows = await list_participants(session, turn.actor, include_closed=include_closed)
-    if not rows:
+        page = await list_participants(
+            session,
+            turn.actor,
+            include_closed=include_closed,
+            offset=(max(page_number, 1) - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
+    if not page.rows:
         await turn.reply(turn.text("my_participants_none"))
         return
-    lines = [turn.text("my_participants_title", count=len(rows)), ""]
-    for row in rows:
+    lines = [turn.text("my_participants_title", count=page.total), ""]
+    for row in page.rows:
         details = [label("status", row.status, turn.locale), row.municipality]
         if row.coach:
             details.append(turn.text("coach_is", coach=row.coach))
         if row.programme_end and row.status == "enrolled":
             details.append(turn.text("ends_on", date=row.programme_end.isoformat()))
         lines.append(f"- **{row.code}**: " + ", ".join(details))
+    if page.total > len(page.rows):
+        shown_to = page.offset + len(page.rows)
+        next_page = page.offset // PAGE_SIZE + 2 if shown_to < page.total else 1
+        command = " ".join(["mina deltagare", *(["alla"] if include_closed else []),
+                            "sida", str(next_page)])
+        lines += ["", turn.text("my_participants_page", first=page.offset + 1, last=shown_to,
+                                total=page.total, command=command)]
     await turn.reply("\n".join(lines))
 
 

@@ -692,14 +692,29 @@ def _visible(actor: Actor, all_parts: frozenset[str]) -> Any:
     return False
 
 
+@dataclass(frozen=True)
+class ParticipantPage:
+    """One page of a listing: its rows, where it starts (0-based) and how many there are."""
+
+    rows: list[ParticipantSummary]
+    offset: int
+    total: int
+
+
 async def list_participants(
-    session: AsyncSession, actor: Actor, *, include_closed: bool = False
-) -> list[ParticipantSummary]:
-    """`mina deltagare`: a coach's caseload, a coordinator's county parts, or everyone."""
+    session: AsyncSession,
+    actor: Actor,
+    *,
+    include_closed: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
+) -> ParticipantPage:
+    """`mina deltagare`: a coach's caseload, a coordinator's county parts, or everyone, a page
+    at a time (`limit` rows from `offset`; Teams cannot show thousands in one message)."""
     all_parts = frozenset((await session.exec(select(CountyPart.code))).all())
     condition = _visible(actor, all_parts)
     if condition is False:
-        return []
+        return ParticipantPage([], 0, 0)
     statement = (
         select(Participant, CountyPart.name, Municipality.name, Staff.display_name)
         .join(CountyPart, CountyPart.id == Participant.county_part_id)
@@ -713,15 +728,21 @@ async def list_participants(
             Participant.status.in_((Status.REFERRED, Status.WAITING, Status.ACCEPTED,
                                     Status.ENROLLED))
         )
-    rows = (await session.exec(statement)).all()
+    total = (
+        await session.exec(select(func.count()).select_from(statement.order_by(None).subquery()))
+    ).one()
+    last_page = ((total - 1) // limit) * limit if limit and total else 0
+    offset = max(0, min(offset, last_page if limit else total - 1)) if total else 0
+    rows = (await session.exec(statement.offset(offset).limit(limit))).all()
     await audit.record(
         session,
         actor,
         AuditAction.LIST,
         "participant",
-        details={"count": len(rows), "include_closed": include_closed},
+        details={"count": len(rows), "offset": offset, "total": total,
+                 "include_closed": include_closed},
     )
-    return [
+    summaries = [
         ParticipantSummary(
             code=p.code,
             status=p.status,
@@ -736,6 +757,7 @@ async def list_participants(
         )
         for p, part, municipality, coach in rows
     ]
+    return ParticipantPage(summaries, offset, total)
 
 
 async def participant_detail(session: AsyncSession, actor: Actor, code: str) -> ParticipantDetail:

@@ -178,4 +178,5 @@ async def test_a_listing_is_one_audit_row(bot, connector, db):
     assert [(e.action, e.actor_aad_object_id, e.participant_id) for e in new] == [
         ("list", COACH_AAD, None)
     ]
-    assert json.loads(new[0].details) == {"count": 3, "include_closed": False}
+    assert json.loads(new[0].details) == {
+        "count": 3, "offset": 0, "total": 3, "include_closed": False}

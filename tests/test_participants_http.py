@@ -3,6 +3,8 @@ placement → steps → exit, with permissions, bad input and undo."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import select
 
 from storage.models import AuditEntry, Participant
@@ -256,3 +258,35 @@ async def test_form_with_only_a_code_offers_a_card_and_asks(bot, connector, db):
     replies = await bot.say(card_submit(data, url, COACH))
     assert replies[0].startswith("**V-2026-0001** är utskriven ")
     assert replies[0].endswith("enligt plan, vidare till arbetssökande på AF (arbetssökande).")
+
+
+async def test_a_long_listing_comes_a_page_at_a_time(bot, connector, db):
+    """120 participants: 50 to a message, each page says where it is and how to go on, and the
+    last page leads back to the first. One audit row per page shown."""
+    from storage.audit import AuditAction
+    from storage.models import AuditEntry
+    from storage.participants import ReferralInput, register_referral
+    from storage.staff import load_actor
+
+    await staff(db)
+    async with db.session() as session:
+        coordinator = await load_actor(session, COORDINATOR_AAD)
+        for _ in range(120):
+            await register_referral(session, coordinator, ReferralInput(
+                date(2026, 11, 2), "fk", "Flen", "woman", 1985, "sickness_benefit", True))
+    url = connector.url
+    (first,) = await bot.say(message("mina deltagare", url, COORDINATOR))
+    assert first.startswith("**Pågående deltagare (120)**")
+    assert first.count("- **V-2026-") == 50
+    assert "V-2026-0050" in first and "V-2026-0051" not in first
+    assert first.endswith("Visar 1–50 av 120. Skriv **mina deltagare sida 2** för att se fler.")
+    assert len(first.encode()) < 28_000
+    (last,) = await bot.say(message("mina deltagare sida 3", url, COORDINATOR))
+    assert last.count("- **V-2026-") == 20 and "V-2026-0120" in last
+    assert last.endswith("Visar 101–120 av 120. Skriv **mina deltagare sida 1** för att se fler.")
+    (beyond,) = await bot.say(message("mina deltagare sida 99", url, COORDINATOR))
+    assert beyond == last
+    async with db.read() as session:
+        listed = (await session.exec(
+            select(AuditEntry).where(AuditEntry.action == AuditAction.LIST))).all()
+    assert len(listed) == 3

@@ -153,6 +153,9 @@ TEXTS: dict[str, str] = {
     "step_usage": "Type `steg <code>`, e.g. `steg V-2026-0042`.",
     "exited": "**{code}** exited on {date}: {reason}, going on to {destination} ({sus}).",
     "my_participants_title": "**Ongoing participants ({count})**",
+    "my_participants_page": (
+        "Showing {first}–{last} of {total}. Type **{command}** to see more."
+    ),
     "my_participants_none": "You have no ongoing participants.",
     "coach_is": "coach {coach}",
     "ends_on": "ends {date}",
@@ -202,7 +205,10 @@ TEXTS: dict[str, str] = {
     "help_cmd_end_placement": "ends a placement: `avsluta placering <code> placering=1`",
     "help_cmd_step": "shows the steps to tap: `steg <code>`",
     "help_cmd_exit": "exit: `skriv ut <code> orsak=… till=… försörjning=…`",
-    "help_cmd_my": "your ongoing participants (`mina deltagare alla` includes closed)",
+    "help_cmd_my": (
+        "your ongoing participants, 50 at a time (`mina deltagare alla` includes closed, "
+        "`mina deltagare sida 2` shows the next 50)"
+    ),
     "help_cmd_show": "everything about one participant: `visa <code>`",
     "help_cmd_edit": "corrects a fact: `ändra <code> född=1986`",
     "help_cmd_undo": "takes back your latest change",

@@ -153,6 +153,9 @@ TEXTS: dict[str, str] = {
     "step_usage": "Skriv `steg <kod>`, t.ex. `steg V-2026-0042`.",
     "exited": ("**{code}** är utskriven {date}: {reason}, vidare till {destination} ({sus})."),
     "my_participants_title": "**Pågående deltagare ({count})**",
+    "my_participants_page": (
+        "Visar {first}–{last} av {total}. Skriv **{command}** för att se fler."
+    ),
     "my_participants_none": "Du har inga pågående deltagare.",
     "coach_is": "coach {coach}",
     "ends_on": "slutar {date}",
@@ -201,7 +204,10 @@ TEXTS: dict[str, str] = {
     "help_cmd_end_placement": "avslutar en placering: `avsluta placering <kod> placering=1`",
     "help_cmd_step": "visar stegen att trycka på: `steg <kod>`",
     "help_cmd_exit": "skriver ut: `skriv ut <kod> orsak=… till=… försörjning=…`",
-    "help_cmd_my": "dina pågående deltagare (`mina deltagare alla` tar med avslutade)",
+    "help_cmd_my": (
+        "dina pågående deltagare, 50 åt gången (`mina deltagare alla` tar med avslutade, "
+        "`mina deltagare sida 2` visar nästa 50)"
+    ),
     "help_cmd_show": "allt om en deltagare: `visa <kod>`",
     "help_cmd_edit": "rättar en uppgift: `ändra <kod> född=1986`",
     "help_cmd_undo": "tar tillbaka din senaste ändring",
