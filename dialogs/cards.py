@@ -438,14 +438,11 @@ def optional_choice(
     }
 
 
-def image_message(png: bytes, name: str, caption: str) -> Activity:
-    """An inline picture (Teams renders an image/png attachment with a data URL in the chat)."""
+def image(png: bytes, alt_text: str) -> dict[str, Any]:
+    """A picture inside a card, as a data URI: Teams and the Agents Playground both show it,
+    and nothing has to be served or expire (a chart is a few KB)."""
     url = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-    activity = MessageFactory.attachment(
-        Attachment(content_type="image/png", content_url=url, name=name), text=caption
-    )
-    activity.summary = caption
-    return activity
+    return {"type": "Image", "url": url, "altText": alt_text, "size": "Stretch"}
 
 
 def submitted_card(locale: str | None, summary: str) -> Attachment:

@@ -20,8 +20,9 @@ from dialogs.cards import (
     date_input,
     facts,
     heading,
-    image_message,
+    image,
     optional_choice,
+    paragraph,
     table,
 )
 from dialogs.commands import parse_date
@@ -203,12 +204,16 @@ def _shown_rows(grid: list[list[str]]) -> list[list[str]]:
 
 
 def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:
-    """The overview with goals, meetings and download buttons, then one card per section."""
+    """The overview with goals, the exits chart, meetings and download buttons, then one card
+    per section (all in one card would pass Teams' 28 KB for a message)."""
     title = t("report_title", locale)
+    caption = t("report_chart_caption", locale, goal=percent(WORK_OR_STUDIES_GOAL))
     overview = [
         heading(f"{title}: {t('report_section.overview', locale)}"),
         facts(filter_lines(report, locale)),
         facts(share_lines(report, locale)),
+        image(exits_chart(report, locale), caption),
+        paragraph(caption, subtle=True),
     ]
     if report.meetings:
         overview.append(table(meeting_grid(report, locale)))
@@ -316,8 +321,6 @@ async def show_report(turn: Turn) -> None:
         return
     for message in report_cards(report, wanted, turn.locale):
         await turn.reply(message)
-    caption = turn.text("report_chart_caption", goal=percent(WORK_OR_STUDIES_GOAL))
-    await turn.reply(image_message(exits_chart(report, turn.locale), "avslut.png", caption))
 
 
 def sees_individuals(actor: Actor) -> bool:
