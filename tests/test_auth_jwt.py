@@ -327,11 +327,23 @@ EMULATOR_ISSUER = "https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/
 SKILL_ISSUER = "https://login.microsoftonline.com/d6d49420-f39b-4df7-a1dc-d59a935871db/v2.0"
 
 
+def _moments(changes: dict[str, Any]) -> dict[str, Any]:
+    """`expires_in`/`not_before_in` (seconds from now) as the times they are when the token is
+    made: a token made at collection would drift out of its window on a slow run."""
+    made = dict(changes)
+    for relative, absolute in (("expires_in", "expires"), ("not_before_in", "not_before")):
+        if relative in made:
+            made[absolute] = time.time() + made.pop(relative)
+    return made
+
+
 def _token(**changes: Any):
     """A maker of an otherwise valid channel token with `changes` (see FakeIdentity)."""
 
     def make(identity: FakeIdentity, app_id: str, service_url: str) -> str:
-        return identity.channel_token(audience=app_id, service_url=service_url, **changes)
+        return identity.channel_token(
+            audience=app_id, service_url=service_url, **_moments(changes)
+        )
 
     return make
 
@@ -356,8 +368,8 @@ FORGED = {
     "exp infinite": _token(extra={"exp": float("inf")}),
     "nbf a string": _token(extra={"nbf": "0"}),
     # validity with at most five minutes of clock skew
-    "expired six minutes ago": _token(expires=time.time() - 6 * 60),
-    "valid in six minutes": _token(not_before=time.time() + 6 * 60),
+    "expired six minutes ago": _token(expires_in=-6 * 60),
+    "valid in six minutes": _token(not_before_in=6 * 60),
     # issuer: exactly the Bot Framework's
     "no issuer": _token(omit=("iss",)),
     "issuer with a trailing slash": _token(issuer="https://api.botframework.com/"),
@@ -448,15 +460,15 @@ async def test_tokens_that_break_a_claim_rule_are_refused_before_any_key_is_fetc
 @pytest.mark.parametrize(
     "changes",
     [
-        {"expires": time.time() - 4 * 60},
-        {"not_before": time.time() + 4 * 60},
+        {"expires_in": -4 * 60},
+        {"not_before_in": 4 * 60},
     ],
     ids=["expired four minutes ago", "valid in four minutes"],
 )
 async def test_clock_skew_up_to_five_minutes_is_allowed(
     client, authed, identity, recording, changes
 ):
-    token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url, **changes)
+    token = _token(**changes)(identity, authed.APP_ID, recording.url)
     response = await post_help(client, token)
     assert response.status == 201, await response.text()
 
