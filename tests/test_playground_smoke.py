@@ -47,6 +47,8 @@ CHROMIUM_ARGS = [
 LOCALE = "sv-SE"
 WELCOME_TITLE = "Hej! Jag är Stegvis"
 HELP_TITLE = "Det här kan jag"
+HELP_BUTTON = "Visa hjälp"
+UNKNOWN_TITLE = "Det förstod jag inte."
 # The bot's texts when a turn fails (dialogs/texts/sv.py: error_generic, error_conflict).
 ERROR_GENERIC = "Något gick fel hos mig"
 ERROR_CONFLICT = "Två ändringar krockade"
@@ -262,6 +264,8 @@ class Relay:
                     "type": activity.get("type"),
                     "name": activity.get("name") or activity.get("action"),
                     "text": activity.get("text"),
+                    "command": (activity.get("value") or {}).get("command")
+                    if isinstance(activity.get("value"), dict) else None,
                     "status": status,
                     "answer": answer[:500].decode("utf-8", "replace"),
                 }
@@ -332,6 +336,18 @@ async def _drive_browser(ui_url: str, relay: Relay, screenshot: Path) -> dict[st
                 help_card = page.locator(ADAPTIVE_CARD, has_text=HELP_TITLE)
                 await expect(help_card).to_be_visible(timeout=15_000)
                 await help_card.scroll_into_view_if_needed()
+
+                # Clicking, not typing: a word the bot does not know gets a card with a help
+                # button (a plain Action.Submit; the playground threw on the msteams imBack
+                # form, "object is not extensible", and the click did nothing).
+                await compose.click()
+                await page.keyboard.type("xyzzy")
+                await page.locator(SEND_BUTTON).click()
+                suggestions = page.locator(ADAPTIVE_CARD, has_text=UNKNOWN_TITLE)
+                await expect(suggestions).to_be_visible(timeout=15_000)
+                await suggestions.get_by_role("button", name=HELP_BUTTON).click()
+                await expect(help_card).to_have_count(2, timeout=15_000)
+                await help_card.last.scroll_into_view_if_needed()
                 # Bot messages only: the chat list and the log panel repeat the same text.
                 return {
                     text: await page.locator(BOT_MESSAGE, has_text=text).count()
@@ -404,6 +420,9 @@ async def test_help_card_through_agents_playground(tmp_path: Path) -> None:
             assert not failed, f"the bot refused activities from the playground: {failed}"
             sent = [item["text"] for item in relay.exchanges if item["type"] == "message"]
             assert "hjälp" in sent, f"the playground did not send 'hjälp': {relay.exchanges}"
+            clicked = [item for item in relay.exchanges
+                       if item["type"] == "message" and item["command"] == "hjälp"]
+            assert clicked, f"the click sent no card submit: {relay.exchanges}"
     except TimeoutError:
         pytest.fail(f"the test took over {TEST_BUDGET:.0f} s\n{_diagnostics(tmp_path, relay)}")
     finally:
