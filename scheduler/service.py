@@ -240,7 +240,7 @@ class ReminderService:
             if status in GONE:
                 log.warning("the app is not installed for a recipient (HTTP %s)", status)
                 return _NotInstalled(f"HTTP {status}: the app is not installed for the person")
-            raise
+            raise ConnectionError(f"opening a personal chat: HTTP {status}") from error
         async with self.db.session() as session:
             await remember_conversation(
                 session,

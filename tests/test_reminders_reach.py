@@ -193,3 +193,23 @@ async def test_my_reminders_shows_what_is_due_and_the_coming_30_days(
     # Her reminders are hers: the coach is not told of the samordnare's referral.
     [said] = await bot.say(message("mina påminnelser", connector.url, user(COACH_AAD, "Cem")))
     assert "N-2026-0007" not in said and "Lägesrapport extra" not in said
+
+
+async def test_a_connector_that_cannot_open_the_chat_now_is_tried_again_later(
+    db, settings, connector, frozen  # noqa: F811
+):
+    await add_people(db)
+    await install(settings, connector, ADMIN_AAD)
+    connector.create_status = 400  # neither "not installed" nor a success: tried again later
+    await add_rows(db, 1, recipient=COORDINATOR_AAD)
+
+    report = await service(db, settings, []).dispatch()
+
+    assert (report.retried, report.failed, report.unreachable) == (1, 0, 0)
+    [row] = await rows(db)
+    assert row.status == Outbox.PENDING and row.attempts == 1
+    assert row.last_error == "ConnectionError: opening a personal chat: HTTP 400"
+    assert row.next_attempt_at > NOW and await _notices(db) == []
+    connector.create_status = 200
+    frozen[0] = row.next_attempt_at
+    assert (await service(db, settings, []).dispatch()).sent == 1

@@ -371,7 +371,7 @@ TEXTS: dict[str, str] = {
         "You can continue where you left off at any time; type **avbryt** to cancel."
     ),
     # reminders
-    "help_cmd_reminders_mine": "shows your reminders: sent ones and the next four weeks",
+    "help_cmd_reminders_mine": "shows your reminders: those due now and the next 30 days",
     "help_cmd_reminders_rules": "shows the reminder rules: when and to whom",
     "help_cmd_reminders_rule": (
         "changes a rule, e.g. `påminnelser regel referral_waiting dagar=10 på` "

@@ -374,7 +374,7 @@ TEXTS: dict[str, str] = {
         "Du kan fortsätta där du slutade när du vill; skriv **avbryt** för att avbryta."
     ),
     # reminders
-    "help_cmd_reminders_mine": "visar dina påminnelser: skickade och de närmaste fyra veckorna",
+    "help_cmd_reminders_mine": "visar dina påminnelser: de som väntar nu och de närmaste 30 dagarna",
     "help_cmd_reminders_rules": "visar påminnelsereglerna: när och till vem",
     "help_cmd_reminders_rule": (
         "ändrar en regel, t.ex. `påminnelser regel referral_waiting dagar=10 på` "
