@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, false, or_, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
@@ -294,9 +294,13 @@ async def _coach_aads(session: AsyncSession) -> dict[int, str]:
 
 
 async def open_subjects(
-    session: AsyncSession, today: date, horizon_days: int = 400
+    session: AsyncSession,
+    today: date,
+    horizon_days: int = 400,
+    participants_where: ColumnElement[bool] | None = None,
 ) -> list[Subject]:
-    """Every subject whose reminder condition holds today, for the engine to pick from."""
+    """Every subject whose reminder condition holds today, for the engine to pick from;
+    `participants_where` narrows the participants looked at (one person's view)."""
     parts, coaches = await _part_codes(session), await _coach_aads(session)
     subjects: list[Subject] = []
     deadlines = await list_deadlines(
@@ -321,6 +325,7 @@ async def open_subjects(
                     [Status.REFERRED, Status.WAITING, Status.ENROLLED, Status.EXITED]
                 ),
                 col(Participant.anonymised_at).is_(None),
+                true() if participants_where is None else participants_where,
             )
         )
     ).all()
@@ -617,6 +622,42 @@ def addressed_to(
     return False
 
 
+PARTICIPANT_WATCHES = frozenset(
+    {
+        Watch.REFERRAL_UNDECIDED,
+        Watch.NO_PLACEMENT,
+        Watch.PLACEMENT_ACTIVE,
+        Watch.PROGRAMME_END,
+        Watch.SURVEY_ENROLMENT,
+        Watch.SURVEY_EXIT,
+    }
+)
+
+
+def _whose_participants(
+    rules: list[RuleConfig], staff: Staff, county_parts: Collection[str]
+) -> ColumnElement[bool]:
+    """The participants whose reminders can reach this person under the rules as they stand
+    (their own as coach, their county parts' as samordnare, all for a role named outright),
+    so that one person's view does not read every participant."""
+    mine: list[ColumnElement[bool]] = []
+    for rule in rules:
+        if not rule.enabled or rule.watch not in PARTICIPANT_WATCHES:
+            continue
+        for who in rule.recipients:
+            if who == "coach":
+                mine.append(Participant.coach_id == staff.id)
+            elif who == staff.role == "samordnare":
+                mine.append(
+                    col(Participant.county_part_id).in_(
+                        select(CountyPart.id).where(col(CountyPart.code).in_(list(county_parts)))
+                    )
+                )
+            elif who == staff.role:
+                return true()
+    return or_(*mine) if mine else false()
+
+
 async def _coming(
     session: AsyncSession, aad_object_id: str, today: date, planned: set[str]
 ) -> list[MyReminder]:
@@ -636,8 +677,9 @@ async def _coming(
         ).all()
     )
     rules = [rule_config(r) for r in await list_rules(session)]
+    whose = _whose_participants(rules, staff, parts)
     coming = []
-    for subject in await open_subjects(session, today):
+    for subject in await open_subjects(session, today, participants_where=whose):
         try:
             ahead = upcoming_reminders(rules, [subject], today, UPCOMING_DAYS)
         except (ValueError, OverflowError):

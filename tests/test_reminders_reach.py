@@ -165,8 +165,12 @@ async def test_a_reminder_that_never_got_through_ends_unreachable_not_failed(
 async def test_my_reminders_shows_what_is_due_and_the_coming_30_days(
     bot, db, connector, frozen  # noqa: F811
 ):
-    await add_people(db)
+    staff = await add_people(db)
     await add_participant(db, "N-2026-0007", referral_date=date(2026, 11, 20))  # due 4/12
+    await add_participant(  # no placement 42 days after enrolment: the coach's, on 26/11
+        db, "N-2026-0008", status="enrolled", coach_id=staff["coach"],
+        enrolment_date=date(2026, 10, 15), survey_enrolment_done=True,
+    )
     async with db.session() as session:
         await seed_reminders(session, TODAY)
         await add_deadline(session, "status_report", "Lägesrapport extra", date(2026, 12, 14))
@@ -190,8 +194,15 @@ async def test_my_reminders_shows_what_is_due_and_the_coming_30_days(
         "mer än 14 dagar." in coming
     assert not any("Utvärderarens enkät" in line for line in said.splitlines())  # 15/1: later
 
-    # Her reminders are hers: the coach is not told of the samordnare's referral.
+    assert "N-2026-0008" not in said  # the coach's
+
+    # His reminders are his: the coach is not told of the samordnare's referral or report.
     [said] = await bot.say(message("mina påminnelser", connector.url, user(COACH_AAD, "Cem")))
+    assert said.splitlines()[1:3] == [
+        "**De närmaste 30 dagarna**",
+        "**2026-11-26**: N-2026-0008 skrevs in 2026-10-15 och har fortfarande ingen "
+        "arbetsträning efter 42 dagar.",
+    ]
     assert "N-2026-0007" not in said and "Lägesrapport extra" not in said
 
 
