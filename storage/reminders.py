@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
@@ -678,8 +678,13 @@ async def _coming(
     )
     rules = [rule_config(r) for r in await list_rules(session)]
     whose = _whose_participants(rules, staff, parts)
+    subjects = await open_subjects(session, today, participants_where=whose)
+    # A meeting still ahead will be without minutes once held, unless someone writes them.
+    subjects += [
+        replace(s, watch=Watch.MINUTES_MISSING) for s in subjects if s.watch == Watch.MEETING
+    ]
     coming = []
-    for subject in await open_subjects(session, today, participants_where=whose):
+    for subject in subjects:
         try:
             ahead = upcoming_reminders(rules, [subject], today, UPCOMING_DAYS)
         except (ValueError, OverflowError):
@@ -687,6 +692,7 @@ async def _coming(
         for due in ahead:
             key = idempotency_key(due.rule.code, subject.ref, due.remind_on, aad_object_id)
             if key not in planned and addressed_to(due, aad_object_id, staff.role, parts):
+                planned.add(key)
                 coming.append(MyReminder(None, due.rule.code, due.params, due.remind_on, COMING))
     return coming
 

@@ -9,9 +9,12 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
+from storage.minutes import plan_meeting
 from storage.models import ConversationRef, ReminderOutbox
 from storage.notices import NOTICE_RULE
-from storage.reminders import Outbox, add_deadline, seed_reminders
+from storage.permissions import Role
+from storage.reminders import Outbox, add_deadline, my_reminders, seed_reminders
+from storage.staff import load_actor, upsert_staff
 from tests.conftest import start_bot
 from tests.teams import (
     ADMIN_AAD,
@@ -25,6 +28,7 @@ from tests.teams import (
 )
 from tests.test_proactive import add_rows, install, reminder_ids, rows, service
 from tests.test_reminders import (  # noqa: F401  (fixture)
+    LEAD_AAD,
     NOW,
     TODAY,
     add_participant,
@@ -33,6 +37,7 @@ from tests.test_reminders import (  # noqa: F401  (fixture)
 )
 
 SARA = user(COORDINATOR_AAD, "Sara Samordnare")
+OWNER_AAD = "5f1b7d89-0a2c-4e6d-8b8f-6c7d8e9f0a1b"
 
 
 async def _reminders(db) -> list[ReminderOutbox]:
@@ -224,3 +229,27 @@ async def test_a_connector_that_cannot_open_the_chat_now_is_tried_again_later(
     connector.create_status = 200
     frozen[0] = row.next_attempt_at
     assert (await service(db, settings, []).dispatch()).sent == 1
+
+
+async def test_the_coming_minutes_reminders_are_for_those_who_write_them(
+    db, frozen  # noqa: F811
+):
+    """A county-wide steering-group meeting on 2 December: the agenda reminder (27/11) and,
+    unless minutes are written, the missing-minutes one (7/12) are the programme lead's and
+    owner's to see coming, not every samordnare's."""
+    await add_people(db)
+    async with db.session() as session:
+        await upsert_staff(session, OWNER_AAD, "Olle Insatsägare", Role.PROGRAMME_OWNER, [])
+        await seed_reminders(session, TODAY)
+        lead = await load_actor(session, LEAD_AAD)
+        await plan_meeting(session, lead, "Styrgrupp Sikta mot arbetslivet", date(2026, 12, 2))
+    wanted = [
+        ("meeting_agenda", date(2026, 11, 27)),
+        ("minutes_missing", date(2026, 12, 7)),
+    ]
+    for person in (LEAD_AAD, OWNER_AAD, COORDINATOR_AAD):
+        async with db.session() as session:
+            mine = await my_reminders(session, person, TODAY)
+        seen = [(r.rule_code, r.remind_on) for r in mine if r.params["label"].startswith("Sty")]
+        assert seen == ([] if person == COORDINATOR_AAD else wanted), person
+        assert all(r.id is None and r.status == "coming" for r in mine)
