@@ -263,9 +263,10 @@ class ReminderService:
         stale = row.remind_on + timedelta(days=self.settings.catch_up_days) < clock.today()
         async with self.db.session() as session:
             channel = await team_channel(session)
-            await tell_unreachable(session, row.recipient, clock.today(), channel)
-            told = "mentioned in the team channel and " if channel else ""
-            error = f"{found.error}; {told}the admins told"
+            told = await tell_unreachable(session, row.recipient, clock.today(), channel)
+            if not told.channel and not told.admins:
+                log.warning("reminder %s: its recipient cannot be reached, nobody to tell", row.id)
+            error = f"{found.error}; {told}"
             if stale:
                 await mark_final(session, row.id, Outbox.UNREACHABLE, error)
             else:

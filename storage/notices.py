@@ -5,6 +5,7 @@ one row per recipient under a unique key, inserted once however often the caller
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.dialects import postgresql, sqlite
@@ -59,9 +60,22 @@ async def enqueue_notice(
     return planned
 
 
+@dataclass(frozen=True)
+class Told:
+    """Who hears of an unreachable person: the team channel (mentioning them), the admins."""
+
+    channel: bool
+    admins: int
+
+    def __str__(self) -> str:
+        said = ["mentioned in the team channel"] if self.channel else []
+        said.append(f"{self.admins} admin(s) told" if self.admins else "no admin to tell")
+        return " and ".join(said)
+
+
 async def tell_unreachable(
     session: AsyncSession, aad_object_id: str, day: date, channel: str | None
-) -> int:
+) -> Told:
     """A person has reminders but the app is not installed for them: mention them in the team
     channel (`channel`, when the bot is in one) and tell the admins how to fix it. Once per
     person and day, however many of their reminders or dispatch runs find this; the channel
@@ -95,12 +109,11 @@ async def tell_unreachable(
         )
     ).all()
     key = f"{UNREACHABLE}:{aad_object_id}:{day.isoformat()}"
-    told = 0
     if channel:
-        told += await enqueue_notice(
+        await enqueue_notice(
             session, [CHANNEL_PREFIX + channel], key, {**params, "notice": UNREACHABLE_MENTION}
         )
-    told += await enqueue_notice(
+    await enqueue_notice(
         session, list(admins), key, {**params, "notice": UNREACHABLE, "channel": channel or ""}
     )
-    return told
+    return Told(bool(channel), len(admins))

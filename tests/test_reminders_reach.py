@@ -126,7 +126,7 @@ async def test_without_the_app_the_channel_mentions_her_and_the_admins_are_told_
         assert row.status == Outbox.PENDING and row.attempts == 0
         assert row.last_error == (
             "HTTP 403: the app is not installed for the person; "
-            "mentioned in the team channel and the admins told"
+            "mentioned in the team channel and 1 admin(s) told"
         )
 
     # Rerun later, by a new dispatcher (as after a restart): still one post and one notice.
@@ -161,7 +161,9 @@ async def test_a_reminder_that_never_got_through_ends_unreachable_not_failed(
     assert (report.unreachable, report.failed) == (1, 0)
     [row] = await _reminders(db)
     assert row.status == Outbox.UNREACHABLE
-    assert row.last_error == "HTTP 404: the app is not installed for the person; the admins told"
+    assert row.last_error == (
+        "HTTP 404: the app is not installed for the person; 1 admin(s) told"
+    )
     [notice] = connector.texts()
     assert notice.startswith("Jag kunde inte skicka en påminnelse till Sara Samordnare")
     assert "kanal" not in notice
