@@ -23,7 +23,13 @@ from weakref import WeakValueDictionary
 
 from aiohttp import ClientError
 from botbuilder.core import BotAdapter, TurnContext
-from botbuilder.schema import Activity, ConversationReference
+from botbuilder.schema import (
+    Activity,
+    ChannelAccount,
+    ConversationAccount,
+    ConversationParameters,
+    ConversationReference,
+)
 from msrest.exceptions import HttpOperationError
 
 log = logging.getLogger(__name__)
@@ -294,6 +300,40 @@ class ProactiveSender:
                     return SendResult(Outcome.RETRY, error=text, retry_after=retry_after)
                 except (ClientError, OSError, TimeoutError) as error:
                     return SendResult(Outcome.RETRY, error=f"{type(error).__name__}: {error}")
+
+    async def open_personal(
+        self, template: ConversationReference, tenant_id: str, aad_object_id: str
+    ) -> ConversationReference:
+        """Create (or find: Teams answers with the existing one) the personal chat of a person
+        who never wrote to the bot, as a proactive install does: `POST /v3/conversations` with
+        the tenant and their AAD object id as the member. `template` is any stored conversation
+        of that tenant (the service URL and the bot's account). Connector errors propagate:
+        403/404 mean the app is not installed for that person."""
+        created: list[str] = []
+
+        async def callback(context: TurnContext) -> None:
+            created.append(context.activity.conversation.id)
+
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=template.bot,
+            members=[ChannelAccount(id=aad_object_id, aad_object_id=aad_object_id)],
+            tenant_id=tenant_id,
+            channel_data={"tenant": {"id": tenant_id}},
+        )
+        await self.pacer.wait(f"create:{aad_object_id}")
+        await self._adapter.create_conversation(
+            self._app_id, callback, parameters, template.channel_id, template.service_url
+        )
+        return ConversationReference(
+            bot=template.bot,
+            user=ChannelAccount(id=aad_object_id, aad_object_id=aad_object_id),
+            conversation=ConversationAccount(
+                id=created[0], tenant_id=tenant_id, conversation_type="personal"
+            ),
+            channel_id=template.channel_id,
+            service_url=template.service_url,
+        )
 
     async def send(
         self,

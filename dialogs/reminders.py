@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from botbuilder.core import MessageFactory
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ChannelAccount, Mention
 
 from dialogs.cards import card, card_message, command_action, facts, heading, paragraph
 from dialogs.commands import parse_id
@@ -20,9 +20,11 @@ from dialogs.texts import error_text, role_phrase, t
 from storage.audit import CLI
 from storage.clock import clock
 from storage.models import ReminderOutbox
-from storage.notices import NOTICE_RULE
+from storage.notices import NOTICE_RULE, UNREACHABLE_MENTION
 from storage.permissions import Action
 from storage.reminders import (
+    UPCOMING_DAYS,
+    MyReminder,
     ReminderError,
     add_deadline,
     complete_reminder,
@@ -55,18 +57,37 @@ def notice_text(locale: str | None, params: dict[str, str]) -> str:
     """A notice's sentence (storage/notices.py), e.g. that someone's role changed."""
     values = dict(params)
     parts = [name for name in params.get("parts", "").split(", ") if name]
-    values["role"] = role_phrase(locale, params["role"], parts)
+    values["role"] = role_phrase(locale, params["role"], parts) if params.get("role") else ""
+    values["who"] = (
+        t("notice_who", locale, name=params.get("name", ""), role=values["role"])
+        if values["role"]
+        else params.get("name", "")
+    )
+    values["at"] = _at(params.get("name", ""))
+    values["channel_told"] = t("notice_channel_told", locale) if params.get("channel") else ""
     values["old_role"] = t(f"role_{params['old_role']}", locale) if params.get("old_role") else ""
     if params.get("by") == CLI:
         values["by"] = t("notice_by_cli", locale)
     return t(f"notice.{params['notice']}", locale, **values)
 
 
+def _at(name: str) -> str:
+    """Teams' markup for a mention in a message's text (the entity says whom it means)."""
+    return f"<at>{name}</at>"
+
+
 def reminder_card(locale: str | None, row: ReminderOutbox, params: dict[str, str]) -> Activity:
     """Adaptive Card with the reminder and its two answers (snooze: next working day or week);
     a notice is a plain message, with nothing to answer."""
     if row.rule_code == NOTICE_RULE:
-        return MessageFactory.text(notice_text(locale, params))
+        message = MessageFactory.text(notice_text(locale, params))
+        if params.get("notice") == UNREACHABLE_MENTION:
+            # Teams mentions a person by their AAD object id as well as by their Teams id.
+            mentioned = ChannelAccount(id=params["mention"], name=params.get("name", ""))
+            message.entities = [
+                Mention(mentioned=mentioned, text=_at(params.get("name", "")), type="mention")
+            ]
+        return message
     body = [
         heading(t("reminder_title", locale)),
         paragraph(reminder_text(locale, params)),
@@ -95,24 +116,34 @@ def _parse_date(text: str | None) -> date | None:
 
 
 async def show_my_reminders(turn: Turn) -> None:
+    """What is due (with the numbers to answer it by) and what the next 30 days bring."""
     if not turn.actor.is_staff:
         await turn.reply(turn.text("not_staff"))
         return
+    today = clock.today()
     async with turn.db.session() as session:
-        rows = await my_reminders(session, turn.actor.aad_object_id, clock.today())
+        await seed_reminders(session, today)
+        rows = await my_reminders(session, turn.actor.aad_object_id, today)
     if not rows:
         await turn.reply(turn.text("reminder_mine_empty"))
         return
-    lines = [
-        turn.text(
-            "reminder_mine_line",
-            id=r.id,
-            day=r.remind_on.isoformat(),
-            text=reminder_text(turn.locale, r.params),
-        )
-        for r in rows
+
+    def line(r: MyReminder) -> str:
+        text = reminder_text(turn.locale, r.params)
+        if r.id is None:
+            return turn.text("reminder_mine_coming_line", day=r.remind_on.isoformat(), text=text)
+        return turn.text("reminder_mine_line", id=r.id, day=r.remind_on.isoformat(), text=text)
+
+    due = [line(r) for r in rows if r.remind_on <= today]
+    coming = [line(r) for r in rows if r.remind_on > today]
+    body = [heading(turn.text("reminder_mine_title"))]
+    if due:
+        body += [paragraph(turn.text("reminder_mine_due"))]
+        body += [paragraph(text) for text in due]
+    body += [paragraph(turn.text("reminder_mine_coming", days=UPCOMING_DAYS))]
+    body += [paragraph(text) for text in coming] or [
+        paragraph(turn.text("reminder_mine_coming_none"), subtle=True)
     ]
-    body = [heading(turn.text("reminder_mine_title")), *[paragraph(line) for line in lines]]
     body.append(paragraph(turn.text("reminder_mine_hint"), subtle=True))
     await turn.reply(card_message(card(body), turn.text("reminder_mine_title")))
 

@@ -58,7 +58,9 @@ async def _run_due(settings: Settings, db: Database) -> int:
     print(
         f"Skickade {report.sent}, försöker igen senare {report.retried}, "
         f"väntar på att mottagaren öppnar Stegvis {report.waiting}, "
-        f"borttagna mottagare {report.gone}, misslyckade {report.failed}."
+        f"borttagna mottagare {report.gone}, appen inte installerad för mottagaren "
+        f"(kanal och administratörer meddelade) {report.unreachable}, "
+        f"misslyckade {report.failed}."
     )
     if report.errors:
         print("Databasen svarade inte; resten skickas vid nästa körning.", file=sys.stderr)

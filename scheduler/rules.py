@@ -149,18 +149,35 @@ def due_reminders(
 ) -> list[DueReminder]:
     """Reminders whose send day is today or up to `catch_up_days` back (missed while the bot was
     down), for enabled rules and subjects whose condition still holds."""
+    return _reminders_between(
+        rules, subjects, today, today - timedelta(days=catch_up_days), today
+    )
+
+
+def upcoming_reminders(
+    rules: list[RuleConfig], subjects: list[Subject], today: date, days: int
+) -> list[DueReminder]:
+    """Reminders whose send day is after today and at most `days` ahead, as they will be sent
+    if nothing changes before then (a decision taken meanwhile makes one moot)."""
+    return _reminders_between(
+        rules, subjects, today, today + timedelta(days=1), today + timedelta(days=days)
+    )
+
+
+def _reminders_between(
+    rules: list[RuleConfig], subjects: list[Subject], today: date, earliest: date, latest: date
+) -> list[DueReminder]:
     by_watch: dict[Watch, list[RuleConfig]] = {}
     for rule in rules:
         if rule.enabled:
             by_watch.setdefault(rule.watch, []).append(rule)
     due = []
-    earliest = today - timedelta(days=catch_up_days)
     for subject in subjects:
         for rule in by_watch.get(subject.watch, []):
             if subject.rule_code is not None and subject.rule_code != rule.code:
                 continue
             day = remind_on(rule, subject.anchor)
-            if earliest <= day <= today and still_relevant(rule, subject, today):
+            if earliest <= day <= latest and still_relevant(rule, subject, today):
                 params = {
                     "watch": subject.watch.value,
                     "label": subject.label,

@@ -23,19 +23,28 @@ from typing import Any
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from botbuilder.core import BotAdapter
 from botbuilder.schema import ConversationReference
+from msrest.exceptions import HttpOperationError
 from sqlmodel import col, select
 
 from bot.config import Settings
-from bot.proactive import Outcome, Pacer, ProactiveSender, SendResult
+from bot.proactive import GONE, Outcome, Pacer, ProactiveSender, SendResult, status_of
 from dialogs.reminders import reminder_card
 from scheduler.calendar import in_dst_window
 from scheduler.leader import LeaderElection
 from scheduler.rules import CHANNEL_PREFIX
 from storage.audit import SYSTEM
 from storage.clock import STOCKHOLM, clock
-from storage.conversations import forget_conversation, load_reference
+from storage.conversations import (
+    THREAD_MARKER,
+    forget_conversation,
+    latest_conversation,
+    load_reference,
+    remember_conversation,
+    team_channel,
+)
 from storage.db import Database
-from storage.models import ConversationRef, ReminderOutbox
+from storage.models import ConversationRef, ReminderOutbox, Staff
+from storage.notices import NOTICE_RULE, tell_unreachable
 from storage.org import retention_configured
 from storage.reminders import (
     Outbox,
@@ -72,6 +81,7 @@ class ReminderSettings:
     catch_up_days: int = 7
     locale: str = "sv-SE"
     in_flight: int = 1  # messages between their request and their record at once
+    tenant_id: str = ""  # the app's tenant (single-tenant apps), for opening personal chats
 
 
 @dataclass
@@ -81,6 +91,7 @@ class DispatchReport:
     waiting: int = 0  # the recipient has no conversation with the bot yet
     gone: int = 0
     failed: int = 0
+    unreachable: int = 0  # the app is not installed for the recipient: channel and admins told
     errors: int = 0  # the dispatcher itself could not go on (database); retried next run
 
     def count(self, outcome: Outcome | str) -> None:
@@ -92,11 +103,14 @@ class DispatchReport:
             self.waiting += 1
         elif outcome == Outcome.GONE:
             self.gone += 1
+        elif outcome == UNREACHABLE:
+            self.unreachable += 1
         else:
             self.failed += 1
 
 
 WAITING = "waiting"
+UNREACHABLE = "unreachable"
 
 
 def outbox_retry_at(now: datetime, attempts: int, retry_after: float | None) -> datetime:
@@ -122,8 +136,15 @@ class _Removed:
     """The recipient had a conversation with the bot and removed the app."""
 
 
+@dataclass(frozen=True)
+class _NotInstalled:
+    """Teams refused to open a personal chat with the recipient (403/404)."""
+
+    error: str
+
+
 REMOVED = _Removed()
-Found = tuple[ConversationReference, str] | _Removed | None
+Found = tuple[ConversationReference, str] | _Removed | _NotInstalled | None
 
 
 @dataclass
@@ -134,6 +155,7 @@ class RunState:
 
     references: dict[str, Found] = field(default_factory=dict)
     gone: set[str] = field(default_factory=set)
+    looking: dict[str, asyncio.Lock] = field(default_factory=dict)
 
 
 class ReminderService:
@@ -156,9 +178,14 @@ class ReminderService:
     async def _reference(self, recipient: str) -> Found:
         """Where to write: a channel by id, or the person's personal chat with the bot."""
         async with self.db.read() as session:
+            channel = recipient[len(CHANNEL_PREFIX) :]
             if recipient.startswith(CHANNEL_PREFIX):
+                # A channel by its own id is reached through any stored thread of it.
                 query = select(ConversationRef).where(
-                    ConversationRef.conversation_id == recipient[len(CHANNEL_PREFIX) :]
+                    (ConversationRef.conversation_id == channel)
+                    | col(ConversationRef.conversation_id).startswith(
+                        channel + THREAD_MARKER, autoescape=True
+                    )
                 )
             else:
                 query = select(ConversationRef).where(
@@ -169,9 +196,88 @@ class ReminderService:
                 await session.exec(query.order_by(col(ConversationRef.updated_at).desc()))
             ).all()
         live = [row for row in rows if row.removed_at is None]
+        if live and recipient.startswith(CHANNEL_PREFIX):
+            reference = load_reference(live[0])
+            reference.conversation.id = channel  # a new post, not a reply in that thread
+            return reference, channel
         if live:
             return load_reference(live[0]), live[0].conversation_id
         return REMOVED if rows else None
+
+    async def _find(self, row: ReminderOutbox, run: RunState) -> Found:
+        """Where this row's recipient is reached, looked up (and a personal chat opened) once
+        per recipient and run."""
+        recipient = row.recipient
+        lock = run.looking.setdefault(recipient, asyncio.Lock())
+        async with lock:
+            if recipient not in run.references:
+                found = await self._reference(recipient)
+                if found is None and not recipient.startswith(CHANNEL_PREFIX):
+                    found = await self._open(recipient)
+                run.references[recipient] = found
+        return run.references[recipient]
+
+    async def _open(self, aad_object_id: str) -> Found:
+        """A staff member who never wrote to the bot: open their personal chat through the
+        connector and store it, so this and later reminders reach them. None: the bot knows no
+        conversation at all yet (no service URL), so there is nothing to open it from."""
+        async with self.db.read() as session:
+            template = await latest_conversation(session, self.settings.tenant_id or None)
+            if template is None and self.settings.tenant_id:
+                template = await latest_conversation(session)
+            person = (
+                await session.exec(select(Staff).where(Staff.aad_object_id == aad_object_id))
+            ).first()
+        tenant = self.settings.tenant_id or (template.tenant_id if template else None)
+        if template is None or not tenant:
+            return None
+        try:
+            reference = await self.sender.open_personal(
+                load_reference(template), tenant, aad_object_id
+            )
+        except HttpOperationError as error:
+            status, _ = status_of(error)
+            if status in GONE:
+                log.warning("the app is not installed for a recipient (HTTP %s)", status)
+                return _NotInstalled(f"HTTP {status}: the app is not installed for the person")
+            raise ConnectionError(f"opening a personal chat: HTTP {status}") from error
+        async with self.db.session() as session:
+            await remember_conversation(
+                session,
+                reference,
+                conversation_type="personal",
+                tenant_id=tenant,
+                aad_object_id=aad_object_id,
+                user_name=person.display_name if person else None,
+            )
+        return reference, reference.conversation.id
+
+    async def _not_installed(self, row: ReminderOutbox, found: _NotInstalled) -> str:
+        """Mention the person in the team channel and tell the admins (once a day, as outbox
+        notices), and keep the reminder: it goes out once the app is installed for them, and
+        ends as `unreachable`, never silently `failed`, when it is too old. A notice that cannot
+        reach an admin is not passed on again."""
+        if row.rule_code == NOTICE_RULE:
+            return await self._no_conversation(row)
+        now = clock.now()
+        stale = row.remind_on + timedelta(days=self.settings.catch_up_days) < clock.today()
+        async with self.db.session() as session:
+            channel = await team_channel(session)
+            told = await tell_unreachable(session, row.recipient, clock.today(), channel)
+            if not told.channel and not told.admins:
+                log.warning("reminder %s: its recipient cannot be reached, nobody to tell", row.id)
+            error = f"{found.error}; {told}"
+            if stale:
+                await mark_final(session, row.id, Outbox.UNREACHABLE, error)
+            else:
+                await mark_retry(
+                    session,
+                    row.id,
+                    conversation_wait_until(now, row.created_at),
+                    error,
+                    counts=False,
+                )
+        return UNREACHABLE
 
     async def _no_conversation(self, row: ReminderOutbox) -> str:
         """Not installed yet: wait (the person may open the bot) until the reminder is stale."""
@@ -196,14 +302,14 @@ class ReminderService:
         Whatever goes wrong with this row is recorded on it; the other rows go on."""
         run = run or RunState()
         try:
-            if row.recipient not in run.references:
-                run.references[row.recipient] = await self._reference(row.recipient)
-            found = run.references[row.recipient]
+            found = await self._find(row, run)
+            if isinstance(found, _NotInstalled):
+                return await self._not_installed(row, found)
             if found is REMOVED:
                 async with self.db.session() as session:
                     await mark_final(session, row.id, Outbox.GONE, "the app was removed")
                 return Outcome.GONE
-            if found is None:
+            if not isinstance(found, tuple):
                 return await self._no_conversation(row)
             reference, conversation_id = found
             later = self._later(conversation_id)
@@ -557,8 +663,16 @@ def reminder_service(settings: Settings, db: Database, adapter: BotAdapter) -> R
             catch_up_days=settings.reminder_catch_up_days,
             locale=settings.default_locale,
             in_flight=settings.reminder_senders,
+            tenant_id=_single_tenant(settings.APP_TENANTID),
         ),
     )
+
+
+def _single_tenant(configured: str) -> str:
+    """The app's tenant when exactly one is configured (a single-tenant app); else the tenant
+    of a stored conversation is used."""
+    tenants = [t.strip().lower() for t in configured.split(",") if t.strip()]
+    return tenants[0] if len(tenants) == 1 else ""
 
 
 def scheduler_runner(settings: Settings, db: Database, adapter: BotAdapter) -> SchedulerRunner:

@@ -6,7 +6,7 @@ import json
 
 from botbuilder.schema import ConversationReference
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ConversationRef, utcnow
@@ -105,3 +105,38 @@ async def forget_conversation(session: AsyncSession, conversation_id: str) -> No
 
 def load_reference(row: ConversationRef) -> ConversationReference:
     return ConversationReference().deserialize(json.loads(row.reference))
+
+
+# Teams channel conversations are stored per thread ("19:…@thread.tacv2;messageid=…"); the part
+# before this marker is the channel itself, where a message starts a new post.
+THREAD_MARKER = ";messageid="
+
+
+async def latest_conversation(
+    session: AsyncSession, tenant_id: str | None = None
+) -> ConversationRef | None:
+    """The conversation the bot heard from last (of `tenant_id`, when given): where the service
+    URL and the bot's own account for a new conversation come from."""
+    query = select(ConversationRef).where(col(ConversationRef.removed_at).is_(None))
+    if tenant_id:
+        query = query.where(ConversationRef.tenant_id == tenant_id)
+    return (
+        await session.exec(query.order_by(col(ConversationRef.updated_at).desc()).limit(1))
+    ).first()
+
+
+async def team_channel(session: AsyncSession) -> str | None:
+    """The team channel the bot heard from last, as the channel's own id (a new post, not a
+    reply in an old thread); None when the bot is in no team."""
+    row = (
+        await session.exec(
+            select(ConversationRef)
+            .where(
+                ConversationRef.conversation_type == "channel",
+                col(ConversationRef.removed_at).is_(None),
+            )
+            .order_by(col(ConversationRef.updated_at).desc())
+            .limit(1)
+        )
+    ).first()
+    return row.conversation_id.split(THREAD_MARKER)[0] if row else None

@@ -377,7 +377,8 @@ class ReminderOutbox(SQLModel, table=True):
 
     status: pending → sending (claimed until `claimed_until`) → sent, or back to pending with
     `next_attempt_at` after a transient error, `failed` after too many, `gone` when the app was
-    removed. `outcome` records the user's answer on the card: done or snoozed.
+    removed, `unreachable` when it was never installed for the person (the team channel and the
+    admins were told). `outcome` records the user's answer on the card: done or snoozed.
     """
 
     __tablename__ = "reminder_outbox"

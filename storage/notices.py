@@ -5,15 +5,23 @@ one row per recipient under a unique key, inserted once however often the caller
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from scheduler.rules import CHANNEL_PREFIX
 from storage.clock import STOCKHOLM, clock
-from storage.models import ReminderOutbox, utcnow
+from storage.models import CountyPart, ReminderOutbox, Staff, StaffCountyPart, utcnow
+from storage.permissions import Role
 
 # `reminder_outbox.rule_code` of notices: no reminder rule has it, and nobody answers a notice.
 NOTICE_RULE = "notice"
+# Notice kinds about a person the bot could not write to: to the admins, and in the team channel.
+UNREACHABLE = "unreachable"
+UNREACHABLE_MENTION = "unreachable_mention"
 
 
 async def enqueue_notice(
@@ -50,3 +58,62 @@ async def enqueue_notice(
         )
         planned += len((await session.execute(statement)).all())
     return planned
+
+
+@dataclass(frozen=True)
+class Told:
+    """Who hears of an unreachable person: the team channel (mentioning them), the admins."""
+
+    channel: bool
+    admins: int
+
+    def __str__(self) -> str:
+        said = ["mentioned in the team channel"] if self.channel else []
+        said.append(f"{self.admins} admin(s) told" if self.admins else "no admin to tell")
+        return " and ".join(said)
+
+
+async def tell_unreachable(
+    session: AsyncSession, aad_object_id: str, day: date, channel: str | None
+) -> Told:
+    """A person has reminders but the app is not installed for them: mention them in the team
+    channel (`channel`, when the bot is in one) and tell the admins how to fix it. Once per
+    person and day, however many of their reminders or dispatch runs find this; the channel
+    post says nothing of what the reminders are about."""
+    person = (
+        await session.exec(select(Staff).where(Staff.aad_object_id == aad_object_id))
+    ).first()
+    parts: list[str] = []
+    if person is not None:
+        parts = list(
+            (
+                await session.exec(
+                    select(CountyPart.name)
+                    .join(StaffCountyPart, StaffCountyPart.county_part_id == CountyPart.id)
+                    .where(StaffCountyPart.staff_id == person.id)
+                    .order_by(CountyPart.name)
+                )
+            ).all()
+        )
+    params = {
+        "name": person.display_name if person else aad_object_id,
+        "role": person.role if person else "",
+        "parts": ", ".join(parts),
+        "mention": aad_object_id,
+    }
+    admins = (
+        await session.exec(
+            select(Staff.aad_object_id).where(
+                Staff.role == Role.ADMIN, col(Staff.active), Staff.aad_object_id != aad_object_id
+            )
+        )
+    ).all()
+    key = f"{UNREACHABLE}:{aad_object_id}:{day.isoformat()}"
+    if channel:
+        await enqueue_notice(
+            session, [CHANNEL_PREFIX + channel], key, {**params, "notice": UNREACHABLE_MENTION}
+        )
+    await enqueue_notice(
+        session, list(admins), key, {**params, "notice": UNREACHABLE, "channel": channel or ""}
+    )
+    return Told(bool(channel), len(admins))

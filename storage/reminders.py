@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, false, or_, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
@@ -38,6 +38,7 @@ from scheduler.rules import (
     due_reminders,
     idempotency_key,
     snooze_day,
+    upcoming_reminders,
 )
 from storage.minutes import (
     action_points_due,
@@ -65,6 +66,8 @@ log = logging.getLogger(__name__)
 
 # How far ahead meetings and action points are looked at; rules pick their own offsets.
 MEETING_HORIZON_DAYS = 60
+# How far ahead `mina påminnelser` shows what is coming.
+UPCOMING_DAYS = 30
 
 
 class Outbox(StrEnum):
@@ -75,6 +78,7 @@ class Outbox(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     GONE = "gone"
+    UNREACHABLE = "unreachable"  # the app is not installed for the person; channel, admins told
 
 
 class ReminderError(ValueError):
@@ -290,9 +294,13 @@ async def _coach_aads(session: AsyncSession) -> dict[int, str]:
 
 
 async def open_subjects(
-    session: AsyncSession, today: date, horizon_days: int = 400
+    session: AsyncSession,
+    today: date,
+    horizon_days: int = 400,
+    participants_where: ColumnElement[bool] | None = None,
 ) -> list[Subject]:
-    """Every subject whose reminder condition holds today, for the engine to pick from."""
+    """Every subject whose reminder condition holds today, for the engine to pick from;
+    `participants_where` narrows the participants looked at (one person's view)."""
     parts, coaches = await _part_codes(session), await _coach_aads(session)
     subjects: list[Subject] = []
     deadlines = await list_deadlines(
@@ -317,6 +325,7 @@ async def open_subjects(
                     [Status.REFERRED, Status.WAITING, Status.ENROLLED, Status.EXITED]
                 ),
                 col(Participant.anonymised_at).is_(None),
+                true() if participants_where is None else participants_where,
             )
         )
     ).all()
@@ -582,31 +591,143 @@ async def mark_final(session: AsyncSession, outbox_id: int, status: str, error: 
 
 @dataclass(frozen=True)
 class MyReminder:
-    id: int
+    """A reminder in `mina påminnelser`: an outbox row (`id`), or one the rules will plan on
+    `remind_on` if nothing changes before then (`id` None, status "coming")."""
+
+    id: int | None
     rule_code: str
     params: dict[str, str]
     remind_on: date
     status: str
 
 
+COMING = "coming"
+
+
+def addressed_to(
+    due: DueReminder, aad_object_id: str, role: str | None, county_parts: Collection[str]
+) -> bool:
+    """Whether `resolve_recipients` would name this person for `due`, from what is known of
+    them: the same rules without a query per reminder."""
+    for who in due.rule.recipients:
+        if who == "coach" and due.subject.coach_aad == aad_object_id:
+            return True
+        if who == WRITERS and aad_object_id in due.subject.writers:
+            return True
+        if who == role and who not in ("coach", WRITERS):
+            if who != "samordnare" or not due.subject.county_part:
+                return True
+            if due.subject.county_part in county_parts:
+                return True
+    return False
+
+
+PARTICIPANT_WATCHES = frozenset(
+    {
+        Watch.REFERRAL_UNDECIDED,
+        Watch.NO_PLACEMENT,
+        Watch.PLACEMENT_ACTIVE,
+        Watch.PROGRAMME_END,
+        Watch.SURVEY_ENROLMENT,
+        Watch.SURVEY_EXIT,
+    }
+)
+
+
+def _whose_participants(
+    rules: list[RuleConfig], staff: Staff, county_parts: Collection[str]
+) -> ColumnElement[bool]:
+    """The participants whose reminders can reach this person under the rules as they stand
+    (their own as coach, their county parts' as samordnare, all for a role named outright),
+    so that one person's view does not read every participant."""
+    mine: list[ColumnElement[bool]] = []
+    for rule in rules:
+        if not rule.enabled or rule.watch not in PARTICIPANT_WATCHES:
+            continue
+        for who in rule.recipients:
+            if who == "coach":
+                mine.append(Participant.coach_id == staff.id)
+            elif who == staff.role == "samordnare":
+                mine.append(
+                    col(Participant.county_part_id).in_(
+                        select(CountyPart.id).where(col(CountyPart.code).in_(list(county_parts)))
+                    )
+                )
+            elif who == staff.role:
+                return true()
+    return or_(*mine) if mine else false()
+
+
+async def _coming(
+    session: AsyncSession, aad_object_id: str, today: date, planned: set[str]
+) -> list[MyReminder]:
+    """What the rules will remind this person of in the next UPCOMING_DAYS, not yet planned."""
+    staff = (
+        await session.exec(select(Staff).where(Staff.aad_object_id == aad_object_id, Staff.active))
+    ).first()
+    if staff is None:
+        return []
+    parts = set(
+        (
+            await session.exec(
+                select(CountyPart.code)
+                .join(StaffCountyPart, StaffCountyPart.county_part_id == CountyPart.id)
+                .where(StaffCountyPart.staff_id == staff.id)
+            )
+        ).all()
+    )
+    rules = [rule_config(r) for r in await list_rules(session)]
+    whose = _whose_participants(rules, staff, parts)
+    subjects = await open_subjects(session, today, participants_where=whose)
+    # A meeting still ahead will be without minutes once held, unless someone writes them.
+    subjects += [
+        replace(s, watch=Watch.MINUTES_MISSING) for s in subjects if s.watch == Watch.MEETING
+    ]
+    coming = []
+    for subject in subjects:
+        try:
+            ahead = upcoming_reminders(rules, [subject], today, UPCOMING_DAYS)
+        except (ValueError, OverflowError):
+            continue  # a date that cannot be planned (see plan_reminders)
+        for due in ahead:
+            key = idempotency_key(due.rule.code, subject.ref, due.remind_on, aad_object_id)
+            if key not in planned and addressed_to(due, aad_object_id, staff.role, parts):
+                planned.add(key)
+                coming.append(MyReminder(None, due.rule.code, due.params, due.remind_on, COMING))
+    return coming
+
+
 async def my_reminders(session: AsyncSession, aad_object_id: str, today: date) -> list[MyReminder]:
-    """Sent and not yet answered, or planned for the coming weeks, oldest first."""
+    """Sent and not yet answered, planned (snoozed), and what the rules will send in the next
+    UPCOMING_DAYS days, by day."""
+    aad = aad_object_id.lower()
     rows = (
         await session.exec(
             select(ReminderOutbox)
             .where(
-                ReminderOutbox.recipient == aad_object_id.lower(),
+                ReminderOutbox.recipient == aad,
                 ReminderOutbox.rule_code != NOTICE_RULE,
                 col(ReminderOutbox.outcome).is_(None),
                 col(ReminderOutbox.status).in_([Outbox.PENDING, Outbox.SENDING, Outbox.SENT]),
-                ReminderOutbox.remind_on <= today + timedelta(days=28),
+                ReminderOutbox.remind_on <= today + timedelta(days=UPCOMING_DAYS),
             )
             .order_by(ReminderOutbox.remind_on, ReminderOutbox.id)
         )
     ).all()
-    return [
+    known = set(
+        (
+            await session.exec(
+                select(ReminderOutbox.idempotency_key).where(
+                    ReminderOutbox.recipient == aad, ReminderOutbox.remind_on > today
+                )
+            )
+        ).all()
+    )
+    mine = [
         MyReminder(r.id, r.rule_code, json.loads(r.params), r.remind_on, r.status) for r in rows
     ]
+    mine += await _coming(session, aad, today, known)
+    return sorted(mine, key=lambda r: (r.remind_on, r.id is None, r.id or 0))
 
 
 async def _own(session: AsyncSession, actor: Actor, outbox_id: int) -> ReminderOutbox:

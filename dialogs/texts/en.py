@@ -379,7 +379,7 @@ TEXTS: dict[str, str] = {
         "You can continue where you left off at any time; type **avbryt** to cancel."
     ),
     # reminders
-    "help_cmd_reminders_mine": "shows your reminders: sent ones and the next four weeks",
+    "help_cmd_reminders_mine": "shows your reminders: those due now and the next 30 days",
     "help_cmd_reminders_rules": "shows the reminder rules: when and to whom",
     "help_cmd_reminders_rule": (
         "changes a rule, e.g. `påminnelser regel referral_waiting dagar=10 på` "
@@ -869,5 +869,24 @@ TEXTS: dict[str, str] = {
         "Something went wrong on my side, and what you sent was not saved. Please send it "
         "again in a moment. A form you were filling in is kept. If it persists, contact your "
         "administrator."
+    ),
+    # --- reminders reach everyone ---
+    "reminder_mine_due": "**To do now**",
+    "reminder_mine_coming": "**The next {days} days**",
+    "reminder_mine_coming_line": "**{day}**: {text}",
+    "reminder_mine_coming_none": "No reminders in the coming days.",
+    "notice_who": "{name} ({role})",
+    "notice_channel_told": "I have mentioned them in the team's channel. ",
+    "notice.unreachable": (
+        "I could not send a reminder to {who}: Stegvis is not installed for them in Teams. "
+        "{channel_told}Add Stegvis to the installed apps of an app setup policy that applies "
+        "to them in the Teams admin center, or ask them to add Stegvis themselves under Apps "
+        "in Teams. The reminder is sent once the app is installed."
+    ),
+    "notice.unreachable_mention": (
+        "{at} Stegvis has a reminder for you but cannot write to you, because the app is not "
+        "installed for you. Add Stegvis under Apps in Teams (or ask your administrator), and "
+        "the reminder comes in your chat with Stegvis. There, `my reminders` shows everything "
+        "waiting for you."
     ),
 }

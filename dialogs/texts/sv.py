@@ -382,7 +382,7 @@ TEXTS: dict[str, str] = {
         "Du kan fortsätta där du slutade när du vill; skriv **avbryt** för att avbryta."
     ),
     # reminders
-    "help_cmd_reminders_mine": "visar dina påminnelser: skickade och de närmaste fyra veckorna",
+    "help_cmd_reminders_mine": "visar dina påminnelser: de som väntar nu och de närmaste 30 dagarna",
     "help_cmd_reminders_rules": "visar påminnelsereglerna: när och till vem",
     "help_cmd_reminders_rule": (
         "ändrar en regel, t.ex. `påminnelser regel referral_waiting dagar=10 på` "
@@ -875,5 +875,25 @@ TEXTS: dict[str, str] = {
         "Något gick fel hos mig, och det du skickade sparades inte. Skicka det igen om en "
         "stund. Ett formulär du höll på med finns kvar. Kvarstår felet, kontakta din "
         "administratör."
+    ),
+    # --- reminders reach everyone ---
+    "reminder_mine_due": "**Att göra nu**",
+    "reminder_mine_coming": "**De närmaste {days} dagarna**",
+    "reminder_mine_coming_line": "**{day}**: {text}",
+    "reminder_mine_coming_none": "Inga påminnelser de närmaste dagarna.",
+    "notice_who": "{name} ({role})",
+    "notice_channel_told": "Jag har nämnt hen i teamets kanal. ",
+    "notice.unreachable": (
+        "Jag kunde inte skicka en påminnelse till {who}: Stegvis är inte installerad för hen i "
+        "Teams. {channel_told}Lägg till Stegvis bland de installerade apparna i en "
+        "appinställningsprincip (App setup policy) som gäller hen i Teams administrationscenter, "
+        "eller be hen lägga till Stegvis själv under Appar i Teams. Påminnelsen skickas när "
+        "appen är installerad."
+    ),
+    "notice.unreachable_mention": (
+        "{at} Stegvis har en påminnelse till dig men kan inte skriva till dig, eftersom appen "
+        "inte är installerad för dig. Lägg till Stegvis under Appar i Teams (eller be din "
+        "administratör), så kommer påminnelsen i din chatt med Stegvis. Där visar "
+        "`mina påminnelser` allt som väntar."
     ),
 }
