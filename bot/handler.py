@@ -17,9 +17,15 @@ from bot.once import TurnLogic, once, turn_key
 from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
 from bot.wire import text_without_bot_mention
-from dialogs.commands import Command, clean_text, command_from_card, parse_command
+from dialogs.commands import (
+    Command,
+    card_answer,
+    clean_text,
+    command_from_card,
+    parse_command,
+)
 from dialogs.files import accept_file, decline_file, is_personal
-from dialogs.help import HelpRoutes, welcome_message
+from dialogs.help import HELP_WORDS, HelpRoutes, welcome_message
 from dialogs.registry import conversation_dialogs, conversation_routes, file_builders
 from dialogs.router import Router, Turn
 from dialogs.texts import t
@@ -58,6 +64,13 @@ def message_text(activity: Activity) -> str:
     return text or ""
 
 
+def _answer_of(activity: Activity) -> str | None:
+    """The choice of a submitted question card; None for typed text and other cards."""
+    if activity.type != ActivityTypes.message or clean_text(activity.text):
+        return None
+    return card_answer(activity.value)
+
+
 class StegvisBot(TeamsActivityHandler):
     def __init__(self, settings: Settings, db: Database, conversation_state: ConversationState):
         self._settings = settings
@@ -82,7 +95,11 @@ class StegvisBot(TeamsActivityHandler):
             return
         turn_context.on_send_activities(redact_replies)
         turn_context.turn_state[GRAPH_KEY] = self._graph
-        if activity.type == ActivityTypes.message and not is_personal(turn_context):
+        if (
+            activity.type == ActivityTypes.message
+            and not is_personal(turn_context)
+            and _answer_of(activity) is None
+        ):
             command = command_from_card(parse_command(message_text(activity)), activity.value)
             found = self.router.match(command)
             if found is not None and found[0].is_private(await self._actor(turn_context)):
@@ -135,8 +152,10 @@ class StegvisBot(TeamsActivityHandler):
         actor = await self._actor(turn_context)
         async with self._db.read() as session:
             names = await county_part_names(session, actor.county_parts)
+        sender = turn_context.activity.from_property
+        name = (sender.name if sender else "") or ""
         await turn_context.send_activity(
-            welcome_message(turn_context.activity.locale, actor, names)
+            welcome_message(turn_context.activity.locale, actor, names, name)
         )
 
     async def on_members_added_activity(
@@ -166,8 +185,25 @@ class StegvisBot(TeamsActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         await self._remember(turn_context)
         activity = turn_context.activity
+        answer = _answer_of(activity)
+        if answer is not None:
+            await self._answer_question(turn_context, answer)
+            return
         command = command_from_card(parse_command(message_text(activity)), activity.value)
         await self._handle_message(turn_context, command)
+
+    async def _answer_question(self, turn_context: TurnContext, answer: str) -> None:
+        """A question card was submitted: its choice answers the open question as if typed
+        (prompts read `activity.text`). It is never read as a command: a role called "coach"
+        is an answer here, not the `coach` command."""
+        turn_context.activity.text = answer
+        dialog_context = await self._dialogs.create_context(turn_context)
+        if dialog_context.active_dialog is None:
+            await turn_context.send_activity(
+                t("choice_no_question", turn_context.activity.locale)
+            )
+            return
+        await dialog_context.continue_dialog()
 
     async def _answer_in_personal_chat(self, turn_context: TurnContext, command: Command) -> None:
         """Run the command in the asker's personal chat, once; leave only a pointer here."""
@@ -207,7 +243,7 @@ class StegvisBot(TeamsActivityHandler):
             if self.router.match(command) is None:
                 await dialog_context.continue_dialog()
                 return
-            if command.text in {"hjälp", "help", "?"}:
+            if command.text in HELP_WORDS:
                 await self.router.dispatch(turn)
                 await turn_context.send_activity(t("saved_for_later", locale))
                 return

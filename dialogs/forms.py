@@ -325,7 +325,9 @@ class FormDialog(ComponentDialog):
                 step.values["notice"] = ""
             options = await self.choices(field, values, locale)
             prompt = (
-                choices_message(question, options) if options else MessageFactory.text(question)
+                choices_message(question, options, locale)
+                if options
+                else MessageFactory.text(question)
             )
             return await step.prompt(
                 self._prompt_id(field), PromptOptions(prompt=prompt, validations=values)

@@ -304,10 +304,6 @@ TEXTS: dict[str, str] = {
         '`personal lägg till id=<object-id> namn="Anna Berg" roll=samordnare länsdel=Västra`'
     ),
     "help_cmd_staff_remove": "removes someone's access (administrator)",
-    "help_coming": (
-        "Coming: referrals and participants, placements and exits, steering-group minutes, "
-        "reminders and reports."
-    ),
     "button_help": "Show help",
     "button_whoami": "Who am I?",
     "unknown_command": "I did not understand that.",
@@ -862,4 +858,29 @@ TEXTS: dict[str, str] = {
         "again in a moment. A form you were filling in is kept. If it persists, contact your "
         "administrator."
     ),
+    # --- Teams fit ---
+    "button_answer": "Answer",
+    "choice_placeholder": "Choose …",
+    "choice_required": "Choose one of the options.",
+    "choice_or_type": "You can also type the answer here in the chat.",
+    "choice_no_question": (
+        "That question has already been answered or cancelled, so nothing was saved. Type the "
+        "command again to start over."
+    ),
+    "welcome_staff_named": "Welcome, {name}! You are registered as {role}.",
+    "welcome_next": "What you can do now:",
+    "first_step_whoami": "shows your name; ask an administrator to add you as staff",
+    "first_step_org": "shows county parts, municipalities, programmes and steering groups",
+    "first_step_help": "shows everything you can do",
+    "first_step_staff_add": "adds coaches, coordinators and others as staff",
+    "first_step_referral": "records a new referral",
+    "first_step_my": "shows your ongoing participants",
+    "first_step_meeting": "logs a steering-group meeting with its minutes",
+    "first_step_reminders": "shows your reminders",
+    "first_step_report": "shows a report for a period",
+    "first_step_minutes": "shows the latest steering-group meetings",
+    "first_step_actions": "shows open action points",
+    "help_cmd_language": "changes language: `språk en` (English) or `språk sv` (Swedish)",
+    "language_usage": "Type `språk en` for English or `språk sv` for Swedish.",
+    "language_chosen": "I will write in English from now on. Type `språk sv` for Swedish.",
 }

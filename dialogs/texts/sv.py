@@ -303,10 +303,6 @@ TEXTS: dict[str, str] = {
         '`personal lägg till id=<objekt-id> namn="Anna Berg" roll=samordnare länsdel=Västra`'
     ),
     "help_cmd_staff_remove": "tar bort någons behörighet (administratör)",
-    "help_coming": (
-        "På väg: aktualiseringar och deltagare, arbetsträning och avslut, "
-        "styrgruppsprotokoll, påminnelser och rapporter."
-    ),
     "button_help": "Visa hjälp",
     "button_whoami": "Vem är jag?",
     "unknown_command": "Det förstod jag inte.",
@@ -868,4 +864,29 @@ TEXTS: dict[str, str] = {
         "stund. Ett formulär du höll på med finns kvar. Kvarstår felet, kontakta din "
         "administratör."
     ),
+    # --- Teams fit ---
+    "button_answer": "Svara",
+    "choice_placeholder": "Välj …",
+    "choice_required": "Välj ett av alternativen.",
+    "choice_or_type": "Du kan också skriva svaret här i chatten.",
+    "choice_no_question": (
+        "Den frågan är redan besvarad eller avbruten, så inget sparades. Skriv kommandot igen "
+        "om du vill börja om."
+    ),
+    "welcome_staff_named": "Välkommen, {name}! Du är registrerad som {role}.",
+    "welcome_next": "Det här kan du göra nu:",
+    "first_step_whoami": "visar ditt namn; be en administratör lägga till dig som personal",
+    "first_step_org": "visar länsdelar, kommuner, insatser och styrgrupper",
+    "first_step_help": "visar allt du kan göra",
+    "first_step_staff_add": "lägger till coacher, samordnare och andra i personalen",
+    "first_step_referral": "registrerar en ny aktualisering",
+    "first_step_my": "visar dina pågående deltagare",
+    "first_step_meeting": "loggar ett styrgruppsmöte med minnesanteckningar",
+    "first_step_reminders": "visar dina påminnelser",
+    "first_step_report": "visar en rapport för en period",
+    "first_step_minutes": "visar de senaste styrgruppsmötena",
+    "first_step_actions": "visar öppna åtgärdspunkter",
+    "help_cmd_language": "byter språk: `språk en` (engelska) eller `språk sv` (svenska)",
+    "language_usage": "Skriv `språk sv` för svenska eller `språk en` för engelska.",
+    "language_chosen": "Nu skriver jag på svenska.",
 }
