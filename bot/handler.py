@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
 from botbuilder.core import ConversationState, TurnContext
-from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
 from botbuilder.dialogs import DialogSet
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChannelAccount
@@ -41,6 +42,8 @@ from storage.staff import ensure_bootstrap_admin, load_actor
 
 log = logging.getLogger(__name__)
 
+# How long the greeting waits for Teams to tell a new user's name.
+MEMBER_LOOKUP_SECONDS = 5.0
 CANCEL_WORDS = frozenset({"avbryt", "cancel", "stopp", "sluta"})
 
 
@@ -148,12 +151,27 @@ class StegvisBot(TeamsActivityHandler):
         async with self._db.read() as session:
             return await load_actor(session, aad, user.name or "")
 
+    async def _sender_name(self, turn_context: TurnContext) -> str:
+        """The user's name. Install events may come without it (the Agents Playground's do):
+        then Teams' member look-up; no name is no reason not to greet."""
+        sender = turn_context.activity.from_property
+        if sender is None or sender.name or not sender.id:
+            return (sender.name if sender else "") or ""
+        try:
+            member = await asyncio.wait_for(
+                TeamsInfo.get_member(turn_context, sender.id), MEMBER_LOOKUP_SECONDS
+            )
+        except Exception as error:  # the greeting goes out without a name
+            log.info("no name for the new user: %s", type(error).__name__)
+            return ""
+        sender.name = member.name or ""
+        return sender.name
+
     async def _welcome(self, turn_context: TurnContext) -> None:
+        name = await self._sender_name(turn_context)
         actor = await self._actor(turn_context)
         async with self._db.read() as session:
             names = await county_part_names(session, actor.county_parts)
-        sender = turn_context.activity.from_property
-        name = (sender.name if sender else "") or ""
         await turn_context.send_activity(
             welcome_message(turn_context.activity.locale, actor, names, name)
         )

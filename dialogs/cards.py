@@ -146,8 +146,8 @@ def choices_message(
         "errorMessage": t("choice_required", locale),
         "choices": [{"title": option, "value": option} for option in options],
     }
-    if multi:
-        choice_set["isMultiSelect"] = True
+    if multi:  # ticks: a multi-select drop-down showed no options in the Playground
+        choice_set.update(isMultiSelect=True, style="expanded")
     body = [paragraph(prompt), choice_set, paragraph(t("choice_or_type", locale), subtle=True)]
     actions = [{"type": "Action.Submit", "title": t("button_answer", locale)}]
     return card_message(card(body, actions), prompt)

@@ -51,8 +51,10 @@ async def _area_names(turn: Turn) -> list[str]:
 def welcome_message(
     locale: str | None, actor: Actor, area_names: list[str], name: str = ""
 ) -> Activity:
-    """The greeting on install: who the user is to Stegvis, and three things to do now."""
-    name = actor.display_name or name
+    """The greeting on install: who the user is to Stegvis, and three things to do now. A first
+    admin registered before Teams told their name is stored under the id: not a name to greet."""
+    known = actor.display_name if actor.display_name.casefold() != actor.aad_object_id else ""
+    name = known or name
     if actor.role:
         role = role_phrase(locale, actor.role.value, area_names)
         status = (

@@ -38,6 +38,19 @@ async def test_welcome_tells_staff_their_role(bot, connector):
     assert "Du är registrerad som administratör." in replies[0]
 
 
+async def test_the_first_admin_is_greeted_by_name_when_the_install_event_has_none(
+    bot, connector, db
+):
+    """The Agents Playground's install events carry no name: Teams' member look-up tells it,
+    and the first admin is stored and greeted by it, not by the id."""
+    nameless = {"id": ADMIN["id"], "aadObjectId": ADMIN_AAD}
+    replies = await bot.say(installed(connector.url, nameless))
+    assert "Välkommen, Teams User! Du är registrerad som administratör." in replies[0]
+    assert ADMIN_AAD not in replies[0]
+    replies = await bot.say(message("vem är jag", connector.url, nameless))
+    assert replies == ["Du är Teams User, administratör."]
+
+
 async def test_help_lists_commands_for_the_role(bot, connector):
     admin_help = (await bot.say(message("hjälp", connector.url, ADMIN)))[0]
     assert "Det här kan jag" in admin_help
