@@ -283,8 +283,8 @@ TEXTS: dict[str, str] = {
     "status.exited": "exited",
     "welcome_title": "Hi! I am Stegvis",
     "welcome_body": (
-        "I help coaches and coordinators keep track of referrals, work-training placements, "
-        "progression steps, exits, steering-group minutes and reminders, right here in Teams. "
+        "I help coaches and coordinators keep track of referrals, placements, progression "
+        "steps, exits, steering-group minutes and reminders, right here in Teams. "
         "Participants are only ever recorded by a code, never by name or personal identity "
         "number."
     ),
@@ -294,7 +294,10 @@ TEXTS: dict[str, str] = {
     ),
     "welcome_staff": "You are registered as {role}.",
     "help_title": "What I can do",
-    "help_intro": "Type a command or press a button. Type **avbryt** (cancel) to stop.",
+    "help_intro": (
+        "Type a command, even just its beginning: I ask for whatever is missing. "
+        "Type **avbryt** (cancel) to stop a form."
+    ),
     "help_cmd_help": "shows this list",
     "help_cmd_whoami": "shows your role and county parts",
     "help_cmd_org": "shows county parts, municipalities, programmes and steering groups",
@@ -305,7 +308,6 @@ TEXTS: dict[str, str] = {
     ),
     "help_cmd_staff_remove": "removes someone's access (administrator)",
     "button_help": "Show help",
-    "button_whoami": "Who am I?",
     "unknown_command": "I did not understand that.",
     "did_you_mean": "Did you mean one of these?",
     "try_help": "Type **hjälp** (help) to see what I can do.",
