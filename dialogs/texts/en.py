@@ -348,7 +348,7 @@ TEXTS: dict[str, str] = {
     "staff_ask_name": "Which name should be shown for this person?",
     "staff_ask_role": "Which role should {name} have?",
     "staff_role_unknown": "“{value}” is not a role. Choose one of: {roles}.",
-    "staff_ask_parts": "Which county parts does {name} work in? Type one or more, e.g. {example}.",
+    "staff_ask_parts": "Which county parts does {name} work in? One or more, e.g. {example}.",
     "staff_parts_unknown": "Unknown county part: {value}. Choose from {parts}.",
     "staff_confirm": "Save {name} as {role}?",
     "staff_saved": "Done: {name} is now {role}.",

@@ -351,7 +351,7 @@ TEXTS: dict[str, str] = {
     "staff_ask_name": "Vilket namn ska visas för personen?",
     "staff_ask_role": "Vilken roll ska {name} ha?",
     "staff_role_unknown": "”{value}” är ingen roll. Välj en av: {roles}.",
-    "staff_ask_parts": "Vilka länsdelar arbetar {name} i? Skriv en eller flera, t.ex. {example}.",
+    "staff_ask_parts": "Vilka länsdelar arbetar {name} i? En eller flera, t.ex. {example}.",
     "staff_parts_unknown": "Okänd länsdel: {value}. Välj bland {parts}.",
     "staff_confirm": "Spara {name} som {role}?",
     "staff_saved": "Klart: {name} är nu {role}.",
