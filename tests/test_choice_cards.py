@@ -100,9 +100,10 @@ async def converse(bot, connector: FakeConnector, text: str, sender: dict[str, s
 
 
 def checked_card(content: dict[str, Any]) -> dict[str, Any]:
-    """The card as the 1.5 schema sees it. `"style": "filtered"` (typeahead) is what Teams
-    documents for searching a long list in a 1.5 card, but the 1.5 schema predates it (1.6
-    lists it): it is allowed on a long Input.ChoiceSet only, and validated as `compact`."""
+    """The card as the 1.5 schema sees it. `"style": "filtered"` (a list with a search box) is
+    what Teams documents for long lists in 1.5 cards, and the Playground renders it, but the
+    schema file (ChoiceInputStyle: compact, expanded) does not have it: it is allowed on a long
+    Input.ChoiceSet only, and otherwise validated as `compact`."""
     checked = copy.deepcopy(content)
 
     def walk(node: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
@@ -115,6 +116,22 @@ async def test_swedish_whatever_the_client_says_until_the_user_chooses_english(
     async with db.read() as session:
         rows = (await session.exec(select(UserLanguage))).all()
     assert [row.locale for row in rows] == ["en-US"]
+
+
+async def test_reminders_follow_the_chosen_language(bot, connector, db):
+    """The stored conversation reference (what reminders are sent with) carries the language
+    the bot speaks to the user, not the client's."""
+
+    async def stored_locale() -> str:
+        async with db.read() as session:
+            row = (await session.exec(select(ConversationRef))).one()
+        return json.loads(row.reference)["locale"]
+
+    await bot.say(message("hjälp", connector.url, COACH, locale="en-US"))
+    assert await stored_locale() == "sv-SE"
+    await bot.say(message("språk en", connector.url, COACH))
+    await bot.say(message("vem är jag", connector.url, COACH))
+    assert await stored_locale() == "en-US"
 
 
 async def test_language_needs_sv_or_en(bot, connector):
