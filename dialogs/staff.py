@@ -43,7 +43,8 @@ ROLE_WORDS: dict[str, Role] = {
     "viewer": Role.VIEWER,
     "läsare": Role.VIEWER,
 }
-ROLE_CHOICES = ("coach", "samordnare", "insatsledare", "insatsägare", "admin", "läsare")
+# What the role question offers: the Swedish words (`admin` and the English ones still work).
+ROLE_CHOICES = ("coach", "samordnare", "insatsledare", "insatsägare", "administratör", "läsare")
 FIELD_ALIASES = {
     "person": ("id", "person", "vem"),
     "name": ("namn", "name"),
