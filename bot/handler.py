@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
-from botbuilder.dialogs import DialogSet
+from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChannelAccount
 
@@ -18,6 +18,7 @@ from bot.once import TurnLogic, once, turn_key
 from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
 from bot.wire import text_without_bot_mention
+from dialogs.cards import ANSWER_KEY
 from dialogs.commands import (
     Command,
     card_answer,
@@ -72,6 +73,26 @@ def _answer_of(activity: Activity) -> str | None:
     if activity.type != ActivityTypes.message or clean_text(activity.text):
         return None
     return card_answer(activity.value)
+
+
+def offered_answers(dialog_context: DialogContext) -> frozenset[str]:
+    """The answers the open question offers (its suggested actions or its list), lower-cased:
+    typed, such an answer is an answer even where it is also a command word (the role "coach",
+    the placement type "arbetsträning")."""
+    instance = dialog_context.active_dialog
+    inner = instance.state.get("dialogs") if instance and isinstance(instance.state, dict) else None
+    stack = getattr(inner, "dialog_stack", None) or []
+    state = stack[0].state if stack and isinstance(stack[0].state, dict) else {}
+    prompt = getattr(state.get("options"), "prompt", None)
+    if not isinstance(prompt, Activity):
+        return frozenset()
+    offered = [action.value for action in getattr(prompt.suggested_actions, "actions", None) or []]
+    for attachment in prompt.attachments or []:
+        content = attachment.content if isinstance(attachment.content, dict) else {}
+        for element in content.get("body") or []:
+            if isinstance(element, dict) and element.get("id") == ANSWER_KEY:
+                offered += [choice.get("value") for choice in element.get("choices") or []]
+    return frozenset(str(value).casefold() for value in offered if value)
 
 
 class StegvisBot(TeamsActivityHandler):
@@ -258,7 +279,9 @@ class StegvisBot(TeamsActivityHandler):
         if dialog_context.active_dialog is not None:
             # A command word while a form is open starts that command; the form is kept on the
             # stack below only when the command is a question like "hjälp".
-            if self.router.match(command) is None:
+            if self.router.match(command) is None or command.raw.casefold() in offered_answers(
+                dialog_context
+            ):
                 await dialog_context.continue_dialog()
                 return
             if command.text in HELP_WORDS:

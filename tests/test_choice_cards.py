@@ -228,3 +228,26 @@ async def test_an_answer_typed_instead_of_chosen_still_counts(bot, connector, db
     assert question_card(connector.activities[-1]) is not None
     replies = await bot.say(message("vingåker", url, COORDINATOR))
     assert replies[0].startswith("Vilket kön har personen?")
+
+
+async def test_a_typed_answer_that_is_also_a_command_word_answers_the_question(bot, connector, db):
+    """"coach" is a role and a command, "arbetsträning" a placement type and a command: typed at
+    a question that offers them, they answer it (the form is not left for the command)."""
+    await staff(db)
+    url = connector.url
+    await bot.say(message(f"personal lägg till id={NEW_PERSON} namn=\"Nina Ny\"", url, ADMIN))
+    replies = await bot.say(message("Coach", url, ADMIN))
+    assert replies[0].startswith("Vilka länsdelar arbetar Nina Ny i?"), replies
+    await bot.say(message("Västra", url, ADMIN))
+    assert (await bot.say(message("ja", url, ADMIN)))[0].startswith("Klart: Nina Ny är nu coach")
+
+    await bot.say(message("ny aktualisering kommun=Flen kön=kvinna född=1985 försörjning=lön "
+                          "från=FK samtycke=ja", url, COORDINATOR))
+    await bot.say(message('aktuell V-2026-0001 coach="Cem Coach"', url, COORDINATOR))
+    await bot.say(message("skriv in V-2026-0001", url, COACH))
+    await bot.say(message("ny placering V-2026-0001", url, COACH))
+    replies = await bot.say(message("arbetsträning", url, COACH))
+    assert replies[0].startswith("Vilken sektor hör arbetsplatsen till?"), replies
+    # A command that is not among the offered answers still leaves the form for the command.
+    replies = await bot.say(message("mina deltagare", url, COACH))
+    assert "Pågående deltagare" in replies[0]
