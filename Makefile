@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint migrate clean
+.PHONY: run test lint migrate clean playground
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/python -m bot serve --migrate
+
+# Bot and Microsoft 365 Agents Playground, Swedish, the Playground's user as first admin.
+playground: $(STAMP)
+	scripts/playground.sh
 
 migrate: $(STAMP)
 	$(BIN)/python -m bot migrate
@@ -26,4 +30,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache stegvis.db
+	rm -rf $(VENV) *.egg-info .pytest_cache stegvis.db playground.db

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
 from botbuilder.core import ConversationState, TurnContext
-from botbuilder.core.teams import TeamsActivityHandler
-from botbuilder.dialogs import DialogSet
+from botbuilder.core.teams import TeamsActivityHandler, TeamsInfo
+from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChannelAccount
 
@@ -17,10 +18,16 @@ from bot.once import UNDELIVERED, TurnLogic, once, turn_key
 from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
 from bot.wire import text_without_bot_mention
-from dialogs.cards import submitted_card
-from dialogs.commands import Command, clean_text, command_from_card, parse_command
+from dialogs.cards import ANSWER_KEY, submitted_card
+from dialogs.commands import (
+    Command,
+    card_answer,
+    clean_text,
+    command_from_card,
+    parse_command,
+)
 from dialogs.files import accept_file, decline_file, is_personal
-from dialogs.help import HelpRoutes, welcome_message
+from dialogs.help import HELP_WORDS, HelpRoutes, welcome_message
 from dialogs.registry import conversation_dialogs, conversation_routes, file_builders
 from dialogs.router import Router, Turn
 from dialogs.texts import t
@@ -36,6 +43,8 @@ from storage.staff import ensure_bootstrap_admin, load_actor
 
 log = logging.getLogger(__name__)
 
+# How long the greeting waits for Teams to tell a new user's name.
+MEMBER_LOOKUP_SECONDS = 5.0
 CANCEL_WORDS = frozenset({"avbryt", "cancel", "stopp", "sluta"})
 
 
@@ -57,6 +66,33 @@ def message_text(activity: Activity) -> str:
     if not clean_text(text) and isinstance(activity.value, dict):
         text = str(activity.value.get("command") or "")
     return text or ""
+
+
+def _answer_of(activity: Activity) -> str | None:
+    """The choice of a submitted question card; None for typed text and other cards."""
+    if activity.type != ActivityTypes.message or clean_text(activity.text):
+        return None
+    return card_answer(activity.value)
+
+
+def offered_answers(dialog_context: DialogContext) -> frozenset[str]:
+    """The answers the open question offers (its suggested actions or its list), lower-cased:
+    typed, such an answer is an answer even where it is also a command word (the role "coach",
+    the placement type "arbetsträning")."""
+    instance = dialog_context.active_dialog
+    inner = instance.state.get("dialogs") if instance and isinstance(instance.state, dict) else None
+    stack = getattr(inner, "dialog_stack", None) or []
+    state = stack[0].state if stack and isinstance(stack[0].state, dict) else {}
+    prompt = getattr(state.get("options"), "prompt", None)
+    if not isinstance(prompt, Activity):
+        return frozenset()
+    offered = [action.value for action in getattr(prompt.suggested_actions, "actions", None) or []]
+    for attachment in prompt.attachments or []:
+        content = attachment.content if isinstance(attachment.content, dict) else {}
+        for element in content.get("body") or []:
+            if isinstance(element, dict) and element.get("id") == ANSWER_KEY:
+                offered += [choice.get("value") for choice in element.get("choices") or []]
+    return frozenset(str(value).casefold() for value in offered if value)
 
 
 class StegvisBot(TeamsActivityHandler):
@@ -83,7 +119,11 @@ class StegvisBot(TeamsActivityHandler):
             return
         turn_context.on_send_activities(redact_replies)
         turn_context.turn_state[GRAPH_KEY] = self._graph
-        if activity.type == ActivityTypes.message and not is_personal(turn_context):
+        if (
+            activity.type == ActivityTypes.message
+            and not is_personal(turn_context)
+            and _answer_of(activity) is None
+        ):
             command = command_from_card(parse_command(message_text(activity)), activity.value)
             found = self.router.match(command)
             if found is not None and found[0].is_private(await self._actor(turn_context)):
@@ -157,12 +197,29 @@ class StegvisBot(TeamsActivityHandler):
         async with self._db.read() as session:
             return await load_actor(session, aad, user.name or "")
 
+    async def _sender_name(self, turn_context: TurnContext) -> str:
+        """The user's name. Install events may come without it (the Agents Playground's do):
+        then Teams' member look-up; no name is no reason not to greet."""
+        sender = turn_context.activity.from_property
+        if sender is None or sender.name or not sender.id:
+            return (sender.name if sender else "") or ""
+        try:
+            member = await asyncio.wait_for(
+                TeamsInfo.get_member(turn_context, sender.id), MEMBER_LOOKUP_SECONDS
+            )
+        except Exception as error:  # the greeting goes out without a name
+            log.info("no name for the new user: %s", type(error).__name__)
+            return ""
+        sender.name = member.name or ""
+        return sender.name
+
     async def _welcome(self, turn_context: TurnContext) -> None:
+        name = await self._sender_name(turn_context)
         actor = await self._actor(turn_context)
         async with self._db.read() as session:
             names = await county_part_names(session, actor.county_parts)
         await turn_context.send_activity(
-            welcome_message(turn_context.activity.locale, actor, names)
+            welcome_message(turn_context.activity.locale, actor, names, name)
         )
 
     async def on_members_added_activity(
@@ -192,8 +249,25 @@ class StegvisBot(TeamsActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         await self._remember(turn_context)
         activity = turn_context.activity
+        answer = _answer_of(activity)
+        if answer is not None:
+            await self._answer_question(turn_context, answer)
+            return
         command = command_from_card(parse_command(message_text(activity)), activity.value)
         await self._handle_message(turn_context, command)
+
+    async def _answer_question(self, turn_context: TurnContext, answer: str) -> None:
+        """A question card was submitted: its choice answers the open question as if typed
+        (prompts read `activity.text`). It is never read as a command: a role called "coach"
+        is an answer here, not the `coach` command."""
+        turn_context.activity.text = answer
+        dialog_context = await self._dialogs.create_context(turn_context)
+        if dialog_context.active_dialog is None:
+            await turn_context.send_activity(
+                t("choice_no_question", turn_context.activity.locale)
+            )
+            return
+        await dialog_context.continue_dialog()
 
     async def _answer_in_personal_chat(self, turn_context: TurnContext, command: Command) -> None:
         """Run the command in the asker's personal chat, once; leave only a pointer here."""
@@ -234,10 +308,12 @@ class StegvisBot(TeamsActivityHandler):
         if dialog_context.active_dialog is not None:
             # A command word while a form is open starts that command; the form is kept on the
             # stack below only when the command is a question like "hjälp".
-            if self.router.match(command) is None:
+            if self.router.match(command) is None or command.raw.casefold() in offered_answers(
+                dialog_context
+            ):
                 await dialog_context.continue_dialog()
                 return
-            if command.text in {"hjälp", "help", "?"}:
+            if command.text in HELP_WORDS:
                 await self.router.dispatch(turn)
                 await turn_context.send_activity(t("saved_for_later", locale))
                 return

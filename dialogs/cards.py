@@ -78,16 +78,17 @@ def card_message(attachment: Attachment, fallback_text: str) -> Activity:
     return activity
 
 
-def welcome_card(locale: str | None, status_line: str) -> Activity:
+def welcome_card(locale: str | None, status_line: str, steps: list[tuple[str, str]]) -> Activity:
+    """The greeting: what Stegvis is, who you are to it, and three things to do now (command,
+    what it does), each a button."""
     body = [
         heading(t("welcome_title", locale)),
         paragraph(t("welcome_body", locale)),
-        paragraph(status_line, subtle=True),
+        paragraph(status_line),
+        {**paragraph(t("welcome_next", locale)), "weight": "Bolder"},
+        facts([(command, text) for command, text in steps]),
     ]
-    actions = [
-        command_action(t("button_help", locale), "hjälp"),
-        command_action(t("button_whoami", locale), "vem är jag"),
-    ]
+    actions = [command_action(command, command) for command, _ in steps]
     return card_message(card(body, actions), t("welcome_title", locale))
 
 
@@ -96,7 +97,6 @@ def help_card(locale: str | None, commands: list[tuple[str, str]]) -> Activity:
         heading(t("help_title", locale)),
         paragraph(t("help_intro", locale)),
         facts(commands),
-        paragraph(t("help_coming", locale), subtle=True),
     ]
     return card_message(card(body), t("help_title", locale))
 
@@ -113,11 +113,44 @@ def suggestions_card(locale: str | None, options: list[str]) -> Activity:
     return card_message(card(body, actions), t("unknown_command", locale))
 
 
-def choices_message(prompt: str, options: list[str]) -> Activity:
-    """A question with tap-to-answer suggested actions (Teams personal chat shows them)."""
-    return MessageFactory.suggested_actions(
-        [CardAction(type=ActionTypes.im_back, title=o, value=o) for o in options], text=prompt
-    )
+# Teams shows at most three suggested actions; a question with more options is a card.
+MAX_SUGGESTED = 3
+# Longer lists (municipalities, coaches, income sources) get a search box.
+LONG_LIST = 6
+# The id of the one input of a question card: a submitted card answers the open question
+# with it, as if it had been typed (bot/handler.py).
+ANSWER_KEY = "answer"
+
+
+def _choice_style(count: int) -> str:
+    """`filtered` is the typeahead Teams documents for 1.5 cards; short lists stay a drop-down."""
+    return "filtered" if count > LONG_LIST else "compact"
+
+
+def choices_message(
+    prompt: str, options: list[str], locale: str | None = None, multi: bool = False
+) -> Activity:
+    """A question with its options: up to three as suggested actions (one tap), more as a card
+    with a list to choose from and one button. Typing the answer works either way."""
+    if len(options) <= MAX_SUGGESTED and not (multi and len(options) > 1):
+        return MessageFactory.suggested_actions(
+            [CardAction(type=ActionTypes.im_back, title=o, value=o) for o in options],
+            text=prompt,
+        )
+    choice_set: dict[str, Any] = {
+        "type": "Input.ChoiceSet",
+        "id": ANSWER_KEY,
+        "style": _choice_style(len(options)),
+        "placeholder": t("choice_placeholder", locale),
+        "isRequired": True,
+        "errorMessage": t("choice_required", locale),
+        "choices": [{"title": option, "value": option} for option in options],
+    }
+    if multi:  # ticks: a multi-select drop-down showed no options in the Playground
+        choice_set.update(isMultiSelect=True, style="expanded")
+    body = [paragraph(prompt), choice_set, paragraph(t("choice_or_type", locale), subtle=True)]
+    actions = [{"type": "Action.Submit", "title": t("button_answer", locale)}]
+    return card_message(card(body, actions), prompt)
 
 
 @dataclass(frozen=True)
@@ -136,6 +169,7 @@ def _input(spec: CardInput) -> dict[str, Any]:
     if spec.kind == "choice":
         element.update(
             type="Input.ChoiceSet",
+            style=_choice_style(len(spec.options)),
             choices=[{"title": title, "value": value} for title, value in spec.options],
         )
     elif spec.kind == "toggle":
@@ -432,7 +466,7 @@ def optional_choice(
         "type": "Input.ChoiceSet",
         "id": input_id,
         "label": label_text,
-        "style": "compact",
+        "style": _choice_style(len(options)),
         "placeholder": placeholder,
         "choices": [{"title": title, "value": value} for title, value in options],
     }

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from dialogs.cards import ONCE_KEY
+from dialogs.cards import ANSWER_KEY, ONCE_KEY
 
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 # `<` starts a tag only up to the next `<` or `>`, so each character is scanned once: with
@@ -57,6 +57,14 @@ def command_from_card(command: Command, value: object) -> Command:
         fields={**command.fields, **inputs},
         typed=command.typed,
     )
+
+
+def card_answer(value: object) -> str | None:
+    """The answer chosen on a question card (dialogs/cards.py: choices_message), or None when
+    the card was something else (a button with a command, a form)."""
+    if not isinstance(value, dict) or value.get("command") or ANSWER_KEY not in value:
+        return None
+    return clean_text(str(value.get(ANSWER_KEY) or ""))
 
 
 # Runs of characters that need no decision, taken a run at a time (outside quotes, inside "…",

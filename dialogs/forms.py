@@ -320,12 +320,15 @@ class FormDialog(ComponentDialog):
             if not field.required and field.name not in step.values["ask"]:
                 return await step.next({"value": self._default(field)})
             question = t(field.question, locale, **self.question_values(values))
-            if step.values["notice"]:
-                question = f"{step.values.pop('notice')}\n\n{question}"
-                step.values["notice"] = ""
+            notice = step.values.pop("notice", "")
+            step.values["notice"] = ""
+            if notice and notice != question:  # a refusal that is the question says it once
+                question = f"{notice}\n\n{question}"
             options = await self.choices(field, values, locale)
             prompt = (
-                choices_message(question, options) if options else MessageFactory.text(question)
+                choices_message(question, options, locale)
+                if options
+                else MessageFactory.text(question)
             )
             return await step.prompt(
                 self._prompt_id(field), PromptOptions(prompt=prompt, validations=values)

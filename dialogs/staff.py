@@ -43,7 +43,8 @@ ROLE_WORDS: dict[str, Role] = {
     "viewer": Role.VIEWER,
     "läsare": Role.VIEWER,
 }
-ROLE_CHOICES = ("coach", "samordnare", "insatsledare", "insatsägare", "admin", "läsare")
+# What the role question offers: the Swedish words (`admin` and the English ones still work).
+ROLE_CHOICES = ("coach", "samordnare", "insatsledare", "insatsägare", "administratör", "läsare")
 FIELD_ALIASES = {
     "person": ("id", "person", "vem"),
     "name": ("namn", "name"),
@@ -204,7 +205,7 @@ class StaffDialog(ComponentDialog):
                 t("staff_role_unknown", locale, value=given, roles=", ".join(ROLE_CHOICES))
             )
         question = choices_message(
-            t("staff_ask_role", locale, name=step.values["name"]), list(ROLE_CHOICES)
+            t("staff_ask_role", locale, name=step.values["name"]), list(ROLE_CHOICES), locale
         )
         return await step.prompt("staff_role", PromptOptions(prompt=question))
 
@@ -223,7 +224,10 @@ class StaffDialog(ComponentDialog):
                 t("staff_parts_unknown", locale, value=given, parts=", ".join(names))
             )
         question = choices_message(
-            t("staff_ask_parts", locale, name=step.values["name"], example=names[0]), names
+            t("staff_ask_parts", locale, name=step.values["name"], example=names[0]),
+            names,
+            locale,
+            multi=True,
         )
         return await step.prompt("staff_parts", PromptOptions(prompt=question))
 
@@ -240,6 +244,7 @@ class StaffDialog(ComponentDialog):
                 role=await self._describe(locale, step.values),
             ),
             [t("yes", locale), t("no", locale)],
+            locale,
         )
         return await step.prompt("staff_confirm", PromptOptions(prompt=question))
 

@@ -432,6 +432,17 @@ class ProcessedTurn(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, index=True)
 
 
+class UserLanguage(SQLModel, table=True):
+    """The language a user chose with `språk en` / `språk sv`; without a row the bot speaks
+    the deployment's default (STEGVIS_DEFAULT_LOCALE), whatever the Teams client says."""
+
+    __tablename__ = "user_language"
+    # The user's id in the channel (Teams: "29:…"), which every activity carries.
+    user_id: str = Field(primary_key=True, max_length=512, sa_column_kwargs=IDENTIFIER)
+    locale: str = Field(max_length=16)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 # Tables that keep the bot running rather than the association's records: a turn that wrote
 # only these changed nothing a user asked to change (bot/once.py, a card tapped again later).
 BOOKKEEPING = frozenset(

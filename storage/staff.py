@@ -251,7 +251,12 @@ async def ensure_bootstrap_admin(
 ) -> bool:
     """Register a configured bootstrap admin on first contact; never downgrades anyone."""
     aad = normalise_aad_id(aad_object_id)
-    if (await session.exec(select(Staff).where(Staff.aad_object_id == aad))).first():
+    existing = (await session.exec(select(Staff).where(Staff.aad_object_id == aad))).first()
+    if existing:
+        if display_name and existing.display_name == aad:
+            # First seen without a name (the install event): the name it writes under now.
+            existing.display_name = display_name
+            session.add(existing)
         return False
     await upsert_staff(session, aad, display_name or aad, Role.ADMIN, [])
     return True

@@ -122,10 +122,12 @@ def _card_texts(node: Any) -> list[str]:
             found.append(f"{node.get('title')}: {node.get('value')}")
         if node.get("type", "").startswith("Action."):
             found.append(f"[{node.get('title')}]")
+        if node.get("type") == "Input.ChoiceSet":  # shown like suggested actions, [title]
+            found.extend(f"[{choice.get('title')}]" for choice in node.get("choices", []))
         for key, value in node.items():
             if key == "facts":
                 found.extend(f"{f['title']}: {f['value']}" for f in value)
-            elif key != "data":
+            elif key not in {"data", "choices"}:
                 found.extend(_card_texts(value))
         return found
     if isinstance(node, list):

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 from sqlmodel import select
 
 from storage.conversations import remember_conversation
-from storage.models import ConversationRef
+from storage.models import ConversationRef, UserLanguage
 from tests.teams import ADMIN_AAD, COACH_AAD, card_submit, installed, message, user
 
 ADMIN = user(ADMIN_AAD, "Alva Admin")
@@ -36,6 +37,19 @@ async def test_install_stores_reference_and_welcomes_once(bot, connector, db):
 async def test_welcome_tells_staff_their_role(bot, connector):
     replies = await bot.say(installed(connector.url, ADMIN))
     assert "Du är registrerad som administratör." in replies[0]
+
+
+async def test_the_first_admin_is_greeted_by_name_when_the_install_event_has_none(
+    bot, connector, db
+):
+    """The Agents Playground's install events carry no name: Teams' member look-up tells it,
+    and the first admin is stored and greeted by it, not by the id."""
+    nameless = {"id": ADMIN["id"], "aadObjectId": ADMIN_AAD}
+    replies = await bot.say(installed(connector.url, nameless))
+    assert "Välkommen, Teams User! Du är registrerad som administratör." in replies[0]
+    assert ADMIN_AAD not in replies[0]
+    replies = await bot.say(message("vem är jag", connector.url, nameless))
+    assert replies == ["Du är Teams User, administratör."]
 
 
 async def test_help_lists_commands_for_the_role(bot, connector):
@@ -75,11 +89,71 @@ async def test_unknown_text_gets_suggestions(bot, connector):
     assert "Skriv **hjälp**" in replies[0]
 
 
-async def test_english_locale_gets_english(bot, connector):
+async def test_swedish_whatever_the_client_says_until_the_user_chooses_english(
+    bot, connector, db
+):
+    """The Playground and many Teams clients send en-US: the association works in Swedish."""
     replies = await bot.say(installed(connector.url, COACH, locale="en-US"))
-    assert "Hi! I am Stegvis" in replies[0]
+    assert "Hej! Jag är Stegvis" in replies[0]
     replies = await bot.say(message("hjälp", connector.url, COACH, locale="en-US"))
+    assert "Det här kan jag" in replies[0]
+    assert "språk" in replies[0]
+
+    assert await bot.say(message("språk en", connector.url, COACH)) == [
+        "I will write in English from now on. Type `språk sv` for Swedish."
+    ]
+    replies = await bot.say(message("hjälp", connector.url, COACH, locale="sv-SE"))
     assert "What I can do" in replies[0]
+    assert await bot.say(message("språk sv", connector.url, COACH, locale="en-US")) == [
+        "Nu skriver jag på svenska."
+    ]
+    replies = await bot.say(message("hjälp", connector.url, COACH, locale="en-US"))
+    assert "Det här kan jag" in replies[0]
+    # The choice is the user's: another user is still answered in Swedish.
+    replies = await bot.say(message("språk en", connector.url, COACH))
+    replies = await bot.say(message("hjälp", connector.url, ADMIN, locale="en-US"))
+    assert "Det här kan jag" in replies[0]
+    async with db.read() as session:
+        rows = (await session.exec(select(UserLanguage))).all()
+    assert [row.locale for row in rows] == ["en-US"]
+
+
+async def test_reminders_follow_the_chosen_language(bot, connector, db):
+    """The stored conversation reference (what reminders are sent with) carries the language
+    the bot speaks to the user, not the client's."""
+
+    async def stored_locale() -> str:
+        async with db.read() as session:
+            row = (await session.exec(select(ConversationRef))).one()
+        return json.loads(row.reference)["locale"]
+
+    await bot.say(message("hjälp", connector.url, COACH, locale="en-US"))
+    assert await stored_locale() == "sv-SE"
+    await bot.say(message("språk en", connector.url, COACH))
+    await bot.say(message("vem är jag", connector.url, COACH))
+    assert await stored_locale() == "en-US"
+
+
+async def test_language_needs_sv_or_en(bot, connector):
+    for text in ("språk", "språk fi", "språk en sv"):
+        assert await bot.say(message(text, connector.url, COACH)) == [
+            "Skriv `språk sv` för svenska eller `språk en` för engelska."
+        ]
+
+
+async def test_greetings_and_question_mark_give_help(bot, connector):
+    for text in ("hej", "Hej!", "?", "hjälp", "hallå"):
+        replies = await bot.say(message(text, connector.url, COACH))
+        assert len(replies) == 1 and "Det här kan jag" in replies[0], text
+
+
+async def test_welcome_names_three_things_to_do_now(bot, connector):
+    replies = await bot.say(installed(connector.url, COACH))
+    assert "Det här kan du göra nu:" in replies[0]
+    assert replies[0].count("\n[") == 3 and "[vem är jag]" in replies[0]
+    replies = await bot.say(installed(connector.url, ADMIN))
+    assert "Välkommen, Alva Admin! Du är registrerad som administratör." in replies[0]
+    assert "[personal lägg till]" in replies[0]
 
 
 async def test_organisation_overview(bot, connector):

@@ -21,14 +21,16 @@ def starts(prefix: str):
     """An assert_reply inspector that fails (botbuilder ignores an inspector's return value)."""
 
     def inspect(activity, _description) -> None:
-        assert activity.text.startswith(prefix), activity.text
+        shown = activity.text or activity.summary  # a question card is summed up by its question
+        assert shown.startswith(prefix), shown
 
     return inspect
 
 
 def contains(part: str):
     def inspect(activity, _description) -> None:
-        assert part in activity.text, activity.text
+        shown = activity.text or activity.summary
+        assert part in shown, shown
 
     return inspect
 

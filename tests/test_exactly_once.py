@@ -54,7 +54,7 @@ def confirmations(connector: FakeConnector) -> list[str]:
 def submit_data(connector: FakeConnector, title: str | None = None,
                 command: str | None = None) -> dict[str, Any]:
     """The data of the first Action.Submit (with `title` or `command`, if given) in the last
-    card the bot sent."""
+    card the bot sent that has one (a question card may follow the form card)."""
     found: list[dict[str, Any]] = []
 
     def walk(node: Any) -> None:
@@ -73,7 +73,10 @@ def submit_data(connector: FakeConnector, title: str | None = None,
 
     cards = [a for a in connector.activities if a.get("attachments")]
     assert cards, connector.texts()
-    walk(cards[-1]["attachments"])
+    for sent in reversed(cards):
+        walk(sent["attachments"])
+        if found:
+            break
     assert found, cards[-1]
     return copy.deepcopy(found[0])
 

@@ -69,8 +69,8 @@ async def test_a_write_that_fails_tells_the_user_it_was_not_saved(
     assert len(replies) == 1 and NOT_SAVED in replies[0]
     assert "database" not in replies[0] and await participants(db) == 0
 
-    english = message(REFERRAL, connector.url, COORDINATOR, locale="en-US")
-    [reply] = await bot.say(english)
+    await bot.say(message("språk en", connector.url, COORDINATOR))
+    [reply] = await bot.say(message(REFERRAL, connector.url, COORDINATOR))
     assert "what you sent was not saved" in reply
 
 

@@ -5,9 +5,11 @@ The bot and the playground run as real subprocesses (`python -m bot serve`, the 
 compose box and waits for the help card. `scripts/install-e2e.sh` installs Chromium and the
 playground (tests/e2e/package.json); without them this test skips and says why.
 
-The playground hard-codes `locale: "en-US"` in every activity it sends, and the bot answers in the
-user's Teams language, so a small in-test relay between the playground and the bot rewrites the
-locale to Swedish (as a Swedish Teams client sends it) and records the bot's HTTP answers.
+The playground runs with the repository's config file (playground/m365agentsplayground.yml, as
+`make playground` does), whose user has a GUID aadObjectId named as first admin. It hard-codes
+`locale: "en-US"` in every activity; the bot answers in Swedish anyway (its default locale, until
+a user chooses `språk en`). A small in-test relay between the playground and the bot records the
+bot's HTTP answers.
 """
 
 from __future__ import annotations
@@ -45,7 +47,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCALE = "sv-SE"
+PLAYGROUND_CONFIG = REPO / "playground" / "m365agentsplayground.yml"
+PLAYGROUND_ADMIN = "3f6b9c2e-8a1d-4e7f-b5c4-0d2e6a9f1b38"  # currentUser.aadObjectId there
 WELCOME_TITLE = "Hej! Jag är Stegvis"
+WELCOME_ADMIN = "Välkommen, Agnes Admin! Du är registrerad som administratör."
 HELP_TITLE = "Det här kan jag"
 HELP_BUTTON = "Visa hjälp"
 UNKNOWN_TITLE = "Det förstod jag inte."
@@ -136,6 +141,8 @@ def _bot_env(tmp_path: Path, port: int) -> dict[str, str]:
         MicrosoftAppPassword="",
         MicrosoftAppTenantId="",
         STEGVIS_ALLOWED_TENANTS="",
+        STEGVIS_ADMIN_AAD_IDS=PLAYGROUND_ADMIN,
+        STEGVIS_DEFAULT_LOCALE=LOCALE,
     )
     return env
 
@@ -148,6 +155,7 @@ def _playground_env(tmp_path: Path, endpoint: str, port: int) -> dict[str, str]:
         TEAMSAPPTESTER_PORT=str(port),
         TEAMSAPPTESTER_BROWSER="none",  # do not open a browser of its own
         M365_AGENTS_PLAYGROUND_LOGFILE=str(tmp_path / "playground-console.log"),
+        M365_AGENTS_PLAYGROUND_CONFIG_PATH=str(PLAYGROUND_CONFIG),
     )
     return env
 
@@ -205,7 +213,7 @@ async def _wait_for_playground(process: subprocess.Popen, log: Path, timeout: fl
 
 
 class Relay:
-    """Between the playground and the bot: sets the activity's locale, records what came back."""
+    """Between the playground and the bot: records what came back."""
 
     def __init__(self, bot_url: str) -> None:
         self.bot_url = bot_url
@@ -240,13 +248,6 @@ class Relay:
         if request.method == "POST" and body:
             with contextlib.suppress(ValueError):
                 activity = json.loads(body)
-        if isinstance(activity, dict):
-            if "locale" in activity:  # conversationUpdate has none, as in Teams
-                activity["locale"] = LOCALE
-            for entity in activity.get("entities") or []:
-                if isinstance(entity, dict) and entity.get("type") == "clientInfo":
-                    entity["locale"] = LOCALE
-            body = json.dumps(activity).encode()
         headers = {
             name: value
             for name, value in request.headers.items()
@@ -327,6 +328,8 @@ async def _drive_browser(ui_url: str, relay: Relay, screenshot: Path) -> dict[st
                 if relay.seen("conversationUpdate", "installationUpdate"):
                     welcome = page.locator(ADAPTIVE_CARD, has_text=WELCOME_TITLE)
                     await expect(welcome).to_have_count(1, timeout=15_000)
+                    # The Playground's user is the first admin, greeted in Swedish.
+                    await expect(welcome).to_contain_text(WELCOME_ADMIN)
 
                 await compose.click()
                 await page.keyboard.type("hjälp")

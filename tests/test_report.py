@@ -620,8 +620,8 @@ async def test_cli_report_is_masked_unless_asked(cli_env, capsys, db, tmp_path):
     assert [c.value for c in sheet[2]] == ["förvärvsarbete", 3, 6, 0, 9]
     assert book["Översikt"]["A1"].value == "Rapport"
     # Long titles are cut after a whole word; the sheet's first row has them in full.
-    placements = book["Pågående arbetsträningar under"]
-    assert placements["A1"].value == "Pågående arbetsträningar under perioden, per typ och sektor"
+    placements = book["Pågående placeringar under"]
+    assert placements["A1"].value == "Pågående placeringar under perioden, per typ och sektor"
     assert all(len(name) <= 31 and name == name.strip() for name in book.sheetnames)
 
     code, _, err = await cli(capsys, "report", "--format", "json", "--unmasked",

@@ -94,7 +94,12 @@ async def test_a_message_at_the_text_limit_is_handled(bot, connector, db):
 
 
 async def test_english_users_are_told_in_english(bot, connector):
+    """In the user's chosen language (`språk en`), not the client's."""
     activity = message("x" * (MAX_TEXT_CHARS + 1), connector.url, ADMIN, locale="en-US")
+    (reply,) = await bot.say(activity)
+    assert reply.startswith("Meddelandet är för långt för mig")
+    await bot.say(message("språk en", connector.url, ADMIN))
+    activity = message("x" * (MAX_TEXT_CHARS + 1), connector.url, ADMIN)
     (reply,) = await bot.say(activity)
     assert reply.startswith("That message is too long for me")
 

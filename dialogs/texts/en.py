@@ -291,8 +291,8 @@ TEXTS: dict[str, str] = {
     "status.exited": "exited",
     "welcome_title": "Hi! I am Stegvis",
     "welcome_body": (
-        "I help coaches and coordinators keep track of referrals, work-training placements, "
-        "progression steps, exits, steering-group minutes and reminders, right here in Teams. "
+        "I help coaches and coordinators keep track of referrals, placements, progression "
+        "steps, exits, steering-group minutes and reminders, right here in Teams. "
         "Participants are only ever recorded by a code, never by name or personal identity "
         "number."
     ),
@@ -302,7 +302,10 @@ TEXTS: dict[str, str] = {
     ),
     "welcome_staff": "You are registered as {role}.",
     "help_title": "What I can do",
-    "help_intro": "Type a command or press a button. Type **avbryt** (cancel) to stop.",
+    "help_intro": (
+        "Type a command, even just its beginning: I ask for whatever is missing. "
+        "Type **avbryt** (cancel) to stop a form."
+    ),
     "help_cmd_help": "shows this list",
     "help_cmd_whoami": "shows your role and county parts",
     "help_cmd_org": "shows county parts, municipalities, programmes and steering groups",
@@ -312,12 +315,7 @@ TEXTS: dict[str, str] = {
         '`personal lägg till id=<object-id> namn="Anna Berg" roll=samordnare länsdel=Västra`'
     ),
     "help_cmd_staff_remove": "removes someone's access (administrator)",
-    "help_coming": (
-        "Coming: referrals and participants, placements and exits, steering-group minutes, "
-        "reminders and reports."
-    ),
     "button_help": "Show help",
-    "button_whoami": "Who am I?",
     "unknown_command": "I did not understand that.",
     "did_you_mean": "Did you mean one of these?",
     "try_help": "Type **hjälp** (help) to see what I can do.",
@@ -358,7 +356,7 @@ TEXTS: dict[str, str] = {
     "staff_ask_name": "Which name should be shown for this person?",
     "staff_ask_role": "Which role should {name} have?",
     "staff_role_unknown": "“{value}” is not a role. Choose one of: {roles}.",
-    "staff_ask_parts": "Which county parts does {name} work in? Type one or more, e.g. {example}.",
+    "staff_ask_parts": "Which county parts does {name} work in? One or more, e.g. {example}.",
     "staff_parts_unknown": "Unknown county part: {value}. Choose from {parts}.",
     "staff_confirm": "Save {name} as {role}?",
     "staff_saved": "Done: {name} is now {role}.",
@@ -889,4 +887,29 @@ TEXTS: dict[str, str] = {
         "the reminder comes in your chat with Stegvis. There, `my reminders` shows everything "
         "waiting for you."
     ),
+    # --- Teams fit ---
+    "button_answer": "Answer",
+    "choice_placeholder": "Choose …",
+    "choice_required": "Choose one of the options.",
+    "choice_or_type": "You can also type the answer here in the chat.",
+    "choice_no_question": (
+        "That question has already been answered or cancelled, so nothing was saved. Type the "
+        "command again to start over."
+    ),
+    "welcome_staff_named": "Welcome, {name}! You are registered as {role}.",
+    "welcome_next": "What you can do now:",
+    "first_step_whoami": "shows your name; ask an administrator to add you as staff",
+    "first_step_org": "shows county parts, municipalities, programmes and steering groups",
+    "first_step_help": "shows everything you can do",
+    "first_step_staff_add": "adds coaches, coordinators and others as staff",
+    "first_step_referral": "records a new referral",
+    "first_step_my": "shows your ongoing participants",
+    "first_step_meeting": "logs a steering-group meeting with its minutes",
+    "first_step_reminders": "shows your reminders",
+    "first_step_report": "shows a report for a period",
+    "first_step_minutes": "shows the latest steering-group meetings",
+    "first_step_actions": "shows open action points",
+    "help_cmd_language": "changes language: `språk en` (English) or `språk sv` (Swedish)",
+    "language_usage": "Type `språk en` for English or `språk sv` for Swedish.",
+    "language_chosen": "I will write in English from now on. Type `språk sv` for Swedish.",
 }

@@ -291,9 +291,9 @@ TEXTS: dict[str, str] = {
     "welcome_title": "Hej! Jag är Stegvis",
     "welcome_body": (
         "Jag hjälper coacher och samordnare att hålla ordning på aktualiseringar, "
-        "arbetsträning, stegförflyttningar, avslut, styrgruppsprotokoll och påminnelser, "
-        "direkt här i Teams. Deltagare registreras bara med en kod, aldrig med namn "
-        "eller personnummer."
+        "placeringar, stegförflyttningar, utskrivningar, minnesanteckningar från styrgrupperna "
+        "och påminnelser, direkt här i Teams. Deltagare registreras bara med en kod, aldrig "
+        "med namn eller personnummer."
     ),
     "welcome_not_staff": (
         "Du är inte registrerad som personal ännu. Be en administratör lägga till dig, "
@@ -301,7 +301,10 @@ TEXTS: dict[str, str] = {
     ),
     "welcome_staff": "Du är registrerad som {role}.",
     "help_title": "Det här kan jag",
-    "help_intro": "Skriv ett kommando eller tryck på en knapp. Skriv **avbryt** för att avbryta.",
+    "help_intro": (
+        "Skriv ett kommando, gärna bara början: det som saknas frågar jag efter. "
+        "Skriv **avbryt** för att avbryta ett formulär."
+    ),
     "help_cmd_help": "visar den här listan",
     "help_cmd_whoami": "visar din roll och dina länsdelar",
     "help_cmd_org": "visar länsdelar, kommuner, insatser och styrgrupper",
@@ -311,12 +314,7 @@ TEXTS: dict[str, str] = {
         '`personal lägg till id=<objekt-id> namn="Anna Berg" roll=samordnare länsdel=Västra`'
     ),
     "help_cmd_staff_remove": "tar bort någons behörighet (administratör)",
-    "help_coming": (
-        "På väg: aktualiseringar och deltagare, arbetsträning och avslut, "
-        "styrgruppsprotokoll, påminnelser och rapporter."
-    ),
     "button_help": "Visa hjälp",
-    "button_whoami": "Vem är jag?",
     "unknown_command": "Det förstod jag inte.",
     "did_you_mean": "Menade du något av detta?",
     "try_help": "Skriv **hjälp** för att se vad jag kan.",
@@ -361,7 +359,7 @@ TEXTS: dict[str, str] = {
     "staff_ask_name": "Vilket namn ska visas för personen?",
     "staff_ask_role": "Vilken roll ska {name} ha?",
     "staff_role_unknown": "”{value}” är ingen roll. Välj en av: {roles}.",
-    "staff_ask_parts": "Vilka länsdelar arbetar {name} i? Skriv en eller flera, t.ex. {example}.",
+    "staff_ask_parts": "Vilka länsdelar arbetar {name} i? En eller flera, t.ex. {example}.",
     "staff_parts_unknown": "Okänd länsdel: {value}. Välj bland {parts}.",
     "staff_confirm": "Spara {name} som {role}?",
     "staff_saved": "Klart: {name} är nu {role}.",
@@ -407,10 +405,10 @@ TEXTS: dict[str, str] = {
         "Aktualiseringen {label} från {date} har väntat på beslut i mer än {days} dagar."
     ),
     "reminder_text.no_placement": (
-        "{label} skrevs in {date} och har fortfarande ingen arbetsträning efter {days} dagar."
+        "{label} skrevs in {date} och har fortfarande ingen placering efter {days} dagar."
     ),
     "reminder_text.placement_active": (
-        "Dags att följa upp arbetsträningen för {label}; senaste uppföljningen var {date}."
+        "Dags att följa upp placeringen för {label}; senaste uppföljningen var {date}."
     ),
     "reminder_text.programme_end": (
         "{label} har varit i insatsen i snart ett år ({date}). Planera avslut eller förlängning."
@@ -429,8 +427,8 @@ TEXTS: dict[str, str] = {
     "reminder_rule.minutes_missing": "Minnesanteckningar saknas",
     "reminder_rule.action_point_due": "Åtgärdspunkt",
     "reminder_rule.referral_waiting": "Aktualisering utan beslut",
-    "reminder_rule.no_placement": "Ingen arbetsträning",
-    "reminder_rule.placement_follow_up": "Uppföljning av arbetsträning",
+    "reminder_rule.no_placement": "Ingen placering",
+    "reminder_rule.placement_follow_up": "Uppföljning av placering",
     "reminder_rule.programme_end": "Snart ett år i insatsen",
     "reminder_rule.survey_enrolment": "Enkät vid inskrivning",
     "reminder_rule.survey_exit": "Enkät vid utskrivning",
@@ -507,7 +505,7 @@ TEXTS: dict[str, str] = {
     "report_section.overview": "Översikt och mål",
     "report_section.participants": "Deltagare",
     "report_section.referrals": "Aktualiseringar",
-    "report_section.exits": "Arbetsträning och avslut",
+    "report_section.exits": "Placeringar och avslut",
     "report_overview": "Översikt",
     "report_period": "Period",
     "report_filter.programme": "Insats",
@@ -535,8 +533,8 @@ TEXTS: dict[str, str] = {
     "report_table.progression": "Stegförflyttning bland aktiva",
     "report_table.past_12_months": "Inskrivna mer än 12 månader vid periodens slut",
     "report_table.caseload": "Deltagare per coach vid periodens slut",
-    "report_table.placements": "Påbörjade arbetsträningar per typ och sektor",
-    "report_table.placements_active": "Pågående arbetsträningar under perioden, per typ och sektor",
+    "report_table.placements": "Påbörjade placeringar per typ och sektor",
+    "report_table.placements_active": "Pågående placeringar under perioden, per typ och sektor",
     "report_table.exits_reason": "Avslut per avslutsorsak",
     "report_table.exits_destination": "Avslut per status vid avslut",
     "report_table.exits_sus": "Avslut per SUS-grupp",
@@ -717,7 +715,7 @@ TEXTS: dict[str, str] = {
     "field.enrolment_date": "inskrivningsdatum",
     "field.exit_date": "utskrivningsdatum",
     "field.exit_reason": "avslutsorsak",
-    "field.exit_destination": "vidare till",
+    "field.exit_destination": "status vid avslut",
     "field.consent": "samtycke",
     "field.survey_enrolment_done": "enkät vid inskrivning",
     "field.survey_exit_done": "enkät vid utskrivning",
@@ -896,4 +894,29 @@ TEXTS: dict[str, str] = {
         "administratör), så kommer påminnelsen i din chatt med Stegvis. Där visar "
         "`mina påminnelser` allt som väntar."
     ),
+    # --- Teams fit ---
+    "button_answer": "Svara",
+    "choice_placeholder": "Välj …",
+    "choice_required": "Välj ett av alternativen.",
+    "choice_or_type": "Du kan också skriva svaret här i chatten.",
+    "choice_no_question": (
+        "Den frågan är redan besvarad eller avbruten, så inget sparades. Skriv kommandot igen "
+        "om du vill börja om."
+    ),
+    "welcome_staff_named": "Välkommen, {name}! Du är registrerad som {role}.",
+    "welcome_next": "Det här kan du göra nu:",
+    "first_step_whoami": "visar ditt namn; be en administratör lägga till dig som personal",
+    "first_step_org": "visar länsdelar, kommuner, insatser och styrgrupper",
+    "first_step_help": "visar allt du kan göra",
+    "first_step_staff_add": "lägger till coacher, samordnare och andra i personalen",
+    "first_step_referral": "registrerar en ny aktualisering",
+    "first_step_my": "visar dina pågående deltagare",
+    "first_step_meeting": "loggar ett styrgruppsmöte med minnesanteckningar",
+    "first_step_reminders": "visar dina påminnelser",
+    "first_step_report": "visar en rapport för en period",
+    "first_step_minutes": "visar de senaste styrgruppsmötena",
+    "first_step_actions": "visar öppna åtgärdspunkter",
+    "help_cmd_language": "byter språk: `språk en` (engelska) eller `språk sv` (svenska)",
+    "language_usage": "Skriv `språk sv` för svenska eller `språk en` för engelska.",
+    "language_chosen": "Nu skriver jag på svenska.",
 }
