@@ -30,7 +30,9 @@ from botbuilder.dialogs.choices import Choice, ListStyle
 from botbuilder.dialogs.prompts import PromptOptions
 from botbuilder.schema import Activity, CardAction
 from msrest.serialization import Model
-from sqlalchemy import column, select, table
+from sqlalchemy import select
+
+from storage.models import BotStateItem
 
 log = logging.getLogger(__name__)
 
@@ -314,7 +316,9 @@ def convert_legacy(document: str) -> str | None:
 def convert_legacy_rows(connection: Any) -> tuple[int, int]:
     """Rewrite every old bot_state row (a SQLAlchemy connection, as in a migration); rows
     that cannot be converted are deleted. Returns (converted, deleted)."""
-    rows = table("bot_state", column("id"), column("document"), column("etag"))
+    # The model's table, not a bare `table()`: its columns carry their write policies, so the
+    # random etag (an identifier) is not read as free text that might hold a personnummer.
+    rows = BotStateItem.__table__
     converted = deleted = 0
     for row_id, document in connection.execute(select(rows.c.id, rows.c.document)).all():
         if is_current(document):
