@@ -271,6 +271,43 @@ class ProgressionStep(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+CODE = _info(max_chars=64)  # a status or vocabulary code, never free text
+
+
+class ParticipantEvent(SQLModel, table=True):
+    """One change of a participant's state (storage/events.py): what changed, the date it took
+    effect (`effective_on`) and when it was recorded (`recorded_at`). Coded values only.
+
+    History is never rewritten: a correction is a new event naming the one it replaces in
+    `corrects_id` (kind "void" when it only takes it back), so figures for any date can be
+    computed as the records stood at any time. Not a foreign key to the participant: the
+    events of a referral taken back stay, with the void that took them back.
+    """
+
+    __tablename__ = "participant_event"
+    __table_args__ = (
+        Index("ix_participant_event_participant", "participant_id", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int
+    kind: str = Field(sa_column_kwargs=CODE)
+    effective_on: date = Field(index=True, sa_column_kwargs=_info(days_ahead=366))
+    recorded_at: datetime = Field(default_factory=utcnow, index=True)
+    actor_staff_id: int | None = None
+    status: str | None = Field(default=None, sa_column_kwargs=CODE)
+    reason: str | None = Field(default=None, sa_column_kwargs=CODE)
+    destination: str | None = Field(default=None, sa_column_kwargs=CODE)
+    coach_id: int | None = None
+    until: date | None = Field(default=None, sa_column_kwargs=_info(days_ahead=3 * 366))
+    placement_id: int | None = None
+    placement_type: str | None = Field(default=None, sa_column_kwargs=CODE)
+    sector: str | None = Field(default=None, sa_column_kwargs=CODE)
+    step: str | None = Field(default=None, sa_column_kwargs=CODE)
+    step_id: int | None = None
+    corrects_id: int | None = Field(default=None, index=True)
+    audit_id: int | None = Field(default=None, index=True)
+
+
 class AuditEntry(SQLModel, table=True):
     """Who did what to which record, when, and which fields changed (storage/audit.py).
 

@@ -1,0 +1,276 @@
+"""storage.events on real SQL: the write paths record the participant's history as events, an
+undo records its correction, and the state at any date computed from the events equals an
+independent count of the rows made on that day."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import select
+
+from storage import events
+from storage.clock import STOCKHOLM, clock
+from storage.events import Figures, Kind
+from storage.models import Participant, ParticipantEvent, Placement
+from storage.participants import (
+    ExitInput,
+    PlacementInput,
+    ReferralInput,
+    add_placement,
+    assign_coach,
+    decide,
+    end_placement,
+    enrol,
+    exit_participant,
+    extend,
+    record_step,
+    register_referral,
+    undo_last,
+    update_fields,
+)
+from storage.permissions import Role
+from storage.rules import DESTINATIONS, EXIT_REASONS, PROGRESSION_STEPS, RuleError, Status
+from storage.staff import load_actor, upsert_staff
+
+COORD = "1b7d3f45-6c8e-4a2f-8d4b-2e3f4a5b6c7d"
+COACHES = {
+    "Cem Coach": "2c8e4a56-7d9f-4b3a-9e5c-3f4a5b6c7d8e",
+    "Dana Coach": "3d9f5b67-8e0a-4c4b-8f6d-4a5b6c7d8e9f",
+    "Eli Coach": "4e0a6c78-9f1b-4d5c-9a7e-5b6c7d8e9f0a",
+}
+
+
+def at_noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=STOCKHOLM).astimezone(UTC)
+
+
+def referral(day: date) -> ReferralInput:
+    return ReferralInput(referral_date=day, referring_party="fk", municipality="Flen",
+                         gender="woman", birth_year=1980, income_source="sickness_benefit",
+                         consent=True)
+
+
+@pytest.fixture
+async def coordinator(db):
+    async with db.session() as session:
+        await upsert_staff(session, COORD, "Sara", Role.COORDINATOR, ["vastra"])
+        for name, aad in COACHES.items():
+            await upsert_staff(session, aad, name, Role.COACH, ["vastra"])
+        return await load_actor(session, COORD)
+
+
+async def _kinds(session, participant_id: int) -> list[str]:
+    rows = (await session.exec(
+        select(ParticipantEvent).where(ParticipantEvent.participant_id == participant_id)
+        .order_by(ParticipantEvent.id)
+    )).all()
+    return [row.kind for row in rows]
+
+
+async def test_each_write_path_records_its_event(db, coordinator, monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: at_noon(date(2026, 11, 20)))
+    actor = coordinator
+    async with db.session() as session:
+        p = await register_referral(session, actor, referral(date(2026, 10, 1)))
+        code = p.code
+        await decide(session, actor, code, Status.WAITING, day=date(2026, 10, 2))
+        await decide(session, actor, code, Status.ACCEPTED, day=date(2026, 10, 5),
+                     coach="Cem Coach")
+        await assign_coach(session, actor, code, "Dana Coach")
+        await enrol(session, actor, code, date(2026, 10, 6))
+        await extend(session, actor, code, date(2027, 12, 1), "Arbetsträningen behöver tid")
+        await add_placement(session, actor, code, PlacementInput(
+            "work_training", "public", "Kommunens park", date(2026, 10, 10)))
+        await end_placement(session, actor, code, 1, date(2026, 10, 31))
+        await record_step(session, actor, code, "job_search", date(2026, 11, 2))
+        await update_fields(session, actor, code, {"enrolment_date": "2026-10-07"})
+        exit_typed = at_noon(date(2026, 11, 20)) + timedelta(hours=2)
+        monkeypatch.setattr(clock, "now", lambda: exit_typed)
+        await exit_participant(session, actor, code, ExitInput(
+            date(2026, 11, 15), "registration_error", "unknown", "unknown"))
+        assert await _kinds(session, p.id) == [
+            "referral", "decision", "decision", "coach", "enrolment", "extension",
+            "placement_start", "placement_end", "step", "enrolment", "exit", "felregistrering",
+        ]
+        history = (await events.histories(session, [p.id]))[p.id]
+        state = events.state_at(history, date(2026, 10, 20))
+        assert state.status == Status.ENROLLED
+        assert state.enrolment_date == date(2026, 10, 7)
+        assert state.placements == {1} and state.extended_until is None
+        # The coach change and the extension take effect the day they are recorded.
+        later = events.state_at(history, date(2026, 11, 20))
+        assert later.extended_until == date(2027, 12, 1)
+        assert (state.coach_id, later.coach_id) == (2, 3)  # Cem, then Dana
+        assert not later.placements and later.steps == ("job_search",)
+        assert later.status == Status.EXITED
+        assert state.felregistrering and not state.counts
+        # As the records stood before the exit was typed, the participant counted.
+        before_exit = exit_typed - timedelta(hours=1)
+        assert events.state_at(history, date(2026, 10, 20), before_exit).counts
+
+        # The undo takes back the exit and the felregistrering with events of its own.
+        await undo_last(session, actor)
+        assert (await _kinds(session, p.id))[-2:] == ["void", "void"]
+        state = events.state_at(await events.live_events(session, p.id), date(2026, 11, 20))
+        assert state.status == Status.ENROLLED and state.counts
+        # Undoing the correction puts the earlier enrolment date back, as a new event.
+        await undo_last(session, actor)
+        enrolment = [e for e in await events.live_events(session, p.id)
+                     if e.kind == Kind.ENROLMENT]
+        assert [e.effective_on for e in enrolment] == [date(2026, 10, 6)]
+        assert enrolment[0].corrects_id is not None
+        count = len(await _kinds(session, p.id))
+        # Nothing is ever deleted: the history only grows.
+        assert count == 15  # 12, two voids and the restored enrolment
+
+
+async def test_an_undone_referral_leaves_its_history_voided(db, coordinator, monkeypatch):
+    monkeypatch.setattr(clock, "now", lambda: at_noon(date(2026, 11, 20)))
+    async with db.session() as session:
+        p = await register_referral(session, coordinator, referral(date(2026, 11, 18)))
+        await undo_last(session, coordinator)
+        assert await _kinds(session, p.id) == ["referral", "void"]
+        history = (await events.histories(session, [p.id]))[p.id]
+    assert not events.state_at(history, date(2026, 11, 20)).counts
+
+
+# --- a generated history, replayed day by day -------------------------------------------------
+
+
+async def count_rows(session, day: date) -> Figures:
+    """The state figures from the rows as they stand on `day` (independent of the events)."""
+    run = session.execute
+    flagged = "NOT (status = 'exited' AND exit_reason = 'registration_error')"
+    waiting = (await run(text(
+        f"SELECT count(*) FROM participant WHERE status IN ('referred', 'waiting') AND {flagged}"
+    ))).scalar_one()
+    enrolled = (await run(text(
+        "SELECT count(*) FROM participant WHERE status = 'enrolled'"
+    ))).scalar_one()
+    in_placement = (await run(text(
+        "SELECT count(DISTINCT p.id) FROM participant p JOIN placement pl "
+        "ON pl.participant_id = p.id WHERE pl.start_date <= :day "
+        f"AND (pl.end_date IS NULL OR pl.end_date >= :day) AND {flagged}"
+    ), {"day": day})).scalar_one()
+    caseload = dict((await run(text(
+        "SELECT coach_id, count(*) FROM participant WHERE status IN ('accepted', 'enrolled') "
+        "AND coach_id IS NOT NULL GROUP BY coach_id"
+    ))).all())
+    return Figures(day, waiting, enrolled, in_placement, caseload)
+
+
+@dataclass
+class History:
+    """Drives the real write paths through generated days."""
+
+    rng: random.Random
+    actor: object
+    late: bool  # backdated entries and corrections of the past
+    codes: list[str] = field(default_factory=list)
+
+    def day_back(self, today: date, floor: date | None) -> date:
+        if not self.late:
+            return today
+        back = today - timedelta(days=self.rng.choice((0, 0, 0, 3, 12, 40)))
+        return max(back, floor) if floor else back
+
+    async def one_day(self, session, today: date) -> None:
+        rng, actor = self.rng, self.actor
+        for _ in range(rng.choice((0, 0, 1, 1, 2))):
+            p = await register_referral(session, actor, referral(self.day_back(today, None)))
+            self.codes.append(p.code)
+        for code in rng.sample(self.codes, min(len(self.codes), 6)):
+            try:
+                await self.act(session, code, today)
+                if rng.random() < 0.08:
+                    await undo_last(session, actor)
+            except RuleError:
+                pass
+
+    async def act(self, session, code: str, today: date) -> None:
+        rng, actor = self.rng, self.actor
+        p = (await session.exec(select(Participant).where(Participant.code == code))).first()
+        if p is None:  # an undone referral
+            return
+        status, roll = p.status, rng.random()
+        coach = rng.choice(list(COACHES))
+        if status in (Status.REFERRED, Status.WAITING):
+            if roll < 0.2 and status == Status.REFERRED:
+                await decide(session, actor, code, Status.WAITING, day=today)
+            elif roll < 0.5:
+                await decide(session, actor, code, Status.ACCEPTED, day=today, coach=coach)
+            elif roll < 0.6:
+                await decide(session, actor, code, Status.NOT_ACCEPTED, day=today,
+                             reason="declined")
+        elif status == Status.ACCEPTED and roll < 0.5:
+            await enrol(session, actor, code, self.day_back(today, p.decision_date))
+        elif status == Status.ENROLLED:
+            if roll < 0.15:
+                await add_placement(session, actor, code, PlacementInput(
+                    "work_training", "private", "Verkstaden",
+                    self.day_back(today, p.enrolment_date)))
+            elif roll < 0.25:
+                first = (await session.exec(
+                    select(Placement).where(Placement.participant_id == p.id)
+                    .order_by(Placement.start_date, Placement.id)
+                )).first()
+                if first is not None and (self.late or first.end_date is None):
+                    await end_placement(session, actor, code, 1, today)
+            elif roll < 0.35:
+                await record_step(session, actor, code, rng.choice(PROGRESSION_STEPS), today)
+            elif roll < 0.4:
+                await assign_coach(session, actor, code, coach)
+            elif roll < 0.5:
+                reason = rng.choice(EXIT_REASONS)
+                await exit_participant(session, actor, code, ExitInput(
+                    today, reason, rng.choice(list(DESTINATIONS)), "unknown"))
+            elif roll < 0.55 and self.late and p.decision_date:
+                earlier = max(p.decision_date, p.enrolment_date - timedelta(days=20))
+                await update_fields(session, actor, code,
+                                    {"enrolment_date": earlier.isoformat()})
+        elif status == Status.EXITED and self.late and roll < 0.05:
+            await update_fields(session, actor, code, {"exit_reason": "registration_error"})
+
+
+def month_ends(start: date, days: int) -> list[date]:
+    return [start + timedelta(days=k) for k in range(days)
+            if (start + timedelta(days=k + 1)).day == 1]
+
+
+@pytest.mark.parametrize("late", [False, True], ids=["on_time", "with_late_changes"])
+async def test_figures_at_month_ends_hold_when_run_later(db, coordinator, monkeypatch, late):
+    """A history replayed day by day: on each month's last day the rows are counted directly
+    and from the events; at the end each month's figures are computed again. Without late
+    changes they are identical; with them, they are identical as the records stood on that
+    day, and the late changes are counted."""
+    start, days = date(2025, 1, 1), 200
+    history = History(random.Random(13 if late else 7), coordinator, late)
+    on_the_day: dict[date, Figures] = {}
+    ends = month_ends(start, days)
+    for k in range(days):
+        today = start + timedelta(days=k)
+        monkeypatch.setattr(clock, "now", lambda today=today: at_noon(today))
+        async with db.session() as session:
+            await history.one_day(session, today)
+        if today in ends:
+            async with db.read() as session:
+                on_the_day[today] = await count_rows(session, today)
+                assert await events.figures(session, today) == on_the_day[today]
+    async with db.read() as session:
+        later = {day: await events.figures(session, day) for day in ends}
+        as_known = {day: await events.figures(session, day, events.end_of_day(day))
+                    for day in ends}
+        late_changes = {day: await events.late_changes(session, day) for day in ends}
+    assert as_known == on_the_day
+    assert sum(f.enrolled + f.waiting_for_decision for f in on_the_day.values()) > 50
+    if late:
+        changed = [day for day in ends if later[day] != on_the_day[day]]
+        assert changed
+        assert all(late_changes[day] > 0 for day in changed)
+    else:
+        assert later == on_the_day
+        assert set(late_changes.values()) == {0}
