@@ -15,7 +15,7 @@ from sqlmodel import select
 from storage import events
 from storage.clock import STOCKHOLM, clock
 from storage.events import Figures, Kind
-from storage.models import Participant, ParticipantEvent, Placement
+from storage.models import Participant, ParticipantEvent, Placement, ProgressionStep
 from storage.participants import (
     ExitInput,
     PlacementInput,
@@ -33,6 +33,7 @@ from storage.participants import (
     update_fields,
 )
 from storage.permissions import Role
+from storage.privacy import remove_participants
 from storage.rules import DESTINATIONS, EXIT_REASONS, PROGRESSION_STEPS, RuleError, Status
 from storage.staff import load_actor, upsert_staff
 
@@ -163,6 +164,28 @@ async def count_rows(session, day: date) -> Figures:
     return Figures(day, waiting, enrolled, in_placement, caseload)
 
 
+async def assert_events_match_rows(session) -> None:
+    """For every participant, the state the events give for today is what its rows hold."""
+    today = clock.today()
+    histories = await events.histories(session)
+    for p in (await session.exec(select(Participant))).all():
+        state = events.state_at(histories[p.id], today)
+        open_placements = {
+            pl.id for pl in (await session.exec(
+                select(Placement).where(Placement.participant_id == p.id)
+            )).all() if pl.end_date is None or pl.end_date >= today
+        }
+        steps = (await session.exec(
+            select(ProgressionStep.step).where(ProgressionStep.participant_id == p.id)
+            .order_by(ProgressionStep.step_date, ProgressionStep.id)
+        )).all()
+        flagged = p.status == "exited" and p.exit_reason == "registration_error"
+        found = (state.status, state.coach_id, state.placements, state.enrolment_date,
+                 state.extended_until, state.steps, state.felregistrering)
+        assert found == (p.status, p.coach_id, open_placements, p.enrolment_date,
+                         p.extended_until, tuple(steps), flagged), p.code
+
+
 @dataclass
 class History:
     """Drives the real write paths through generated days."""
@@ -265,6 +288,7 @@ async def test_figures_at_month_ends_hold_when_run_later(db, coordinator, monkey
         as_known = {day: await events.figures(session, day, events.end_of_day(day))
                     for day in ends}
         late_changes = {day: await events.late_changes(session, day) for day in ends}
+        await assert_events_match_rows(session)
     assert as_known == on_the_day
     assert sum(f.enrolled + f.waiting_for_decision for f in on_the_day.values()) > 50
     if late:
@@ -274,3 +298,29 @@ async def test_figures_at_month_ends_hold_when_run_later(db, coordinator, monkey
     else:
         assert later == on_the_day
         assert set(late_changes.values()) == {0}
+
+
+@pytest.mark.parametrize("mode", ["anonymise", "delete"])
+async def test_removal_closes_or_forgets_the_history(db, coordinator, monkeypatch, mode):
+    """Anonymising closes a participant still in progress, and the closing is an event; a
+    deletion takes the history with it."""
+    monkeypatch.setattr(clock, "now", lambda: at_noon(date(2026, 11, 20)))
+    async with db.session() as session:
+        p = await register_referral(session, coordinator, referral(date(2026, 10, 1)))
+        await decide(session, coordinator, p.code, Status.ACCEPTED, day=date(2026, 10, 5),
+                     coach="Cem Coach")
+        await enrol(session, coordinator, p.code, date(2026, 10, 6))
+        await add_placement(session, coordinator, p.code, PlacementInput(
+            "work_training", "public", "Kommunens park", date(2026, 10, 10)))
+        pid = p.id
+        await remove_participants(session, [p], mode)
+    async with db.read() as session:
+        history = (await events.histories(session)).get(pid, [])
+        await assert_events_match_rows(session)
+    if mode == "delete":
+        assert history == []
+        return
+    assert [e.kind for e in history][-2:] == ["placement_end", "exit"]
+    assert {e.actor_staff_id for e in history} == {None}
+    assert events.state_at(history, date(2026, 11, 19)).status == Status.ENROLLED
+    assert events.state_at(history, date(2026, 11, 20)).status == Status.EXITED
