@@ -142,6 +142,9 @@ def filter_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
         else t("report_unmasked_note", locale)
     )
     lines.append((t("report_masking", locale), masking))
+    if report.late_changes:
+        lines.append((t("report_late_label", locale),
+                      t("report_late_changes", locale, count=report.late_changes)))
     return lines
 
 

@@ -18,19 +18,25 @@ order; a felregistrering removes the participant from every count at every date.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, case, delete, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import STOCKHOLM, clock
-from storage.models import AuditEntry, ParticipantEvent
+from storage.models import (
+    AuditEntry,
+    Participant,
+    ParticipantEvent,
+    Placement,
+    ProgressionStep,
+)
 from storage.permissions import Actor
 from storage.rules import Status
 
@@ -274,6 +280,74 @@ async def forget_actors(session: AsyncSession, participant_ids: Sequence[int]) -
         )
 
 
+# --- rows loaded in bulk ---------------------------------------------------------------------
+
+
+def _row_event(participant_id: int, kind: Kind, day: date, now: datetime,
+               **values: Any) -> dict[str, Any]:
+    row: dict[str, Any] = dict.fromkeys(VALUES)
+    row.update(participant_id=participant_id, kind=kind.value, effective_on=day,
+               recorded_at=min(datetime.combine(day, time(), tzinfo=UTC), now), **values)
+    return row
+
+
+def _participant_row_events(p: Participant, now: datetime) -> Iterable[dict[str, Any]]:
+    """The events one participant row records on its own (as migration 0012 derives them)."""
+    later = (Status.ENROLLED, Status.EXITED)
+    yield _row_event(p.id, Kind.REFERRAL, p.referral_date, now, status=Status.REFERRED)
+    if p.status in DECIDED or p.status in later:
+        yield _row_event(
+            p.id, Kind.DECISION, p.decision_date or p.enrolment_date or p.referral_date, now,
+            status=p.status if p.status in DECIDED else Status.ACCEPTED,
+            reason=p.not_accepted_reason if p.status == Status.NOT_ACCEPTED else None,
+            coach_id=p.coach_id,
+        )
+    elif p.coach_id is not None:
+        yield _row_event(p.id, Kind.COACH, p.referral_date, now, coach_id=p.coach_id)
+    if p.enrolment_date is not None and p.status in later:
+        yield _row_event(p.id, Kind.ENROLMENT, p.enrolment_date, now, status=Status.ENROLLED)
+        if p.extended_until is not None:
+            yield _row_event(p.id, Kind.EXTENSION, p.enrolment_date, now,
+                             until=p.extended_until)
+    if p.exit_date is not None and p.status == Status.EXITED:
+        yield _row_event(p.id, Kind.EXIT, p.exit_date, now, status=Status.EXITED,
+                         reason=p.exit_reason, destination=p.exit_destination)
+        if p.exit_reason == REGISTRATION_ERROR:
+            yield _row_event(p.id, Kind.FELREGISTRERING, p.referral_date, now)
+
+
+async def record_rows(session: AsyncSession) -> int:
+    """Events for rows written without the write paths (a bulk load, test data): participants
+    without any event, placements and steps without theirs. Counted as recorded on the day
+    they took effect, as migration 0012 does; returns how many were added."""
+    now = clock.now()
+    mine = ParticipantEvent.participant_id
+    found: list[dict[str, Any]] = []
+    for p in (await session.exec(select(Participant).where(
+        ~select(ParticipantEvent.id).where(mine == Participant.id).exists()
+    ))).scalars():
+        found += _participant_row_events(p, now)
+    for pl in (await session.exec(select(Placement).where(
+        ~select(ParticipantEvent.id).where(ParticipantEvent.placement_id == Placement.id)
+        .exists()
+    ))).scalars():
+        found.append(_row_event(pl.participant_id, Kind.PLACEMENT_START, pl.start_date, now,
+                                placement_id=pl.id, placement_type=pl.placement_type,
+                                sector=pl.sector))
+        if pl.end_date is not None:
+            found.append(_row_event(pl.participant_id, Kind.PLACEMENT_END, pl.end_date, now,
+                                    placement_id=pl.id))
+    for st in (await session.exec(select(ProgressionStep).where(
+        ~select(ParticipantEvent.id).where(ParticipantEvent.step_id == ProgressionStep.id)
+        .exists()
+    ))).scalars():
+        found.append(_row_event(st.participant_id, Kind.STEP, st.step_date, now,
+                                step=st.step, step_id=st.id))
+    for start in range(0, len(found), 5000):
+        await session.execute(ParticipantEvent.__table__.insert(), found[start:start + 5000])
+    return len(found)
+
+
 # --- state at a date -------------------------------------------------------------------------
 
 
@@ -394,8 +468,7 @@ async def figures(session: AsyncSession, day: date, known_at: datetime | None = 
     return figures_at(await histories(session, participant_ids), day, known_at)
 
 
-async def late_changes(session: AsyncSession, end: date,
-                       participant_ids: Iterable[int] | None = None) -> int:
+async def late_changes(session: AsyncSession, end: date, participant_ids: Any = None) -> int:
     """Changes recorded after `end` that alter the state on or before it: the reason a report
     for a period ending at `end` may differ from one run when the period ended. A correction
     alters the state from the earlier of its own date and that of the event it replaces."""
@@ -409,7 +482,99 @@ async def late_changes(session: AsyncSession, end: date,
             (ParticipantEvent.effective_on <= end) | (corrected.effective_on <= end),
         )
     )
-    if participant_ids is not None:
-        statement = statement.where(col(ParticipantEvent.participant_id).in_(
-            list(participant_ids)))
+    if participant_ids is not None:  # ids, or a SELECT of them
+        ids = participant_ids if hasattr(participant_ids, "subquery") else list(participant_ids)
+        statement = statement.where(col(ParticipantEvent.participant_id).in_(ids))
     return int((await session.exec(statement)).scalar_one())
+
+
+# --- the same states in SQL, for reports over many participants ------------------------------
+
+
+def _live_sql(event: Any, known_at: datetime | None) -> list[Any]:
+    """Conditions for `event` (an alias of the table) to be live as the records stood at
+    `known_at`: as `live` above."""
+    later = aliased(ParticipantEvent)
+    correction = select(later.id).where(later.corrects_id == event.id)
+    conditions = [event.kind != Kind.VOID]
+    if known_at is not None:
+        correction = correction.where(later.recorded_at <= known_at)
+        conditions.append(event.recorded_at <= known_at)
+    return [*conditions, ~correction.exists()]
+
+
+def _happened(participant_id: Any, day: date, known_at: datetime | None,
+              which: Callable[[Any], Any]) -> Any:
+    """EXISTS a live event of the participant in effect on `day` for which `which` holds."""
+    event = aliased(ParticipantEvent)
+    return select(event.id).where(
+        event.participant_id == participant_id, event.effective_on <= day,
+        *_live_sql(event, known_at), which(event),
+    ).exists()
+
+
+def _flagged(participant_id: Any, known_at: datetime | None) -> Any:
+    event = aliased(ParticipantEvent)
+    return select(event.id).where(
+        event.participant_id == participant_id, event.kind == Kind.FELREGISTRERING,
+        *_live_sql(event, known_at),
+    ).exists()
+
+
+def _decided(event: Any) -> Any:
+    """Past waiting: accepted, refused, enrolled or exited."""
+    return or_(
+        and_(event.kind == Kind.DECISION,
+             event.status.in_((Status.ACCEPTED, Status.NOT_ACCEPTED))),
+        event.kind.in_((Kind.ENROLMENT, Kind.EXIT)),
+    )
+
+
+def _left(event: Any) -> Any:
+    """Off the caseload: refused after all, or exited."""
+    return or_(
+        and_(event.kind == Kind.DECISION, event.status == Status.NOT_ACCEPTED),
+        event.kind == Kind.EXIT,
+    )
+
+
+def waiting_sql(day: date, known_at: datetime | None = None) -> Any:
+    """SELECT of the ids of participants waiting for a decision at `day` (referred, or told to
+    wait, and not yet accepted, refused, enrolled or exited); as `figures_at`."""
+    referral = aliased(ParticipantEvent)
+    pid = referral.participant_id
+    return select(pid).distinct().where(
+        referral.kind == Kind.REFERRAL, referral.effective_on <= day,
+        *_live_sql(referral, known_at),
+        ~_happened(pid, day, known_at, _decided),
+        ~_flagged(pid, known_at),
+    )
+
+
+def caseload_sql(day: date, known_at: datetime | None = None) -> Any:
+    """SELECT of (participant_id, coach_id) for everyone accepted or enrolled at `day` who has
+    a coach then: the coach of the latest decision or coach change in effect; as
+    `figures_at`."""
+    accepted = aliased(ParticipantEvent)
+    pid = accepted.participant_id
+    coaching = aliased(ParticipantEvent)
+    coach = (
+        select(coaching.coach_id)
+        .where(coaching.participant_id == pid, coaching.effective_on <= day,
+               coaching.kind.in_((Kind.DECISION, Kind.COACH)), *_live_sql(coaching, known_at))
+        .order_by(coaching.effective_on.desc(),
+                  case((coaching.kind == Kind.COACH, 1), else_=0).desc(),
+                  coaching.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    inner = (
+        select(pid.label("participant_id"), coach.label("coach_id"))
+        .distinct()
+        .where(accepted.kind == Kind.DECISION, accepted.status == Status.ACCEPTED,
+               accepted.effective_on <= day, *_live_sql(accepted, known_at),
+               ~_happened(pid, day, known_at, _left), ~_flagged(pid, known_at))
+        .subquery()
+    )
+    return select(inner.c.participant_id, inner.c.coach_id).where(
+        inner.c.coach_id.is_not(None))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, text
 from sqlmodel import select
 
 from storage import events
@@ -34,6 +34,7 @@ from storage.participants import (
 )
 from storage.permissions import Role
 from storage.privacy import remove_participants
+from storage.reports import ReportFilter, build_report, resolve_filter
 from storage.rules import DESTINATIONS, EXIT_REASONS, PROGRESSION_STEPS, RuleError, Status
 from storage.staff import load_actor, upsert_staff
 
@@ -186,6 +187,33 @@ async def assert_events_match_rows(session) -> None:
                          p.extended_until, tuple(steps), flagged), p.code
 
 
+async def in_sql(session, day: date, known_at: datetime | None) -> tuple[int, dict]:
+    """Waiting and caseload at `day` by the SQL the reports use."""
+    waiting = events.waiting_sql(day, known_at).subquery()
+    caseload = events.caseload_sql(day, known_at).subquery()
+    count = (await session.execute(select(func.count()).select_from(waiting))).scalar_one()
+    coaches = (await session.execute(
+        select(caseload.c.coach_id, func.count()).group_by(caseload.c.coach_id)
+    )).all()
+    return count, dict(coaches)
+
+
+async def state_tables(db, actor, day: date) -> dict:
+    """The report's state tables (waiting for a decision, caseload) for the month of `day`,
+    unmasked, with totals."""
+    async with db.session() as session:
+        scope = await resolve_filter(session, actor, ReportFilter(day.replace(day=1), day))
+        report = await build_report(session, scope)
+    found: dict = {
+        key: [[table.value(i, j) for j in range(len(table.columns) + 1)]
+              for i in range(len(table.rows) + 1)] + [list(table.rows)]
+        for key in ("pending", "caseload")
+        for table in (report.tables[key],)
+    }
+    found["late_changes"] = report.late_changes
+    return found
+
+
 @dataclass
 class History:
     """Drives the real write paths through generated days."""
@@ -273,6 +301,7 @@ async def test_figures_at_month_ends_hold_when_run_later(db, coordinator, monkey
     start, days = date(2025, 1, 1), 200
     history = History(random.Random(13 if late else 7), coordinator, late)
     on_the_day: dict[date, Figures] = {}
+    reports: dict[date, dict] = {}
     ends = month_ends(start, days)
     for k in range(days):
         today = start + timedelta(days=k)
@@ -283,13 +312,30 @@ async def test_figures_at_month_ends_hold_when_run_later(db, coordinator, monkey
             async with db.read() as session:
                 on_the_day[today] = await count_rows(session, today)
                 assert await events.figures(session, today) == on_the_day[today]
+            reports[today] = await state_tables(db, coordinator, today)
     async with db.read() as session:
         later = {day: await events.figures(session, day) for day in ends}
         as_known = {day: await events.figures(session, day, events.end_of_day(day))
                     for day in ends}
         late_changes = {day: await events.late_changes(session, day) for day in ends}
+        for day in ends:
+            for known_at, figures in ((None, later[day]),
+                                      (events.end_of_day(day), as_known[day])):
+                assert await in_sql(session, day, known_at) == (
+                    figures.waiting_for_decision, figures.caseload)
         await assert_events_match_rows(session)
     assert as_known == on_the_day
+    rerun = {day: await state_tables(db, coordinator, day) for day in ends}
+    if not late:
+        assert rerun == reports
+    else:  # a report that changed says why
+        changed = [day for day in ends if rerun[day] != reports[day]]
+        assert changed and all(rerun[day]["late_changes"] > 0 for day in changed)
+    assert {r["late_changes"] for r in reports.values()} == {0}
+    for day, tables in reports.items():
+        figures = on_the_day[day]
+        assert tables["pending"][-2][-1] == figures.waiting_for_decision  # the totals
+        assert tables["caseload"][-2][-1] == sum(figures.caseload.values())
     assert sum(f.enrolled + f.waiting_for_decision for f in on_the_day.values()) > 50
     if late:
         changed = [day for day in ends if later[day] != on_the_day[day]]

@@ -504,6 +504,8 @@ TEXTS: dict[str, str] = {
     "report_filter.county_part": "County part",
     "report_filter.municipality": "Municipality",
     "report_filter.coach": "Coach",
+    "report_late_label": "Changes afterwards",
+    "report_late_changes": "{count} recorded after the period ended",
     "report_masking": "Small numbers",
     "report_masked_note": (
         "x hides counts of 1–{largest} people and the counts that would otherwise give them "

@@ -506,6 +506,8 @@ TEXTS: dict[str, str] = {
     "report_filter.county_part": "Länsdel",
     "report_filter.municipality": "Kommun",
     "report_filter.coach": "Coach",
+    "report_late_label": "Ändringar i efterhand",
+    "report_late_changes": "{count} st. registrerade efter periodens slut",
     "report_masking": "Små tal",
     "report_masked_note": (
         "x döljer tal på 1–{largest} personer och de tal som annars skulle avslöja dem via "

@@ -141,6 +141,9 @@ class Report:
     shares: tuple[Share, ...]
     medians: tuple[Median, ...]
     meetings: tuple[MeetingRow, ...]
+    # Changes recorded after the period ended that alter its state on or before the end
+    # (storage/events.py): why the report may differ from one run when the period ended.
+    late_changes: int = 0
 
 
 # --- Goal indicators from the (protected) tables --------------------------------------------
