@@ -578,3 +578,32 @@ def caseload_sql(day: date, known_at: datetime | None = None) -> Any:
     )
     return select(inner.c.participant_id, inner.c.coach_id).where(
         inner.c.coach_id.is_not(None))
+
+
+def enrolled_sql(day: date, known_at: datetime | None = None) -> Any:
+    """SELECT of (participant_id, enrolled_on) for everyone enrolled and not exited at `day`;
+    as `figures_at`. `enrolled_on` gives the time in the programme at `day`."""
+    enrolment = aliased(ParticipantEvent)
+    pid = enrolment.participant_id
+    return select(pid.label("participant_id"), enrolment.effective_on.label("enrolled_on")).where(
+        enrolment.kind == Kind.ENROLMENT, enrolment.effective_on <= day,
+        *_live_sql(enrolment, known_at),
+        ~_happened(pid, day, known_at, lambda e: e.kind == Kind.EXIT),
+        ~_flagged(pid, known_at),
+    )
+
+
+def in_placement_sql(day: date, known_at: datetime | None = None) -> Any:
+    """SELECT of the ids of participants with a placement under way at `day` (started on or
+    before it, not ended before it); as `figures_at`."""
+    start = aliased(ParticipantEvent)
+    end = aliased(ParticipantEvent)
+    pid = start.participant_id
+    ended = select(end.id).where(
+        end.placement_id == start.placement_id, end.kind == Kind.PLACEMENT_END,
+        end.effective_on < day, *_live_sql(end, known_at),
+    ).exists()
+    return select(pid).distinct().where(
+        start.kind == Kind.PLACEMENT_START, start.effective_on <= day,
+        *_live_sql(start, known_at), ~ended, ~_flagged(pid, known_at),
+    )

@@ -187,15 +187,20 @@ async def assert_events_match_rows(session) -> None:
                          p.extended_until, tuple(steps), flagged), p.code
 
 
-async def in_sql(session, day: date, known_at: datetime | None) -> tuple[int, dict]:
-    """Waiting and caseload at `day` by the SQL the reports use."""
-    waiting = events.waiting_sql(day, known_at).subquery()
+async def in_sql(session, day: date, known_at: datetime | None) -> Figures:
+    """The figures at `day` by the SQL the reports use."""
+    async def count(statement) -> int:
+        return (await session.execute(
+            select(func.count()).select_from(statement.subquery())
+        )).scalar_one()
+
     caseload = events.caseload_sql(day, known_at).subquery()
-    count = (await session.execute(select(func.count()).select_from(waiting))).scalar_one()
     coaches = (await session.execute(
         select(caseload.c.coach_id, func.count()).group_by(caseload.c.coach_id)
     )).all()
-    return count, dict(coaches)
+    return Figures(day, await count(events.waiting_sql(day, known_at)),
+                   await count(events.enrolled_sql(day, known_at)),
+                   await count(events.in_placement_sql(day, known_at)), dict(coaches))
 
 
 async def state_tables(db, actor, day: date) -> dict:
@@ -321,8 +326,7 @@ async def test_figures_at_month_ends_hold_when_run_later(db, coordinator, monkey
         for day in ends:
             for known_at, figures in ((None, later[day]),
                                       (events.end_of_day(day), as_known[day])):
-                assert await in_sql(session, day, known_at) == (
-                    figures.waiting_for_decision, figures.caseload)
+                assert await in_sql(session, day, known_at) == figures
         await assert_events_match_rows(session)
     assert as_known == on_the_day
     rerun = {day: await state_tables(db, coordinator, day) for day in ends}
