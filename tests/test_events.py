@@ -4,6 +4,7 @@ independent count of the rows made on that day."""
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -37,6 +38,7 @@ from storage.privacy import remove_participants
 from storage.reports import ReportFilter, build_report, resolve_filter
 from storage.rules import DESTINATIONS, EXIT_REASONS, PROGRESSION_STEPS, RuleError, Status
 from storage.staff import load_actor, upsert_staff
+from tests.conftest import cli
 
 COORD = "1b7d3f45-6c8e-4a2f-8d4b-2e3f4a5b6c7d"
 COACHES = {
@@ -374,3 +376,52 @@ async def test_removal_closes_or_forgets_the_history(db, coordinator, monkeypatc
     assert {e.actor_staff_id for e in history} == {None}
     assert events.state_at(history, date(2026, 11, 19)).status == Status.ENROLLED
     assert events.state_at(history, date(2026, 11, 20)).status == Status.EXITED
+
+
+async def test_cli_report_at_a_date(db, coordinator, cli_env, capsys, monkeypatch):
+    """`python -m bot report --at`: the state on a date from the events, the same after later
+    changes to other dates, and only unmasked."""
+    def on(day: date) -> None:
+        monkeypatch.setattr(clock, "now", lambda: at_noon(day))
+
+    on(date(2025, 6, 1))
+    async with db.session() as session:
+        codes = [(await register_referral(session, coordinator, referral(date(2025, 6, 1)))).code
+                 for _ in range(4)]
+        for code in codes[:3]:
+            await decide(session, coordinator, code, Status.ACCEPTED, day=date(2025, 6, 1),
+                         coach="Cem Coach")
+        for code in codes[:2]:
+            await enrol(session, coordinator, code, date(2025, 6, 1))
+        await add_placement(session, coordinator, codes[0], PlacementInput(
+            "work_training", "public", "Kommunens park", date(2025, 6, 1)))
+    on(date(2025, 9, 1))
+    async with db.session() as session:
+        await exit_participant(session, coordinator, codes[0], ExitInput(
+            date(2025, 9, 1), "according_to_plan", "studies", "unknown"))
+        await assign_coach(session, coordinator, codes[1], "Dana Coach")
+        await decide(session, coordinator, codes[3], Status.NOT_ACCEPTED, day=date(2025, 9, 1),
+                     reason="declined")
+    on(date(2026, 11, 20))
+    code, out, _ = await cli(capsys, "report", "--format", "json", "--unmasked",
+                             "--at", "2025-06-30")
+    assert code == 0, out
+    document = json.loads(out)
+    tables = document["tables"]
+    assert document["at"] == "2025-06-30" and document["late_changes"] == 0
+    assert tables["pending"]["total"]["total"] == 1
+    assert tables["enrolled_at"]["rows"]["Västra"]["woman"] == 2
+    assert tables["in_placement_at"]["rows"]["Västra"]["total"] == 1
+    assert tables["time_in_programme"]["rows"]["0_3"]["total"] == 2
+    assert tables["caseload"]["rows"] == {"Cem Coach": {"woman": 3, "man": 0, "other": 0,
+                                                        "total": 3}}
+    assert document["median_days_in_programme"]["total"] == 29
+    code, out, _ = await cli(capsys, "report", "--format", "json", "--unmasked",
+                             "--at", "2025-09-30")
+    tables = json.loads(out)["tables"]
+    assert tables["pending"]["total"]["total"] == 0
+    assert tables["enrolled_at"]["rows"]["Västra"]["woman"] == 1
+    assert tables["in_placement_at"]["rows"]["Västra"]["total"] == 0
+    assert set(tables["caseload"]["rows"]) == {"Cem Coach", "Dana Coach"}
+    code, _, err = await cli(capsys, "report", "--format", "json", "--at", "2025-06-30")
+    assert code == 2 and "omaskerat" in err

@@ -506,6 +506,19 @@ TEXTS: dict[str, str] = {
     "report_filter.county_part": "Länsdel",
     "report_filter.municipality": "Kommun",
     "report_filter.coach": "Coach",
+    "report_at": "Datum",
+    "report_median_value_at": "{days} dagar ({months} mån, {people} inskrivna)",
+    "report_table.enrolled_at": "Inskrivna per länsdel",
+    "report_table.in_placement_at": "I arbetsträning per länsdel",
+    "report_table.time_in_programme": "Tid i insatsen hittills, månader",
+    "report_months.0_3": "0–3 månader",
+    "report_months.3_6": "3–6 månader",
+    "report_months.6_12": "6–12 månader",
+    "report_months.12_plus": "mer än 12 månader",
+    "report_at_needs_unmasked": (
+        "Läget ett visst datum visas bara för dem som får se enskilda deltagare (omaskerat). "
+        "Maskerade rapporter gäller hela perioder."
+    ),
     "report_late_label": "Ändringar i efterhand",
     "report_late_changes": "{count} st. registrerade efter periodens slut",
     "report_masking": "Små tal",
