@@ -20,8 +20,8 @@ from storage import audit
 from storage.audit import CLI, AuditAction
 from storage.clock import clock
 from storage.db import Database
-from storage.reports import ReportFilter, build_report, cli_actor, parse_period, resolve_filter
-from storage.reports.at_date import state_report
+from storage.reports import ReportFilter, cli_actor, parse_period, resolve_filter
+from storage.reports.at_date import report_for
 from storage.rules import RuleError
 
 
@@ -50,9 +50,6 @@ async def run(db: Database, command: argparse.Namespace) -> int:
     default_start, default_end = half_year(clock.today())
     start, end = command.start or default_start, command.end or default_end
     if command.at:
-        if not command.unmasked:
-            print(t("report_at_needs_unmasked", "sv"), file=sys.stderr)
-            return 2
         start = end = command.at
     if command.period:
         period = parse_period(command.period)
@@ -68,14 +65,12 @@ async def run(db: Database, command: argparse.Namespace) -> int:
         municipality=command.municipality,
         coach=command.coach,
         default_period=not (command.period or command.start or command.end or command.at),
+        at=command.at,
     )
     try:
         async with db.session() as session:
             scope = await resolve_filter(session, cli_actor(command.unmasked), wanted)
-            if command.at:
-                report = await state_report(session, scope, command.at)
-            else:
-                report = await build_report(session, scope)
+            report = await report_for(session, scope, wanted)
             await audit.record(
                 session, CLI, AuditAction.EXPORT, "report",
                 details=report_audit(scope, command.format),

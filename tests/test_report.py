@@ -646,3 +646,26 @@ async def test_a_correction_after_the_period_is_counted_and_said(db):
     lines = dict(filter_lines(after, "sv"))
     assert lines["Ändringar i efterhand"] == "1 st. registrerade efter periodens slut"
     assert "Ändringar i efterhand" not in dict(filter_lines(before, "sv"))
+
+
+async def test_state_on_a_date_in_chat(bot, connector, db):
+    """`rapport datum=…`: the state on one date, for those who see individuals; its caseload
+    is the period report's caseload at the period's end."""
+    await seed(db)
+    line = "rapport datum=2026-06-30 länsdel=Västra"
+    replies = await bot.say(message(line, connector.url, COORDINATOR))
+    assert len(replies) == 2
+    overview, tables = replies
+    assert "Datum: 2026-06-30" in overview and "Länsdel: Västra" in overview
+    assert "Mediantid i insatsen (Totalt): 149 dagar (4,9 mån, 11 inskrivna)" in overview
+    assert "[Ladda ner Excel]" in overview
+    assert "Inskrivna per länsdel\nKvinnor\nMän\nAnnat\nTotalt\nVästra\n5\n6\n0\n11" in tables
+    assert "Cem Coach\n5\n6\n0\n11" in tables
+    period = await report_for(db, COORDINATOR_AAD,
+                              ReportFilter(PERIOD.start, PERIOD.end, county_part="Västra"))
+    assert row(period, "caseload", "Cem Coach") == [5, 6, 0, 11]
+    refused = await bot.say(message("rapport datum=2026-06-30", connector.url, VIEWER))
+    assert refused == [
+        "Läget ett visst datum visas bara för dem som får se enskilda deltagare (omaskerat). "
+        "Maskerade rapporter gäller hela perioder."
+    ]

@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import events
 from storage.models import CountyPart, Participant
+from storage.reports.build import build_report
 from storage.reports.queries import (
     _caseload,
     _grouped,
@@ -26,7 +27,7 @@ from storage.reports.queries import (
     _table,
 )
 from storage.reports.result import GENDER_COLUMNS, TOTAL, Median, Report
-from storage.reports.scope import ReportScope
+from storage.reports.scope import ReportFilter, ReportScope
 from storage.rules import RuleError
 
 # Months since enrolment, for the distribution of time in the programme.
@@ -99,3 +100,10 @@ def _medians(histogram: dict[tuple[str, str], int]) -> list[Median]:
         middle = (value_at((people + 1) // 2) + value_at((people + 2) // 2)) / 2.0
         found.append(Median(group, middle, people))
     return sorted(found, key=lambda m: (m.group == TOTAL, m.group))
+
+
+async def report_for(session: AsyncSession, scope: ReportScope, wanted: ReportFilter) -> Report:
+    """The report `wanted` asks for: the state on its date, or the period's report."""
+    if wanted.at is not None:
+        return await state_report(session, scope, wanted.at)
+    return await build_report(session, scope)
