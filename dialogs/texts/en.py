@@ -474,7 +474,7 @@ TEXTS: dict[str, str] = {
     "help_cmd_report": (
         "aggregated report with a chart and files, masked unless you may see the participants; "
         "in one line: `rapport period=2026-H1` or `rapport från=2026-01-01 till=2026-06-30 "
-        "länsdel=Västra`"
+        "länsdel=Västra`; the state on one date (unmasked): `rapport datum=2025-06-30`"
     ),
     "report_title": "Report",
     "report_form_title": "Report",

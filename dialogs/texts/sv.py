@@ -476,7 +476,7 @@ TEXTS: dict[str, str] = {
     "help_cmd_report": (
         "sammanställning med diagram och filer, maskerad om du inte får se deltagarna; på en "
         "rad: `rapport period=2026-H1` eller `rapport från=2026-01-01 till=2026-06-30 "
-        "länsdel=Västra`"
+        "länsdel=Västra`; läget ett visst datum (omaskerat): `rapport datum=2025-06-30`"
     ),
     "report_title": "Rapport",
     "report_form_title": "Rapport",
