@@ -538,14 +538,29 @@ def _left(event: Any) -> Any:
     )
 
 
+def _referred(participant_id: Any, day: date, known_at: datetime | None) -> Any:
+    return _happened(participant_id, day, known_at, lambda e: e.kind == Kind.REFERRAL)
+
+
+# The SQL below reads the participants table first. For the records as they stand now (no
+# `known_at`) the rows agree with the live events (tests/test_events.py checks it after every
+# write path), so a condition on the rows narrows the people whose events are looked at to a
+# superset of the answer, through the rows' indexes; the events decide. As the records stood
+# at an earlier time the rows say nothing, and every participant's events are read.
+
+
 def waiting_sql(day: date, known_at: datetime | None = None) -> Any:
     """SELECT of the ids of participants waiting for a decision at `day` (referred, or told to
     wait, and not yet accepted, refused, enrolled or exited); as `figures_at`."""
-    referral = aliased(ParticipantEvent)
-    pid = referral.participant_id
-    return select(pid).distinct().where(
-        referral.kind == Kind.REFERRAL, referral.effective_on <= day,
-        *_live_sql(referral, known_at),
+    pid = Participant.id
+    narrow = [] if known_at is not None else [
+        Participant.referral_date <= day,
+        or_(col(Participant.decision_date).is_(None), Participant.decision_date > day,
+            col(Participant.status).in_(WAITING_FOR_DECISION)),
+    ]
+    return select(pid).where(
+        *narrow,
+        _referred(pid, day, known_at),
         ~_happened(pid, day, known_at, _decided),
         ~_flagged(pid, known_at),
     )
@@ -555,8 +570,7 @@ def caseload_sql(day: date, known_at: datetime | None = None) -> Any:
     """SELECT of (participant_id, coach_id) for everyone accepted or enrolled at `day` who has
     a coach then: the coach of the latest decision or coach change in effect; as
     `figures_at`."""
-    accepted = aliased(ParticipantEvent)
-    pid = accepted.participant_id
+    pid = Participant.id
     coaching = aliased(ParticipantEvent)
     coach = (
         select(coaching.coach_id)
@@ -568,12 +582,19 @@ def caseload_sql(day: date, known_at: datetime | None = None) -> Any:
         .limit(1)
         .scalar_subquery()
     )
+    narrow = [] if known_at is not None else [
+        Participant.referral_date <= day,
+        col(Participant.status).in_((Status.ACCEPTED, Status.ENROLLED, Status.EXITED,
+                                     Status.NOT_ACCEPTED)),
+        or_(col(Participant.exit_date).is_(None), Participant.exit_date > day),
+        or_(Participant.status != Status.NOT_ACCEPTED, Participant.decision_date > day),
+    ]
+    accepted = _happened(pid, day, known_at, lambda e: and_(
+        e.kind == Kind.DECISION, e.status == Status.ACCEPTED))
     inner = (
         select(pid.label("participant_id"), coach.label("coach_id"))
-        .distinct()
-        .where(accepted.kind == Kind.DECISION, accepted.status == Status.ACCEPTED,
-               accepted.effective_on <= day, *_live_sql(accepted, known_at),
-               ~_happened(pid, day, known_at, _left), ~_flagged(pid, known_at))
+        .where(*narrow, accepted, ~_happened(pid, day, known_at, _left),
+               ~_flagged(pid, known_at))
         .subquery()
     )
     return select(inner.c.participant_id, inner.c.coach_id).where(
@@ -583,27 +604,46 @@ def caseload_sql(day: date, known_at: datetime | None = None) -> Any:
 def enrolled_sql(day: date, known_at: datetime | None = None) -> Any:
     """SELECT of (participant_id, enrolled_on) for everyone enrolled and not exited at `day`;
     as `figures_at`. `enrolled_on` gives the time in the programme at `day`."""
+    pid = Participant.id
     enrolment = aliased(ParticipantEvent)
-    pid = enrolment.participant_id
-    return select(pid.label("participant_id"), enrolment.effective_on.label("enrolled_on")).where(
-        enrolment.kind == Kind.ENROLMENT, enrolment.effective_on <= day,
-        *_live_sql(enrolment, known_at),
-        ~_happened(pid, day, known_at, lambda e: e.kind == Kind.EXIT),
-        ~_flagged(pid, known_at),
+    enrolled_on = (
+        select(func.max(enrolment.effective_on))
+        .where(enrolment.participant_id == pid, enrolment.kind == Kind.ENROLMENT,
+               enrolment.effective_on <= day, *_live_sql(enrolment, known_at))
+        .scalar_subquery()
     )
+    narrow = [] if known_at is not None else [
+        Participant.enrolment_date <= day,
+        or_(col(Participant.exit_date).is_(None), Participant.exit_date > day),
+    ]
+    inner = (
+        select(pid.label("participant_id"), enrolled_on.label("enrolled_on"))
+        .where(*narrow, ~_happened(pid, day, known_at, lambda e: e.kind == Kind.EXIT),
+               ~_flagged(pid, known_at))
+        .subquery()
+    )
+    return select(inner.c.participant_id, inner.c.enrolled_on).where(
+        inner.c.enrolled_on.is_not(None))
 
 
 def in_placement_sql(day: date, known_at: datetime | None = None) -> Any:
     """SELECT of the ids of participants with a placement under way at `day` (started on or
     before it, not ended before it); as `figures_at`."""
+    pid = Participant.id
     start = aliased(ParticipantEvent)
     end = aliased(ParticipantEvent)
-    pid = start.participant_id
     ended = select(end.id).where(
         end.placement_id == start.placement_id, end.kind == Kind.PLACEMENT_END,
         end.effective_on < day, *_live_sql(end, known_at),
     ).exists()
-    return select(pid).distinct().where(
-        start.kind == Kind.PLACEMENT_START, start.effective_on <= day,
-        *_live_sql(start, known_at), ~ended, ~_flagged(pid, known_at),
-    )
+    under_way = select(start.id).where(
+        start.participant_id == pid, start.kind == Kind.PLACEMENT_START,
+        start.effective_on <= day, *_live_sql(start, known_at), ~ended,
+    ).exists()
+    narrow = [] if known_at is not None else [pid.in_(
+        select(Placement.participant_id).where(
+            Placement.start_date <= day,
+            or_(col(Placement.end_date).is_(None), Placement.end_date >= day),
+        )
+    )]
+    return select(pid).where(*narrow, under_way, ~_flagged(pid, known_at))
