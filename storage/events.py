@@ -468,13 +468,14 @@ async def figures(session: AsyncSession, day: date, known_at: datetime | None = 
     return figures_at(await histories(session, participant_ids), day, known_at)
 
 
-async def late_changes(session: AsyncSession, end: date, participant_ids: Any = None) -> int:
+async def late_changes(session: AsyncSession, end: date, participants: Any = None) -> int:
     """Changes recorded after `end` that alter the state on or before it: the reason a report
     for a period ending at `end` may differ from one run when the period ended. A correction
-    alters the state from the earlier of its own date and that of the event it replaces."""
+    alters the state from the earlier of its own date and that of the event it replaces.
+    `participants`: a SELECT of the ids to count for (everyone if None)."""
     corrected = aliased(ParticipantEvent)
     statement = (
-        select(func.count())
+        select(ParticipantEvent.participant_id)
         .select_from(ParticipantEvent)
         .outerjoin(corrected, corrected.id == ParticipantEvent.corrects_id)
         .where(
@@ -482,10 +483,19 @@ async def late_changes(session: AsyncSession, end: date, participant_ids: Any = 
             (ParticipantEvent.effective_on <= end) | (corrected.effective_on <= end),
         )
     )
-    if participant_ids is not None:  # ids, or a SELECT of them
-        ids = participant_ids if hasattr(participant_ids, "subquery") else list(participant_ids)
-        statement = statement.where(col(ParticipantEvent.participant_id).in_(ids))
-    return int((await session.exec(statement)).scalar_one())
+    # The late changes are read from their index first, and counted here (a GROUP BY would
+    # make SQLite read every event in participant order); then only their participants are
+    # looked up (a filter on the participants first would read every one's events).
+    counts = Counter((await session.exec(statement)).scalars())
+    if participants is None or not counts:
+        return sum(counts.values())
+    ids = list(counts)
+    wanted: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        found = participants.where(Participant.id.in_(chunk))
+        wanted.update((await session.exec(found)).scalars())
+    return sum(n for pid, n in counts.items() if pid in wanted)
 
 
 # --- the same states in SQL, for reports over many participants ------------------------------
@@ -545,8 +555,9 @@ def _referred(participant_id: Any, day: date, known_at: datetime | None) -> Any:
 # The SQL below reads the participants table first. For the records as they stand now (no
 # `known_at`) the rows agree with the live events (tests/test_events.py checks it after every
 # write path), so a condition on the rows narrows the people whose events are looked at to a
-# superset of the answer, through the rows' indexes; the events decide. As the records stood
-# at an earlier time the rows say nothing, and every participant's events are read.
+# superset of the answer, through the rows' indexes (one per OR term: SQLite's multi-index OR);
+# the events decide. As the records stood at an earlier time the rows say nothing, and every
+# participant's events are read.
 
 
 def waiting_sql(day: date, known_at: datetime | None = None) -> Any:
@@ -554,7 +565,6 @@ def waiting_sql(day: date, known_at: datetime | None = None) -> Any:
     wait, and not yet accepted, refused, enrolled or exited); as `figures_at`."""
     pid = Participant.id
     narrow = [] if known_at is not None else [
-        Participant.referral_date <= day,
         or_(col(Participant.decision_date).is_(None), Participant.decision_date > day,
             col(Participant.status).in_(WAITING_FOR_DECISION)),
     ]
@@ -567,9 +577,8 @@ def waiting_sql(day: date, known_at: datetime | None = None) -> Any:
 
 
 def caseload_sql(day: date, known_at: datetime | None = None) -> Any:
-    """SELECT of (participant_id, coach_id) for everyone accepted or enrolled at `day` who has
-    a coach then: the coach of the latest decision or coach change in effect; as
-    `figures_at`."""
+    """SELECT of (participant_id, coach_id) for everyone accepted or enrolled at `day`: the
+    coach of the latest decision or coach change in effect (NULL: none); as `figures_at`."""
     pid = Participant.id
     coaching = aliased(ParticipantEvent)
     coach = (
@@ -582,23 +591,16 @@ def caseload_sql(day: date, known_at: datetime | None = None) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-    narrow = [] if known_at is not None else [
-        Participant.referral_date <= day,
-        col(Participant.status).in_((Status.ACCEPTED, Status.ENROLLED, Status.EXITED,
-                                     Status.NOT_ACCEPTED)),
-        or_(col(Participant.exit_date).is_(None), Participant.exit_date > day),
-        or_(Participant.status != Status.NOT_ACCEPTED, Participant.decision_date > day),
-    ]
+    narrow = [] if known_at is not None else [or_(
+        col(Participant.status).in_(ON_CASELOAD),
+        and_(Participant.exit_date > day, Participant.status == Status.EXITED),
+        and_(Participant.decision_date > day, Participant.status == Status.NOT_ACCEPTED),
+    )]
     accepted = _happened(pid, day, known_at, lambda e: and_(
         e.kind == Kind.DECISION, e.status == Status.ACCEPTED))
-    inner = (
-        select(pid.label("participant_id"), coach.label("coach_id"))
-        .where(*narrow, accepted, ~_happened(pid, day, known_at, _left),
-               ~_flagged(pid, known_at))
-        .subquery()
-    )
-    return select(inner.c.participant_id, inner.c.coach_id).where(
-        inner.c.coach_id.is_not(None))
+    # Someone without a coach then has a NULL coach: joined with the staff, they drop out.
+    return select(pid.label("participant_id"), coach.label("coach_id")).where(
+        *narrow, accepted, ~_happened(pid, day, known_at, _left), ~_flagged(pid, known_at))
 
 
 def enrolled_sql(day: date, known_at: datetime | None = None) -> Any:

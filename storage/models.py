@@ -196,7 +196,7 @@ class Participant(SQLModel, table=True):
     referring_party: str = Field(index=True)
     referring_unit: str = Field(default="", sa_column_kwargs=_info(pii="no_names", max_chars=200))
     status: str = Field(index=True)
-    decision_date: date | None = Field(default=None, sa_column_kwargs=PAST)
+    decision_date: date | None = Field(default=None, index=True, sa_column_kwargs=PAST)
     not_accepted_reason: str | None = None
     coach_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     enrolment_date: date | None = Field(default=None, index=True, sa_column_kwargs=PAST)
@@ -285,14 +285,20 @@ class ParticipantEvent(SQLModel, table=True):
     """
 
     __tablename__ = "participant_event"
+    # A participant's events by kind and date, with what the state queries read
+    # (storage/events.py): those never touch the table's rows.
     __table_args__ = (
-        Index("ix_participant_event_participant", "participant_id", "id"),
+        Index("ix_participant_event_state", "participant_id", "kind", "effective_on", "status",
+              "coach_id", "id"),
+        # Changes recorded after a period ended (events.late_changes), read from the index.
+        Index("ix_participant_event_late", "recorded_at", "effective_on", "corrects_id",
+              "participant_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     participant_id: int
     kind: str = Field(sa_column_kwargs=CODE)
     effective_on: date = Field(index=True, sa_column_kwargs=_info(days_ahead=366))
-    recorded_at: datetime = Field(default_factory=utcnow, index=True)
+    recorded_at: datetime = Field(default_factory=utcnow)
     actor_staff_id: int | None = None
     status: str | None = Field(default=None, sa_column_kwargs=CODE)
     reason: str | None = Field(default=None, sa_column_kwargs=CODE)

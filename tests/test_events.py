@@ -198,7 +198,8 @@ async def in_sql(session, day: date, known_at: datetime | None) -> Figures:
 
     caseload = events.caseload_sql(day, known_at).subquery()
     coaches = (await session.execute(
-        select(caseload.c.coach_id, func.count()).group_by(caseload.c.coach_id)
+        select(caseload.c.coach_id, func.count()).where(caseload.c.coach_id.is_not(None))
+        .group_by(caseload.c.coach_id)
     )).all()
     return Figures(day, await count(events.waiting_sql(day, known_at)),
                    await count(events.enrolled_sql(day, known_at)),

@@ -4,6 +4,7 @@ Revision ID: 0012_participant_event
 Revises: 0011_processed_turn
 Create Date: 2026-12-01 10:30:00
 
+Also an index on participant.decision_date (who was still waiting for a decision at a date).
 The table is filled from the rows as they stand: one event for each fact a row records
 (referral, decision, coach, enrolment, extension, exit, felregistrering, placement start and
 end, progression step). When those facts were typed in is not known, so each migrated event
@@ -61,9 +62,16 @@ def _create_table() -> None:
     )
     with op.batch_alter_table('participant_event', schema=None) as batch_op:
         batch_op.create_index(
-            'ix_participant_event_participant', ['participant_id', 'id'], unique=False
+            'ix_participant_event_state',
+            ['participant_id', 'kind', 'effective_on', 'status', 'coach_id', 'id'],
+            unique=False,
         )
-        for name in ('effective_on', 'recorded_at', 'corrects_id', 'audit_id'):
+        batch_op.create_index(
+            'ix_participant_event_late',
+            ['recorded_at', 'effective_on', 'corrects_id', 'participant_id'],
+            unique=False,
+        )
+        for name in ('effective_on', 'corrects_id', 'audit_id'):
             batch_op.create_index(
                 batch_op.f(f'ix_participant_event_{name}'), [name], unique=False
             )
@@ -171,7 +179,14 @@ def _placement_events(p: Any, now: datetime) -> list[dict]:
 def upgrade() -> None:
     _create_table()
     _backfill()
+    # Who was waiting for a decision at a date: the rows decided after it, or not at all.
+    with op.batch_alter_table('participant', schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f('ix_participant_decision_date'), ['decision_date'], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('participant', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_participant_decision_date'))
     op.drop_table('participant_event')
