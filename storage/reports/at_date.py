@@ -26,8 +26,9 @@ from storage.reports.queries import (
     _pending,
     _table,
 )
-from storage.reports.result import GENDER_COLUMNS, TOTAL, Median, Report
+from storage.reports.result import GENDER_COLUMNS, Report
 from storage.reports.scope import ReportFilter, ReportScope
+from storage.reports.split import medians
 from storage.rules import RuleError
 
 # Months since enrolment, for the distribution of time in the programme.
@@ -71,35 +72,12 @@ async def state_report(session: AsyncSession, scope: ReportScope, day: date) -> 
                                     GENDER_COLUMNS, "report_months", "gender"),
         "caseload": await _caseload(session, at),
     }
-    histogram = await _grouped(session, Participant.gender, days, people, with_enrolment)
+    histogram = {(gender, float(d)): n for (gender, d), n in (
+        await _grouped(session, Participant.gender, days, people, with_enrolment)).items()}
     ids = select(Participant.id).where(*people) if people else None
-    return Report(scope=at, tables=tables, shares=(), medians=tuple(_medians(histogram)),
+    return Report(scope=at, tables=tables, shares=(), medians=tuple(medians(histogram)),
                   meetings=(), late_changes=await events.late_changes(session, day, ids),
                   at=day)
-
-
-def _medians(histogram: dict[tuple[str, str], int]) -> list[Median]:
-    """Median days in the programme so far, per gender and for everyone."""
-    groups: dict[str, list[tuple[float, int]]] = {}
-    for (gender, d), n in histogram.items():
-        for group in (gender, TOTAL):
-            groups.setdefault(group, []).append((float(d), n))
-    found = []
-    for group, values in groups.items():
-        values.sort()
-        people = sum(n for _, n in values)
-
-        def value_at(position: int, values: list[tuple[float, int]] = values) -> float:
-            running = 0
-            for d, n in values:
-                running += n
-                if running >= position:
-                    return d
-            raise AssertionError("position past the end")
-
-        middle = (value_at((people + 1) // 2) + value_at((people + 2) // 2)) / 2.0
-        found.append(Median(group, middle, people))
-    return sorted(found, key=lambda m: (m.group == TOTAL, m.group))
 
 
 async def report_for(session: AsyncSession, scope: ReportScope, wanted: ReportFilter) -> Report:

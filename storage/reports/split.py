@@ -121,10 +121,10 @@ class PeriodCounts:
                    "exits_municipality", "caseload"]
         tables = {key: tables[key] for key in ordered}
         return Report(scope=scope, tables=tables, shares=tuple(goal_shares(tables)),
-                      medians=tuple(_medians(days)), meetings=())
+                      medians=tuple(medians(days)), meetings=())
 
 
-def _medians(days: dict[tuple[str, float], int]) -> list[Median]:
+def medians(days: dict[tuple[str, float], int]) -> list[Median]:
     """As queries._medians: the middle one or two values of each gender's days, and of all."""
     groups: dict[str, dict[float, int]] = defaultdict(dict)
     for (gender, d), n in days.items():
