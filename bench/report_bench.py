@@ -27,12 +27,14 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.config import normalise_database_url
+from storage import events
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import (
     CountyPart,
     Municipality,
     Participant,
+    ParticipantEvent,
     Placement,
     Programme,
     ProgressionStep,
@@ -156,7 +158,8 @@ async def load(
     await upgrade(db)
     async with db.session() as session:
         await ensure_org(session)
-        for model in (ProgressionStep, Placement, Participant, StaffCountyPart, Staff):
+        for model in (ParticipantEvent, ProgressionStep, Placement, Participant,
+                      StaffCountyPart, Staff):
             await session.exec(delete(model))
         parts = (await session.exec(select(CountyPart))).scalars().all()
         coaches: dict[int, list[int]] = {}
@@ -182,6 +185,8 @@ async def load(
         async with db.begin() as connection:
             for start in range(0, len(rows), CHUNK):
                 await connection.execute(model.__table__.insert(), rows[start : start + CHUNK])
+    async with db.session() as session:
+        await events.record_rows(session)
     if db.is_sqlite:
         async with db.begin() as connection:  # SQLite writes go through the write lock
             await connection.execute(text("ANALYZE"))

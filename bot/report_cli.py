@@ -20,7 +20,8 @@ from storage import audit
 from storage.audit import CLI, AuditAction
 from storage.clock import clock
 from storage.db import Database
-from storage.reports import ReportFilter, build_report, cli_actor, parse_period, resolve_filter
+from storage.reports import ReportFilter, cli_actor, parse_period, resolve_filter
+from storage.reports.at_date import report_for
 from storage.rules import RuleError
 
 
@@ -37,6 +38,9 @@ def add_parser(commands: Any) -> None:
     report.add_argument("--county-part", help="county part code or name")
     report.add_argument("--municipality")
     report.add_argument("--coach", help="coach's name or object id")
+    report.add_argument("--at", type=date.fromisoformat,
+                        help="the state on one date, YYYY-MM-DD: waiting, enrolled, in a "
+                        "placement, time in the programme, caseload (only with --unmasked)")
     report.add_argument("--out", type=Path, help="file to write (default: stdout; xlsx: a file)")
     report.add_argument("--unmasked", action="store_true",
                         help="show small numbers (only for people who may see individuals)")
@@ -45,6 +49,8 @@ def add_parser(commands: Any) -> None:
 async def run(db: Database, command: argparse.Namespace) -> int:
     default_start, default_end = half_year(clock.today())
     start, end = command.start or default_start, command.end or default_end
+    if command.at:
+        start = end = command.at
     if command.period:
         period = parse_period(command.period)
         if period is None:
@@ -58,12 +64,13 @@ async def run(db: Database, command: argparse.Namespace) -> int:
         county_part=command.county_part,
         municipality=command.municipality,
         coach=command.coach,
-        default_period=not (command.period or command.start or command.end),
+        default_period=not (command.period or command.start or command.end or command.at),
+        at=command.at,
     )
     try:
         async with db.session() as session:
             scope = await resolve_filter(session, cli_actor(command.unmasked), wanted)
-            report = await build_report(session, scope)
+            report = await report_for(session, scope, wanted)
             await audit.record(
                 session, CLI, AuditAction.EXPORT, "report",
                 details=report_audit(scope, command.format),

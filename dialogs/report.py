@@ -52,18 +52,19 @@ from storage.reports import (
     ReportChoices,
     ReportFilter,
     ReportScope,
-    build_report,
     grid_period,
     parse_period,
     recent_periods,
     report_choices,
     resolve_filter,
 )
+from storage.reports.at_date import report_for
 from storage.rules import RuleError
 
 FILE_KIND = "report"
 FIELD_ALIASES = {
     "period": ("period",),
+    "at": ("datum", "per", "at"),
     "start": ("från", "fran", "from"),
     "end": ("till", "to"),
     "programme": ("insats", "programme", "program"),
@@ -110,6 +111,11 @@ def parse_filter(values: dict[str, str], today: date) -> ReportFilter:
     default_start, default_end = half_year(today)
     names = {key: values.get(key) for key in ("programme", "county_part", "municipality",
                                                "coach")}
+    if "at" in values:
+        day = parse_date(values["at"], today)
+        if day is None:
+            raise RuleError("report_bad_date", value=values["at"])
+        return ReportFilter(start=day, end=day, at=day, **names)
     if "period" in values:
         period = parse_period(values["period"])
         if period is None:
@@ -132,7 +138,9 @@ def one_liner(wanted: ReportFilter, file_format: str | None = None) -> str:
     """The typed command for the same report, e.g. for the download buttons."""
     period = grid_period(wanted.start, wanted.end)
     parts = ["rapport"]
-    if period is not None:
+    if wanted.at is not None:
+        parts.append(f"datum={wanted.at.isoformat()}")
+    elif period is not None:
         parts.append(f"period={period.code}")
     else:
         parts += [f"från={wanted.start.isoformat()}", f"till={wanted.end.isoformat()}"]
@@ -235,6 +243,23 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
     return messages
 
 
+STATE_TABLES = ("pending", "enrolled_at", "in_placement_at", "time_in_programme", "caseload")
+
+
+def state_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:
+    """The state on one date: the overview (date, filters, median time so far, changes
+    recorded afterwards) with download buttons, then the tables."""
+    title = t("report_title", locale)
+    overview = [heading(f"{title}: {report.at}"), facts(filter_lines(report, locale)),
+                facts(share_lines(report, locale))]
+    actions = [
+        command_action(t("report_button_csv", locale), one_liner(wanted, "csv")),
+        command_action(t("report_button_xlsx", locale), one_liner(wanted, "xlsx")),
+    ]
+    body = [table(_shown_rows(table_grid(report.tables[key], locale))) for key in STATE_TABLES]
+    return [card_message(card(overview, actions), title), card_message(card(body), title)]
+
+
 def report_audit(scope: ReportScope, file_format: str) -> dict[str, Any]:
     """What the audit keeps of a report run: period, filters (resolved names of organisation
     units and staff), masked or not, format. No figures."""
@@ -255,7 +280,7 @@ async def _report_file(
     wanted = parse_filter(values, clock.today())
     async with db.session() as session:
         scope = await resolve_filter(session, actor, wanted)
-        report = await build_report(session, scope)
+        report = await report_for(session, scope, wanted)
         if audited:
             await audit.record(
                 session, actor, AuditAction.EXPORT, "report",
@@ -302,7 +327,7 @@ async def show_report(turn: Turn) -> None:
         wanted = parse_filter(values, clock.today())
         async with turn.db.session() as session:
             scope = await resolve_filter(session, turn.actor, wanted)
-            report = None if file_format else await build_report(session, scope)
+            report = None if file_format else await report_for(session, scope, wanted)
             if report is not None:
                 await audit.record(
                     session, turn.actor, AuditAction.REPORT, "report",
@@ -311,6 +336,10 @@ async def show_report(turn: Turn) -> None:
         # The period the report really covers (a masked report without one takes the latest
         # ended), so buttons and files ask for the same report.
         wanted = replace(wanted, start=scope.start, end=scope.end, default_period=False)
+        if report is not None and report.at is not None:
+            for message in state_cards(report, wanted, turn.locale):
+                await turn.reply(message)
+            return
         if scope.period is not None:
             values = {**values, "period": scope.period.code}
         if report is None:

@@ -37,7 +37,16 @@ TABLE_ORDER = (
     "exits_destination",
     "exits_sus",
     "exits_municipality",
+    # A report at a date (storage/reports/at_date.py).
+    "enrolled_at",
+    "in_placement_at",
+    "time_in_programme",
 )
+
+
+def table_keys(report: Report) -> list[str]:
+    """The report's tables in the order they are shown."""
+    return [key for key in TABLE_ORDER if key in report.tables]
 
 
 def key_label(vocab: str | None, key: str, locale: str | None) -> str:
@@ -106,8 +115,9 @@ def share_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
         value = (
             "–"
             if median.days is None
-            else t("report_median_value", locale, days=round(median.days),
-                   months=decimal(median.days / 30.44, locale), people=median.people)
+            else t("report_median_value_at" if report.at else "report_median_value", locale,
+                   days=round(median.days), months=decimal(median.days / 30.44, locale),
+                   people=median.people)
         )
         lines.append((label, value))
     return lines
@@ -129,7 +139,8 @@ def _share_value(item: Share, locale: str | None) -> str:
 
 def filter_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
     scope = report.scope
-    lines = [(t("report_period", locale), f"{scope.start.isoformat()} – {scope.end.isoformat()}")]
+    lines = [(t("report_at", locale), report.at.isoformat()) if report.at else
+             (t("report_period", locale), f"{scope.start.isoformat()} – {scope.end.isoformat()}")]
     for key in ("programme", "county_part", "municipality", "coach"):
         lines.append((t(f"report_filter.{key}", locale), scope.labels.get(key, t("report_all",
                                                                                  locale))))
@@ -140,6 +151,9 @@ def filter_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
         else t("report_unmasked_note", locale)
     )
     lines.append((t("report_masking", locale), masking))
+    if report.late_changes:
+        lines.append((t("report_late_label", locale),
+                      t("report_late_changes", locale, count=report.late_changes)))
     return lines
 
 
@@ -152,7 +166,9 @@ def meeting_grid(report: Report, locale: str | None) -> list[list[str]]:
 
 
 def filename(report: Report, extension: str) -> str:
-    """stegvis-rapport-2026-01-01--2026-06-30.xlsx"""
+    """stegvis-rapport-2026-01-01--2026-06-30.xlsx, or stegvis-lage-2026-06-30.xlsx at a date"""
+    if report.at:
+        return f"stegvis-lage-{report.at}.{extension}"
     return f"stegvis-rapport-{report.scope.start}--{report.scope.end}.{extension}"
 
 
@@ -168,7 +184,7 @@ def to_csv(report: Report, locale: str | None = "sv") -> bytes:
     for meeting in meetings:
         for heading, value in zip(headings[1:], meeting[1:], strict=True):
             writer.writerow([headings[0], meeting[0], heading, value])
-    for key in TABLE_ORDER:
+    for key in table_keys(report):
         grid = table_grid(report.tables[key], locale)
         title, headings = grid[0][0], grid[0][1:]
         for row in grid[1:]:
@@ -191,7 +207,7 @@ def to_xlsx(report: Report, locale: str | None = "sv") -> bytes:
     overview["A1"].font = Font(bold=True, size=14)
     overview.column_dimensions["A"].width = 48
     overview.column_dimensions["B"].width = 40
-    for key in TABLE_ORDER:
+    for key in table_keys(report):
         grid = table_grid(report.tables[key], locale)
         sheet = book.create_sheet(_sheet_name(grid[0][0], book.sheetnames))
         for row in grid:
@@ -247,11 +263,13 @@ def to_json(report: Report) -> str:
     scope = report.scope
     document = {
         "period": {"from": scope.start.isoformat(), "to": scope.end.isoformat()},
+        "at": report.at.isoformat() if report.at else None,
+        "late_changes": report.late_changes,
         "filter": scope.labels,
         "masked": scope.masked,
         "small_cell_threshold": threshold,
         "min_population": scope.min_population,
-        "tables": {key: table_json(report.tables[key]) for key in TABLE_ORDER},
+        "tables": {key: table_json(report.tables[key]) for key in table_keys(report)},
         "shares": [
             {"measure": s.key, "group": s.group, "part": s.part, "whole": s.whole,
              "value": None if s.value is None else round(s.value, 4)}

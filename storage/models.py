@@ -196,7 +196,7 @@ class Participant(SQLModel, table=True):
     referring_party: str = Field(index=True)
     referring_unit: str = Field(default="", sa_column_kwargs=_info(pii="no_names", max_chars=200))
     status: str = Field(index=True)
-    decision_date: date | None = Field(default=None, sa_column_kwargs=PAST)
+    decision_date: date | None = Field(default=None, index=True, sa_column_kwargs=PAST)
     not_accepted_reason: str | None = None
     coach_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
     enrolment_date: date | None = Field(default=None, index=True, sa_column_kwargs=PAST)
@@ -269,6 +269,49 @@ class ProgressionStep(SQLModel, table=True):
     step_date: date = Field(sa_column_kwargs=PAST)
     created_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+CODE = _info(max_chars=64)  # a status or vocabulary code, never free text
+
+
+class ParticipantEvent(SQLModel, table=True):
+    """One change of a participant's state (storage/events.py): what changed, the date it took
+    effect (`effective_on`) and when it was recorded (`recorded_at`). Coded values only.
+
+    History is never rewritten: a correction is a new event naming the one it replaces in
+    `corrects_id` (kind "void" when it only takes it back), so figures for any date can be
+    computed as the records stood at any time. Not a foreign key to the participant: the
+    events of a referral taken back stay, with the void that took them back.
+    """
+
+    __tablename__ = "participant_event"
+    # A participant's events by kind and date, with what the state queries read
+    # (storage/events.py): those never touch the table's rows.
+    __table_args__ = (
+        Index("ix_participant_event_state", "participant_id", "kind", "effective_on", "status",
+              "coach_id", "id"),
+        # Changes recorded after a period ended (events.late_changes), read from the index.
+        Index("ix_participant_event_late", "recorded_at", "effective_on", "corrects_id",
+              "participant_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int
+    kind: str = Field(sa_column_kwargs=CODE)
+    effective_on: date = Field(index=True, sa_column_kwargs=_info(days_ahead=366))
+    recorded_at: datetime = Field(default_factory=utcnow)
+    actor_staff_id: int | None = None
+    status: str | None = Field(default=None, sa_column_kwargs=CODE)
+    reason: str | None = Field(default=None, sa_column_kwargs=CODE)
+    destination: str | None = Field(default=None, sa_column_kwargs=CODE)
+    coach_id: int | None = None
+    until: date | None = Field(default=None, sa_column_kwargs=_info(days_ahead=3 * 366))
+    placement_id: int | None = None
+    placement_type: str | None = Field(default=None, sa_column_kwargs=CODE)
+    sector: str | None = Field(default=None, sa_column_kwargs=CODE)
+    step: str | None = Field(default=None, sa_column_kwargs=CODE)
+    step_id: int | None = None
+    corrects_id: int | None = Field(default=None, index=True)
+    audit_id: int | None = Field(default=None, index=True)
 
 
 class AuditEntry(SQLModel, table=True):

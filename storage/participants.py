@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import audit
+from storage import audit, events
 from storage.audit import AuditAction, snapshot
 from storage.clock import STOCKHOLM, clock
 from storage.models import (
@@ -140,9 +140,11 @@ async def _audit(
     participant: Participant,
     before: dict[str, Any] | None = None,
 ) -> None:
-    """One audit row about `row` of `participant`; writes compare `before` with the row now."""
+    """One audit row about `row` of `participant`; writes compare `before` with the row now,
+    and record what they changed in the participant's state as events (storage/events.py)."""
     writes = action in {AuditAction.CREATE, AuditAction.UPDATE}
-    await audit.record(
+    after = snapshot(row) if writes else None
+    entry = await audit.record(
         session,
         actor,
         action,
@@ -151,8 +153,10 @@ async def _audit(
         participant_id=participant.id,
         participant_code=participant.code,
         before=before,
-        after=snapshot(row) if writes else None,
+        after=after,
     )
+    if after is not None:
+        await events.track(session, actor, entity, participant.id, before, after, entry)
 
 
 async def _create(
@@ -665,7 +669,7 @@ async def undo_last(session: AsyncSession, actor: Actor) -> UndoResult:
         session.add(row)
     entry.undone_at = utcnow()
     session.add(entry)
-    await audit.record(
+    undo = await audit.record(
         session,
         actor,
         AuditAction.UNDO,
@@ -678,6 +682,7 @@ async def undo_last(session: AsyncSession, actor: Actor) -> UndoResult:
         details={"undid": entry.id},
     )
     await session.flush()
+    await events.take_back(session, actor, entry, undo)
     return UndoResult(entry.entity, entry.action, code)
 
 

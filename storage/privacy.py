@@ -23,7 +23,7 @@ from sqlalchemy import bindparam, delete, func, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import audit
+from storage import audit, events
 from storage.audit import AuditAction
 from storage.clock import clock
 from storage.models import (
@@ -253,12 +253,14 @@ async def remove_participants(
         await forget_replies_about(session, participant.code)
     await _strip_audit(session, related.participant_ids)
     if mode == "delete":
+        await events.forget(session, related.participant_ids)
         await _delete_in(session, Placement.participant_id, related.participant_ids)
         await _delete_in(session, ProgressionStep.participant_id, related.participant_ids)
         await _delete_in(session, Participant.id, related.participant_ids)
     else:
         await _close(session, participants)
         await _anonymise(session, related.participant_ids)
+        await events.forget_actors(session, related.participant_ids)
     # The rows changed under the session's feet: what it holds in memory is stale.
     session.expunge_all()
     return counts
@@ -267,9 +269,11 @@ async def remove_participants(
 async def _close(session: AsyncSession, participants: Sequence[Participant]) -> None:
     """An anonymised row can no longer be decided or exited by anyone, so one still in progress
     is closed today ("other", destination and income unknown): otherwise it would count as
-    pending or active in every report from now on. Open placements end with it."""
+    pending or active in every report from now on. Open placements end with it; the closing
+    is recorded as the participant's events, like any other change."""
     today = clock.today()
     for p in participants:
+        before = audit.snapshot(p)
         if p.status in (Status.REFERRED, Status.WAITING, Status.ACCEPTED):
             values: dict[str, Any] = {
                 "status": Status.NOT_ACCEPTED,
@@ -280,6 +284,13 @@ async def _close(session: AsyncSession, participants: Sequence[Participant]) -> 
             day = max(today, p.enrolment_date or p.referral_date)
             values = {"status": Status.EXITED, "exit_date": day, "exit_reason": "other",
                       "exit_destination": "unknown", "income_source_exit": "unknown"}
+            for placement in (await session.exec(
+                select(Placement).where(Placement.participant_id == p.id,
+                                        col(Placement.end_date).is_(None))
+            )).all():
+                ended = audit.snapshot(placement)
+                await events.track(session, audit.SYSTEM, "placement", p.id, ended,
+                                   {**ended, "end_date": max(placement.start_date, day)})
             larger = func.max if session.bind.dialect.name == "sqlite" else func.greatest
             await session.execute(
                 update(_PLACEMENT)
@@ -291,6 +302,8 @@ async def _close(session: AsyncSession, participants: Sequence[Participant]) -> 
         await session.execute(
             update(_PARTICIPANT).where(_PARTICIPANT.c.id == p.id).values(**values)
         )
+        await events.track(session, audit.SYSTEM, "participant", p.id, before,
+                           {**before, **values})
 
 
 async def _anonymise(session: AsyncSession, participant_ids: Sequence[int]) -> None:

@@ -14,6 +14,8 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlmodel import select
 
+from dialogs.report_files import filter_lines
+from storage import events
 from storage.clock import clock
 from storage.models import (
     ActionPoint,
@@ -25,6 +27,7 @@ from storage.models import (
     ProgressionStep,
     SteeringGroup,
 )
+from storage.participants import update_fields
 from storage.permissions import Actor, Role
 from storage.reports import (
     Mask,
@@ -218,6 +221,7 @@ async def seed(db) -> None:
         await session.flush()
         first = (await session.exec(select(Meeting).order_by(Meeting.meeting_date))).first()
         session.add(ActionPoint(meeting_id=first.id, text="Bjuda in AF"))
+        await events.record_rows(session)
 
 
 async def report_for(
@@ -360,6 +364,8 @@ async def test_people_outside_the_scope_count_nowhere_in_it(db):
             participant_id=enrolled.id, placement_type="work_training", sector="private",
             employer="Arbetsplats", start_date=date(2026, 3, 1),
         ))
+        await session.flush()
+        await events.record_rows(session)
     lead = await report_for(db, LEAD_AAD)
     assert lead.scope.county_wide
     assert row(lead, "caseload", "Nils Coach") == [1, 0, 0, 1]
@@ -627,3 +633,42 @@ async def test_cli_report_is_masked_unless_asked(cli_env, capsys, db, tmp_path):
     code, _, err = await cli(capsys, "report", "--format", "json", "--unmasked",
                              "--county-part", "Gotland")
     assert code == 2 and "Länsdelen ”Gotland” finns inte" in err
+
+
+async def test_a_correction_after_the_period_is_counted_and_said(db):
+    """A past period's report gives the same figures whenever it is run, unless something
+    about it was recorded after it ended: then it says how many changes."""
+    await seed(db)
+    before = await report_for(db, COORDINATOR_AAD)
+    assert before.late_changes == 0
+    async with db.session() as session:
+        actor = await load_actor(session, COORDINATOR_AAD)
+        await update_fields(session, actor, "T-0001", {"exit_date": "2026-02-01"})
+    after = await report_for(db, COORDINATOR_AAD)
+    assert after.late_changes == 1
+    lines = dict(filter_lines(after, "sv"))
+    assert lines["Ändringar i efterhand"] == "1 st. registrerade efter periodens slut"
+    assert "Ändringar i efterhand" not in dict(filter_lines(before, "sv"))
+
+
+async def test_state_on_a_date_in_chat(bot, connector, db):
+    """`rapport datum=…`: the state on one date, for those who see individuals; its caseload
+    is the period report's caseload at the period's end."""
+    await seed(db)
+    line = "rapport datum=2026-06-30 länsdel=Västra"
+    replies = await bot.say(message(line, connector.url, COORDINATOR))
+    assert len(replies) == 2
+    overview, tables = replies
+    assert "Datum: 2026-06-30" in overview and "Länsdel: Västra" in overview
+    assert "Mediantid i insatsen (Totalt): 149 dagar (4,9 mån, 11 inskrivna)" in overview
+    assert "[Ladda ner Excel]" in overview
+    assert "Inskrivna per länsdel\nKvinnor\nMän\nAnnat\nTotalt\nVästra\n5\n6\n0\n11" in tables
+    assert "Cem Coach\n5\n6\n0\n11" in tables
+    period = await report_for(db, COORDINATOR_AAD,
+                              ReportFilter(PERIOD.start, PERIOD.end, county_part="Västra"))
+    assert row(period, "caseload", "Cem Coach") == [5, 6, 0, 11]
+    refused = await bot.say(message("rapport datum=2026-06-30", connector.url, VIEWER))
+    assert refused == [
+        "Läget ett visst datum visas bara för dem som får se enskilda deltagare (omaskerat). "
+        "Maskerade rapporter gäller hela perioder."
+    ]

@@ -480,7 +480,7 @@ TEXTS: dict[str, str] = {
     "help_cmd_report": (
         "aggregated report with a chart and files, masked unless you may see the participants; "
         "in one line: `rapport period=2026-H1` or `rapport från=2026-01-01 till=2026-06-30 "
-        "länsdel=Västra`"
+        "länsdel=Västra`; the state on one date (unmasked): `rapport datum=2025-06-30`"
     ),
     "report_title": "Report",
     "report_form_title": "Report",
@@ -510,6 +510,21 @@ TEXTS: dict[str, str] = {
     "report_filter.county_part": "County part",
     "report_filter.municipality": "Municipality",
     "report_filter.coach": "Coach",
+    "report_at": "Date",
+    "report_median_value_at": "{days} days ({months} months, {people} enrolled)",
+    "report_table.enrolled_at": "Enrolled by county part",
+    "report_table.in_placement_at": "In a work placement by county part",
+    "report_table.time_in_programme": "Time in programme so far, months",
+    "report_months.0_3": "0–3 months",
+    "report_months.3_6": "3–6 months",
+    "report_months.6_12": "6–12 months",
+    "report_months.12_plus": "more than 12 months",
+    "report_at_needs_unmasked": (
+        "The state on a date is shown only to those who may see individual participants "
+        "(unmasked). Masked reports cover whole periods."
+    ),
+    "report_late_label": "Changes afterwards",
+    "report_late_changes": "{count} recorded after the period ended",
     "report_masking": "Small numbers",
     "report_masked_note": (
         "x hides counts of 1–{largest} people and the counts that would otherwise give them "

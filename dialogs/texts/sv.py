@@ -482,7 +482,7 @@ TEXTS: dict[str, str] = {
     "help_cmd_report": (
         "sammanställning med diagram och filer, maskerad om du inte får se deltagarna; på en "
         "rad: `rapport period=2026-H1` eller `rapport från=2026-01-01 till=2026-06-30 "
-        "länsdel=Västra`"
+        "länsdel=Västra`; läget ett visst datum (omaskerat): `rapport datum=2025-06-30`"
     ),
     "report_title": "Rapport",
     "report_form_title": "Rapport",
@@ -512,6 +512,21 @@ TEXTS: dict[str, str] = {
     "report_filter.county_part": "Länsdel",
     "report_filter.municipality": "Kommun",
     "report_filter.coach": "Coach",
+    "report_at": "Datum",
+    "report_median_value_at": "{days} dagar ({months} mån, {people} inskrivna)",
+    "report_table.enrolled_at": "Inskrivna per länsdel",
+    "report_table.in_placement_at": "I arbetsträning per länsdel",
+    "report_table.time_in_programme": "Tid i insatsen hittills, månader",
+    "report_months.0_3": "0–3 månader",
+    "report_months.3_6": "3–6 månader",
+    "report_months.6_12": "6–12 månader",
+    "report_months.12_plus": "mer än 12 månader",
+    "report_at_needs_unmasked": (
+        "Läget ett visst datum visas bara för dem som får se enskilda deltagare (omaskerat). "
+        "Maskerade rapporter gäller hela perioder."
+    ),
+    "report_late_label": "Ändringar i efterhand",
+    "report_late_changes": "{count} st. registrerade efter periodens slut",
     "report_masking": "Små tal",
     "report_masked_note": (
         "x döljer tal på 1–{largest} personer och de tal som annars skulle avslöja dem via "

@@ -17,10 +17,12 @@ from typing import Any
 from sqlalchemy import String, cast, func, literal, select, union_all
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import events
 from storage.models import (
     CountyPart,
     Municipality,
     Participant,
+    ParticipantEvent,
     Placement,
     Programme,
     ProgressionStep,
@@ -39,21 +41,27 @@ from storage.reports.figures import (
 from storage.reports.meetings import meetings
 from storage.reports.period import GridPeriod
 from storage.reports.protection import Outcome, protect
-from storage.reports.queries import count_report
+from storage.reports.queries import count_report, participant_conditions
 from storage.reports.result import CountTable, Mask, Median, Report, goal_shares
 from storage.reports.scope import ReportScope
 from storage.reports.split import count_period
 
 
 async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
-    """Every measure for `scope`: exact when unmasked, else the protected figures."""
+    """Every measure for `scope`: exact when unmasked, else the protected figures; with the
+    number of changes to the period recorded after it ended."""
     if not scope.masked:
-        return await count_report(session, scope)
+        report = await count_report(session, scope)
+        conditions = participant_conditions(scope)
+        people = select(Participant.id).where(*conditions) if conditions else None
+        late = await events.late_changes(session, scope.end, people)
+        return replace(report, late_changes=late)
     assert scope.period is not None, "a masked scope has a grid period"
     protected = await protected_period(session, scope.period, scope.threshold,
                                        scope.min_population)
     report = protected.report(scope)
-    return replace(report, meetings=tuple(await meetings(session, scope)))
+    return replace(report, meetings=tuple(await meetings(session, scope)),
+                   late_changes=await events.late_changes(session, scope.end))
 
 
 @dataclass
@@ -140,8 +148,8 @@ def clear_cache() -> None:
 
 async def data_version(session: AsyncSession) -> tuple[Any, ...]:
     """What changes when anything a report counts changes: row counts and the latest id and
-    change time of participants, placements (with their end dates), progression steps, staff,
-    and the organisation. One statement; the same on every instance."""
+    change time of participants, placements (with their end dates), progression steps, the
+    participants' events, staff, and the organisation. One statement; the same on every instance."""
     def row(name: str, *columns: Any) -> Any:
         texts = [cast(c, String) for c in columns] + [literal("")] * (3 - len(columns))
         return select(literal(name), *texts)
@@ -152,6 +160,8 @@ async def data_version(session: AsyncSession) -> tuple[Any, ...]:
         row("placement", func.count(), func.max(Placement.id), func.max(Placement.end_date)),
         row("placement_ended", func.count(Placement.end_date)),
         row("step", func.count(), func.max(ProgressionStep.id)).select_from(ProgressionStep),
+        # Every change adds events and none is changed afterwards: the latest id is enough.
+        row("event", func.max(ParticipantEvent.id)).select_from(ParticipantEvent),
         row("staff", func.count(), func.max(Staff.id), func.max(Staff.updated_at))
         .select_from(Staff),
         row("staff_part", func.count()).select_from(StaffCountyPart),

@@ -25,6 +25,7 @@ from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import events
 from storage.clock import clock
 from storage.models import (
     CountyPart,
@@ -97,9 +98,10 @@ def _likely_sqlite(element: likely, compiler: Any, **kw: Any) -> str:
     return f"likely({compiler.process(element.condition, **kw)})"
 
 
-def _participants(scope: ReportScope) -> list[Any]:
+def _participants(scope: ReportScope, coach: bool = True) -> list[Any]:
     """Conditions every measure shares: the visible county parts and the chosen filters.
-    None for a county-wide report without filters: every participant counts."""
+    None for a county-wide report without filters: every participant counts. `coach` False:
+    the measure filters on the coach at its date itself (the caseload)."""
     conditions: list[Any] = []
     if not scope.county_wide:
         conditions.append(Participant.county_part_id.in_(scope.county_part_ids))
@@ -107,7 +109,7 @@ def _participants(scope: ReportScope) -> list[Any]:
         conditions.append(Participant.programme_id == scope.programme_id)
     if scope.municipality_id is not None:
         conditions.append(Participant.municipality_id == scope.municipality_id)
-    if scope.coach_id is not None:
+    if coach and scope.coach_id is not None:
         conditions.append(Participant.coach_id == scope.coach_id)
     return conditions
 
@@ -228,7 +230,9 @@ async def _referrals(session: AsyncSession, scope: ReportScope) -> CountTable:
 
 
 async def _pending(session: AsyncSession, scope: ReportScope) -> CountTable:
-    """Referrals still without a decision, by how long they have waited (at period end)."""
+    """Referrals without a decision at the period's end (or today, if earlier), by how long
+    they had waited then: from the participants' events, so a past period gives the same
+    figures whenever it is run (storage/events.py)."""
     day = min(clock.today(), scope.end)
     waited = case(
         (Participant.referral_date > day - timedelta(days=15), "0_14"),
@@ -238,7 +242,7 @@ async def _pending(session: AsyncSession, scope: ReportScope) -> CountTable:
     )
     where = [
         *_participants(scope),
-        Participant.status.in_((Status.REFERRED, Status.WAITING)),
+        Participant.id.in_(events.waiting_sql(day)),
         likely(Participant.referral_date <= scope.end),
     ]
     counts = await _grouped(session, waited, Participant.gender, where)
@@ -397,19 +401,14 @@ async def _exit_tables(session: AsyncSession, scope: ReportScope) -> list[CountT
 
 
 async def _caseload(session: AsyncSession, scope: ReportScope) -> CountTable:
-    """Per coach at period end: enrolled, or accepted and waiting for enrolment."""
-    on_caseload = and_(
-        or_(Participant.exit_date.is_(None), Participant.exit_date > scope.end),
-        likely(
-            or_(
-                Participant.enrolment_date <= scope.end,
-                and_(Participant.status == Status.ACCEPTED,
-                     Participant.decision_date <= scope.end),
-            )
-        ),
-    )
-    source = Participant.__table__.join(Staff.__table__, Staff.id == Participant.coach_id)
-    where = [*_participants(scope), on_caseload]
+    """Per coach at period end: enrolled, or accepted and waiting for enrolment, with the coach
+    they had then; from the participants' events (storage/events.py)."""
+    state = events.caseload_sql(scope.end).subquery()
+    source = Participant.__table__.join(state, state.c.participant_id == Participant.id).join(
+        Staff.__table__, Staff.id == state.c.coach_id)
+    where = _participants(scope, coach=False)
+    if scope.coach_id is not None:
+        where.append(state.c.coach_id == scope.coach_id)
     counts = await _grouped(session, Staff.display_name, Participant.gender, where, source)
     coaches = tuple(sorted({name for name, _ in counts}))
     return _table("caseload", counts, coaches, GENDER_COLUMNS, None, "gender")
@@ -455,6 +454,11 @@ async def _medians(session: AsyncSession, scope: ReportScope) -> list[tuple[str,
         func.max(people),
     ).group_by(ranked.c.g)
     return [(g, float(d), int(n)) for g, d, n in (await session.exec(statement)).all()]
+
+
+def participant_conditions(scope: ReportScope) -> list[Any]:
+    """The conditions that choose the scope's participants (empty: everyone)."""
+    return _participants(scope)
 
 
 async def count_report(session: AsyncSession, scope: ReportScope) -> Report:

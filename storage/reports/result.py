@@ -8,6 +8,7 @@ one result, masked or not, and never compute a figure of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from enum import IntEnum
 
 from storage.reports.scope import ReportScope
@@ -141,6 +142,12 @@ class Report:
     shares: tuple[Share, ...]
     medians: tuple[Median, ...]
     meetings: tuple[MeetingRow, ...]
+    # Changes recorded after the period ended that alter its state on or before the end
+    # (storage/events.py): why the report may differ from one run when the period ended.
+    late_changes: int = 0
+    # Set for the state on one date (storage/reports/at_date.py): the medians are then the
+    # days in the programme so far of those enrolled that day.
+    at: date | None = None
 
 
 # --- Goal indicators from the (protected) tables --------------------------------------------

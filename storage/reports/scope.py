@@ -28,6 +28,7 @@ class ReportFilter:
     municipality: str | None = None
     coach: str | None = None
     default_period: bool = False  # no period typed: a masked report takes the latest ended
+    at: date | None = None  # the state on one date (storage/reports/at_date.py), unmasked only
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ async def resolve_filter(
     if masked:
         if not allowed:
             raise RuleError("not_staff")
+        if wanted.at is not None:
+            raise RuleError("report_at_needs_unmasked")
         period = _masked_period(wanted, grain)
         wanted = _masked_filter(wanted)
         allowed = frozenset(parts)  # masked reports are county-wide, for everyone alike

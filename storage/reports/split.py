@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import events
 from storage.clock import clock
 from storage.models import CountyPart, Municipality, Participant, Placement, ProgressionStep, Staff
 from storage.reports.period import GridPeriod
@@ -120,10 +121,10 @@ class PeriodCounts:
                    "exits_municipality", "caseload"]
         tables = {key: tables[key] for key in ordered}
         return Report(scope=scope, tables=tables, shares=tuple(goal_shares(tables)),
-                      medians=tuple(_medians(days)), meetings=())
+                      medians=tuple(medians(days)), meetings=())
 
 
-def _medians(days: dict[tuple[str, float], int]) -> list[Median]:
+def medians(days: dict[tuple[str, float], int]) -> list[Median]:
     """As queries._medians: the middle one or two values of each gender's days, and of all."""
     groups: dict[str, dict[float, int]] = defaultdict(dict)
     for (gender, d), n in days.items():
@@ -173,7 +174,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
         else_="61_plus",
     )
     statement = select(*where_cell, waited, Participant.gender, func.count()).where(
-        Participant.status.in_((Status.REFERRED, Status.WAITING)),
+        Participant.id.in_(events.waiting_sql(day)),
         Participant.referral_date <= end,
     ).group_by(*where_cell, waited, Participant.gender)
     for m, p, band, gender, n in (await session.exec(statement)).all():
@@ -235,14 +236,11 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
         found.add(cell, "exits_destination", str(destination), gender, n)
         found.add(cell, "exits_sus", sus, gender, n)
         found.add(cell, "exits_municipality", towns[m], sus, n)
-    # Caseload per coach at the period's end.
-    on_caseload = and_(
-        or_(Participant.exit_date.is_(None), Participant.exit_date > end),
-        or_(Participant.enrolment_date <= end,
-            and_(Participant.status == Status.ACCEPTED, Participant.decision_date <= end)),
-    )
+    # Caseload per coach at the period's end, with the coach they had then.
+    state = events.caseload_sql(end).subquery()
     statement = select(*where_cell, Staff.display_name, Participant.gender, func.count()).join(
-        Staff, Staff.id == Participant.coach_id).where(on_caseload).group_by(
+        state, state.c.participant_id == Participant.id).join(
+        Staff, Staff.id == state.c.coach_id).group_by(
         *where_cell, Staff.display_name, Participant.gender)
     for m, p, coach, gender, n in (await session.exec(statement)).all():
         found.add((m, p), "caseload", coach, gender, n)
