@@ -292,7 +292,7 @@ def _row_event(participant_id: int, kind: Kind, day: date, now: datetime,
 
 
 def _participant_row_events(p: Participant, now: datetime) -> Iterable[dict[str, Any]]:
-    """The events one participant row records on its own (as migration 0012 derives them)."""
+    """The events one participant row records on its own (as migration 0013 derives them)."""
     later = (Status.ENROLLED, Status.EXITED)
     yield _row_event(p.id, Kind.REFERRAL, p.referral_date, now, status=Status.REFERRED)
     if p.status in DECIDED or p.status in later:
@@ -319,7 +319,7 @@ def _participant_row_events(p: Participant, now: datetime) -> Iterable[dict[str,
 async def record_rows(session: AsyncSession) -> int:
     """Events for rows written without the write paths (a bulk load, test data): participants
     without any event, placements and steps without theirs. Counted as recorded on the day
-    they took effect, as migration 0012 does; returns how many were added."""
+    they took effect, as migration 0013 does; returns how many were added."""
     now = clock.now()
     mine = ParticipantEvent.participant_id
     found: list[dict[str, Any]] = []

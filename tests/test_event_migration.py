@@ -1,6 +1,6 @@
-"""Migration 0012 on a populated database at 0011: every fact the rows hold becomes an event,
-and the state the events give for today is exactly what the rows say. On SQLite a fresh file;
-on PostgreSQL the test database's schema, rebuilt and left at head."""
+"""Migration 0013 (participant events) on a populated database at 0011: every fact the rows
+hold becomes an event, and the state the events give for today is exactly what the rows say.
+On SQLite a fresh file; on PostgreSQL the test database's schema, rebuilt and left at head."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """participant_event: every change of a participant's state, with valid and recorded time
 
-Revision ID: 0012_participant_event
-Revises: 0011_processed_turn
+Revision ID: 0013_participant_event
+Revises: 0012_user_language
 Create Date: 2026-12-01 10:30:00
 
 Also an index on participant.decision_date (who was still waiting for a decision at a date).
@@ -21,8 +21,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0012_participant_event'
-down_revision: str | Sequence[str] | None = '0011_processed_turn'
+revision: str = '0013_participant_event'
+down_revision: str | Sequence[str] | None = '0012_user_language'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
