@@ -208,7 +208,7 @@ async def test_my_reminders_shows_what_is_due_and_the_coming_30_days(
     assert said.splitlines()[1:3] == [
         "**De närmaste 30 dagarna**",
         "**2026-11-26**: N-2026-0008 skrevs in 2026-10-15 och har fortfarande ingen "
-        "arbetsträning efter 42 dagar.",
+        "placering efter 42 dagar.",
     ]
     assert "N-2026-0007" not in said and "Lägesrapport extra" not in said
 
