@@ -31,7 +31,7 @@ from tests.test_participants_http import COACH, COORDINATOR, REFERRAL, staff
 from tests.test_playground_smoke import _bot_env, _start, _stop, _wait_for_health
 
 CONFIRMED = "Registrerat **V-2026-"
-ALREADY = "redan utfört"
+ALREADY = "redan tryckt på den här knappen"
 
 
 async def count(db, model: Any) -> int:

@@ -81,8 +81,8 @@ TEXTS: dict[str, str] = {
     "card_submitted_title": "Sent and saved",
     "button_undo": "Undo",
     "card_already_handled": (
-        "This button press has already been carried out, so nothing was done or saved again. "
-        "The answer is above. To do something new, type the command or ask for a new card."
+        "You have already pressed this button, so nothing was done or saved again. "
+        "The answer is above. To do something new, type the command."
     ),
     "answered_in_personal_chat": (
         "The answer is about individual participants or unmasked figures, so I am sending it "

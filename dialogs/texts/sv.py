@@ -82,8 +82,8 @@ TEXTS: dict[str, str] = {
     "card_submitted_title": "Skickat och sparat",
     "button_undo": "Ångra",
     "card_already_handled": (
-        "Det här knapptrycket är redan utfört, så inget gjordes eller sparades en gång till. "
-        "Svaret står ovanför. Vill du göra något nytt, skriv kommandot eller be om ett nytt kort."
+        "Du har redan tryckt på den här knappen, så inget gjordes eller sparades en gång till. "
+        "Svaret står ovanför. Vill du göra något nytt, skriv kommandot."
     ),
     "answered_in_personal_chat": (
         "Svaret gäller enskilda deltagare eller siffror som inte är maskerade, så jag skickar "
