@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +12,7 @@ from botbuilder.schema.teams import FileConsentCard, FileInfoCard
 
 from dialogs.texts import t
 from dialogs.vocab import label
+from storage.pii import opaque_token
 
 CARD_VERSION = "1.5"
 
@@ -37,7 +37,7 @@ def _stamp_submits(node: Any) -> None:
         if node.get("type") == "Action.Submit":
             data = node.get("data")
             node["data"] = {**(data if isinstance(data, dict) else {}),
-                            ONCE_KEY: uuid.uuid4().hex}
+                            ONCE_KEY: opaque_token()}
         for item in node.values():
             _stamp_submits(item)
 

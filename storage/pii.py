@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import secrets
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -415,6 +416,15 @@ def _has_initial_and_surname(text: str, names: _Names) -> bool:
 
 
 # --- the checks the rest of the code calls ----------------------------------------------------
+
+
+_TOKEN_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def opaque_token(length: int = 32) -> str:
+    """A random token of letters only (about 4.7 bits each): stored in a card, a dialog state or
+    a code, it can never look like a personnummer to this guard, as a hex id sometimes does."""
+    return "".join(secrets.choice(_TOKEN_LETTERS) for _ in range(length))
 
 
 def check(

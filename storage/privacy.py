@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -45,6 +44,7 @@ from storage.models import (
 )
 from storage.org import retention_policy
 from storage.permissions import Action, Actor, is_allowed
+from storage.pii import opaque_token
 from storage.rules import RuleError, Status
 from storage.turns import forget_replies_about
 
@@ -332,7 +332,7 @@ async def _anonymise(session: AsyncSession, participant_ids: Sequence[int]) -> N
                 updated_at=now,
             ),
             [
-                {"row_id": i, "new_code": f"{ANONYMOUS_PREFIX}{uuid.uuid4().hex[:16].upper()}"}
+                {"row_id": i, "new_code": f"{ANONYMOUS_PREFIX}{opaque_token(16).upper()}"}
                 for i in ids
             ],
         )

@@ -264,3 +264,14 @@ def test_the_log_never_carries_a_number(caplog):
     text = caplog.text
     assert "1234" not in text.replace(REDACTED, "")
     assert text.count(REDACTED) >= 2
+
+
+def test_opaque_tokens_never_look_like_a_personal_number():
+    """Card tokens and anonymised codes are stored where the guard reads free text (dialog
+    state holds the question card): a hex id like 198501011234abcd… was refused there."""
+    from storage.pii import opaque_token
+
+    tokens = [opaque_token() for _ in range(2000)]
+    assert all(len(token) == 32 and token.isalpha() and token.isascii() for token in tokens)
+    assert len(set(tokens)) == len(tokens)
+    assert not [token for token in tokens if has_personal_number(token)]
