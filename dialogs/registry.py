@@ -8,6 +8,7 @@ from botbuilder.dialogs import Dialog
 
 from dialogs import exit as exit_dialogs
 from dialogs import (
+    interim,
     minutes,
     participants,
     placement,
@@ -42,6 +43,7 @@ def conversation_routes() -> list[Route]:
         *staff.ROUTES,
         *reminders.ROUTES,
         *minutes.ROUTES,
+        *interim.ROUTES,
         *report.ROUTES,
     ]
 

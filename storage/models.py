@@ -378,6 +378,20 @@ class ActionPoint(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class InterimDecision(SQLModel, table=True):
+    """A decision the programme lead (or another minutes writer) took between two meetings of a
+    group. It belongs to no meeting: the next meeting of the group on or after its date lists it
+    for the group to take note of (anmälan), so it is never re-typed into the minutes."""
+
+    __tablename__ = "interim_decision"
+    id: int | None = Field(default=None, primary_key=True)
+    steering_group_id: int = Field(foreign_key="steering_group.id", index=True)
+    decided_on: date = Field(index=True, sa_column_kwargs=PAST)
+    text: str = Field(sa_column=Column(Text, nullable=False, **_info(max_chars=2000)))
+    decided_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 # --- reminders ------------------------------------------------------------------------------
 
 

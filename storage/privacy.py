@@ -30,6 +30,7 @@ from storage.models import (
     AuditEntry,
     BotStateItem,
     CountyPart,
+    InterimDecision,
     Meeting,
     MeetingDecision,
     Municipality,
@@ -390,6 +391,17 @@ async def _minutes_mentions(session: AsyncSession, code: str) -> list[dict[str, 
                     {"kind": model.__tablename__, "id": row.id, "meeting_id": row.meeting_id,
                      "meeting_date": day.isoformat(), "text": row.text}
                 )
+    interim = (
+        await session.exec(
+            select(InterimDecision).where(_contains_code(InterimDecision.text, code))
+        )
+    ).all()
+    found += [
+        {"kind": InterimDecision.__tablename__, "id": row.id, "meeting_id": None,
+         "meeting_date": row.decided_on.isoformat(), "text": row.text}
+        for row in interim
+        if mentions_code(row.text, code)
+    ]
     return found
 
 

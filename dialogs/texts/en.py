@@ -927,4 +927,37 @@ TEXTS: dict[str, str] = {
     "help_cmd_language": "changes language: `språk en` (English) or `språk sv` (Swedish)",
     "language_usage": "Type `språk en` for English or `språk sv` for Swedish.",
     "language_chosen": "I will write in English from now on. Type `språk sv` for Swedish.",
+    # --- interim decisions ---
+    "help_cmd_interim": (
+        "logs a decision taken between meetings, reported at the group's next meeting: "
+        "`beslut mellan möten \"text\" [grupp=… datum=…]`; without text it lists those not yet "
+        "reported"
+    ),
+    "interim_saved": "The decision of {date} is saved for {group}. {where}",
+    "interim_next_meeting": "It will be reported at meeting {id} on {date}.",
+    "interim_next_unplanned": (
+        "It will be reported at the next meeting of {group} (none is planned yet)."
+    ),
+    "interim_none": "No decisions between meetings are waiting to be reported.",
+    "interim_title": "Decisions between meetings not yet reported",
+    "interim_line": "{date} {group}: {text}. {where}",
+    "interim_more": "… and {count} more.",
+    "interim_in_future": (
+        "{date} has not come yet. A decision between meetings is logged once it is taken, so "
+        "nothing was saved."
+    ),
+    "interim_before_last_meeting": (
+        "{date} is before the group's latest meeting ({meeting_date}, meeting {meeting}), whose "
+        "minutes are already written. Add it there with `beslut {meeting} \"text\"`. Nothing "
+        "was saved."
+    ),
+    "interim_group_needed": (
+        "Say which group the decision is for with `grupp=…`, one of: {groups}. Nothing was saved."
+    ),
+    "interim_not_allowed": (
+        "You do not write minutes for any group, so you cannot log decisions between meetings. "
+        "Nothing was saved."
+    ),
+    "minutes_label_interim": "Decisions between meetings to note",
+    "minutes_interim_line": "{date}: {text}",
 }

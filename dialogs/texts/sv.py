@@ -934,4 +934,39 @@ TEXTS: dict[str, str] = {
     "help_cmd_language": "byter språk: `språk en` (engelska) eller `språk sv` (svenska)",
     "language_usage": "Skriv `språk sv` för svenska eller `språk en` för engelska.",
     "language_chosen": "Nu skriver jag på svenska.",
+    # --- interim decisions ---
+    "help_cmd_interim": (
+        "loggar ett beslut som fattats mellan mötena, som anmäls vid gruppens nästa möte: "
+        "`beslut mellan möten \"text\" [grupp=… datum=…]`; utan text visar den beslut som ännu "
+        "inte anmälts"
+    ),
+    "interim_saved": (
+        "Beslutet från {date} är sparat för {group}. {where}"
+    ),
+    "interim_next_meeting": "Det anmäls vid möte {id} den {date}.",
+    "interim_next_unplanned": (
+        "Det anmäls vid nästa möte i {group} (inget möte är planerat ännu)."
+    ),
+    "interim_none": "Inga beslut mellan möten väntar på att anmälas.",
+    "interim_title": "Beslut mellan möten som ännu inte anmälts",
+    "interim_line": "{date} {group}: {text}. {where}",
+    "interim_more": "… och {count} till.",
+    "interim_in_future": (
+        "Datumet {date} har inte varit än. Ett beslut mellan möten loggas när det är fattat, "
+        "så inget sparades."
+    ),
+    "interim_before_last_meeting": (
+        "Datumet {date} ligger före gruppens senaste möte ({meeting_date}, möte {meeting}), "
+        "vars minnesanteckningar redan är skrivna. Lägg till det där med "
+        "`beslut {meeting} \"text\"`. Inget sparades."
+    ),
+    "interim_group_needed": (
+        "Ange vilken grupp beslutet gäller med `grupp=…`, en av: {groups}. Inget sparades."
+    ),
+    "interim_not_allowed": (
+        "Du skriver inte minnesanteckningar för någon grupp, så du kan inte logga beslut mellan "
+        "möten. Inget sparades."
+    ),
+    "minutes_label_interim": "Beslut mellan möten att anmäla",
+    "minutes_interim_line": "{date}: {text}",
 }
