@@ -17,6 +17,7 @@ from dialogs import (
     reminders,
     report,
     staff,
+    training,
 )
 from dialogs.files import FileBuilder
 from dialogs.router import Route, always
@@ -44,6 +45,7 @@ def conversation_routes() -> list[Route]:
         *reminders.ROUTES,
         *minutes.ROUTES,
         *interim.ROUTES,
+        *training.ROUTES,
         *report.ROUTES,
     ]
 

@@ -69,6 +69,10 @@ class Programme(SQLModel, table=True):
     name: str
     active: bool = True
     takes_participants: bool = True
+    # A staff-training programme's goals (Inkluderingslyftet: 180 trained, 90 % found it
+    # useful); None where the programme trains no staff.
+    training_target: int | None = None
+    training_useful_goal: int | None = None
 
 
 class ProgrammeCountyPart(SQLModel, table=True):
@@ -390,6 +394,41 @@ class InterimDecision(SQLModel, table=True):
     text: str = Field(sa_column=Column(Text, nullable=False, **_info(max_chars=2000)))
     decided_by: int | None = Field(default=None, foreign_key="staff.id")
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- staff training -------------------------------------------------------------------------
+
+
+class TrainingSession(SQLModel, table=True):
+    """A training session for staff of the member organisations: counts, never names.
+
+    `survey_*` are the post-training survey's counts (how many answered, how many found it
+    useful), None until recorded."""
+
+    __tablename__ = "training_session"
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    held_on: date = Field(index=True, sa_column_kwargs=PAST)
+    theme: str
+    title: str = Field(default="", sa_column_kwargs=_info(pii="no_names", max_chars=200))
+    # Attendees already counted at an earlier session: progress counts people once.
+    already_counted: int = 0
+    survey_responses: int | None = None
+    survey_useful: int | None = None
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class TrainingAttendance(SQLModel, table=True):
+    """How many from one kind of organisation attended a session."""
+
+    __tablename__ = "training_attendance"
+    session_id: int = Field(
+        foreign_key="training_session.id", primary_key=True, ondelete="CASCADE"
+    )
+    organisation: str = Field(primary_key=True)
+    attendees: int
 
 
 # --- reminders ------------------------------------------------------------------------------

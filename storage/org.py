@@ -44,6 +44,8 @@ class ProgrammeSpec:
     name: str
     county_parts: tuple[str, ...]
     takes_participants: bool = True
+    training_target: int | None = None
+    training_useful_goal: int | None = None
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,16 @@ def _require(table: dict[str, Any], key: str, where: str) -> Any:
     return table[key]
 
 
+def _optional_count(table: dict[str, Any], key: str, where: str, most: int) -> int | None:
+    """A whole number 1..`most`, or None when the key is absent."""
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise OrgConfigError(f"{where}: {key} ska vara ett heltal från 1 till {most}")
+    return value
+
+
 def parse_org(data: dict[str, Any]) -> OrgConfig:
     """Validate the parsed TOML and return a typed description; raises OrgConfigError."""
     assoc = _require(data, "association", "filen")
@@ -159,6 +171,10 @@ def parse_org(data: dict[str, Any]) -> OrgConfig:
             name=_require(p, "name", f"programmes[{i}]"),
             county_parts=tuple(p.get("county_parts", ())),
             takes_participants=bool(p.get("takes_participants", True)),
+            training_target=_optional_count(p, "training_target", f"programmes[{i}]", 100_000),
+            training_useful_goal=_optional_count(
+                p, "training_useful_goal", f"programmes[{i}]", 100
+            ),
         )
         for i, p in enumerate(data.get("programmes", ()))
     )
@@ -248,6 +264,8 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
     for spec in org.programmes:
         programme = programmes.get(spec.code) or Programme(code=spec.code, name=spec.name)
         programme.name, programme.takes_participants = spec.name, spec.takes_participants
+        programme.training_target = spec.training_target
+        programme.training_useful_goal = spec.training_useful_goal
         programme.active = True
         session.add(programme)
         programmes[spec.code] = programme

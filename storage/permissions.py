@@ -32,6 +32,8 @@ class Action(StrEnum):
     READ_UNMASKED_REPORT = "read_unmasked_report"
     READ_MINUTES = "read_minutes"
     WRITE_MINUTES = "write_minutes"
+    # Staff-training sessions and their survey counts (Inkluderingslyftet).
+    RECORD_TRAINING = "record_training"
     # Register extract and erasure per participant code (GDPR requests), handled by admins.
     PRIVACY_REQUESTS = "privacy_requests"
 

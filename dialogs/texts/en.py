@@ -960,4 +960,113 @@ TEXTS: dict[str, str] = {
     ),
     "minutes_label_interim": "Decisions between meetings to note",
     "minutes_interim_line": "{date}: {text}",
+    # --- staff training ---
+    "help_cmd_training_new": (
+        "records a staff training session (counts, no names): `ny utbildning datum=2026-11-20 "
+        "tema=BIP deltagare=\"AF 12, FK 5, kommun 8\" [återkommande=3] [namn=\"…\"]`"
+    ),
+    "help_cmd_training_edit": (
+        "changes a training session: `ändra utbildning 4 deltagare=\"AF 10, FK 5\"`"
+    ),
+    "help_cmd_training_survey": (
+        "records the evaluation after a training: `utbildningsenkät 4 svar=15 användbar=14`"
+    ),
+    "help_cmd_training": (
+        "shows how many have been trained against the target and what they thought: "
+        "`utbildningar [year]`"
+    ),
+    "training_theme.bip": "BIP",
+    "training_theme.reflexive_practice": "reflexive practice",
+    "training_theme.employer_perspective": "employer perspective",
+    "training_theme.other": "other",
+    "training_org.af": "Public Employment Service (AF)",
+    "training_org.fk": "Social Insurance Agency (FK)",
+    "training_org.municipality": "municipality",
+    "training_org.region": "region",
+    "training_org.private_provider": "private provider",
+    "training_org.association": "coordination association",
+    "training_org.other": "other organisation",
+    "training_usage": (
+        "Type for example `ny utbildning datum=2026-11-20 tema=BIP deltagare=\"AF 12, FK 5, "
+        "kommun 8\"`. Give counts per organisation, never names. `återkommande=3` means three "
+        "of them were counted at an earlier session, so each person counts once towards the "
+        "target. Themes: BIP, reflexive practice, employer perspective, other."
+    ),
+    "training_edit_usage": (
+        "Type `ändra utbildning <number>` and what to change, for example "
+        "`ändra utbildning 4 datum=2026-11-21` or `… deltagare=\"AF 10, FK 5\"`."
+    ),
+    "training_survey_usage": (
+        "Type `utbildningsenkät <number> svar=<how many answered> användbar=<how many found it "
+        "useful>`."
+    ),
+    "training_overview_usage": "Type `utbildningar` or `utbildningar 2026`.",
+    "training_missing": (
+        "Give both theme and attendees, for example `tema=BIP deltagare=\"AF 12, FK 5\"`. "
+        "Nothing was saved."
+    ),
+    "training_saved": "Saved: {line}.",
+    "training_updated": "Changed: {line}.",
+    "training_survey_saved": "The evaluation is saved: {line}.",
+    "training_session_line": "training {id}, {date}, {theme}, {attendees} attendees",
+    "training_survey_part": "(evaluation: {responses} answers, {useful} found it useful)",
+    "training_title": "{programme}: people trained",
+    "training_title_year": "{programme}: people trained in {year}",
+    "training_progress_target": "Trained: **{trained}** of the target {target} ({percent} %).",
+    "training_progress": "Trained: **{trained}**.",
+    "training_sessions_summary": (
+        "{sessions} sessions, {attendances} attendances, {returning} of them by people already "
+        "counted."
+    ),
+    "training_useful_goal": (
+        "Evaluation: {percent} % of {responses} respondents found the training useful (the goal "
+        "is at least {goal} %)."
+    ),
+    "training_useful": (
+        "Evaluation: {percent} % of {responses} respondents found the training useful."
+    ),
+    "training_no_survey": "No evaluation has been recorded yet.",
+    "training_by_theme": "By theme",
+    "training_theme_line": "{theme}: {sessions} sessions, {attendances} attendances",
+    "training_by_organisation": "Attendances by organisation",
+    "training_recent": "Latest sessions",
+    "training_not_allowed": (
+        "Training sessions are recorded by the programme lead or owner. Nothing was saved."
+    ),
+    "training_not_allowed_read": "You may not see the training figures.",
+    "training_programme_needed": (
+        "Say which programme the training belongs to with `insats=…`, one of: {programmes}. "
+        "Nothing was saved."
+    ),
+    "training_no_attendance": (
+        "Give how many attended per organisation, for example `deltagare=\"AF 12, FK 5\"`. "
+        "Nothing was saved."
+    ),
+    "training_bad_attendance": (
+        "I do not understand one of the organisations. Type an organisation and a count, for example `AF 12`; "
+        "organisations: AF, FK, kommun, region, privat utförare, samordningsförbundet, annan. "
+        "Nothing was saved."
+    ),
+    "training_bad_count": (
+        "The count {value} will not do: give 1 to {most} per organisation. Nothing was saved."
+    ),
+    "training_bad_returning": (
+        "Returning ({value}) cannot be more than the attendees ({total}). Nothing was saved."
+    ),
+    "training_bad_number": "Give `{field}=` as a count, for example `{field}=3`. Nothing was saved.",
+    "training_bad_date": (
+        "I do not understand the date. Type for example `datum=2026-11-20`. Nothing was saved."
+    ),
+    "training_bad_theme": "Unknown theme. Choose one of: {choices}. Nothing was saved.",
+    "training_in_future": (
+        "{date} has not come yet: record the session once it is held. Nothing was saved."
+    ),
+    "training_not_found": "There is no training with number {id}.",
+    "training_survey_too_many": (
+        "{responses} answers are more than the attendees ({total}). Nothing was saved."
+    ),
+    "training_useful_too_many": (
+        "{useful} who found it useful are more than those who answered ({responses}). "
+        "Nothing was saved."
+    ),
 }

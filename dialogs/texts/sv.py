@@ -969,4 +969,114 @@ TEXTS: dict[str, str] = {
     ),
     "minutes_label_interim": "Beslut mellan möten att anmäla",
     "minutes_interim_line": "{date}: {text}",
+    # --- staff training ---
+    "help_cmd_training_new": (
+        "registrerar ett utbildningstillfälle för personal (antal, inga namn): `ny utbildning "
+        "datum=2026-11-20 tema=BIP deltagare=\"AF 12, FK 5, kommun 8\" [återkommande=3] "
+        "[namn=\"…\"]`"
+    ),
+    "help_cmd_training_edit": (
+        "ändrar ett utbildningstillfälle: `ändra utbildning 4 deltagare=\"AF 10, FK 5\"`"
+    ),
+    "help_cmd_training_survey": (
+        "registrerar utvärderingen efter en utbildning: `utbildningsenkät 4 svar=15 användbar=14`"
+    ),
+    "help_cmd_training": (
+        "visar hur många som utbildats mot målet och vad de tyckte: `utbildningar [år]`"
+    ),
+    "training_theme.bip": "BIP",
+    "training_theme.reflexive_practice": "reflexiv praxis",
+    "training_theme.employer_perspective": "arbetsgivarperspektiv",
+    "training_theme.other": "annat",
+    "training_org.af": "Arbetsförmedlingen",
+    "training_org.fk": "Försäkringskassan",
+    "training_org.municipality": "kommun",
+    "training_org.region": "region",
+    "training_org.private_provider": "privat utförare",
+    "training_org.association": "samordningsförbundet",
+    "training_org.other": "annan organisation",
+    "training_usage": (
+        "Skriv till exempel `ny utbildning datum=2026-11-20 tema=BIP deltagare=\"AF 12, FK 5, "
+        "kommun 8\"`. Ange antal per organisation, aldrig namn. `återkommande=3` betyder att "
+        "tre av dem redan räknats vid ett tidigare tillfälle, så att varje person räknas en gång "
+        "mot målet. Teman: BIP, reflexiv praxis, arbetsgivarperspektiv, annat."
+    ),
+    "training_edit_usage": (
+        "Skriv `ändra utbildning <nummer>` och det som ska ändras, till exempel "
+        "`ändra utbildning 4 datum=2026-11-21` eller `… deltagare=\"AF 10, FK 5\"`."
+    ),
+    "training_survey_usage": (
+        "Skriv `utbildningsenkät <nummer> svar=<antal som svarade> användbar=<antal som tyckte "
+        "att den var användbar>`."
+    ),
+    "training_overview_usage": "Skriv `utbildningar` eller `utbildningar 2026`.",
+    "training_missing": (
+        "Ange både tema och deltagare, till exempel `tema=BIP deltagare=\"AF 12, FK 5\"`. "
+        "Inget sparades."
+    ),
+    "training_saved": "Sparat: {line}.",
+    "training_updated": "Ändrat: {line}.",
+    "training_survey_saved": "Utvärderingen är sparad: {line}.",
+    "training_session_line": "utbildning {id}, {date}, {theme}, {attendees} deltagare",
+    "training_survey_part": "(utvärdering: {responses} svar, {useful} tyckte att den var användbar)",
+    "training_title": "{programme}: utbildade personer",
+    "training_title_year": "{programme}: utbildade personer {year}",
+    "training_progress_target": "Utbildade: **{trained}** av målet {target} ({percent} %).",
+    "training_progress": "Utbildade: **{trained}**.",
+    "training_sessions_summary": (
+        "{sessions} tillfällen, {attendances} deltaganden, varav {returning} av personer som "
+        "redan räknats."
+    ),
+    "training_useful_goal": (
+        "Utvärderingen: {percent} % av {responses} svarande tyckte att utbildningen var "
+        "användbar (målet är minst {goal} %)."
+    ),
+    "training_useful": (
+        "Utvärderingen: {percent} % av {responses} svarande tyckte att utbildningen var "
+        "användbar."
+    ),
+    "training_no_survey": "Ingen utvärdering är registrerad ännu.",
+    "training_by_theme": "Per tema",
+    "training_theme_line": "{theme}: {sessions} tillfällen, {attendances} deltaganden",
+    "training_by_organisation": "Deltaganden per organisation",
+    "training_recent": "Senaste tillfällena",
+    "training_not_allowed": (
+        "Utbildningstillfällen registreras av insatsledaren eller insatsägaren. Inget sparades."
+    ),
+    "training_not_allowed_read": "Du har inte behörighet att se utbildningarna.",
+    "training_programme_needed": (
+        "Ange vilken insats utbildningen hör till med `insats=…`, en av: {programmes}. "
+        "Inget sparades."
+    ),
+    "training_no_attendance": (
+        "Ange hur många som deltog per organisation, till exempel `deltagare=\"AF 12, FK 5\"`. "
+        "Inget sparades."
+    ),
+    "training_bad_attendance": (
+        "Jag förstår inte en av organisationerna. Skriv organisation och antal, till exempel `AF 12`; "
+        "organisationer: Arbetsförmedlingen (AF), Försäkringskassan (FK), kommun, region, "
+        "privat utförare, samordningsförbundet, annan. Inget sparades."
+    ),
+    "training_bad_count": (
+        "Antalet {value} går inte: ange mellan 1 och {most} per organisation. Inget sparades."
+    ),
+    "training_bad_returning": (
+        "Återkommande ({value}) kan inte vara fler än deltagarna ({total}). Inget sparades."
+    ),
+    "training_bad_number": "Ange `{field}=` som ett antal, till exempel `{field}=3`. Inget sparades.",
+    "training_bad_date": (
+        "Jag förstår inte datumet. Skriv till exempel `datum=2026-11-20`. Inget sparades."
+    ),
+    "training_bad_theme": "Okänt tema. Välj ett av: {choices}. Inget sparades.",
+    "training_in_future": (
+        "{date} har inte varit än: registrera tillfället när det är hållet. Inget sparades."
+    ),
+    "training_not_found": "Det finns ingen utbildning med nummer {id}.",
+    "training_survey_too_many": (
+        "{responses} svar är fler än deltagarna ({total}). Inget sparades."
+    ),
+    "training_useful_too_many": (
+        "{useful} som tyckte att den var användbar är fler än de som svarade ({responses}). "
+        "Inget sparades."
+    ),
 }
