@@ -8,6 +8,7 @@ from botbuilder.dialogs import Dialog
 
 from dialogs import exit as exit_dialogs
 from dialogs import (
+    exit_document,
     interim,
     minutes,
     participants,
@@ -35,6 +36,7 @@ def conversation_routes() -> list[Route]:
             *referral.ROUTES,
             *placement.ROUTES,
             *exit_dialogs.ROUTES,
+            *exit_document.ROUTES,
             *participants.ROUTES,
             *privacy.ROUTES,
         )
@@ -65,4 +67,5 @@ def file_builders() -> dict[str, FileBuilder]:
         minutes.FILE_KIND: minutes.rebuild_minutes_file,
         report.FILE_KIND: report.report_file,
         privacy.FILE_KIND: privacy.extract_file,
+        exit_document.FILE_KIND: exit_document.exit_document_file,
     }

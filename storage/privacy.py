@@ -25,6 +25,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage import audit, events
 from storage.audit import AuditAction
 from storage.clock import clock
+from storage.file_offers import forget_offers_about
 from storage.models import (
     ActionPoint,
     AuditEntry,
@@ -252,6 +253,7 @@ async def remove_participants(
     await _delete_in(session, BotStateItem.key, related.state_keys)
     for participant in participants:  # replies waiting to be sent again (bot/once.py)
         await forget_replies_about(session, participant.code)
+        await forget_offers_about(session, participant.code)
     await _strip_audit(session, related.participant_ids)
     if mode == "delete":
         await events.forget(session, related.participant_ids)

@@ -1069,4 +1069,49 @@ TEXTS: dict[str, str] = {
         "{useful} who found it useful are more than those who answered ({responses}). "
         "Nothing was saved."
     ),
+    # --- exit documentation ---
+    "help_cmd_exit_doc": (
+        "makes the exit documentation as a Word file to complete and hand to the participant "
+        "and the referring officer: `slutdokument V-2026-0042`"
+    ),
+    "exit_doc_usage": "Type `slutdokument <code>`, for example `slutdokument V-2026-0042`.",
+    "exit_doc_not_enrolled": (
+        "{code} has not been accepted into the programme, so there is no exit documentation "
+        "to make."
+    ),
+    "exit_doc_too_long": "The text is too long: at most {most} characters. Nothing was sent.",
+    "exit_doc_card_title": "Exit documentation {code}",
+    "exit_doc_card_intro": (
+        "The facts come from the record. Write your recommendations without names; you fill in "
+        "the participant's name by hand in the Word file. Nothing you write here is saved."
+    ),
+    "exit_doc_recommendations": "Recommendations for what comes next",
+    "exit_doc_recommendations_hint": (
+        "For example: continued work training with support, contact with AF about wage subsidy"
+    ),
+    "exit_doc_recipient": "Recipient (role, not name)",
+    "exit_doc_recipient_hint": "For example: case officer at Försäkringskassan",
+    "exit_doc_button": "Make Word file",
+    "exit_doc_file_description": "Exit documentation for {code}",
+    "exit_doc_file_name": "Exit documentation {code} {date}.docx",
+    "exit_doc_title": "Exit documentation – {programme}",
+    "exit_doc_to": "To: {recipient}",
+    "exit_doc_code": "Participant code",
+    "exit_doc_name": "Name",
+    "exit_doc_name_blank": "(filled in by hand)",
+    "exit_doc_period": "Period in the programme",
+    "exit_doc_ongoing": "ongoing",
+    "exit_doc_months_label": "Time in the programme",
+    "exit_doc_months": "{months} months",
+    "exit_doc_referred_by": "Referred by",
+    "exit_doc_exit": "Exit",
+    "exit_doc_income_exit": "Income source at exit",
+    "exit_doc_steps": "Steps",
+    "exit_doc_placements": "Placements and work",
+    "exit_doc_placement": "{type} ({sector}) at {employer}, {start} – {end}",
+    "exit_doc_fill_in": "(filled in by the coach)",
+    "exit_doc_footer": (
+        "Taken from Stegvis on {date}. Complete it before handing it to the participant and "
+        "the officer who referred them."
+    ),
 }

@@ -1079,4 +1079,50 @@ TEXTS: dict[str, str] = {
         "{useful} som tyckte att den var användbar är fler än de som svarade ({responses}). "
         "Inget sparades."
     ),
+    # --- exit documentation ---
+    "help_cmd_exit_doc": (
+        "skapar slutdokumentationen som Word-fil att komplettera och lämna till deltagaren och "
+        "handläggaren: `slutdokument V-2026-0042`"
+    ),
+    "exit_doc_usage": "Skriv `slutdokument <kod>`, till exempel `slutdokument V-2026-0042`.",
+    "exit_doc_not_enrolled": (
+        "{code} har inte blivit aktuell i insatsen, så det finns ingen slutdokumentation att "
+        "göra."
+    ),
+    "exit_doc_too_long": "Texten är för lång: högst {most} tecken. Inget skickades.",
+    "exit_doc_card_title": "Slutdokumentation {code}",
+    "exit_doc_card_intro": (
+        "Uppgifterna hämtas från registreringen. Skriv dina rekommendationer utan namn; "
+        "deltagarens namn fyller du i för hand i Word-filen. Inget av det du skriver här sparas."
+    ),
+    "exit_doc_recommendations": "Rekommendationer inför fortsättningen",
+    "exit_doc_recommendations_hint": (
+        "Till exempel: fortsatt arbetsträning med stöd, kontakt med Arbetsförmedlingen om "
+        "lönestöd"
+    ),
+    "exit_doc_recipient": "Mottagare (roll, inte namn)",
+    "exit_doc_recipient_hint": "Till exempel: handläggare på Försäkringskassan",
+    "exit_doc_button": "Skapa Word-fil",
+    "exit_doc_file_description": "Slutdokumentation för {code}",
+    "exit_doc_file_name": "Slutdokumentation {code} {date}.docx",
+    "exit_doc_title": "Slutdokumentation – {programme}",
+    "exit_doc_to": "Till: {recipient}",
+    "exit_doc_code": "Deltagarkod",
+    "exit_doc_name": "Namn",
+    "exit_doc_name_blank": "(fylls i för hand)",
+    "exit_doc_period": "Period i insatsen",
+    "exit_doc_ongoing": "pågår",
+    "exit_doc_months_label": "Tid i insatsen",
+    "exit_doc_months": "{months} månader",
+    "exit_doc_referred_by": "Aktualiserad av",
+    "exit_doc_exit": "Avslut",
+    "exit_doc_income_exit": "Försörjning vid avslut",
+    "exit_doc_steps": "Stegförflyttningar",
+    "exit_doc_placements": "Praktik och arbete",
+    "exit_doc_placement": "{type} ({sector}) hos {employer}, {start} – {end}",
+    "exit_doc_fill_in": "(fylls i av coachen)",
+    "exit_doc_footer": (
+        "Underlaget är hämtat ur Stegvis {date}. Komplettera det innan det lämnas till "
+        "deltagaren och den handläggare som aktualiserade."
+    ),
 }
