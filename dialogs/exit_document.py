@@ -85,6 +85,22 @@ def _sections(doc: ExitDocument, locale: str | None) -> list[tuple[str, list[str
     ]
 
 
+def _style(item: Any, name: str) -> None:
+    """A style the template may lack: then the template's default stays."""
+    try:
+        item.style = name
+    except KeyError:
+        return
+
+
+def _heading(document: Any, text: str, level: int) -> None:
+    """A heading, or bold text where the template defines no heading styles."""
+    try:
+        document.add_heading(text, level=level)
+    except KeyError:
+        document.add_paragraph().add_run(text).bold = True
+
+
 def render_docx(
     doc: ExitDocument, recommendations: str, recipient: str, locale: str | None
 ) -> bytes:
@@ -92,25 +108,25 @@ def render_docx(
     imported here, on first use."""
     from docx import Document
 
-    document = Document()
+    document = Document(io.BytesIO(doc.template)) if doc.template else Document()
     title = t("exit_doc_title", locale, programme=doc.programme)
     document.core_properties.title = title
     document.core_properties.language = "sv-SE" if (locale or "sv").startswith("sv") else "en"
-    document.add_heading(title, level=1)
+    _heading(document, title, 1)
     if recipient:
         document.add_paragraph(t("exit_doc_to", locale, recipient=recipient))
     table = document.add_table(rows=0, cols=2)
-    table.style = "Light List"
+    _style(table, "Table Grid")
     for name, value in _facts(doc, locale):
         cells = table.add_row().cells
         cells[0].text, cells[1].text = name, value
     for name, entries in _sections(doc, locale):
-        document.add_heading(name, level=2)
+        _heading(document, name, 2)
         for entry in entries:
-            document.add_paragraph(entry, style="List Bullet")
+            _style(document.add_paragraph(entry), "List Bullet")
         if not entries:
             document.add_paragraph("–")
-    document.add_heading(t("exit_doc_recommendations", locale), level=2)
+    _heading(document, t("exit_doc_recommendations", locale), 2)
     for line in recommendations.splitlines() or [t("exit_doc_fill_in", locale)]:
         document.add_paragraph(line)
     document.add_paragraph(t("exit_doc_footer", locale, date=doc.made_on.isoformat()))

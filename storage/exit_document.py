@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
-from storage.models import Placement, ProgressionStep
+from storage.models import Association, Placement, ProgressionStep
 from storage.participants import get_participant, participant_detail
 from storage.permissions import Action, Actor
 from storage.pii import Policy, check
@@ -41,6 +42,8 @@ class ExitDocument:
     steps: list[ProgressionStep] = field(default_factory=list)
     placements: list[Placement] = field(default_factory=list)
     made_on: date = field(default_factory=lambda: clock.today())
+    # The association's Word template (organisation file), None for a blank document.
+    template: bytes | None = None
 
     @property
     def months(self) -> int | None:
@@ -85,4 +88,7 @@ async def exit_document(session: AsyncSession, actor: Actor, code: str) -> ExitD
         income_exit=p.income_source_exit,
         steps=detail.steps,
         placements=detail.placements,
+        template=(
+            await session.exec(select(Association.exit_document_template))
+        ).first(),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.clock import clock
@@ -42,6 +42,10 @@ class Association(SQLModel, table=True):
     report_min_population: int = Field(default=20, sa_column_kwargs={"server_default": "20"})
     # The one grain of masked reports: "month", "quarter", "half" or "year".
     report_grid: str = Field(default="half", sa_column_kwargs={"server_default": "half"})
+    # The organisation file's Word template for exit documentation (storage.org).
+    exit_document_template: bytes | None = Field(
+        default=None, sa_column=Column(LargeBinary, nullable=True)
+    )
 
 
 class CountyPart(SQLModel, table=True):

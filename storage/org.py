@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+import zipfile
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -125,6 +127,9 @@ class OrgConfig:
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
     report_min_population: int = 20
     report_grid: str = "half"
+    # A Word file (.docx) the exit documentation starts from: the association's letterhead,
+    # styles and fixed text. Its bytes are stored, so every instance has it.
+    exit_document_template: bytes | None = None
 
 
 def _require(table: dict[str, Any], key: str, where: str) -> Any:
@@ -224,9 +229,32 @@ def _grid(value: Any) -> str:
 
 
 def load_org_file(path: Path | None = None) -> OrgConfig:
-    """Read an organisation file; the Sörmland default when no path is given."""
-    with (path or DEFAULT_ORG_FILE).open("rb") as handle:
-        return parse_org(tomllib.load(handle))
+    """Read an organisation file; the Sörmland default when no path is given. A template it
+    names is read relative to the file."""
+    path = path or DEFAULT_ORG_FILE
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    org = parse_org(data)
+    template = data.get("exit_document", {}).get("template")
+    if template is None:
+        return org
+    return replace(org, exit_document_template=_read_template(path.parent / str(template)))
+
+
+def _read_template(path: Path) -> bytes:
+    """A .docx file (a zip with a Word document in it), at most 5 MB."""
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise OrgConfigError(f"exit_document: mallen {path} går inte att läsa") from error
+    if len(content) > 5_000_000:
+        raise OrgConfigError(f"exit_document: mallen {path} är större än 5 MB")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            archive.getinfo("word/document.xml")
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise OrgConfigError(f"exit_document: mallen {path} är ingen Word-fil (.docx)") from error
+    return content
 
 
 async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
@@ -239,6 +267,7 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
     association.retention = org.retention.to_json()
     association.report_min_population = org.report_min_population
     association.report_grid = org.report_grid
+    association.exit_document_template = org.exit_document_template
     session.add(association)
 
     parts: dict[str, CountyPart] = {

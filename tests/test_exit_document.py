@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from storage.clock import clock
 from storage.models import FileOffer
+from storage.org import DEFAULT_ORG_FILE, OrgConfigError, apply_org, load_org_file
 from storage.participants import (
     ExitInput,
     PlacementInput,
@@ -158,3 +159,34 @@ async def test_erasure_takes_an_unused_offer_with_it(bot, connector, db):
         admin = await load_actor(session, "7b3d9fa1-2c4e-4a8f-8d1b-8e9f0a1b2c3d")
         await erase_participant(session, admin, code)
     assert await offers(db) == []
+
+
+async def test_the_organisation_files_template_is_the_start(bot, connector, db, upload, tmp_path):
+    code, _ = await setup(db)
+    letterhead = Document()
+    letterhead.add_paragraph("Samordningsförbundet RAR i Sörmland – brevhuvud")
+    letterhead.save(tmp_path / "mall.docx")
+    org_file = tmp_path / "org.toml"
+    org_file.write_text(
+        DEFAULT_ORG_FILE.read_text(encoding="utf-8")
+        + '\n[exit_document]\ntemplate = "mall.docx"\n',
+        encoding="utf-8",
+    )
+    async with db.session() as session:
+        await apply_org(session, load_org_file(org_file))
+    url = connector.url
+    await bot.say(message(f'slutdokument {code} rekommendationer="Studier"', url, COACH))
+    context = connector.activities[-1]["attachments"][0]["content"]["acceptContext"]
+    invoke = consent_invoke(message("", url, COACH), "accept", context, upload.url("s.docx"))
+    assert (await bot.post(invoke)).status == 200
+    ((_, body),) = upload.received
+    paragraphs = [p.text for p in Document(io.BytesIO(body)).paragraphs]
+    assert paragraphs[0] == "Samordningsförbundet RAR i Sörmland – brevhuvud"
+    assert "Slutdokumentation – Sikta mot arbetslivet" in paragraphs
+
+    (tmp_path / "mall.docx").write_text("inte en Word-fil", encoding="utf-8")
+    with pytest.raises(OrgConfigError, match="ingen Word-fil"):
+        load_org_file(org_file)
+    (tmp_path / "mall.docx").unlink()
+    with pytest.raises(OrgConfigError, match="går inte att läsa"):
+        load_org_file(org_file)
