@@ -18,6 +18,7 @@ from dialogs import (
     reminders,
     report,
     staff,
+    surveys,
     training,
 )
 from dialogs.files import FileBuilder
@@ -37,6 +38,7 @@ def conversation_routes() -> list[Route]:
             *placement.ROUTES,
             *exit_dialogs.ROUTES,
             *exit_document.ROUTES,
+            *surveys.ROUTES,
             *participants.ROUTES,
             *privacy.ROUTES,
         )
@@ -48,6 +50,7 @@ def conversation_routes() -> list[Route]:
         *minutes.ROUTES,
         *interim.ROUTES,
         *training.ROUTES,
+        *surveys.RESULT_ROUTES,
         *report.ROUTES,
     ]
 

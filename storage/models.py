@@ -435,6 +435,50 @@ class TrainingAttendance(SQLModel, table=True):
     attendees: int
 
 
+# --- participant surveys ----------------------------------------------------------------------
+
+
+class SurveyQuestion(SQLModel, table=True):
+    """A Likert statement of the participant survey, from the organisation file.
+
+    `moments` is "enrolment", "exit" or both, comma-separated; `programmes` the codes it is
+    asked in, comma-separated, empty for every programme."""
+
+    __tablename__ = "survey_question"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    text: str = Field(sa_column_kwargs=_info(pii="no_names", max_chars=300))
+    moments: str
+    programmes: str = ""
+    position: int = 0
+    active: bool = True
+
+
+class SurveyResponse(SQLModel, table=True):
+    """One participant's answers at enrolment or exit, stored so they cannot be traced back:
+    no participant, no time of day, a random id (no insertion order), the half-year only."""
+
+    __tablename__ = "survey_response"
+    id: str = Field(primary_key=True, max_length=40, sa_column_kwargs=IDENTIFIER)
+    moment: str
+    programme_id: int = Field(foreign_key="programme.id")
+    county_part_id: int = Field(foreign_key="county_part.id")
+    period: str = Field(index=True)
+    gender: str
+    age_band: str
+
+
+class SurveyAnswer(SQLModel, table=True):
+    """An answer 1 (instämmer inte alls) to 5 (instämmer helt); a skipped question has none."""
+
+    __tablename__ = "survey_answer"
+    response_id: str = Field(
+        foreign_key="survey_response.id", primary_key=True, ondelete="CASCADE", max_length=40
+    )
+    question_code: str = Field(primary_key=True)
+    value: int
+
+
 # --- reminders ------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from storage.models import (
     Programme,
     ProgrammeCountyPart,
     SteeringGroup,
+    SurveyQuestion,
 )
 
 DEFAULT_ORG_FILE = Path(__file__).with_name("org_default.toml")
@@ -48,6 +49,19 @@ class ProgrammeSpec:
     takes_participants: bool = True
     training_target: int | None = None
     training_useful_goal: int | None = None
+
+
+SURVEY_MOMENTS = ("enrolment", "exit")
+
+
+@dataclass(frozen=True)
+class SurveyQuestionSpec:
+    """A Likert statement of the participant survey (`[[survey_questions]]`)."""
+
+    code: str
+    text: str
+    moments: tuple[str, ...]
+    programmes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,6 +144,7 @@ class OrgConfig:
     # A Word file (.docx) the exit documentation starts from: the association's letterhead,
     # styles and fixed text. Its bytes are stored, so every instance has it.
     exit_document_template: bytes | None = None
+    survey_questions: tuple[SurveyQuestionSpec, ...] = field(default_factory=tuple)
 
 
 def _require(table: dict[str, Any], key: str, where: str) -> Any:
@@ -146,6 +161,33 @@ def _optional_count(table: dict[str, Any], key: str, where: str, most: int) -> i
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
         raise OrgConfigError(f"{where}: {key} ska vara ett heltal från 1 till {most}")
     return value
+
+
+def _survey_questions(
+    tables: Any, programme_codes: set[str]
+) -> tuple[SurveyQuestionSpec, ...]:
+    """Codes unique, text short and free of names, moments and programmes known."""
+    found: list[SurveyQuestionSpec] = []
+    for i, q in enumerate(tables):
+        where = f"survey_questions[{i}]"
+        text = " ".join(str(_require(q, "text", where)).split())
+        if not text or len(text) > 300:
+            raise OrgConfigError(f"{where}: text ska vara 1–300 tecken")
+        try:
+            pii.check(text, pii.Policy.NO_NAMES)
+        except pii.PersonalDataError as error:
+            raise OrgConfigError(f"{where}: text får inte innehålla namn eller nummer") from error
+        moments = tuple(q.get("moments", SURVEY_MOMENTS))
+        if not moments or set(moments) - set(SURVEY_MOMENTS):
+            raise OrgConfigError(f"{where}: moments ska vara enrolment och/eller exit")
+        programmes = tuple(q.get("programmes", ()))
+        unknown = sorted(set(programmes) - programme_codes)
+        if unknown:
+            raise OrgConfigError(f"{where}: okänd insats {unknown}")
+        found.append(SurveyQuestionSpec(str(_require(q, "code", where)), text, moments, programmes))
+    if len({q.code for q in found}) != len(found):
+        raise OrgConfigError("survey_questions: samma kod förekommer två gånger")
+    return tuple(found)
 
 
 def parse_org(data: dict[str, Any]) -> OrgConfig:
@@ -208,6 +250,7 @@ def parse_org(data: dict[str, Any]) -> OrgConfig:
     if int(assoc.get("report_min_population", 20)) < int(assoc.get("small_cell_threshold", 5)):
         raise OrgConfigError("association: report_min_population är mindre än "
                              "small_cell_threshold")
+    questions = _survey_questions(data.get("survey_questions", ()), programme_codes)
     return OrgConfig(
         name=_require(assoc, "name", "association"),
         short_name=assoc.get("short_name", assoc["name"]),
@@ -218,6 +261,7 @@ def parse_org(data: dict[str, Any]) -> OrgConfig:
         programmes=programmes,
         steering_groups=tuple(groups),
         retention=parse_retention(data.get("retention", {})),
+        survey_questions=questions,
     )
 
 
@@ -309,6 +353,8 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
                 ProgrammeCountyPart(programme_id=programme_id, county_part_id=parts[code].id)
             )
 
+    await apply_survey_questions(session, org.survey_questions)
+
     groups = {g.code: g for g in (await session.exec(select(SteeringGroup))).all()}
     for spec in org.steering_groups:
         group = groups.get(spec.code) or SteeringGroup(
@@ -322,6 +368,24 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
     await session.flush()
 
 
+async def apply_survey_questions(
+    session: AsyncSession, specs: tuple[SurveyQuestionSpec, ...]
+) -> None:
+    """Questions by code, in the file's order; those the file no longer names are kept
+    inactive, so earlier answers keep their wording."""
+    existing = {q.code: q for q in (await session.exec(select(SurveyQuestion))).all()}
+    for question in existing.values():
+        question.active = False
+        session.add(question)
+    for position, spec in enumerate(specs):
+        question = existing.get(spec.code) or SurveyQuestion(
+            code=spec.code, text=spec.text, moments=""
+        )
+        question.text, question.position, question.active = spec.text, position, True
+        question.moments, question.programmes = ",".join(spec.moments), ",".join(spec.programmes)
+        session.add(question)
+
+
 async def ensure_org(session: AsyncSession, path: Path | None = None) -> bool:
     """Load the organisation on first start only, so edits made later are not overwritten.
 
@@ -331,6 +395,10 @@ async def ensure_org(session: AsyncSession, path: Path | None = None) -> bool:
     loaded = (await session.exec(select(Association))).first() is None
     if loaded:
         await apply_org(session, load_org_file(path))
+        await session.flush()
+    elif (await session.exec(select(SurveyQuestion.id).limit(1))).first() is None:
+        # A database from before the survey: its questions from the same file, once.
+        await apply_survey_questions(session, load_org_file(path).survey_questions)
         await session.flush()
     parts = (await session.exec(select(CountyPart))).all()
     municipalities = (await session.exec(select(Municipality.name))).all()

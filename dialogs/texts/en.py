@@ -1114,4 +1114,73 @@ TEXTS: dict[str, str] = {
         "Taken from Stegvis on {date}. Complete it before handing it to the participant and "
         "the officer who referred them."
     ),
+    # --- participant survey ---
+    "help_cmd_survey": (
+        "the survey the participant answers at enrolment or exit, filled in together with you: "
+        "`enkät V-2026-0042 utskrivning`"
+    ),
+    "help_cmd_survey_results": (
+        "shows the share who agree with the survey's statements, per half-year: "
+        "`enkätresultat [inskrivning|utskrivning] [2026-H1]`"
+    ),
+    "survey_usage": (
+        "Type `enkät <code> inskrivning` or `enkät <code> utskrivning`, for example "
+        "`enkät V-2026-0042 utskrivning`."
+    ),
+    "survey_results_usage": (
+        "Type `enkätresultat`, `enkätresultat inskrivning` or for example "
+        "`enkätresultat utskrivning 2026-H1`."
+    ),
+    "survey_not_enrolment": "{code} is not enrolled, so the enrolment survey cannot be given.",
+    "survey_not_exit": "{code} has not exited, so the exit survey cannot be given yet.",
+    "survey_done_enrolment": "The enrolment survey for {code} is already done.",
+    "survey_done_exit": "The exit survey for {code} is already done.",
+    "survey_no_questions": (
+        "There are no survey questions for this programme. The admin adds them to the "
+        "organisation file (survey_questions)."
+    ),
+    "survey_changed": (
+        "The survey's questions changed after the card was sent, so nothing was saved. Type "
+        "`enkät` again for the current questions."
+    ),
+    "survey_bad_value": "Answers are 1–5 or “prefer not to answer”. Nothing was saved.",
+    "survey_empty": (
+        "No question was answered, so nothing was saved and the survey does not count as done."
+    ),
+    "survey_not_allowed_read": "You may not see survey results.",
+    "survey_results_period": (
+        "Survey results are shown for half-years that have ended, for example {latest}, so a "
+        "new answer never shows as a difference."
+    ),
+    "survey_title_enrolment": "Survey at enrolment – {code}",
+    "survey_title_exit": "Survey at exit – {code}",
+    "survey_intro": (
+        "Fill in together with the participant. The answers are stored without the participant "
+        "code and shown only as shares for groups large enough, so they cannot be traced."
+    ),
+    "survey_scale_1": "1 – do not agree at all",
+    "survey_scale_2": "2",
+    "survey_scale_3": "3",
+    "survey_scale_4": "4",
+    "survey_scale_5": "5 – fully agree",
+    "survey_skip": "Prefer not to answer",
+    "survey_choose": "Choose an answer (or “prefer not to answer”).",
+    "survey_button": "Save the answers",
+    "survey_saved_enrolment": (
+        "Thank you! The enrolment survey for {code} is saved ({answered} of {asked} questions "
+        "answered), with no link to the participant."
+    ),
+    "survey_saved_exit": (
+        "Thank you! The exit survey for {code} is saved ({answered} of {asked} questions "
+        "answered), with no link to the participant."
+    ),
+    "survey_results_title_enrolment": "The survey at enrolment, {period}",
+    "survey_results_title_exit": "The survey at exit, {period}",
+    "survey_results_count": "{count} surveys answered.",
+    "survey_share": "{percent} % agree ({answered} answers)",
+    "survey_too_few": "too few answers to show (fewer than {threshold})",
+    "survey_results_note": (
+        "Agree = 4 or 5 on the scale 1–5. Groups with fewer than {threshold} answers are not "
+        "shown, and county parts only when every county part has enough answers."
+    ),
 }

@@ -1125,4 +1125,73 @@ TEXTS: dict[str, str] = {
         "Underlaget är hämtat ur Stegvis {date}. Komplettera det innan det lämnas till "
         "deltagaren och den handläggare som aktualiserade."
     ),
+    # --- participant survey ---
+    "help_cmd_survey": (
+        "enkäten som deltagaren besvarar vid inskrivning eller utskrivning, ifylld tillsammans "
+        "med dig: `enkät V-2026-0042 utskrivning`"
+    ),
+    "help_cmd_survey_results": (
+        "visar andelen som instämmer i enkätens påståenden, per halvår: "
+        "`enkätresultat [inskrivning|utskrivning] [2026-H1]`"
+    ),
+    "survey_usage": (
+        "Skriv `enkät <kod> inskrivning` eller `enkät <kod> utskrivning`, till exempel "
+        "`enkät V-2026-0042 utskrivning`."
+    ),
+    "survey_results_usage": (
+        "Skriv `enkätresultat`, `enkätresultat inskrivning` eller till exempel "
+        "`enkätresultat utskrivning 2026-H1`."
+    ),
+    "survey_not_enrolment": "{code} är inte inskriven, så inskrivningsenkäten kan inte göras.",
+    "survey_not_exit": "{code} är inte utskriven, så utskrivningsenkäten kan inte göras ännu.",
+    "survey_done_enrolment": "Inskrivningsenkäten för {code} är redan gjord.",
+    "survey_done_exit": "Utskrivningsenkäten för {code} är redan gjord.",
+    "survey_no_questions": (
+        "Det finns inga enkätfrågor för den här insatsen. Administratören lägger in dem i "
+        "organisationsfilen (survey_questions)."
+    ),
+    "survey_changed": (
+        "Enkätens frågor har ändrats sedan kortet skickades, så inget sparades. Skriv `enkät` "
+        "igen för att få de aktuella frågorna."
+    ),
+    "survey_bad_value": "Svaren ska vara 1–5 eller ”vill inte svara”. Inget sparades.",
+    "survey_empty": (
+        "Ingen fråga är besvarad, så inget sparades och enkäten räknas inte som gjord."
+    ),
+    "survey_not_allowed_read": "Du har inte behörighet att se enkätresultat.",
+    "survey_results_period": (
+        "Enkätresultat visas för halvår som är slut, till exempel {latest}, så att ett nytt svar "
+        "aldrig syns som en skillnad."
+    ),
+    "survey_title_enrolment": "Enkät vid inskrivning – {code}",
+    "survey_title_exit": "Enkät vid utskrivning – {code}",
+    "survey_intro": (
+        "Fyll i tillsammans med deltagaren. Svaren sparas utan deltagarkoden och visas bara "
+        "som andelar för grupper som är tillräckligt stora, så de kan inte spåras till deltagaren."
+    ),
+    "survey_scale_1": "1 – instämmer inte alls",
+    "survey_scale_2": "2",
+    "survey_scale_3": "3",
+    "survey_scale_4": "4",
+    "survey_scale_5": "5 – instämmer helt",
+    "survey_skip": "Vill inte svara",
+    "survey_choose": "Välj ett svar (eller ”vill inte svara”).",
+    "survey_button": "Spara svaren",
+    "survey_saved_enrolment": (
+        "Tack! Inskrivningsenkäten för {code} är sparad ({answered} av {asked} frågor "
+        "besvarade), utan koppling till deltagaren."
+    ),
+    "survey_saved_exit": (
+        "Tack! Utskrivningsenkäten för {code} är sparad ({answered} av {asked} frågor "
+        "besvarade), utan koppling till deltagaren."
+    ),
+    "survey_results_title_enrolment": "Enkäten vid inskrivning, {period}",
+    "survey_results_title_exit": "Enkäten vid utskrivning, {period}",
+    "survey_results_count": "{count} besvarade enkäter.",
+    "survey_share": "{percent} % instämmer ({answered} svar)",
+    "survey_too_few": "för få svar för att redovisa (färre än {threshold})",
+    "survey_results_note": (
+        "Instämmer = 4 eller 5 på skalan 1–5. Grupper med färre än {threshold} svar redovisas "
+        "inte, och länsdelar bara när alla länsdelar har tillräckligt många svar."
+    ),
 }
