@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from botbuilder.dialogs import Dialog
 
-from dialogs import exit as exit_dialogs
 from dialogs import (
+    employers,
     exit_document,
     interim,
     minutes,
@@ -21,6 +21,7 @@ from dialogs import (
     surveys,
     training,
 )
+from dialogs import exit as exit_dialogs
 from dialogs.files import FileBuilder
 from dialogs.router import Route, always
 from storage.db import Database
@@ -50,6 +51,7 @@ def conversation_routes() -> list[Route]:
         *minutes.ROUTES,
         *interim.ROUTES,
         *training.ROUTES,
+        *employers.ROUTES,
         *surveys.RESULT_ROUTES,
         *report.ROUTES,
     ]

@@ -479,6 +479,41 @@ class SurveyAnswer(SQLModel, table=True):
     value: int
 
 
+# --- employers --------------------------------------------------------------------------------
+
+
+class Employer(SQLModel, table=True):
+    """An employer the coaches work with. The business contact (role, name, phone) is the one
+    place a name and a phone number may be stored; both are removed by retention after
+    `employer_contact_years` without contact. Placements belong to it by the employer name."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_column_kwargs=_info(max_chars=200))
+    org_number: str = Field(default="", sa_column_kwargs=_info(max_chars=11))
+    sector: str
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", index=True)
+    contact_role: str = Field(default="", sa_column_kwargs=_info(max_chars=100))
+    contact_name: str = Field(default="", sa_column_kwargs=_info(max_chars=200))
+    contact_phone: str = Field(default="", sa_column_kwargs=_info(max_chars=30))
+    open_slots: int = 0
+    last_contact_on: date | None = Field(default=None, sa_column_kwargs=PAST)
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class EmployerContact(SQLModel, table=True):
+    """One contact with an employer (`kontakt ICA Flen: möte om två platser`)."""
+
+    __tablename__ = "employer_contact"
+    id: int | None = Field(default=None, primary_key=True)
+    employer_id: int = Field(foreign_key="employer.id", index=True, ondelete="CASCADE")
+    contact_date: date = Field(index=True, sa_column_kwargs=PAST)
+    text: str = Field(sa_column=Column(Text, nullable=False, **_info(max_chars=1000)))
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 # --- reminders ------------------------------------------------------------------------------
 
 

@@ -94,6 +94,7 @@ class RetentionPolicy:
     outbox_days: int = 90
     dialog_state_days: int = 30
     minutes_years: int = 0
+    employer_contact_years: int = 2
     participant_removal: str = "anonymise"
 
     def to_json(self) -> str:

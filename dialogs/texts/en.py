@@ -834,6 +834,10 @@ TEXTS: dict[str, str] = {
     "retention_kind.dialog_state": "saved forms untouched since before {cutoff}",
     "retention_kind.message_keys": "receipts of handled messages from before {cutoff}",
     "retention_kind.audit": "log entries from before {cutoff}",
+    "retention_kind.employer_contacts": "contacts with employers from {cutoff} or earlier",
+    "retention_kind.employer_contact_persons": (
+        "employers' contact persons (name and phone) with no contact since {cutoff}"
+    ),
     "retention_kept": "{kind}: kept until further notice",
     "retention_kept_kind.participants_exited": "exited participants",
     "retention_kept_kind.participants_not_accepted": "participants not accepted",
@@ -1183,4 +1187,103 @@ TEXTS: dict[str, str] = {
         "Agree = 4 or 5 on the scale 1–5. Groups with fewer than {threshold} answers are not "
         "shown, and county parts only when every county part has enough answers."
     ),
+    # --- employers ---
+    "help_cmd_employer_new": (
+        "adds an employer: `ny arbetsgivare \"ICA Flen\" sektor=privat kommun=Flen "
+        "[orgnr=556677-8899] [kontakt=HR-chef kontaktnamn=\"Eva Ek\" telefon=\"+46 70 123 45 "
+        "67\"]`"
+    ),
+    "help_cmd_employer_edit": "changes an employer: `ändra arbetsgivare 4 kontakt=butikschef`",
+    "help_cmd_employers": (
+        "lists the employers of your county parts; `arbetsgivare ICA` searches, "
+        "`arbetsgivare 4` shows one"
+    ),
+    "help_cmd_employer_contact": (
+        "logs a contact with an employer: `kontakt ICA Flen: möte om två platser`"
+    ),
+    "help_cmd_employer_slots": "sets open placement slots: `platser ICA Flen 2`",
+    "help_cmd_employer_report": (
+        "shows employers by sector and county part, placements per employer and how many led "
+        "to work: `arbetsgivarrapport [year]`"
+    ),
+    "employer_usage": (
+        "Type for example `ny arbetsgivare \"ICA Flen\" sektor=privat kommun=Flen`. The "
+        "employer's contact person is `kontakt=` (role), `kontaktnamn=` and `telefon=` with the "
+        "country code, for example +46 70 123 45 67."
+    ),
+    "employer_edit_usage": (
+        "Type `ändra arbetsgivare <number or name>` and what to change, for example "
+        "`ändra arbetsgivare 4 telefon=\"+46 70 123 45 67\"`."
+    ),
+    "employer_contact_usage": (
+        "Type `kontakt <employer>: <what happened>`, for example "
+        "`kontakt ICA Flen: möte om två platser`."
+    ),
+    "employer_slots_usage": "Type `platser <employer> <count>`, for example `platser ICA Flen 2`.",
+    "employer_report_usage": "Type `arbetsgivarrapport` or `arbetsgivarrapport 2026`.",
+    "employer_missing": (
+        "Give name, sector and municipality, for example `ny arbetsgivare \"ICA Flen\" "
+        "sektor=privat kommun=Flen`. Nothing was saved."
+    ),
+    "employer_no_name": "The employer needs a name. Nothing was saved.",
+    "employer_bad_sector": (
+        "Unknown sector. Choose private, public, non-profit or social enterprise. Nothing was "
+        "saved."
+    ),
+    "employer_bad_org_number": (
+        "The organisation number is written NNNNNN-NNNN with a valid check digit. Nothing was "
+        "saved."
+    ),
+    "employer_sole_trader": (
+        "That number is a personal identity number (sole trader), which Stegvis never stores. "
+        "Leave the organisation number out for a sole trader. Nothing was saved."
+    ),
+    "employer_bad_phone": (
+        "Write the phone number with the country code, for example +46 70 123 45 67 (a number "
+        "starting with 0 cannot be told from a personal identity number). Nothing was saved."
+    ),
+    "employer_text_too_long": "The text is too long, at most {most} characters. Nothing was saved.",
+    "employer_exists": (
+        "{name} already exists (employer {id}). Type `ändra arbetsgivare {id} …` to change it. "
+        "Nothing was saved."
+    ),
+    "employer_not_allowed": (
+        "{name} belongs to another county part than yours, so you cannot change it. Nothing "
+        "was saved."
+    ),
+    "employer_not_allowed_list": "You may not see the employer register.",
+    "employer_not_found": "I find no employer called “{value}”.",
+    "employer_ambiguous": "“{value}” fits several employers: {names}. Type the whole name.",
+    "employer_contact_in_future": (
+        "{date} has not come yet: log the contact once it has happened. Nothing was saved."
+    ),
+    "employer_contact_empty": "Write what the contact was about after the colon. Nothing was saved.",
+    "employer_bad_date": "I do not understand the date. Type for example `datum=2026-11-20`.",
+    "employer_bad_slots": "Give the number of open slots, 0–{most}. Nothing was saved.",
+    "employer_saved": "Saved: {name} (employer {id}).",
+    "employer_updated": "Changed: {name} (employer {id}).",
+    "employer_contact_saved": "The contact with {name} on {date} is saved.",
+    "employer_slots_saved": "{name} now has {slots} open slots.",
+    "employer_line": (
+        "**{id}** {name}, {sector}, {municipality}: {slots} open slots, {placements} placements"
+    ),
+    "employer_list_title": "Employers",
+    "employer_list_hint": "Type `arbetsgivare <number>` to see one employer.",
+    "employer_none": "No employers are registered yet. Type `ny arbetsgivare` to add one.",
+    "employer_more": "… and {count} more. Search with `arbetsgivare <word>`.",
+    "employer_f_sector": "Sector",
+    "employer_f_municipality": "Municipality",
+    "employer_f_org_number": "Organisation number",
+    "employer_f_slots": "Open slots",
+    "employer_f_placements": "Placements",
+    "employer_f_contact": "Contact person",
+    "employer_placements": "{placements}, {work} of them led to work",
+    "employer_contacts": "Latest contacts",
+    "employer_total": "Total",
+    "employer_report_title": "Employers",
+    "employer_report_title_year": "Employers, placements {year}",
+    "employer_report_placements": "Placements per employer",
+    "employer_report_line": "{name}: {placements} placements, {work} led to work",
+    "employer_report_no_placements": "No placements at registered employers.",
+    "employer_report_with_work": "{count} employers have placements that led to work.",
 }

@@ -839,6 +839,10 @@ TEXTS: dict[str, str] = {
     "retention_kind.dialog_state": "sparade formulär orörda sedan före {cutoff}",
     "retention_kind.message_keys": "kvitton på hanterade meddelanden från före {cutoff}",
     "retention_kind.audit": "loggposter från före {cutoff}",
+    "retention_kind.employer_contacts": "kontakter med arbetsgivare från senast {cutoff}",
+    "retention_kind.employer_contact_persons": (
+        "arbetsgivares kontaktpersoner (namn och telefon) utan kontakt sedan {cutoff}"
+    ),
     "retention_kept": "{kind}: sparas tills vidare",
     "retention_kept_kind.participants_exited": "utskrivna deltagare",
     "retention_kept_kind.participants_not_accepted": "deltagare med beslut ej aktuell",
@@ -1194,4 +1198,100 @@ TEXTS: dict[str, str] = {
         "Instämmer = 4 eller 5 på skalan 1–5. Grupper med färre än {threshold} svar redovisas "
         "inte, och länsdelar bara när alla länsdelar har tillräckligt många svar."
     ),
+    # --- employers ---
+    "help_cmd_employer_new": (
+        "lägger till en arbetsgivare: `ny arbetsgivare \"ICA Flen\" sektor=privat kommun=Flen "
+        "[orgnr=556677-8899] [kontakt=HR-chef kontaktnamn=\"Eva Ek\" telefon=\"+46 70 123 45 "
+        "67\"]`"
+    ),
+    "help_cmd_employer_edit": "ändrar en arbetsgivare: `ändra arbetsgivare 4 kontakt=butikschef`",
+    "help_cmd_employers": (
+        "visar arbetsgivarna i dina länsdelar; `arbetsgivare ICA` söker, `arbetsgivare 4` visar en"
+    ),
+    "help_cmd_employer_contact": (
+        "loggar en kontakt med en arbetsgivare: `kontakt ICA Flen: möte om två platser`"
+    ),
+    "help_cmd_employer_slots": "anger lediga praktikplatser: `platser ICA Flen 2`",
+    "help_cmd_employer_report": (
+        "visar arbetsgivare per sektor och länsdel, placeringar per arbetsgivare och hur många "
+        "som ledde till arbete: `arbetsgivarrapport [år]`"
+    ),
+    "employer_usage": (
+        "Skriv till exempel `ny arbetsgivare \"ICA Flen\" sektor=privat kommun=Flen`. "
+        "Kontaktperson hos arbetsgivaren anges med `kontakt=` (roll), `kontaktnamn=` och "
+        "`telefon=` med landsnummer, till exempel +46 70 123 45 67."
+    ),
+    "employer_edit_usage": (
+        "Skriv `ändra arbetsgivare <nummer eller namn>` och det som ska ändras, till exempel "
+        "`ändra arbetsgivare 4 telefon=\"+46 70 123 45 67\"`."
+    ),
+    "employer_contact_usage": (
+        "Skriv `kontakt <arbetsgivare>: <vad som hände>`, till exempel "
+        "`kontakt ICA Flen: möte om två platser`."
+    ),
+    "employer_slots_usage": "Skriv `platser <arbetsgivare> <antal>`, till exempel `platser ICA Flen 2`.",
+    "employer_report_usage": "Skriv `arbetsgivarrapport` eller `arbetsgivarrapport 2026`.",
+    "employer_missing": (
+        "Ange namn, sektor och kommun, till exempel `ny arbetsgivare \"ICA Flen\" "
+        "sektor=privat kommun=Flen`. Inget sparades."
+    ),
+    "employer_no_name": "Arbetsgivaren behöver ett namn. Inget sparades.",
+    "employer_bad_sector": (
+        "Okänd sektor. Välj privat, offentlig, ideell eller socialt företag. Inget sparades."
+    ),
+    "employer_bad_org_number": (
+        "Organisationsnumret ska skrivas NNNNNN-NNNN och ha rätt kontrollsiffra. Inget sparades."
+    ),
+    "employer_sole_trader": (
+        "Det numret är ett personnummer (enskild firma), och personnummer sparar Stegvis aldrig. "
+        "Lämna organisationsnumret tomt för en enskild firma. Inget sparades."
+    ),
+    "employer_bad_phone": (
+        "Skriv telefonnumret med landsnummer, till exempel +46 70 123 45 67 (ett nummer som "
+        "börjar med 0 kan inte skiljas från ett personnummer). Inget sparades."
+    ),
+    "employer_text_too_long": "Texten är för lång, högst {most} tecken. Inget sparades.",
+    "employer_exists": (
+        "{name} finns redan (arbetsgivare {id}). Skriv `ändra arbetsgivare {id} …` för att "
+        "ändra den. Inget sparades."
+    ),
+    "employer_not_allowed": (
+        "{name} hör till en annan länsdel än dina, så du kan inte ändra den. Inget sparades."
+    ),
+    "employer_not_allowed_list": "Du har inte behörighet att se arbetsgivarregistret.",
+    "employer_not_found": "Jag hittar ingen arbetsgivare som heter ”{value}”.",
+    "employer_ambiguous": "”{value}” passar flera arbetsgivare: {names}. Skriv hela namnet.",
+    "employer_contact_in_future": (
+        "{date} har inte varit än: logga kontakten när den har ägt rum. Inget sparades."
+    ),
+    "employer_contact_empty": "Skriv vad kontakten gällde efter kolonet. Inget sparades.",
+    "employer_bad_date": "Jag förstår inte datumet. Skriv till exempel `datum=2026-11-20`.",
+    "employer_bad_slots": "Ange antalet lediga platser, 0–{most}. Inget sparades.",
+    "employer_saved": "Sparat: {name} (arbetsgivare {id}).",
+    "employer_updated": "Ändrat: {name} (arbetsgivare {id}).",
+    "employer_contact_saved": "Kontakten med {name} {date} är sparad.",
+    "employer_slots_saved": "{name} har nu {slots} lediga platser.",
+    "employer_line": (
+        "**{id}** {name}, {sector}, {municipality}: {slots} lediga platser, {placements} "
+        "placeringar"
+    ),
+    "employer_list_title": "Arbetsgivare",
+    "employer_list_hint": "Skriv `arbetsgivare <nummer>` för att se en arbetsgivare.",
+    "employer_none": "Inga arbetsgivare är registrerade ännu. Skriv `ny arbetsgivare` för att lägga till en.",
+    "employer_more": "… och {count} till. Sök med `arbetsgivare <ord>`.",
+    "employer_f_sector": "Sektor",
+    "employer_f_municipality": "Kommun",
+    "employer_f_org_number": "Organisationsnummer",
+    "employer_f_slots": "Lediga platser",
+    "employer_f_placements": "Placeringar",
+    "employer_f_contact": "Kontaktperson",
+    "employer_placements": "{placements}, varav {work} ledde till arbete",
+    "employer_contacts": "Senaste kontakterna",
+    "employer_total": "Totalt",
+    "employer_report_title": "Arbetsgivare",
+    "employer_report_title_year": "Arbetsgivare, placeringar {year}",
+    "employer_report_placements": "Placeringar per arbetsgivare",
+    "employer_report_line": "{name}: {placements} placeringar, {work} ledde till arbete",
+    "employer_report_no_placements": "Inga placeringar hos registrerade arbetsgivare.",
+    "employer_report_with_work": "{count} arbetsgivare har placeringar som ledde till arbete.",
 }
