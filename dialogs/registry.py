@@ -18,6 +18,7 @@ from dialogs import (
     reminders,
     report,
     staff,
+    status_report,
     surveys,
     training,
 )
@@ -52,6 +53,7 @@ def conversation_routes() -> list[Route]:
         *interim.ROUTES,
         *training.ROUTES,
         *employers.ROUTES,
+        *status_report.ROUTES,
         *surveys.RESULT_ROUTES,
         *report.ROUTES,
     ]
@@ -73,4 +75,5 @@ def file_builders() -> dict[str, FileBuilder]:
         report.FILE_KIND: report.report_file,
         privacy.FILE_KIND: privacy.extract_file,
         exit_document.FILE_KIND: exit_document.exit_document_file,
+        status_report.FILE_KIND: status_report.status_report_file,
     }

@@ -114,27 +114,27 @@ async def submit(turn: Turn) -> None:
     )
 
 
-def render_results(turn: Turn, results: SurveyResults) -> str:
+def render_results(locale: str | None, results: SurveyResults) -> str:
     lines = [
         "**"
-        + turn.text(f"survey_results_title_{results.moment}", period=results.period.code)
+        + t(f"survey_results_title_{results.moment}", locale, period=results.period.code)
         + "**",
-        turn.text("survey_results_count", count=results.responses),
+        t("survey_results_count", locale, count=results.responses),
         "",
     ]
     for item in results.questions:
         share = item.total
         if share.percent is None:
-            figure = turn.text("survey_too_few", threshold=results.threshold)
+            figure = t("survey_too_few", locale, threshold=results.threshold)
         else:
-            figure = turn.text("survey_share", percent=share.percent, answered=share.answered)
+            figure = t("survey_share", locale, percent=share.percent, answered=share.answered)
         lines.append(f"- {item.question.text} **{figure}**")
         for name, part in (item.by_county_part or {}).items():
             lines.append(
                 f"  - {name}: "
-                + turn.text("survey_share", percent=part.percent, answered=part.answered)
+                + t("survey_share", locale, percent=part.percent, answered=part.answered)
             )
-    lines += ["", turn.text("survey_results_note", threshold=results.threshold)]
+    lines += ["", t("survey_results_note", locale, threshold=results.threshold)]
     return "\n".join(lines)
 
 
@@ -153,7 +153,7 @@ async def results(turn: Turn) -> None:
     except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
-    await turn.reply(render_results(turn, found))
+    await turn.reply(render_results(turn.locale, found))
 
 
 ROUTES = [

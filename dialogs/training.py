@@ -8,7 +8,7 @@ import re
 from dialogs.commands import parse_date, parse_id
 from dialogs.minutes import positional
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text
+from dialogs.texts import error_text, t
 from dialogs.vocab import label, labels, parse_vocab
 from storage.clock import clock
 from storage.permissions import Action
@@ -85,19 +85,23 @@ def _input(turn: Turn) -> SessionInput:
     )
 
 
-def _session_line(turn: Turn, row: SessionRow) -> str:
-    line = turn.text(
+def _session_line(locale: str | None, row: SessionRow) -> str:
+    line = t(
         "training_session_line",
+        locale,
         id=row.id,
         date=row.held_on.isoformat(),
-        theme=label("training_theme", row.theme, turn.locale),
+        theme=label("training_theme", row.theme, locale),
         attendees=row.attendees,
     )
     if row.title:
         line += f" – {row.title}"
     if row.survey_responses is not None:
-        line += " " + turn.text(
-            "training_survey_part", responses=row.survey_responses, useful=row.survey_useful
+        line += " " + t(
+            "training_survey_part",
+            locale,
+            responses=row.survey_responses,
+            useful=row.survey_useful,
         )
     return line
 
@@ -116,7 +120,7 @@ async def new_session(turn: Turn) -> None:
     except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
-    await turn.reply(turn.text("training_saved", line=_session_line(turn, row)))
+    await turn.reply(turn.text("training_saved", line=_session_line(turn.locale, row)))
 
 
 async def edit_session(turn: Turn) -> None:
@@ -133,7 +137,7 @@ async def edit_session(turn: Turn) -> None:
     except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
-    await turn.reply(turn.text("training_updated", line=_session_line(turn, row)))
+    await turn.reply(turn.text("training_updated", line=_session_line(turn.locale, row)))
 
 
 async def survey(turn: Turn) -> None:
@@ -151,66 +155,70 @@ async def survey(turn: Turn) -> None:
     except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
-    await turn.reply(turn.text("training_survey_saved", line=_session_line(turn, row)))
+    await turn.reply(turn.text("training_survey_saved", line=_session_line(turn.locale, row)))
 
 
-def render_overview(turn: Turn, view: TrainingOverview) -> str:
+def render_overview(locale: str | None, view: TrainingOverview) -> str:
     """Progress as the project reports it: people trained against the target, the survey's
     share against its goal, then by theme and organisation, and the latest sessions."""
     title_key = "training_title_year" if view.year else "training_title"
-    lines = [f"**{turn.text(title_key, programme=view.programme, year=view.year)}**", ""]
+    lines = [f"**{t(title_key, locale, programme=view.programme, year=view.year)}**", ""]
     if view.target:
         lines.append(
-            turn.text(
+            t(
                 "training_progress_target",
+                locale,
                 trained=view.trained,
                 target=view.target,
                 percent=view.target_percent,
             )
         )
     else:
-        lines.append(turn.text("training_progress", trained=view.trained))
+        lines.append(t("training_progress", locale, trained=view.trained))
     lines.append(
-        turn.text(
+        t(
             "training_sessions_summary",
+            locale,
             sessions=view.sessions,
             attendances=view.attendances,
             returning=view.attendances - view.trained,
         )
     )
     if view.useful_percent is None:
-        lines.append(turn.text("training_no_survey"))
+        lines.append(t("training_no_survey", locale))
     else:
         key = "training_useful_goal" if view.useful_goal else "training_useful"
         lines.append(
-            turn.text(
+            t(
                 key,
+                locale,
                 percent=view.useful_percent,
                 responses=view.survey_responses,
                 goal=view.useful_goal,
             )
         )
     if view.by_theme:
-        lines += ["", f"**{turn.text('training_by_theme')}**"]
+        lines += ["", f"**{t('training_by_theme', locale)}**"]
         lines += [
             "- "
-            + turn.text(
+            + t(
                 "training_theme_line",
-                theme=label("training_theme", theme, turn.locale),
+                locale,
+                theme=label("training_theme", theme, locale),
                 sessions=sessions,
                 attendances=people,
             )
             for theme, (sessions, people) in sorted(view.by_theme.items())
         ]
     if view.by_organisation:
-        lines += ["", f"**{turn.text('training_by_organisation')}**"]
+        lines += ["", f"**{t('training_by_organisation', locale)}**"]
         lines += [
-            f"- {label('training_org', org, turn.locale)}: {count}"
+            f"- {label('training_org', org, locale)}: {count}"
             for org, count in sorted(view.by_organisation.items(), key=lambda i: -i[1])
         ]
     if view.recent:
-        lines += ["", f"**{turn.text('training_recent')}**"]
-        lines += ["- " + _session_line(turn, row) for row in view.recent]
+        lines += ["", f"**{t('training_recent', locale)}**"]
+        lines += ["- " + _session_line(locale, row) for row in view.recent]
     return "\n".join(lines)
 
 
@@ -229,7 +237,7 @@ async def overview(turn: Turn) -> None:
     except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
-    await turn.reply(render_overview(turn, view))
+    await turn.reply(render_overview(turn.locale, view))
 
 
 ROUTES = [

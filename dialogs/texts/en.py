@@ -1286,4 +1286,37 @@ TEXTS: dict[str, str] = {
     "employer_report_line": "{name}: {placements} placements, {work} led to work",
     "employer_report_no_placements": "No placements at registered employers.",
     "employer_report_with_work": "{count} employers have placements that led to work.",
+    # --- status report ---
+    "help_cmd_status": (
+        "makes a steering group's status report as a Word file to edit: figures, goals, "
+        "decisions, action points, staff training and survey results: `lägesrapport "
+        "[grupp=\"Lokal styrgrupp Västra\"] [period=2026-H1]`"
+    ),
+    "status_usage": (
+        "Say which steering group the status report is for, for example `lägesrapport "
+        "grupp=\"Lokal styrgrupp Västra\" period=2026-H1`."
+    ),
+    "status_bad_period": (
+        "Give the period as a half-year, quarter, month or year, for example `period=2026-H1`."
+    ),
+    "status_file_name": "Status report {group} {period}.docx",
+    "status_file_description": "Status report for {group}, {period}",
+    "status_title": "Status report – {group} – {period}",
+    "status_intro": (
+        "Taken from Stegvis on {date}. Headings and text can be edited before the meeting."
+    ),
+    "status_summary": "Summary",
+    "status_fill_in": "(written by the coordinator)",
+    "status_figures": "Participants and results",
+    "status_goals": "Goals and results",
+    "status_meetings_held": "Steering-group meetings",
+    "status_decisions": "Decisions in the period",
+    "status_meeting": "Meeting {date} (meeting {id})",
+    "status_none": "–",
+    "status_no_meetings": "No meetings with minutes in the period.",
+    "status_open_points": "Open action points",
+    "status_training": "Staff training",
+    "status_no_training": "No staff-training programme is registered.",
+    "status_survey": "The participant survey",
+    "status_no_survey": "Survey results are shown for half-years that have ended.",
 }

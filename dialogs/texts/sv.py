@@ -1294,4 +1294,37 @@ TEXTS: dict[str, str] = {
     "employer_report_line": "{name}: {placements} placeringar, {work} ledde till arbete",
     "employer_report_no_placements": "Inga placeringar hos registrerade arbetsgivare.",
     "employer_report_with_work": "{count} arbetsgivare har placeringar som ledde till arbete.",
+    # --- status report ---
+    "help_cmd_status": (
+        "skapar lägesrapporten för en styrgrupp som Word-fil att redigera: siffror, mål, beslut, "
+        "åtgärdspunkter, kompetensutveckling och enkätresultat: `lägesrapport "
+        "[grupp=\"Lokal styrgrupp Västra\"] [period=2026-H1]`"
+    ),
+    "status_usage": (
+        "Ange vilken styrgrupp lägesrapporten gäller, till exempel `lägesrapport "
+        "grupp=\"Lokal styrgrupp Västra\" period=2026-H1`."
+    ),
+    "status_bad_period": (
+        "Ange perioden som halvår, kvartal, månad eller år, till exempel `period=2026-H1`."
+    ),
+    "status_file_name": "Lägesrapport {group} {period}.docx",
+    "status_file_description": "Lägesrapport för {group}, {period}",
+    "status_title": "Lägesrapport – {group} – {period}",
+    "status_intro": (
+        "Underlaget är hämtat ur Stegvis {date}. Rubriker och text kan redigeras före mötet."
+    ),
+    "status_summary": "Sammanfattning",
+    "status_fill_in": "(skrivs av samordnaren)",
+    "status_figures": "Deltagare och resultat",
+    "status_goals": "Mål och resultat",
+    "status_meetings_held": "Styrgruppsmöten",
+    "status_decisions": "Beslut under perioden",
+    "status_meeting": "Möte {date} (möte {id})",
+    "status_none": "–",
+    "status_no_meetings": "Inga möten med minnesanteckningar under perioden.",
+    "status_open_points": "Öppna åtgärdspunkter",
+    "status_training": "Kompetensutveckling",
+    "status_no_training": "Ingen utbildningsinsats är registrerad.",
+    "status_survey": "Deltagarenkäten",
+    "status_no_survey": "Enkätresultat redovisas för halvår som är slut.",
 }
