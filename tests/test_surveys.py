@@ -4,6 +4,7 @@ against an independent count on generated answers."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime
 
@@ -22,10 +23,11 @@ from storage.participants import (
     register_referral,
 )
 from storage.permissions import Role
+from storage.privacy import erase_participant, participant_extract
 from storage.rules import Status
 from storage.staff import load_actor, upsert_staff
 from storage.surveys import save_survey
-from tests.teams import COACH_AAD, COORDINATOR_AAD, card_submit, message, user
+from tests.teams import ADMIN_AAD, COACH_AAD, COORDINATOR_AAD, card_submit, message, user
 from tests.test_choice_cards import check_every_message
 
 COORDINATOR = user(COORDINATOR_AAD, "Sara Samordnare")
@@ -204,3 +206,26 @@ async def test_results_hide_small_groups_and_match_a_recount(bot, connector, db,
     values = per_part["vastra"]
     assert f"{round(100 * sum(v >= 4 for v in values) / len(values))} % instämmer" in (
         coordinator_view)
+
+
+async def test_no_extract_or_erasure_reaches_the_answers(bot, connector, db):
+    """The register extract holds that the survey was done, never the answers; erasing the
+    participant leaves the anonymous answers as they are."""
+    await staff(db)
+    code = await participant(db)
+    async with db.session() as session:
+        lead = await load_actor(session, LEAD_AAD)
+        await save_survey(session, lead, code, "exit",
+                          {"listened_to": 2, "progression": 5, "benefit": 1})
+        await upsert_staff(session, ADMIN_AAD, "Alva Admin", Role.ADMIN, [])
+        admin = await load_actor(session, ADMIN_AAD)
+        extract = await participant_extract(session, admin, code, file_format="json",
+                                            audited=False)
+    (response,) = await responses(db)
+    text = json.dumps(extract, ensure_ascii=False, default=str)
+    assert response.id not in text
+    assert not any(f'"{word}"' in text for word in ("listened_to", "progression", "benefit"))
+    assert "survey_answer" not in text and "survey_response" not in text
+    async with db.session() as session:
+        await erase_participant(session, await load_actor(session, ADMIN_AAD), code)
+    assert [r.id for r in await responses(db)] == [response.id]
