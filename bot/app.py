@@ -41,6 +41,7 @@ from storage.bot_state import SqlStorage, StateConflictError
 from storage.db import Database, current_writes, track_writes
 from storage.language import chosen_locale
 from storage.org import ensure_org
+from storage.pii import opaque_token
 
 log = logging.getLogger(__name__)
 
@@ -278,14 +279,16 @@ def error_key(error: Exception, saved: bool) -> str:
 
 
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:
-    """Tell the user in their language; state is not saved for a failed turn, so the form the
-    user was filling in is kept."""
+    """Tell the user in their language, with a short reference that is also in the one log line
+    about it, so an admin can find what went wrong; state is not saved for a failed turn, so
+    the form the user was filling in is kept."""
     writes = current_writes()
     key = error_key(error, writes is not None and writes.saved)
+    reference = opaque_token(8).upper()
     if not isinstance(error, StateConflictError):
-        log.error("turn failed", exc_info=error)
+        log.error("turn failed (felkod %s)", reference, exc_info=error)
     try:
-        await context.send_activity(t(key, context.activity.locale))
+        await context.send_activity(t(key, context.activity.locale, ref=reference))
     except Exception:
         log.exception("could not tell the user about the failed turn")
 

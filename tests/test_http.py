@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import jwt
@@ -111,7 +112,9 @@ async def test_unknown_tenant_is_403(db, settings, connector):
         await client.http.close()
 
 
-async def test_failing_turn_answers_in_swedish_without_traceback(bot, connector, monkeypatch):
+async def test_failing_turn_answers_in_swedish_without_traceback(
+    bot, connector, monkeypatch, caplog
+):
     async def explode(turn_context):
         raise RuntimeError("database exploded")
 
@@ -119,7 +122,13 @@ async def test_failing_turn_answers_in_swedish_without_traceback(bot, connector,
     response = await bot.post(message("hjälp", connector.url, ADMIN))
     assert response.status == 201
     assert "Traceback" not in await response.text()
-    assert "Något gick fel" in connector.texts()[-1]
+    reply = connector.texts()[-1]
+    assert "Något gick fel" in reply
+    # The reply names a reference that the one log line about the failure carries too.
+    found = re.search(r"Felkod: ([A-Z]{8})\.", reply)
+    assert found is not None, reply
+    failed = [r for r in caplog.records if r.getMessage() == f"turn failed (felkod {found[1]})"]
+    assert len(failed) == 1 and failed[0].exc_info is not None
 
 
 async def test_tenant_in_conversation_only_is_checked_too(db, settings, connector):

@@ -323,7 +323,7 @@ TEXTS: dict[str, str] = {
     "nothing_to_cancel": "There is nothing to cancel.",
     "error_generic": (
         "Something went wrong on my side, not yours. What you have filled in is kept; "
-        "try again in a moment. If it persists, contact your administrator."
+        "try again in a moment. If it persists, contact your administrator. Error code: {ref}."
     ),
     "error_conflict": "Two changes collided. Nothing was lost; please send your last answer again.",
     "not_allowed": "Your role {role} does not allow that.",
@@ -885,7 +885,7 @@ TEXTS: dict[str, str] = {
     "error_not_saved": (
         "Something went wrong on my side, and what you sent was not saved. Please send it "
         "again in a moment. A form you were filling in is kept. If it persists, contact your "
-        "administrator."
+        "administrator. Error code: {ref}."
     ),
     # --- reminders reach everyone ---
     "reminder_mine_due": "**To do now**",

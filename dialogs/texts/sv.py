@@ -322,7 +322,7 @@ TEXTS: dict[str, str] = {
     "nothing_to_cancel": "Det finns inget att avbryta.",
     "error_generic": (
         "Något gick fel hos mig, och det är inte ditt fel. Det du redan fyllt i finns kvar; "
-        "försök igen om en stund. Kvarstår felet, kontakta din administratör."
+        "försök igen om en stund. Kvarstår felet, kontakta din administratör. Felkod: {ref}."
     ),
     "error_conflict": (
         "Två ändringar krockade. Ingenting gick förlorat; skicka ditt senaste svar en gång till."
@@ -891,7 +891,7 @@ TEXTS: dict[str, str] = {
     "error_not_saved": (
         "Något gick fel hos mig, och det du skickade sparades inte. Skicka det igen om en "
         "stund. Ett formulär du höll på med finns kvar. Kvarstår felet, kontakta din "
-        "administratör."
+        "administratör. Felkod: {ref}."
     ),
     # --- reminders reach everyone ---
     "reminder_mine_due": "**Att göra nu**",
