@@ -25,6 +25,7 @@ from bot.delivery import ReplyRetryingAdapter
 from bot.handler import StegvisBot, tenant_of
 from bot.once import UNDELIVERED
 from bot.privacy import install_log_redaction
+from bot.scheduling import scheduler_runner
 from bot.tokens import TokenRejected, check_channel_token
 from bot.wire import (
     FILE_CONSENT,
@@ -36,7 +37,7 @@ from bot.wire import (
     parse_json,
 )
 from dialogs.texts import t
-from scheduler.service import SchedulerRunner, scheduler_runner
+from scheduler.service import SchedulerRunner
 from storage.bot_state import SqlStorage, StateConflictError
 from storage.db import Database, current_writes, track_writes
 from storage.language import chosen_locale

@@ -12,11 +12,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot import privacy_cli, report_cli
+from bot import privacy_cli, reminders_cli, report_cli
 from bot.config import Settings
 from bot.privacy import install_log_redaction
 from dialogs.texts import role_phrase, t
-from scheduler import cli as reminders_cli
 from storage.audit import CLI
 from storage.db import Database
 from storage.migrate import upgrade

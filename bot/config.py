@@ -10,23 +10,11 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from dialogs.files import DEFAULT_UPLOAD_HOSTS
-
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///stegvis.db"
+from storage.db import DEFAULT_DATABASE_URL, normalise_database_url
 
 
 def _split(value: str | None) -> frozenset[str]:
     return frozenset(part.strip().lower() for part in (value or "").split(",") if part.strip())
-
-
-def normalise_database_url(url: str) -> str:
-    """Accept the URLs people paste (postgres://, sqlite:///) and pick the async drivers."""
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://") :]
-    if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url[len("postgresql://") :]
-    if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
-        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
-    return url
 
 
 @dataclass(frozen=True)

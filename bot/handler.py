@@ -13,12 +13,13 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChannelAccount
 
 from bot.config import Settings
-from bot.graph import GRAPH_KEY, GraphClient, GraphSettings
+from bot.graph import GraphClient, GraphSettings
 from bot.once import UNDELIVERED, TurnLogic, once, turn_key
 from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
 from bot.wire import text_without_bot_mention
 from dialogs.cards import ANSWER_KEY, submitted_card
+from dialogs.channel_files import GRAPH_KEY
 from dialogs.commands import (
     Command,
     card_answer,

@@ -21,18 +21,15 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from botbuilder.core import BotAdapter
 from botbuilder.schema import ConversationReference
 from msrest.exceptions import HttpOperationError
 from sqlmodel import col, select
 
-from bot.config import Settings
-from bot.proactive import GONE, Outcome, Pacer, ProactiveSender, SendResult, status_of
 from dialogs.reminders import reminder_card
-from scheduler.calendar import in_dst_window
 from scheduler.leader import LeaderElection
-from scheduler.rules import CHANNEL_PREFIX
+from scheduler.sending import GONE, Outcome, Sender, SendResult, http_status
 from storage.audit import SYSTEM
+from storage.calendar import in_dst_window
 from storage.clock import STOCKHOLM, clock
 from storage.conversations import (
     THREAD_MARKER,
@@ -46,6 +43,7 @@ from storage.db import Database
 from storage.models import ConversationRef, ReminderOutbox, Staff
 from storage.notices import NOTICE_RULE, tell_unreachable
 from storage.org import retention_configured
+from storage.reminder_rules import CHANNEL_PREFIX
 from storage.reminders import (
     Outbox,
     claim_due,
@@ -151,7 +149,7 @@ Found = tuple[ConversationReference, str] | _Removed | _NotInstalled | None
 class RunState:
     """What one dispatch run learns as it goes: where each recipient is reached (looked up
     once per run, most people get several reminders) and which conversations answered
-    403/404 (see ProactiveSender.send)."""
+    403/404 (see bot/proactive.py)."""
 
     references: dict[str, Found] = field(default_factory=dict)
     gone: set[str] = field(default_factory=set)
@@ -162,7 +160,7 @@ class ReminderService:
     """Plans today's reminders into the outbox and delivers due rows, each exactly once."""
 
     def __init__(
-        self, db: Database, sender: ProactiveSender, settings: ReminderSettings | None = None
+        self, db: Database, sender: Sender, settings: ReminderSettings | None = None
     ) -> None:
         self.db, self.sender = db, sender
         self.settings = settings or ReminderSettings()
@@ -236,7 +234,7 @@ class ReminderService:
                 load_reference(template), tenant, aad_object_id
             )
         except HttpOperationError as error:
-            status, _ = status_of(error)
+            status = http_status(error)
             if status in GONE:
                 log.warning("the app is not installed for a recipient (HTTP %s)", status)
                 return _NotInstalled(f"HTTP {status}: the app is not installed for the person")
@@ -645,39 +643,3 @@ class SchedulerRunner:
             "restarts": self.restarts,
             **{name: job(health) for name, health in self.health.items()},
         }
-
-
-def reminder_service(settings: Settings, db: Database, adapter: BotAdapter) -> ReminderService:
-    """The service as configured: the app's adapter sends as the bot (settings.APP_ID)."""
-    return ReminderService(
-        db,
-        ProactiveSender(
-            adapter,
-            settings.APP_ID,
-            Pacer(per_app=settings.reminder_app_limit),
-            in_flight=settings.reminder_senders,
-        ),
-        ReminderSettings(
-            send_at=settings.reminder_time,
-            lease=timedelta(seconds=settings.reminder_lease_seconds),
-            catch_up_days=settings.reminder_catch_up_days,
-            locale=settings.default_locale,
-            in_flight=settings.reminder_senders,
-            tenant_id=_single_tenant(settings.APP_TENANTID),
-        ),
-    )
-
-
-def _single_tenant(configured: str) -> str:
-    """The app's tenant when exactly one is configured (a single-tenant app); else the tenant
-    of a stored conversation is used."""
-    tenants = [t.strip().lower() for t in configured.split(",") if t.strip()]
-    return tenants[0] if len(tenants) == 1 else ""
-
-
-def scheduler_runner(settings: Settings, db: Database, adapter: BotAdapter) -> SchedulerRunner:
-    return SchedulerRunner(
-        reminder_service(settings, db, adapter),
-        LeaderElection(db),
-        dispatch_seconds=settings.reminder_dispatch_seconds,
-    )

@@ -18,8 +18,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+from bot.scheduling import scheduler_runner
 from scheduler.leader import LeaderElection
-from scheduler.service import scheduler_runner
 from storage.db import Database
 from storage.models import ReminderOutbox
 from storage.reminders import Outbox, claim_due

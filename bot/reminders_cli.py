@@ -51,7 +51,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 async def _run_due(settings: Settings, db: Database) -> int:
     from bot.app import build_runtime
-    from scheduler.service import reminder_service
+    from bot.scheduling import reminder_service
 
     runtime = build_runtime(settings, db)
     report = await reminder_service(settings, db, runtime.adapter).run_once()
