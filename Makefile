@@ -3,14 +3,25 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Every package and its hashes, for Python 3.11 (pip-compile); `make lock` updates it.
+LOCK := requirements.lock
 
-.PHONY: run test lint migrate clean playground
+.PHONY: run test lint lock migrate clean playground
 
-$(STAMP): pyproject.toml
+# Exactly the locked versions (pip refuses a file whose hash differs), then Stegvis itself,
+# built with the locked setuptools.
+$(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check  # a dependency in pyproject.toml missing from the lock: `make lock`
 	touch $(STAMP)
+
+# After changing dependencies in pyproject.toml, or to take newer versions (`--upgrade`, or
+# `--upgrade-package NAME` in LOCK_ARGS): resolve again and write the lock with hashes.
+lock: $(STAMP)
+	$(BIN)/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
+		--no-emit-index-url --no-emit-find-links $(LOCK_ARGS) -o $(LOCK) pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/python -m bot serve --migrate

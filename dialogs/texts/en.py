@@ -927,4 +927,6 @@ TEXTS: dict[str, str] = {
     "help_cmd_language": "changes language: `språk en` (English) or `språk sv` (Swedish)",
     "language_usage": "Type `språk en` for English or `språk sv` for Swedish.",
     "language_chosen": "I will write in English from now on. Type `språk sv` for Swedish.",
+    # --- seam ---
+    "settings_invalid": "Invalid settings, Stegvis does not start:\n{problems}",
 }

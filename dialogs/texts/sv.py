@@ -934,4 +934,6 @@ TEXTS: dict[str, str] = {
     "help_cmd_language": "byter språk: `språk en` (engelska) eller `språk sv` (svenska)",
     "language_usage": "Skriv `språk sv` för svenska eller `språk en` för engelska.",
     "language_chosen": "Nu skriver jag på svenska.",
+    # --- seam ---
+    "settings_invalid": "Fel i inställningarna, Stegvis startar inte:\n{problems}",
 }
