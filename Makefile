@@ -33,9 +33,12 @@ playground: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python -m bot migrate
 
+# One worker per core (pytest-xdist), then the tests marked `serial` alone; exit code 5 is
+# "nothing selected", when PYTEST_ARGS picks tests of only one kind.
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q -n auto -m "not serial" $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(BIN)/python -m pytest -q -m serial $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -294,6 +294,7 @@ def _run_due(database_url: str) -> subprocess.Popen:
     )
 
 
+@pytest.mark.serial
 async def test_killed_dispatcher_delivers_every_reminder_exactly_once(db, settings):
     gate = GatedConnector(hold_at=3)
     await gate.server.start_server()
