@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 import requests
 from aiohttp import web
+from aiohttp.typedefs import Handler
+from azure.core.exceptions import DeserializationError
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import Activity, ActivityTypes
-from msrest.serialization import DeserializationError
 from msrest.universal_http.requests import ClientRetryPolicy
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -47,7 +48,7 @@ log = logging.getLogger(__name__)
 
 # msrest builds its retry list with `in` over a 500-element list for each of 999 codes on every
 # connector client, which costs ~6 ms per turn; a frozenset keeps the same codes.
-ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
+ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
 # The SDK fetches signing keys with blocking calls and no timeout inside the event loop.
 identity.install()
 # No log line carries a personnummer, whatever an exception message holds.
@@ -259,7 +260,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 @web.middleware
-async def no_tracebacks(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:
+async def no_tracebacks(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Whatever fails, the caller gets a short JSON error; the traceback stays in our log."""
     try:
         return await handler(request)

@@ -91,7 +91,9 @@ class Settings:
         allowed = self.allowed_tenants or _split(self.APP_TENANTID)
         if not allowed:
             return True
-        return bool(tenant_id) and tenant_id.lower() in allowed
+        if not tenant_id:
+            return False
+        return tenant_id.lower() in allowed
 
     @classmethod
     def from_env(cls, env_file: str | os.PathLike[str] | None = ".env") -> Settings:

@@ -93,7 +93,8 @@ class GraphClient:
             raise GraphError(0, f"token endpoint: {error}") from error
         if "access_token" not in result:
             raise GraphError(401, str(result.get("error_description") or result.get("error")))
-        return result["access_token"]
+        token: str = result["access_token"]
+        return token
 
     async def _call(
         self, session: aiohttp.ClientSession, method: str, path: str, **kwargs: Any
@@ -103,7 +104,8 @@ class GraphClient:
             async with session.request(method, url, **kwargs) as response:
                 if response.status >= 400:
                     raise GraphError(response.status, (await response.text())[:300])
-                return await response.json(content_type=None)
+                body: dict[str, Any] = await response.json(content_type=None)
+                return body
         except aiohttp.ClientError as error:
             raise GraphError(0, f"{method} {path}: {error}") from error
 

@@ -54,8 +54,9 @@ def tenant_of(activity: Activity) -> str | None:
     data = activity.channel_data or {}
     tenant = data.get("tenant") if isinstance(data, dict) else None
     if isinstance(tenant, dict) and tenant.get("id"):
-        return tenant["id"]
-    return getattr(activity.conversation, "tenant_id", None) if activity.conversation else None
+        return str(tenant["id"])
+    tenant_id: str | None = getattr(activity.conversation, "tenant_id", None)
+    return tenant_id if activity.conversation else None
 
 
 def message_text(activity: Activity) -> str:
@@ -211,8 +212,9 @@ class StegvisBot(TeamsActivityHandler):
         except Exception as error:  # the greeting goes out without a name
             log.info("no name for the new user: %s", type(error).__name__)
             return ""
-        sender.name = member.name or ""
-        return sender.name
+        name: str = member.name or ""
+        sender.name = name
+        return name
 
     async def _welcome(self, turn_context: TurnContext) -> None:
         name = await self._sender_name(turn_context)

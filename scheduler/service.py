@@ -113,7 +113,7 @@ UNREACHABLE = "unreachable"
 
 def outbox_retry_at(now: datetime, attempts: int, retry_after: float | None) -> datetime:
     """When a row that failed transiently is tried again: exponential, jittered, capped."""
-    delay = min(RETRY_CAP, RETRY_BASE * 2 ** max(attempts - 1, 0))
+    delay: timedelta = min(RETRY_CAP, RETRY_BASE * 2 ** max(attempts - 1, 0))
     delay = delay * random.uniform(0.5, 1.0)
     return now + max(delay, timedelta(seconds=retry_after or 0))
 
@@ -156,6 +156,13 @@ class RunState:
     looking: dict[str, asyncio.Lock] = field(default_factory=dict)
 
 
+def _key(row: ReminderOutbox) -> int:
+    """A claimed row's id: rows read from the outbox always have one."""
+    if row.id is None:
+        raise ValueError("an outbox row that was never stored")
+    return row.id
+
+
 class ReminderService:
     """Plans today's reminders into the outbox and delivers due rows, each exactly once."""
 
@@ -180,7 +187,7 @@ class ReminderService:
             if recipient.startswith(CHANNEL_PREFIX):
                 # A channel by its own id is reached through any stored thread of it.
                 query = select(ConversationRef).where(
-                    (ConversationRef.conversation_id == channel)
+                    (col(ConversationRef.conversation_id) == channel)
                     | col(ConversationRef.conversation_id).startswith(
                         channel + THREAD_MARKER, autoescape=True
                     )
@@ -266,11 +273,11 @@ class ReminderService:
                 log.warning("reminder %s: its recipient cannot be reached, nobody to tell", row.id)
             error = f"{found.error}; {told}"
             if stale:
-                await mark_final(session, row.id, Outbox.UNREACHABLE, error)
+                await mark_final(session, _key(row), Outbox.UNREACHABLE, error)
             else:
                 await mark_retry(
                     session,
-                    row.id,
+                    _key(row),
                     conversation_wait_until(now, row.created_at),
                     error,
                     counts=False,
@@ -283,11 +290,11 @@ class ReminderService:
         stale = row.remind_on + timedelta(days=self.settings.catch_up_days) < clock.today()
         async with self.db.session() as session:
             if stale:
-                await mark_final(session, row.id, Outbox.FAILED, "no conversation with the bot")
+                await mark_final(session, _key(row), Outbox.FAILED, "no conversation with the bot")
                 return Outcome.FAILED
             await mark_retry(
                 session,
-                row.id,
+                _key(row),
                 conversation_wait_until(now, row.created_at),
                 "no conversation with the bot yet",
                 counts=False,
@@ -305,7 +312,7 @@ class ReminderService:
                 return await self._not_installed(row, found)
             if found is REMOVED:
                 async with self.db.session() as session:
-                    await mark_final(session, row.id, Outbox.GONE, "the app was removed")
+                    await mark_final(session, _key(row), Outbox.GONE, "the app was removed")
                 return Outcome.GONE
             if not isinstance(found, tuple):
                 return await self._no_conversation(row)
@@ -313,7 +320,7 @@ class ReminderService:
             later = self._later(conversation_id)
             if later is not None:
                 async with self.db.session() as session:
-                    await mark_retry(session, row.id, later, "conversation busy", counts=False)
+                    await mark_retry(session, _key(row), later, "conversation busy", counts=False)
                 return Outcome.RETRY
             locale = getattr(reference, "locale", None) or self.settings.locale
             activity = reminder_card(locale, row, json.loads(row.params))
@@ -357,15 +364,15 @@ class ReminderService:
             try:
                 async with self.db.session() as session:
                     if result.outcome == Outcome.SENT:
-                        await mark_sent(session, row.id, result.activity_id)
+                        await mark_sent(session, _key(row), result.activity_id)
                     elif result.outcome == Outcome.GONE:
                         await forget_conversation(session, conversation_id)
-                        await mark_final(session, row.id, Outbox.GONE, result.error)
+                        await mark_final(session, _key(row), Outbox.GONE, result.error)
                     elif result.outcome == Outcome.RETRY and row.attempts < MAX_ATTEMPTS:
                         at = outbox_retry_at(clock.now(), row.attempts, result.retry_after)
-                        await mark_retry(session, row.id, at, result.error)
+                        await mark_retry(session, _key(row), at, result.error)
                     else:
-                        await mark_final(session, row.id, Outbox.FAILED, result.error)
+                        await mark_final(session, _key(row), Outbox.FAILED, result.error)
                         return Outcome.FAILED
                 return result.outcome
             except Exception:
@@ -380,9 +387,9 @@ class ReminderService:
             async with self.db.session() as session:
                 if row.attempts < MAX_ATTEMPTS:
                     at = outbox_retry_at(clock.now(), row.attempts, None)
-                    await mark_retry(session, row.id, at, text)
+                    await mark_retry(session, _key(row), at, text)
                 else:
-                    await mark_final(session, row.id, Outbox.FAILED, text)
+                    await mark_final(session, _key(row), Outbox.FAILED, text)
         except Exception:
             log.exception("could not record the failure of reminder %s", row.id)
 
@@ -438,7 +445,7 @@ class ReminderService:
                 claimed += len(rows)
                 for row in rows:
                     task = asyncio.create_task(self.deliver(row, run))
-                    pending[task] = row.id
+                    pending[task] = _key(row)
                     task.add_done_callback(finished)
         finally:
             if pending:
