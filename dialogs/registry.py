@@ -6,8 +6,10 @@ from dataclasses import replace
 
 from botbuilder.dialogs import Dialog
 
-from dialogs import exit as exit_dialogs
 from dialogs import (
+    employers,
+    exit_document,
+    interim,
     minutes,
     participants,
     placement,
@@ -16,7 +18,11 @@ from dialogs import (
     reminders,
     report,
     staff,
+    status_report,
+    surveys,
+    training,
 )
+from dialogs import exit as exit_dialogs
 from dialogs.files import FileBuilder
 from dialogs.router import Route, always
 from storage.db import Database
@@ -33,6 +39,8 @@ def conversation_routes() -> list[Route]:
             *referral.ROUTES,
             *placement.ROUTES,
             *exit_dialogs.ROUTES,
+            *exit_document.ROUTES,
+            *surveys.ROUTES,
             *participants.ROUTES,
             *privacy.ROUTES,
         )
@@ -42,6 +50,11 @@ def conversation_routes() -> list[Route]:
         *staff.ROUTES,
         *reminders.ROUTES,
         *minutes.ROUTES,
+        *interim.ROUTES,
+        *training.ROUTES,
+        *employers.ROUTES,
+        *status_report.ROUTES,
+        *surveys.RESULT_ROUTES,
         *report.ROUTES,
     ]
 
@@ -61,4 +74,6 @@ def file_builders() -> dict[str, FileBuilder]:
         minutes.FILE_KIND: minutes.rebuild_minutes_file,
         report.FILE_KIND: report.report_file,
         privacy.FILE_KIND: privacy.extract_file,
+        exit_document.FILE_KIND: exit_document.exit_document_file,
+        status_report.FILE_KIND: status_report.status_report_file,
     }
