@@ -8,13 +8,14 @@ from dataclasses import dataclass
 
 import requests
 from aiohttp import web
+from aiohttp.typedefs import Handler
+from azure.core.exceptions import DeserializationError
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import Activity, ActivityTypes
-from msrest.serialization import DeserializationError
 from msrest.universal_http.requests import ClientRetryPolicy
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,6 +26,7 @@ from bot.delivery import ReplyRetryingAdapter
 from bot.handler import StegvisBot, tenant_of
 from bot.once import UNDELIVERED
 from bot.privacy import install_log_redaction
+from bot.scheduling import scheduler_runner
 from bot.tokens import TokenRejected, check_channel_token
 from bot.wire import (
     FILE_CONSENT,
@@ -36,7 +38,7 @@ from bot.wire import (
     parse_json,
 )
 from dialogs.texts import t
-from scheduler.service import SchedulerRunner, scheduler_runner
+from scheduler.service import SchedulerRunner
 from storage.bot_state import SqlStorage, StateConflictError
 from storage.db import Database, current_writes, track_writes
 from storage.language import chosen_locale
@@ -47,7 +49,7 @@ log = logging.getLogger(__name__)
 
 # msrest builds its retry list with `in` over a 500-element list for each of 999 codes on every
 # connector client, which costs ~6 ms per turn; a frozenset keeps the same codes.
-ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
+ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
 # The SDK fetches signing keys with blocking calls and no timeout inside the event loop.
 identity.install()
 # No log line carries a personnummer, whatever an exception message holds.
@@ -259,7 +261,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 @web.middleware
-async def no_tracebacks(request: web.Request, handler: web.RequestHandler) -> web.StreamResponse:
+async def no_tracebacks(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Whatever fails, the caller gets a short JSON error; the traceback stays in our log."""
     try:
         return await handler(request)

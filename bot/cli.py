@@ -12,11 +12,10 @@ from pathlib import Path
 
 from aiohttp import web
 
-from bot import privacy_cli, report_cli
-from bot.config import Settings
+from bot import privacy_cli, reminders_cli, report_cli
+from bot.config import Settings, SettingsError
 from bot.privacy import install_log_redaction
 from dialogs.texts import role_phrase, t
-from scheduler import cli as reminders_cli
 from storage.audit import CLI
 from storage.db import Database
 from storage.migrate import upgrade
@@ -124,7 +123,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     install_log_redaction()
     command = _parser().parse_args(argv)
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except SettingsError as error:
+        print(t("settings_invalid", "sv", problems="\n".join(error.problems)), file=sys.stderr)
+        return 2
     if command.command == "serve":
         from bot.app import create_app
 

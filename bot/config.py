@@ -1,4 +1,10 @@
-"""Process configuration, read once from the environment and an optional `.env` file."""
+"""Process configuration, read once from the environment and an optional `.env` file.
+
+`Settings` is what the process uses (tests build it directly; `Settings()` reads nothing).
+`Environment` is how it is read: pydantic-settings, one field per variable under its own name,
+each parsed as before and validated, so a bad value stops the start with an error that names
+the variable instead of a traceback.
+"""
 
 from __future__ import annotations
 
@@ -6,27 +12,18 @@ import os
 from dataclasses import dataclass, field
 from datetime import time
 from pathlib import Path
+from typing import Annotated, Any
 
 from dotenv import load_dotenv
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from dialogs.files import DEFAULT_UPLOAD_HOSTS
-
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///stegvis.db"
+from storage.db import DEFAULT_DATABASE_URL, normalise_database_url
 
 
 def _split(value: str | None) -> frozenset[str]:
     return frozenset(part.strip().lower() for part in (value or "").split(",") if part.strip())
-
-
-def normalise_database_url(url: str) -> str:
-    """Accept the URLs people paste (postgres://, sqlite:///) and pick the async drivers."""
-    if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://") :]
-    if url.startswith("postgresql://"):
-        return "postgresql+psycopg://" + url[len("postgresql://") :]
-    if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
-        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
-    return url
 
 
 @dataclass(frozen=True)
@@ -94,51 +91,134 @@ class Settings:
         allowed = self.allowed_tenants or _split(self.APP_TENANTID)
         if not allowed:
             return True
-        return bool(tenant_id) and tenant_id.lower() in allowed
+        if not tenant_id:
+            return False
+        return tenant_id.lower() in allowed
 
     @classmethod
     def from_env(cls, env_file: str | os.PathLike[str] | None = ".env") -> Settings:
-        """Read `MicrosoftAppId` and friends (Azure's names) plus Stegvis' own variables."""
+        """Read `MicrosoftAppId` and friends (Azure's names) plus Stegvis' own variables.
+
+        `.env` is loaded into the environment first (the environment wins); raises
+        SettingsError naming every variable with a bad value."""
         if env_file and Path(env_file).is_file():
             load_dotenv(env_file, override=False)
-        env = os.environ
-        org_file = env.get("STEGVIS_ORG_FILE")
-        return cls(
-            APP_ID=env.get("MicrosoftAppId", ""),
-            APP_PASSWORD=env.get("MicrosoftAppPassword", ""),
-            APP_TYPE=env.get("MicrosoftAppType", "MultiTenant") or "MultiTenant",
-            APP_TENANTID=env.get("MicrosoftAppTenantId", ""),
-            database_url=normalise_database_url(env.get("DATABASE_URL", DEFAULT_DATABASE_URL)),
-            host=env.get("HOST", "0.0.0.0"),
-            port=int(env.get("PORT", "3978")),
-            allowed_tenants=_split(env.get("STEGVIS_ALLOWED_TENANTS")),
-            bootstrap_admins=_split(env.get("STEGVIS_ADMIN_AAD_IDS")),
-            org_file=Path(org_file) if org_file else None,
-            default_locale=env.get("STEGVIS_DEFAULT_LOCALE", "sv-SE"),
-            reminders_enabled=env.get("STEGVIS_REMINDERS", "on").strip().lower()
-            not in {"0", "false", "no", "nej", "off", "av"},
-            reminder_time=time.fromisoformat(env.get("STEGVIS_REMINDER_TIME", "08:00")),
-            reminder_dispatch_seconds=float(env.get("STEGVIS_REMINDER_DISPATCH_SECONDS", "60")),
-            reminder_lease_seconds=float(env.get("STEGVIS_REMINDER_LEASE_SECONDS", "120")),
-            reminder_catch_up_days=int(env.get("STEGVIS_REMINDER_CATCH_UP_DAYS", "7")),
-            reminder_senders=max(1, int(env.get("STEGVIS_REMINDER_SENDERS", "1"))),
-            reminder_app_limit=max(1, int(env.get("STEGVIS_REMINDER_APP_LIMIT", "30"))),
-            max_turns=max(1, int(env.get("STEGVIS_MAX_TURNS", "32"))),
-            turn_wait_seconds=max(0.0, float(env.get("STEGVIS_TURN_WAIT_SECONDS", "0.5"))),
-            turn_lease_seconds=max(1.0, float(env.get("STEGVIS_TURN_LEASE_SECONDS", "20"))),
-            graph_upload=env.get("STEGVIS_GRAPH_UPLOAD", "").strip().lower()
-            in {"1", "on", "true", "yes", "ja"},
-            graph_tenant_id=env.get("STEGVIS_GRAPH_TENANT_ID", ""),
-            graph_client_id=env.get("STEGVIS_GRAPH_CLIENT_ID", ""),
-            graph_client_secret=env.get("STEGVIS_GRAPH_CLIENT_SECRET", ""),
-            graph_base_url=env.get("STEGVIS_GRAPH_BASE_URL")
-            or "https://graph.microsoft.com/v1.0",
-            graph_authority_host=env.get("STEGVIS_GRAPH_AUTHORITY_HOST")
-            or "https://login.microsoftonline.com",
-            file_upload_hosts=tuple(
-                host.strip()
-                for host in (env.get("STEGVIS_FILE_UPLOAD_HOSTS") or "").split(",")
-                if host.strip()
-            )
-            or DEFAULT_UPLOAD_HOSTS,
+        try:
+            return Environment().settings()
+        except ValidationError as error:
+            raise SettingsError(error) from None
+
+
+class SettingsError(ValueError):
+    """Variables with values that cannot be used; `problems` has one line per variable."""
+
+    def __init__(self, error: ValidationError) -> None:
+        self.problems = [
+            f"{'.'.join(str(part) for part in issue['loc'])}={str(issue['input'])[:80]!r}: "
+            f"{issue['msg']}"
+            for issue in error.errors(include_url=False)
+        ]
+        super().__init__("; ".join(self.problems))
+
+
+def _on_unless_off(value: str) -> bool:
+    return value.strip().lower() not in {"0", "false", "no", "nej", "off", "av"}
+
+
+def _off_unless_on(value: str) -> bool:
+    return value.strip().lower() in {"1", "on", "true", "yes", "ja"}
+
+
+def _hosts(value: str) -> tuple[str, ...]:
+    return tuple(host.strip() for host in value.split(",") if host.strip())
+
+
+def _at_least(floor: float) -> AfterValidator:
+    return AfterValidator(lambda value: max(floor, value))
+
+
+# Each variable is parsed exactly as the hand-written reader did (int(), float(),
+# time.fromisoformat(), the same on/off words and clamps); pydantic adds the variable's name to
+# whatever that parse rejects.
+Int = Annotated[int, BeforeValidator(int)]
+Float = Annotated[float, BeforeValidator(float)]
+
+
+def _var(name: str, default: Any) -> Any:
+    """A field read from the variable `name`."""
+    return Field(default, validation_alias=name)
+
+
+class Environment(BaseSettings):
+    """The environment variables, under their own names (README "Configuration")."""
+
+    model_config = SettingsConfigDict(case_sensitive=True, frozen=True, validate_default=False)
+
+    app_id: str = _var("MicrosoftAppId", "")
+    app_password: str = _var("MicrosoftAppPassword", "")
+    app_type: str = _var("MicrosoftAppType", "MultiTenant")
+    app_tenant_id: str = _var("MicrosoftAppTenantId", "")
+    database_url: Annotated[str, AfterValidator(normalise_database_url)] = _var(
+        "DATABASE_URL", DEFAULT_DATABASE_URL
+    )
+    host: str = _var("HOST", "0.0.0.0")
+    port: Int = _var("PORT", 3978)
+    allowed_tenants: str = _var("STEGVIS_ALLOWED_TENANTS", "")
+    admin_aad_ids: str = _var("STEGVIS_ADMIN_AAD_IDS", "")
+    org_file: str = _var("STEGVIS_ORG_FILE", "")
+    default_locale: str = _var("STEGVIS_DEFAULT_LOCALE", "sv-SE")
+    reminders: Annotated[bool, BeforeValidator(_on_unless_off)] = _var("STEGVIS_REMINDERS", True)
+    reminder_time: Annotated[time, BeforeValidator(time.fromisoformat)] = _var(
+        "STEGVIS_REMINDER_TIME", time(8, 0)
+    )
+    reminder_dispatch_seconds: Float = _var("STEGVIS_REMINDER_DISPATCH_SECONDS", 60.0)
+    reminder_lease_seconds: Float = _var("STEGVIS_REMINDER_LEASE_SECONDS", 120.0)
+    reminder_catch_up_days: Int = _var("STEGVIS_REMINDER_CATCH_UP_DAYS", 7)
+    reminder_senders: Annotated[Int, _at_least(1)] = _var("STEGVIS_REMINDER_SENDERS", 1)
+    reminder_app_limit: Annotated[Int, _at_least(1)] = _var("STEGVIS_REMINDER_APP_LIMIT", 30)
+    max_turns: Annotated[Int, _at_least(1)] = _var("STEGVIS_MAX_TURNS", 32)
+    turn_wait_seconds: Annotated[Float, _at_least(0.0)] = _var("STEGVIS_TURN_WAIT_SECONDS", 0.5)
+    turn_lease_seconds: Annotated[Float, _at_least(1.0)] = _var("STEGVIS_TURN_LEASE_SECONDS", 20.0)
+    graph_upload: Annotated[bool, BeforeValidator(_off_unless_on)] = _var(
+        "STEGVIS_GRAPH_UPLOAD", False
+    )
+    graph_tenant_id: str = _var("STEGVIS_GRAPH_TENANT_ID", "")
+    graph_client_id: str = _var("STEGVIS_GRAPH_CLIENT_ID", "")
+    graph_client_secret: str = _var("STEGVIS_GRAPH_CLIENT_SECRET", "")
+    graph_base_url: str = _var("STEGVIS_GRAPH_BASE_URL", "")
+    graph_authority_host: str = _var("STEGVIS_GRAPH_AUTHORITY_HOST", "")
+    file_upload_hosts: str = _var("STEGVIS_FILE_UPLOAD_HOSTS", "")
+
+    def settings(self) -> Settings:
+        """The process settings; an empty app type, Graph endpoint or host list means the
+        default, as it always has."""
+        return Settings(
+            APP_ID=self.app_id,
+            APP_PASSWORD=self.app_password,
+            APP_TYPE=self.app_type or "MultiTenant",
+            APP_TENANTID=self.app_tenant_id,
+            database_url=self.database_url,
+            host=self.host,
+            port=self.port,
+            allowed_tenants=_split(self.allowed_tenants),
+            bootstrap_admins=_split(self.admin_aad_ids),
+            org_file=Path(self.org_file) if self.org_file else None,
+            default_locale=self.default_locale,
+            reminders_enabled=self.reminders,
+            reminder_time=self.reminder_time,
+            reminder_dispatch_seconds=self.reminder_dispatch_seconds,
+            reminder_lease_seconds=self.reminder_lease_seconds,
+            reminder_catch_up_days=self.reminder_catch_up_days,
+            reminder_senders=self.reminder_senders,
+            reminder_app_limit=self.reminder_app_limit,
+            max_turns=self.max_turns,
+            turn_wait_seconds=self.turn_wait_seconds,
+            turn_lease_seconds=self.turn_lease_seconds,
+            graph_upload=self.graph_upload,
+            graph_tenant_id=self.graph_tenant_id,
+            graph_client_id=self.graph_client_id,
+            graph_client_secret=self.graph_client_secret,
+            graph_base_url=self.graph_base_url or "https://graph.microsoft.com/v1.0",
+            graph_authority_host=self.graph_authority_host or "https://login.microsoftonline.com",
+            file_upload_hosts=_hosts(self.file_upload_hosts) or DEFAULT_UPLOAD_HOSTS,
         )

@@ -95,7 +95,8 @@ class ReplyRetryingAdapter(CloudAdapter):
             return [await self._hold(context, held, activity) for activity in activities]
         answer = None if context.turn_state.get(CALLER_RETRIES) else last_answer(context)
         if answer is None or len(activities) == 0:
-            return await super().send_activities(context, activities)
+            sent: list[Any] = await super().send_activities(context, activities)
+            return sent
         return [await self._send_one(context, activity, answer) for activity in activities]
 
     async def _hold(

@@ -20,20 +20,11 @@ import aiohttp
 import msal
 
 from bot.config import Settings
+from dialogs.channel_files import GraphError, UploadedFile
 
-# Where the handler leaves the client for conversation modules (TurnContext.turn_state).
-GRAPH_KEY = "stegvis.graph"
 # SharePoint refuses these in file names.
 _BAD_NAME_CHARS = re.compile(r'["*:<>?/\\|#%]+')
 _TIMEOUT = aiohttp.ClientTimeout(total=60)
-
-
-class GraphError(RuntimeError):
-    """A token or Graph call failed; `status` is the HTTP status, 0 for no answer."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(f"{status}: {message}")
-        self.status = status
 
 
 @dataclass(frozen=True)
@@ -64,13 +55,6 @@ class GraphSettings:
         """`https://graph.microsoft.com/.default`, for whichever Graph host is configured."""
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}/.default"
-
-
-@dataclass(frozen=True)
-class UploadedFile:
-    name: str
-    web_url: str
-    item_id: str
 
 
 def safe_file_name(name: str) -> str:
@@ -109,7 +93,8 @@ class GraphClient:
             raise GraphError(0, f"token endpoint: {error}") from error
         if "access_token" not in result:
             raise GraphError(401, str(result.get("error_description") or result.get("error")))
-        return result["access_token"]
+        token: str = result["access_token"]
+        return token
 
     async def _call(
         self, session: aiohttp.ClientSession, method: str, path: str, **kwargs: Any
@@ -119,7 +104,8 @@ class GraphClient:
             async with session.request(method, url, **kwargs) as response:
                 if response.status >= 400:
                     raise GraphError(response.status, (await response.text())[:300])
-                return await response.json(content_type=None)
+                body: dict[str, Any] = await response.json(content_type=None)
+                return body
         except aiohttp.ClientError as error:
             raise GraphError(0, f"{method} {path}: {error}") from error
 

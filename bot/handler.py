@@ -13,12 +13,13 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChannelAccount
 
 from bot.config import Settings
-from bot.graph import GRAPH_KEY, GraphClient, GraphSettings
+from bot.graph import GraphClient, GraphSettings
 from bot.once import UNDELIVERED, TurnLogic, once, turn_key
 from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
 from bot.wire import text_without_bot_mention
 from dialogs.cards import ANSWER_KEY, submitted_card
+from dialogs.channel_files import GRAPH_KEY
 from dialogs.commands import (
     Command,
     card_answer,
@@ -53,8 +54,9 @@ def tenant_of(activity: Activity) -> str | None:
     data = activity.channel_data or {}
     tenant = data.get("tenant") if isinstance(data, dict) else None
     if isinstance(tenant, dict) and tenant.get("id"):
-        return tenant["id"]
-    return getattr(activity.conversation, "tenant_id", None) if activity.conversation else None
+        return str(tenant["id"])
+    tenant_id: str | None = getattr(activity.conversation, "tenant_id", None)
+    return tenant_id if activity.conversation else None
 
 
 def message_text(activity: Activity) -> str:
@@ -210,8 +212,9 @@ class StegvisBot(TeamsActivityHandler):
         except Exception as error:  # the greeting goes out without a name
             log.info("no name for the new user: %s", type(error).__name__)
             return ""
-        sender.name = member.name or ""
-        return sender.name
+        name: str = member.name or ""
+        sender.name = name
+        return name
 
     async def _welcome(self, turn_context: TurnContext) -> None:
         name = await self._sender_name(turn_context)

@@ -66,6 +66,7 @@ class ThreadedOpenIdMetadata(_OpenIdMetadata):
 
     def __init__(self, url: str) -> None:
         super().__init__(url)
+        self.keys: list[Any] = self.keys  # the SDK's list of JWKs (dicts), untyped there
         self._lock = asyncio.Lock()
         self._fetched_at: float | None = None
         self._next_try = 0.0
@@ -138,7 +139,8 @@ def _seconds_until_renewal(credentials: MicrosoftAppCredentials) -> float:
     left = cached.get("expires_in", 0) - MSAL_EXPIRY_MARGIN
     if "refresh_on" in cached:  # long-lived tokens: msal renews them from half-life on
         left = min(left, cached["refresh_on"] - time.time())
-    return max(left, 0.0)
+    seconds: float = max(left, 0.0)
+    return seconds
 
 
 class CachedCredentialFactory(ConfigurationServiceClientCredentialFactory):

@@ -15,7 +15,7 @@ from aiohttp import ClientError
 from botbuilder.core import TurnContext
 from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParameters
 from msrest.exceptions import HttpOperationError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage.conversations import load_reference
 from storage.db import Database
@@ -34,9 +34,9 @@ async def _personal_reference(db: Database, aad_object_id: str) -> ConversationR
                 .where(
                     ConversationRef.aad_object_id == aad_object_id.lower(),
                     ConversationRef.conversation_type == "personal",
-                    ConversationRef.removed_at.is_(None),
+                    col(ConversationRef.removed_at).is_(None),
                 )
-                .order_by(ConversationRef.updated_at.desc())
+                .order_by(col(ConversationRef.updated_at).desc())
             )
         ).first()
 

@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from enum import StrEnum
 from weakref import WeakValueDictionary
 
 from aiohttp import ClientError
@@ -32,28 +31,14 @@ from botbuilder.schema import (
 )
 from msrest.exceptions import HttpOperationError
 
+from scheduler.sending import GONE, Outcome, SendResult, http_status
+
 log = logging.getLogger(__name__)
 
 RETRYABLE = frozenset({412, 429, 502, 503, 504})
-GONE = frozenset({403, 404})
 # turn_state key: this turn's sender retries failed sends itself, so the adapter must not
 # (bot/delivery.py retries replies).
 CALLER_RETRIES = "stegvis.caller_retries"
-
-
-class Outcome(StrEnum):
-    SENT = "sent"
-    RETRY = "retry"  # still transient after the quick retries: try again later
-    GONE = "gone"  # the app was removed or the conversation no longer exists
-    FAILED = "failed"  # a request Teams will never accept
-
-
-@dataclass(frozen=True)
-class SendResult:
-    outcome: Outcome
-    activity_id: str | None = None
-    error: str = ""
-    retry_after: float | None = None
 
 
 @dataclass(frozen=True)
@@ -208,10 +193,8 @@ def parse_retry_after(value: str | None) -> float | None:
 
 def status_of(error: BaseException) -> tuple[int | None, float | None]:
     """HTTP status and Retry-After seconds of a connector error, if it has them."""
-    response = getattr(error, "response", None)
-    status = getattr(response, "status_code", None)
-    headers = getattr(response, "headers", None) or {}
-    return status, parse_retry_after(headers.get("Retry-After"))
+    headers = getattr(getattr(error, "response", None), "headers", None) or {}
+    return http_status(error), parse_retry_after(headers.get("Retry-After"))
 
 
 class ProactiveSender:

@@ -15,9 +15,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from azure.core.exceptions import DeserializationError
 from botbuilder.core.serializer_helper import deserializer_helper
 from botbuilder.schema.teams import FileConsentCardResponse, TeamsChannelData
-from msrest.exceptions import DeserializationError
 
 # Teams caps a message at about 28 KB of HTML and the activity around it is a few KB more, so
 # 256 KiB leaves a wide margin for real traffic; aiohttp's default would be 1 MiB, ours was 4.

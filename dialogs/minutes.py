@@ -21,12 +21,12 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
 from msrest.exceptions import ClientException
 
-from bot.graph import GRAPH_KEY, GraphClient, GraphError
 from dialogs.cards import (
     checklist_card,
     minutes_form_card,
     record_card,
 )
+from dialogs.channel_files import GRAPH_KEY, ChannelFiles, GraphError
 from dialogs.commands import parse_date as parse_typed_date
 from dialogs.commands import parse_id, split_words
 from dialogs.files import FileExport, offer_file
@@ -637,7 +637,7 @@ async def _team_group_id(context: TurnContext) -> str:
     return details.aad_group_id
 
 
-async def _upload_to_channel(turn: Turn, graph: GraphClient, export: FileExport) -> bool:
+async def _upload_to_channel(turn: Turn, graph: ChannelFiles, export: FileExport) -> bool:
     ids = _channel_ids(turn)
     try:
         group_id = ids.team_group or await _team_group_id(turn.context)
@@ -679,7 +679,7 @@ async def export_minutes(turn: Turn) -> None:
         params = {"meeting_id": meeting_id, "format": file_type}
         await offer_file(turn.db, turn.context, FILE_KIND, params, export, description)
         return
-    graph: GraphClient | None = turn.context.turn_state.get(GRAPH_KEY)
+    graph: ChannelFiles | None = turn.context.turn_state.get(GRAPH_KEY)
     if kind == "channel" and graph is not None and await _upload_to_channel(turn, graph, export):
         return
     await turn.reply(render_markdown(detail, turn.locale))

@@ -67,7 +67,7 @@ def render_manifest(
         if not url.lower().startswith("https://"):
             raise ValueError(f"Teams kräver https-adresser, men fick {url!r}.")
     template = json.loads(TEMPLATE.read_text(encoding="utf-8"))
-    return _substitute(
+    manifest: dict[str, Any] = _substitute(
         template,
         {
             "APP_ID": app_id,
@@ -79,6 +79,7 @@ def render_manifest(
             "VALID_DOMAINS": list(valid_domains or []),
         },
     )
+    return manifest
 
 
 def build_package(

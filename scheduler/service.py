@@ -21,18 +21,15 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from botbuilder.core import BotAdapter
 from botbuilder.schema import ConversationReference
 from msrest.exceptions import HttpOperationError
 from sqlmodel import col, select
 
-from bot.config import Settings
-from bot.proactive import GONE, Outcome, Pacer, ProactiveSender, SendResult, status_of
 from dialogs.reminders import reminder_card
-from scheduler.calendar import in_dst_window
 from scheduler.leader import LeaderElection
-from scheduler.rules import CHANNEL_PREFIX
+from scheduler.sending import GONE, Outcome, Sender, SendResult, http_status
 from storage.audit import SYSTEM
+from storage.calendar import in_dst_window
 from storage.clock import STOCKHOLM, clock
 from storage.conversations import (
     THREAD_MARKER,
@@ -46,6 +43,7 @@ from storage.db import Database
 from storage.models import ConversationRef, ReminderOutbox, Staff
 from storage.notices import NOTICE_RULE, tell_unreachable
 from storage.org import retention_configured
+from storage.reminder_rules import CHANNEL_PREFIX
 from storage.reminders import (
     Outbox,
     claim_due,
@@ -115,7 +113,7 @@ UNREACHABLE = "unreachable"
 
 def outbox_retry_at(now: datetime, attempts: int, retry_after: float | None) -> datetime:
     """When a row that failed transiently is tried again: exponential, jittered, capped."""
-    delay = min(RETRY_CAP, RETRY_BASE * 2 ** max(attempts - 1, 0))
+    delay: timedelta = min(RETRY_CAP, RETRY_BASE * 2 ** max(attempts - 1, 0))
     delay = delay * random.uniform(0.5, 1.0)
     return now + max(delay, timedelta(seconds=retry_after or 0))
 
@@ -151,18 +149,25 @@ Found = tuple[ConversationReference, str] | _Removed | _NotInstalled | None
 class RunState:
     """What one dispatch run learns as it goes: where each recipient is reached (looked up
     once per run, most people get several reminders) and which conversations answered
-    403/404 (see ProactiveSender.send)."""
+    403/404 (see bot/proactive.py)."""
 
     references: dict[str, Found] = field(default_factory=dict)
     gone: set[str] = field(default_factory=set)
     looking: dict[str, asyncio.Lock] = field(default_factory=dict)
 
 
+def _key(row: ReminderOutbox) -> int:
+    """A claimed row's id: rows read from the outbox always have one."""
+    if row.id is None:
+        raise ValueError("an outbox row that was never stored")
+    return row.id
+
+
 class ReminderService:
     """Plans today's reminders into the outbox and delivers due rows, each exactly once."""
 
     def __init__(
-        self, db: Database, sender: ProactiveSender, settings: ReminderSettings | None = None
+        self, db: Database, sender: Sender, settings: ReminderSettings | None = None
     ) -> None:
         self.db, self.sender = db, sender
         self.settings = settings or ReminderSettings()
@@ -182,7 +187,7 @@ class ReminderService:
             if recipient.startswith(CHANNEL_PREFIX):
                 # A channel by its own id is reached through any stored thread of it.
                 query = select(ConversationRef).where(
-                    (ConversationRef.conversation_id == channel)
+                    (col(ConversationRef.conversation_id) == channel)
                     | col(ConversationRef.conversation_id).startswith(
                         channel + THREAD_MARKER, autoescape=True
                     )
@@ -236,7 +241,7 @@ class ReminderService:
                 load_reference(template), tenant, aad_object_id
             )
         except HttpOperationError as error:
-            status, _ = status_of(error)
+            status = http_status(error)
             if status in GONE:
                 log.warning("the app is not installed for a recipient (HTTP %s)", status)
                 return _NotInstalled(f"HTTP {status}: the app is not installed for the person")
@@ -268,11 +273,11 @@ class ReminderService:
                 log.warning("reminder %s: its recipient cannot be reached, nobody to tell", row.id)
             error = f"{found.error}; {told}"
             if stale:
-                await mark_final(session, row.id, Outbox.UNREACHABLE, error)
+                await mark_final(session, _key(row), Outbox.UNREACHABLE, error)
             else:
                 await mark_retry(
                     session,
-                    row.id,
+                    _key(row),
                     conversation_wait_until(now, row.created_at),
                     error,
                     counts=False,
@@ -285,11 +290,11 @@ class ReminderService:
         stale = row.remind_on + timedelta(days=self.settings.catch_up_days) < clock.today()
         async with self.db.session() as session:
             if stale:
-                await mark_final(session, row.id, Outbox.FAILED, "no conversation with the bot")
+                await mark_final(session, _key(row), Outbox.FAILED, "no conversation with the bot")
                 return Outcome.FAILED
             await mark_retry(
                 session,
-                row.id,
+                _key(row),
                 conversation_wait_until(now, row.created_at),
                 "no conversation with the bot yet",
                 counts=False,
@@ -307,7 +312,7 @@ class ReminderService:
                 return await self._not_installed(row, found)
             if found is REMOVED:
                 async with self.db.session() as session:
-                    await mark_final(session, row.id, Outbox.GONE, "the app was removed")
+                    await mark_final(session, _key(row), Outbox.GONE, "the app was removed")
                 return Outcome.GONE
             if not isinstance(found, tuple):
                 return await self._no_conversation(row)
@@ -315,7 +320,7 @@ class ReminderService:
             later = self._later(conversation_id)
             if later is not None:
                 async with self.db.session() as session:
-                    await mark_retry(session, row.id, later, "conversation busy", counts=False)
+                    await mark_retry(session, _key(row), later, "conversation busy", counts=False)
                 return Outcome.RETRY
             locale = getattr(reference, "locale", None) or self.settings.locale
             activity = reminder_card(locale, row, json.loads(row.params))
@@ -359,15 +364,15 @@ class ReminderService:
             try:
                 async with self.db.session() as session:
                     if result.outcome == Outcome.SENT:
-                        await mark_sent(session, row.id, result.activity_id)
+                        await mark_sent(session, _key(row), result.activity_id)
                     elif result.outcome == Outcome.GONE:
                         await forget_conversation(session, conversation_id)
-                        await mark_final(session, row.id, Outbox.GONE, result.error)
+                        await mark_final(session, _key(row), Outbox.GONE, result.error)
                     elif result.outcome == Outcome.RETRY and row.attempts < MAX_ATTEMPTS:
                         at = outbox_retry_at(clock.now(), row.attempts, result.retry_after)
-                        await mark_retry(session, row.id, at, result.error)
+                        await mark_retry(session, _key(row), at, result.error)
                     else:
-                        await mark_final(session, row.id, Outbox.FAILED, result.error)
+                        await mark_final(session, _key(row), Outbox.FAILED, result.error)
                         return Outcome.FAILED
                 return result.outcome
             except Exception:
@@ -382,9 +387,9 @@ class ReminderService:
             async with self.db.session() as session:
                 if row.attempts < MAX_ATTEMPTS:
                     at = outbox_retry_at(clock.now(), row.attempts, None)
-                    await mark_retry(session, row.id, at, text)
+                    await mark_retry(session, _key(row), at, text)
                 else:
-                    await mark_final(session, row.id, Outbox.FAILED, text)
+                    await mark_final(session, _key(row), Outbox.FAILED, text)
         except Exception:
             log.exception("could not record the failure of reminder %s", row.id)
 
@@ -440,7 +445,7 @@ class ReminderService:
                 claimed += len(rows)
                 for row in rows:
                     task = asyncio.create_task(self.deliver(row, run))
-                    pending[task] = row.id
+                    pending[task] = _key(row)
                     task.add_done_callback(finished)
         finally:
             if pending:
@@ -645,39 +650,3 @@ class SchedulerRunner:
             "restarts": self.restarts,
             **{name: job(health) for name, health in self.health.items()},
         }
-
-
-def reminder_service(settings: Settings, db: Database, adapter: BotAdapter) -> ReminderService:
-    """The service as configured: the app's adapter sends as the bot (settings.APP_ID)."""
-    return ReminderService(
-        db,
-        ProactiveSender(
-            adapter,
-            settings.APP_ID,
-            Pacer(per_app=settings.reminder_app_limit),
-            in_flight=settings.reminder_senders,
-        ),
-        ReminderSettings(
-            send_at=settings.reminder_time,
-            lease=timedelta(seconds=settings.reminder_lease_seconds),
-            catch_up_days=settings.reminder_catch_up_days,
-            locale=settings.default_locale,
-            in_flight=settings.reminder_senders,
-            tenant_id=_single_tenant(settings.APP_TENANTID),
-        ),
-    )
-
-
-def _single_tenant(configured: str) -> str:
-    """The app's tenant when exactly one is configured (a single-tenant app); else the tenant
-    of a stored conversation is used."""
-    tenants = [t.strip().lower() for t in configured.split(",") if t.strip()]
-    return tenants[0] if len(tenants) == 1 else ""
-
-
-def scheduler_runner(settings: Settings, db: Database, adapter: BotAdapter) -> SchedulerRunner:
-    return SchedulerRunner(
-        reminder_service(settings, db, adapter),
-        LeaderElection(db),
-        dispatch_seconds=settings.reminder_dispatch_seconds,
-    )

@@ -45,6 +45,18 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000  # another process writing (cron, migrations): w
 POOL_RECYCLE_SECONDS = 1800  # PostgreSQL: renew connections before firewalls drop them
 SQLITE_READERS = 8
 WRITE_WAIT_SECONDS = 30.0  # SQLite: longest wait for this process' write lock before giving up
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///stegvis.db"
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs people paste (postgres://, sqlite:///) and pick the async drivers."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url[len("postgresql://") :]
+    if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
+        return "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    return url
 
 
 class WriteOutsideLockError(RuntimeError):

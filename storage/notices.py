@@ -12,10 +12,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler.rules import CHANNEL_PREFIX
 from storage.clock import STOCKHOLM, clock
 from storage.models import CountyPart, ReminderOutbox, Staff, StaffCountyPart, utcnow
 from storage.permissions import Role
+from storage.reminder_rules import CHANNEL_PREFIX
 
 # `reminder_outbox.rule_code` of notices: no reminder rule has it, and nobody answers a notice.
 NOTICE_RULE = "notice"

@@ -23,23 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from scheduler.calendar import send_moment
-from scheduler.rules import (
-    CHANNEL_PREFIX,
-    DEFAULT_DEADLINES,
-    DEFAULT_RULES,
-    RECIPIENT_ROLES,
-    WRITERS,
-    Direction,
-    DueReminder,
-    RuleConfig,
-    Subject,
-    Watch,
-    due_reminders,
-    idempotency_key,
-    snooze_day,
-    upcoming_reminders,
-)
+from storage.calendar import send_moment
 from storage.minutes import (
     action_points_due,
     meetings_without_minutes,
@@ -60,6 +44,22 @@ from storage.models import (
 )
 from storage.notices import NOTICE_RULE
 from storage.permissions import Actor
+from storage.reminder_rules import (
+    CHANNEL_PREFIX,
+    DEFAULT_DEADLINES,
+    DEFAULT_RULES,
+    RECIPIENT_ROLES,
+    WRITERS,
+    Direction,
+    DueReminder,
+    RuleConfig,
+    Subject,
+    Watch,
+    due_reminders,
+    idempotency_key,
+    snooze_day,
+    upcoming_reminders,
+)
 from storage.rules import RuleError, Status, programme_end
 
 log = logging.getLogger(__name__)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +15,8 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
@@ -29,33 +32,50 @@ from tests.fakes import FakeConnector, FakeUpload
 from tests.teams import ADMIN_AAD
 
 
-def _url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    configured = os.environ.get("TEST_DATABASE_URL")
-    if configured:
-        return normalise_database_url(configured)
-    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'stegvis-test.db'}"
+@contextmanager
+def _own_postgres_database(configured: str) -> Iterator[str]:
+    """A fresh database `test_<random>` on TEST_DATABASE_URL's server for this run (or this
+    xdist worker), dropped at the end: runs side by side never touch each other's tables, and
+    the database named in TEST_DATABASE_URL is only connected to, to create and drop it."""
+    name = f"test_{secrets.token_hex(6)}"
+    admin = create_engine(configured, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(configured).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return _url(tmp_path_factory)
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    configured = os.environ.get("TEST_DATABASE_URL")
+    if not configured:
+        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'stegvis-test.db'}"
+        return
+    with _own_postgres_database(normalise_database_url(configured)) as url:
+        yield url
 
 
 _migrated: set[str] = set()
 
 
 async def reset_database(db: Database) -> None:
-    """Migrate once per run (from scratch), then empty every table before each test."""
+    """Migrate once per run (the database is new), then empty every table before each test."""
     if db.url not in _migrated:
-        if not db.is_sqlite:
-            async with db.begin() as connection:
-                await connection.execute(text("DROP SCHEMA public CASCADE"))
-                await connection.execute(text("CREATE SCHEMA public"))
         await upgrade(db)
         _migrated.add(db.url)
     async with db.begin() as connection:
-        for table in reversed(SQLModel.metadata.sorted_tables):
-            await connection.execute(table.delete())
+        if db.is_sqlite:
+            for table in reversed(SQLModel.metadata.sorted_tables):
+                await connection.execute(table.delete())
+        else:
+            # Sequences start again too, as SQLite's ids do in an emptied table: a test that
+            # says "möte 1" must not depend on which tests ran before it.
+            names = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+            await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     async with db.session() as session:
         await ensure_org(session)
 

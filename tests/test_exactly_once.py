@@ -19,6 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -297,6 +298,7 @@ async def _post(url: str, activity: dict[str, Any]) -> int:
         return response.status
 
 
+@pytest.mark.serial
 async def test_kill_9_while_answering_then_restart_and_resend_registers_one(
     db, database_url, tmp_path
 ):
@@ -332,6 +334,7 @@ async def test_kill_9_while_answering_then_restart_and_resend_registers_one(
     assert len(confirmations(connector)) == 1, connector.texts()
 
 
+@pytest.mark.serial
 async def test_kill_9_in_the_middle_of_a_turn_then_resend_registers_one(
     db, database_url, tmp_path
 ):

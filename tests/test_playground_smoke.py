@@ -32,6 +32,10 @@ import aiohttp
 import pytest
 from aiohttp import web
 
+# A browser and real processes on a shared machine: run alone, after the parallel part of the
+# suite (make test).
+pytestmark = pytest.mark.serial
+
 REPO = Path(__file__).resolve().parents[1]
 PLAYGROUND = REPO / "tests" / "e2e" / "node_modules" / "@microsoft" / "m365agentsplayground"
 PLAYGROUND_CLI = PLAYGROUND / "cli.js"

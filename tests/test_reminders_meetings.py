@@ -7,11 +7,11 @@ from datetime import date, time
 from alembic import command
 from sqlmodel import select
 
-from scheduler.rules import Watch
 from storage.migrate import alembic_config
 from storage.minutes import ActionPointInput, MinutesInput, log_minutes, plan_meeting
 from storage.models import ReminderOutbox, ReminderRule
 from storage.permissions import Role
+from storage.reminder_rules import Watch
 from storage.reminders import open_subjects, plan_reminders, seed_reminders
 from storage.staff import load_actor, upsert_staff
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from bot.proactive import backoff_delay
-from scheduler.calendar import (
+from storage.calendar import (
     add_working_days,
     in_dst_window,
     is_working_day,
@@ -15,7 +15,8 @@ from scheduler.calendar import (
     previous_working_day,
     send_moment,
 )
-from scheduler.rules import (
+from storage.clock import STOCKHOLM
+from storage.reminder_rules import (
     DEFAULT_DEADLINES,
     DEFAULT_RULES,
     Direction,
@@ -27,7 +28,6 @@ from scheduler.rules import (
     remind_on,
     snooze_day,
 )
-from storage.clock import STOCKHOLM
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+import pytest
 from sqlmodel import select
 
 from bot.app import APP_KEY
@@ -71,6 +72,7 @@ async def test_a_request_teams_refuses_is_not_retried(bot, connector, db, on_23_
     assert len(await participants(db)) == 1
 
 
+@pytest.mark.serial
 async def test_a_retry_after_past_the_budget_gives_up_at_once(
     bot, connector, db, on_23_november_2026
 ):

@@ -18,8 +18,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+from bot.scheduling import scheduler_runner
 from scheduler.leader import LeaderElection
-from scheduler.service import scheduler_runner
 from storage.db import Database
 from storage.models import ReminderOutbox
 from storage.reminders import Outbox, claim_due
@@ -294,6 +294,7 @@ def _run_due(database_url: str) -> subprocess.Popen:
     )
 
 
+@pytest.mark.serial
 async def test_killed_dispatcher_delivers_every_reminder_exactly_once(db, settings):
     gate = GatedConnector(hold_at=3)
     await gate.server.start_server()

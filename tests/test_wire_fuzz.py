@@ -40,6 +40,9 @@ from tests.teams import (
     user,
 )
 
+# Wall-clock bounds: run alone, after the parallel part of the suite (make test).
+pytestmark = pytest.mark.serial
+
 EXAMPLES = int(os.environ.get("STEGVIS_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(
     max_examples=EXAMPLES,

@@ -356,6 +356,7 @@ async def test_the_bots_mention_is_removed_from_the_command(bot, connector):
     assert reply.startswith("Det här kan jag")
 
 
+@pytest.mark.serial
 async def test_a_mention_text_is_never_used_as_a_regular_expression(bot, connector):
     """The SDK compiled the mention's text as a pattern: `(a+)+$` against 30 a's and a b
     would backtrack for hours; an invalid pattern raised in the middle of the turn."""
@@ -397,6 +398,7 @@ async def handle_while_polling_health(bot, activity: dict[str, Any]) -> tuple[fl
     return time.perf_counter() - started, slowest
 
 
+@pytest.mark.serial
 @pytest.mark.parametrize("kind", list(NASTY_TEXTS))
 async def test_the_largest_accepted_message_leaves_healthz_answering(bot, connector, kind):
     """Generous bounds, for correctness rather than speed (bench/wire_bench.py has figures):

@@ -1319,4 +1319,6 @@ TEXTS: dict[str, str] = {
     "status_no_training": "No staff-training programme is registered.",
     "status_survey": "The participant survey",
     "status_no_survey": "Survey results are shown for half-years that have ended.",
+    # --- seam ---
+    "settings_invalid": "Invalid settings, Stegvis does not start:\n{problems}",
 }

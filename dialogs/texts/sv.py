@@ -1327,4 +1327,6 @@ TEXTS: dict[str, str] = {
     "status_no_training": "Ingen utbildningsinsats är registrerad.",
     "status_survey": "Deltagarenkäten",
     "status_no_survey": "Enkätresultat redovisas för halvår som är slut.",
+    # --- seam ---
+    "settings_invalid": "Fel i inställningarna, Stegvis startar inte:\n{problems}",
 }

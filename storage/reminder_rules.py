@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
-from scheduler.calendar import next_working_day, previous_working_day
+from storage.calendar import next_working_day, previous_working_day
 
 
 class Watch(StrEnum):

@@ -22,7 +22,7 @@ from storage.reminders import (
 from storage.rules import RuleError
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     reminders = commands.add_parser(
         "reminders", help="reminder rules, deadline calendar, dispatch"
     ).add_subparsers(dest="reminders_command", required=True)
@@ -51,7 +51,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 async def _run_due(settings: Settings, db: Database) -> int:
     from bot.app import build_runtime
-    from scheduler.service import reminder_service
+    from bot.scheduling import reminder_service
 
     runtime = build_runtime(settings, db)
     report = await reminder_service(settings, db, runtime.adapter).run_once()
@@ -96,16 +96,16 @@ async def run(settings: Settings, db: Database, command: argparse.Namespace) -> 
                 for d in await list_deadlines(session, date(year, 1, 1), date(year, 12, 31)):
                     print(f"{d.id}  {d.due_date.isoformat()}  {d.rule_code}  {d.title}")
             elif command.reminders_command == "add":
-                row = await add_deadline(session, command.rule, command.title, command.date)
-                print(f"Sparat: {row.id} {row.due_date.isoformat()} {row.title}.")
+                added = await add_deadline(session, command.rule, command.title, command.date)
+                print(f"Sparat: {added.id} {added.due_date.isoformat()} {added.title}.")
             elif command.reminders_command == "move":
-                row = await update_deadline(
+                moved = await update_deadline(
                     session, command.id, due=command.date, title=command.title
                 )
-                print(f"Sparat: {row.id} {row.due_date.isoformat()} {row.title}.")
+                print(f"Sparat: {moved.id} {moved.due_date.isoformat()} {moved.title}.")
             else:
-                row = await remove_deadline(session, command.id)
-                print(f"Borttaget: {row.title}.")
+                removed = await remove_deadline(session, command.id)
+                print(f"Borttaget: {removed.title}.")
     except RuleError as error:
         print(t(error.code, "sv", **error.details), file=sys.stderr)
         return 2
