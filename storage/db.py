@@ -51,6 +51,10 @@ class WriteOutsideLockError(RuntimeError):
     """A write transaction on SQLite that did not come through `session()` or `begin()`."""
 
 
+class WriteBusy(TimeoutError):
+    """SQLite: this process' writer stayed busy for longer than a write may wait."""
+
+
 @dataclass
 class WriteRecord:
     """What the database did for one turn: whether anything the user sent was committed."""
@@ -199,7 +203,10 @@ class Database:
         task = asyncio.current_task()
         if self._writer is task:
             raise WriteOutsideLockError("a write session inside a write session waits forever")
-        await asyncio.wait_for(self._write_lock.acquire(), WRITE_WAIT_SECONDS)
+        try:
+            await asyncio.wait_for(self._write_lock.acquire(), WRITE_WAIT_SECONDS)
+        except TimeoutError as error:
+            raise WriteBusy("the write lock stayed busy") from error
         self._writer = task
         try:
             yield
@@ -217,7 +224,8 @@ class Database:
         this process' write lock) starts at the first `session()` or `begin()`, the write path,
         so a turn that reads only through `read()` takes no lock; one that has started holds it
         to its end, so a turn does its slow network calls before its first write or after.
-        `Unit.before_commit` callbacks run in the transaction just before its commit.
+        `Unit.before_commit` callbacks run just before the commit; one that writes opens the
+        transaction with `Unit.open()` (a unit that never opened one commits nothing).
         """
         unit = Unit(self, asyncio.current_task())
         token = _unit.set(unit)
@@ -324,9 +332,10 @@ class Unit:
 
     def __init__(self, db: Database, task: asyncio.Task[Any] | None) -> None:
         self.db, self.task = db, task
-        self.before_commit: list[Callable[[AsyncSession], Awaitable[None]]] = []
+        self.before_commit: list[Callable[[Unit], Awaitable[None]]] = []
         self.user_data = False  # a savepoint that wrote the user's data was kept
         self.changed = False  # a kept savepoint changed a record (not only bookkeeping)
+        self.wrote = False  # a kept savepoint wrote anything (bookkeeping too: dialog state)
         self._session: AsyncSession | None = None
         self._stack = AsyncExitStack()
 
@@ -334,7 +343,8 @@ class Unit:
     def started(self) -> bool:
         return self._session is not None
 
-    async def _open(self) -> AsyncSession:
+    async def open(self) -> AsyncSession:
+        """The unit's session, in its write transaction (started here if it was not)."""
         if self._session is None:
             await self._stack.enter_async_context(self.db._writing())
             self._session = await self._stack.enter_async_context(self.db._sessions())
@@ -345,7 +355,7 @@ class Unit:
         """A block of the unit: undone alone if it raises, if its writes fail at the savepoint's
         release, or if it swallowed a refused flush. A block nested in another adds to what the
         outer one wrote; it never hides it."""
-        session = await self._open()
+        session = await self.open()
         info = session.sync_session.info
         outer = {"wrote": info.get("wrote", False), "changed": info.get("changed", False)}
         info.update(wrote=False, changed=False)
@@ -369,18 +379,19 @@ class Unit:
         finally:
             wrote, changed = kept and info.get("wrote"), kept and info.get("changed")
             info.update(wrote=outer["wrote"] or wrote, changed=outer["changed"] or changed)
+        if wrote:
+            self.wrote = True
         if user_data and wrote:
             self.user_data = True
         if changed:
             self.changed = True
 
     async def commit(self) -> None:
-        if self._session is None and not self.before_commit:
-            return
-        session = await self._open()
         for callback in self.before_commit:
-            await callback(session)
-        await session.commit()
+            await callback(self)
+        if self._session is None:
+            return
+        await self._session.commit()
         if self.user_data:
             _note_saved()
 

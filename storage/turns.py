@@ -2,16 +2,20 @@
 
 Teams sends a message again when the reply was slow; a double tap sends a card twice; the
 connector answers 500 and the activity comes back; the process dies in the middle (kill -9).
-A key per message (its activity id, or the one-time token of the card button) is claimed in a
-short transaction of its own, so every instance sees it at once. The turn then runs in one
-transaction (`Database.unit()`) that also marks the key done and stores the turn's replies; the
-replies are sent only after that commit, and counted as they reach the connector.
+A key per message (its activity id, or the one-time token of the card button) gets its receipt
+in the turn's own transaction (`Database.unit()`), together with everything the turn wrote and
+the replies it made: the receipt is the unique key, so of two deliveries running the same
+message at once only the first to commit keeps what it did; the other finds the key taken when
+it writes the receipt, rolls back, and is a repeat. The replies are sent only after that commit,
+and counted as they reach the connector. A turn that wrote nothing leaves no receipt (nothing
+could be written twice): it is answered again if it comes again, unless a reply of it could not
+be delivered, which is then kept here for the redelivery.
 
 A redelivered key therefore finds one of three things: done (nothing is written again; replies
-that never reached the user are sent, nothing else), running under a live lease (the first
-delivery is still at work: wait for it), or running under an expired lease (its process died
-before committing anything: take it over and run the turn). A turn whose key was taken over
-while it was still running cannot commit: marking it done checks the owner.
+that never reached the user are sent, nothing else), nothing (run the turn), or, from `claim`
+(a repeat that has to run the turn again) or from a process of the version before, running
+under a lease: live (wait for it) or expired (its process died: take it over). A turn whose key
+was taken while it was still running cannot commit: its receipt checks the owner.
 """
 
 from __future__ import annotations
@@ -46,7 +50,8 @@ class Claim(StrEnum):
 
 
 class TakenOver(Exception):
-    """Another delivery took the key over (this one was thought dead): nothing may commit."""
+    """Another delivery committed this message first, or took its key over (this one was
+    thought dead): nothing of this one may commit."""
 
 
 @dataclass(frozen=True)
@@ -116,29 +121,69 @@ async def wait_for_other(db: Database, key: str, lease: timedelta = LEASE) -> No
         await asyncio.sleep(POLL_SECONDS)
 
 
+async def seen(db: Database, key: str) -> bool:
+    """Whether `key` has a row (done, or claimed by a running delivery): read only, no lock."""
+    async with db.read() as session:
+        return await session.get(ProcessedTurn, key) is not None
+
+
 async def finish(
+    db: Database,
     session: AsyncSession,
     key: str,
     owner: str,
     replies: list[str],
     *,
-    keep: bool = True,
     lease: timedelta = LEASE,
 ) -> None:
-    """In the turn's own transaction: the key is done, with the replies the turn made; or,
-    with `keep=False`, forgotten, so that the same key runs afresh next time."""
+    """In the turn's own transaction: the key is done, with the replies the turn made. Written
+    when no row is there, or over the running row `owner` claimed; anything else means another
+    delivery committed this message (or took it over) first, and this turn must roll back."""
     table = ProcessedTurn.__table__
-    mine = (table.c.key == key, table.c.owner == owner, table.c.status == "running")
-    if keep:
-        statement = update(table).where(*mine).values(
-            status="done", replies=json.dumps(replies, ensure_ascii=False), sent=0,
-            lease_until=clock.now() + lease,
+    now = clock.now()
+    done = {"status": "done", "owner": owner, "sent": 0, "lease_until": now + lease,
+            "replies": json.dumps(replies, ensure_ascii=False)}
+    statement = (
+        db.insert(table)
+        .values(key=key, created_at=now, **done)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_=done,
+            where=(table.c.owner == owner) & (table.c.status == "running"),
         )
-    else:
-        statement = delete(table).where(*mine)
-    result = await session.execute(statement)
+        .returning(table.c.key)
+    )
+    if (await session.execute(statement)).first() is None:
+        raise TakenOver(key)
+
+
+async def forget(session: AsyncSession, key: str, owner: str) -> None:
+    """In the turn's own transaction: the running row `owner` claimed goes, so that the same
+    key runs afresh next time (a turn that wrote nothing)."""
+    table = ProcessedTurn.__table__
+    result = await session.execute(
+        delete(table).where(table.c.key == key, table.c.owner == owner,
+                            table.c.status == "running")
+    )
     if result.rowcount != 1:
         raise TakenOver(key)
+
+
+async def keep_undelivered(
+    db: Database, key: str, owner: str, replies: list[str], sent: int
+) -> None:
+    """A turn without a receipt (it wrote nothing) whose reply `sent` did not get through: its
+    replies are kept for the redelivery the connector is asked for, which sends them at once
+    (the lease has ended) instead of running the turn again."""
+    table = ProcessedTurn.__table__
+    now = clock.now()
+    async with db.session(user_data=False) as session:
+        await session.execute(
+            db.insert(table)
+            .values(key=key, owner=owner, status="done", lease_until=now, sent=sent,
+                    replies=json.dumps(replies, ensure_ascii=False), created_at=now)
+            .on_conflict_do_nothing(index_elements=[table.c.key])
+        )
 
 
 async def take_sending(
@@ -185,17 +230,6 @@ async def stop_sending(db: Database, key: str, owner: str, *, for_good: bool) ->
     async with db.session(user_data=False) as session:
         await session.execute(
             update(table).where(table.c.key == key, table.c.owner == owner).values(**values)
-        )
-
-
-async def renew(db: Database, key: str, owner: str, lease: timedelta = LEASE) -> None:
-    """The turn running `key` is alive: hold the key for another lease."""
-    table = ProcessedTurn.__table__
-    async with db.session(user_data=False) as session:
-        await session.execute(
-            update(table)
-            .where(table.c.key == key, table.c.owner == owner, table.c.status == "running")
-            .values(lease_until=clock.now() + lease)
         )
 
 

@@ -1,0 +1,100 @@
+"""What one message costs the database: commits and statements per turn, pinned so that the
+exactly-once machinery cannot grow them back silently (README "Load benchmarks").
+
+Counted with SQLAlchemy's engine events on the bot's own engines while real activity JSON goes
+through /api/messages; the conversation is known and the user registered, as on a normal day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import event
+
+from bot.app import APP_KEY
+from tests.teams import message
+from tests.test_participants_http import COORDINATOR, REFERRAL, staff
+
+
+@dataclass
+class Cost:
+    """What the database was asked to do while a block ran."""
+
+    statements: list[str] = field(default_factory=list)
+    commits: int = 0
+    savepoints: int = 0
+
+
+@contextmanager
+def counted(engines: list[Any]) -> Iterator[Cost]:
+    cost = Cost()
+
+    def on_statement(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        cost.statements.append(" ".join(statement.split())[:100])
+
+    def on_commit(_conn: Any) -> None:
+        cost.commits += 1
+
+    def on_savepoint(_conn: Any, _name: Any) -> None:
+        cost.savepoints += 1
+
+    listeners = [("before_cursor_execute", on_statement), ("commit", on_commit),
+                 ("savepoint", on_savepoint)]
+    targets = {id(e.sync_engine): e.sync_engine for e in engines}.values()
+    for target in targets:
+        for name, listener in listeners:
+            event.listen(target, name, listener)
+    try:
+        yield cost
+    finally:
+        for target in targets:
+            for name, listener in listeners:
+                event.remove(target, name, listener)
+
+
+async def _cost_of(bot, connector, text: str) -> tuple[Cost, list[str]]:
+    db = bot.http.app[APP_KEY].db
+    with counted([db.engine, db.read_engine]) as cost:
+        replies = await bot.say(message(text, connector.url, COORDINATOR))
+    return cost, replies
+
+
+async def _warm(bot, connector, db) -> None:
+    await staff(db)
+    await bot.say(message("hjälp", connector.url, COORDINATOR))  # the conversation is known
+
+
+def _work(cost: Cost) -> list[str]:
+    """The statements that do something: transaction control differs between the engines
+    (SQLAlchemy sends BEGIN on SQLite, psycopg opens transactions itself)."""
+    return [s for s in cost.statements if s.split()[0] not in ("BEGIN", "SAVEPOINT", "RELEASE")]
+
+
+async def test_a_read_turn_commits_nothing(bot, connector, db):
+    """`vem är jag` and `hjälp` read: no commit, no write transaction, no receipt."""
+    await _warm(bot, connector, db)
+    for text, most in (("vem är jag", 6), ("hjälp", 5)):
+        cost, replies = await _cost_of(bot, connector, text)
+        assert len(replies) == 1, replies
+        assert cost.commits == 0 and cost.savepoints == 0, cost.statements
+        assert not any(s.split()[0] in ("INSERT", "UPDATE", "DELETE") for s in cost.statements)
+        assert len(_work(cost)) <= most, cost.statements
+
+
+async def test_a_write_turn_commits_its_work_with_the_receipt_then_counts_the_reply(
+    bot, connector, db
+):
+    """A referral: one commit for the participant, its audit row and the message's receipt;
+    one for the reply reaching the connector (which the card's second tap and a resend read)."""
+    await _warm(bot, connector, db)
+    cost, replies = await _cost_of(bot, connector, REFERRAL)
+    assert replies[0].startswith("Registrerat **V-2026-"), replies
+    assert cost.commits == 2, cost.statements
+    assert cost.savepoints == 1, cost.statements
+    receipts = [s for s in cost.statements if "processed_turn" in s and
+                s.split()[0] in ("INSERT", "UPDATE")]
+    assert len(receipts) == 2, receipts  # the receipt, then the reply counted
+    assert len(_work(cost)) <= 22, cost.statements
