@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import identity
 from bot.admission import Admission
 from bot.config import Settings
-from bot.delivery import ReplyRetryingAdapter
+from bot.delivery import KeptClientsAuthentication, ReplyRetryingAdapter
 from bot.handler import StegvisBot, tenant_of
 from bot.once import UNDELIVERED
 from bot.privacy import install_log_redaction
@@ -292,7 +292,7 @@ async def _on_turn_error(context: TurnContext, error: Exception) -> None:
 
 def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
     db = db or Database(settings.database_url, pool_size=settings.pool_size)
-    auth = ConfigurationBotFrameworkAuthentication(
+    auth = KeptClientsAuthentication(
         settings, credentials_factory=identity.CachedCredentialFactory(settings)
     )
     adapter = ReplyRetryingAdapter(auth)
