@@ -156,7 +156,10 @@ async def _run(
     try:
         async with db.unit() as unit:
             unit.before_commit.append(done)
-            await turn(context)
+            # Seen already (with the turn's other reads, in its one read transaction): a repeat.
+            repeat = not claimed and await turns.seen(db, key)
+            if not repeat:
+                await turn(context)
     except turns.TakenOver:
         log.info("another delivery of this message committed first; answering as a repeat")
         return await _answer_again(context, db, key, owner, lease, turn)
@@ -180,6 +183,9 @@ async def _run(
             log.info("a turn failed beside another delivery of it; answering as a repeat")
             return await _answer_again(context, db, key, owner, lease, turn)
         raise
+    if repeat:
+        context.turn_state.pop(HELD_REPLIES, None)
+        return await _answer_again(context, db, key, owner, lease, turn)
     await _deliver(context, db, key, owner, replies, 0, lease, receipt=receipt)
     return list(held) if unit.changed else None
 
@@ -189,7 +195,4 @@ async def once(
 ) -> list[Activity] | None:
     """Run `turn` for the message `key` at most once, and deliver its replies once. Returns the
     replies when this call ran the turn and it changed a record, else None."""
-    owner = turns.new_owner()
-    if await turns.seen(db, key):
-        return await _answer_again(context, db, key, owner, lease, turn)
-    return await _run(context, db, key, owner, lease, turn)
+    return await _run(context, db, key, turns.new_owner(), lease, turn)

@@ -278,10 +278,15 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for reading only (on SQLite a write in it raises): never waits for writers.
-        Inside a unit that has written, the unit's session (which sees what it wrote)."""
+        Inside a unit that has written, the unit's session (which sees what it wrote); inside
+        one that has not, the unit's one read session (see `Unit.reading`)."""
         unit = self._current_unit()
         if unit is not None and unit.started:
             async with unit.savepoint(user_data=False) as session:
+                yield session
+            return
+        if unit is not None:
+            async with unit.reading() as session:
                 yield session
             return
         async with self._read_sessions() as session:  # closing ends the read transaction
@@ -302,10 +307,14 @@ class Database:
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
-        """A Core connection for reading only (inside a unit that has written, the unit's)."""
+        """A Core connection for reading only (inside a unit, as `read()`)."""
         unit = self._current_unit()
         if unit is not None and unit.started:
             async with unit.savepoint(user_data=False) as session:
+                yield await session.connection()
+            return
+        if unit is not None:
+            async with unit.reading() as session:
                 yield await session.connection()
             return
         async with self.read_engine.connect() as connection:
@@ -338,6 +347,8 @@ class Unit:
         self.wrote = False  # a kept savepoint wrote anything (bookkeeping too: dialog state)
         self._session: AsyncSession | None = None
         self._stack = AsyncExitStack()
+        self._reader: AsyncSession | None = None
+        self._reading = 0  # read blocks open on `_reader` right now
 
     @property
     def started(self) -> bool:
@@ -346,9 +357,32 @@ class Unit:
     async def open(self) -> AsyncSession:
         """The unit's session, in its write transaction (started here if it was not)."""
         if self._session is None:
+            if not self._reading:
+                await self._end_reading()  # reads go to the write session from now on
             await self._stack.enter_async_context(self.db._writing())
             self._session = await self._stack.enter_async_context(self.db._sessions())
         return self._session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """The reads of a unit that has not written share one read session (one connection,
+        one read transaction) instead of one each: a turn makes several. What a block loaded
+        is detached when it ends, as when its own session closed, so that a later block can
+        add it to a write session."""
+        if self._reader is None:
+            self._reader = self.db._read_sessions()
+        self._reading += 1
+        try:
+            yield self._reader
+        finally:
+            self._reading -= 1
+            if self._reader is not None:
+                self._reader.expunge_all()
+
+    async def _end_reading(self) -> None:
+        if self._reader is not None:
+            reader, self._reader = self._reader, None
+            await reader.close()
 
     @asynccontextmanager
     async def savepoint(self, *, user_data: bool) -> AsyncIterator[AsyncSession]:
@@ -400,8 +434,11 @@ class Unit:
             await self._session.rollback()
 
     async def close(self) -> None:
-        await self._stack.aclose()
-        self._session = None
+        try:
+            await self._end_reading()
+        finally:
+            await self._stack.aclose()
+            self._session = None
 
 
 _unit: ContextVar[Unit | None] = ContextVar("stegvis_unit", default=None)

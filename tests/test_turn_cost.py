@@ -100,3 +100,37 @@ async def test_a_write_turn_commits_its_work_with_the_receipt_then_counts_the_re
     actor = [s for s in cost.statements if s.startswith("SELECT staff.id")]
     assert len(actor) == 1, actor  # loaded once, and the form reuses it
     assert len(_work(cost)) <= 21, cost.statements
+
+
+
+async def test_the_reads_of_a_turn_share_one_transaction_and_hand_on_what_they_loaded(db):
+    """Before a unit writes, its reads share one session; what one read block loaded is
+    detached when the block ends, so a later write block can change and save it."""
+    from sqlmodel import select
+
+    from storage.models import CountyPart, Municipality
+
+    checkouts = []
+
+    def checkout(*_: Any) -> None:
+        checkouts.append(1)
+
+    event.listen(db.read_engine.sync_engine, "checkout", checkout)
+    try:
+        async with db.unit():
+            async with db.read() as session:
+                part = (await session.exec(select(CountyPart).order_by(CountyPart.code))).first()
+            async with db.connect() as connection:
+                await connection.execute(select(Municipality.name))
+            async with db.read() as session:
+                await session.exec(select(Municipality))
+            reads = len(checkouts)
+            part.name = part.name + " (ny)"
+            async with db.session() as session:
+                session.add(part)
+    finally:
+        event.remove(db.read_engine.sync_engine, "checkout", checkout)
+    assert reads == 1
+    async with db.read() as session:
+        saved = await session.get(CountyPart, part.id)
+    assert saved.name.endswith(" (ny)")
