@@ -41,6 +41,7 @@ from storage.bot_state import SqlStorage, StateConflictError
 from storage.db import Database, current_writes, track_writes
 from storage.language import chosen_locale
 from storage.org import ensure_org
+from storage.turns import flush_delivered
 
 log = logging.getLogger(__name__)
 
@@ -323,6 +324,7 @@ def create_app(settings: Settings, db: Database | None = None) -> web.Applicatio
             log.exception("could not load the organisation: is the database reachable?")
 
     async def close_database(_: web.Application) -> None:
+        await flush_delivered(runtime.db)
         await runtime.db.dispose()
 
     app.on_startup.append(load_organisation)

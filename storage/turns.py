@@ -22,17 +22,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
 from storage.db import Database
 from storage.models import ProcessedTurn
+
+log = logging.getLogger(__name__)
 
 # How long a claim holds while its turn runs, and then while the turn that committed delivers
 # its replies: longer than any turn takes; a redelivery within it waits (Settings sets it).
@@ -217,6 +221,63 @@ async def mark_sent(
             update(table).where(table.c.key == key, table.c.owner == owner).values(**values)
         )
         return result.rowcount == 1
+
+
+class _Delivered:
+    """The last mark of each delivery (every reply reached the connector, so their text goes),
+    written after the request has been answered, those of many turns in one transaction: it
+    only decides what a later redelivery of the message sends, and a redelivery that comes
+    before it waits for it (the lease runs from the receipt's commit). A process killed before
+    it sends those replies again on redelivery, as one killed between a reply and its count
+    always did."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._pending: list[dict[str, str]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    def add(self, key: str, owner: str) -> None:
+        self._pending.append({"k": key, "o": owner})
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+
+    async def _write(self) -> None:
+        table = ProcessedTurn.__table__
+        statement = (
+            update(table)
+            .where(table.c.key == bindparam("k"), table.c.owner == bindparam("o"))
+            .values(sent=0, replies=None)
+        )
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self._db.session(user_data=False) as session:
+                    connection = await session.connection()
+                    await connection.execute(statement, batch)
+            except Exception:
+                log.warning("%d deliveries could not be marked done", len(batch), exc_info=True)
+
+    async def flush(self) -> None:
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
+
+
+_delivered: WeakKeyDictionary[Database, _Delivered] = WeakKeyDictionary()
+
+
+def delivered(db: Database, key: str, owner: str) -> None:
+    """Every reply of `key` reached the connector: marked soon, without waiting (_Delivered)."""
+    marks = _delivered.get(db)
+    if marks is None:
+        marks = _delivered[db] = _Delivered(db)
+    marks.add(key, owner)
+
+
+async def flush_delivered(db: Database) -> None:
+    """Write the marks still waiting (before the database is closed, and in tests)."""
+    marks = _delivered.get(db)
+    if marks is not None:
+        await marks.flush()
 
 
 async def stop_sending(db: Database, key: str, owner: str, *, for_good: bool) -> None:

@@ -247,8 +247,13 @@ async def test_a_failed_turn_leaves_no_receipt_and_the_resend_runs(bot, connecto
 
 
 async def test_replies_are_not_kept_once_delivered(bot, connector, db):
+    """Dropped with the mark that all were delivered, written just after the answer."""
+    from bot.app import APP_KEY
+    from storage.turns import flush_delivered
+
     await staff(db)
     await bot.say(message(REFERRAL, connector.url, COORDINATOR))
+    await flush_delivered(bot.http.app[APP_KEY].db)
     async with db.read() as session:
         rows = (await session.exec(select(ProcessedTurn))).all()
     assert rows and all(row.status == "done" and row.replies is None for row in rows)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import event
 
 from bot.app import APP_KEY
+from storage.turns import flush_delivered
 from tests.teams import message
 from tests.test_participants_http import COORDINATOR, REFERRAL, staff
 
@@ -56,15 +57,18 @@ def counted(engines: list[Any]) -> Iterator[Cost]:
 
 
 async def _cost_of(bot, connector, text: str) -> tuple[Cost, list[str]]:
+    """What one message costs, with the mark of its delivery written after the answer."""
     db = bot.http.app[APP_KEY].db
     with counted([db.engine, db.read_engine]) as cost:
         replies = await bot.say(message(text, connector.url, COORDINATOR))
+        await flush_delivered(db)
     return cost, replies
 
 
 async def _warm(bot, connector, db) -> None:
     await staff(db)
     await bot.say(message("hjälp", connector.url, COORDINATOR))  # the conversation is known
+    await flush_delivered(bot.http.app[APP_KEY].db)
 
 
 def _work(cost: Cost) -> list[str]:
@@ -88,7 +92,8 @@ async def test_a_write_turn_commits_its_work_with_the_receipt_then_counts_the_re
     bot, connector, db
 ):
     """A referral: one commit for the participant, its audit row and the message's receipt;
-    one for the reply reaching the connector (which the card's second tap and a resend read)."""
+    one, after the answer and shared with other turns' under load, for the reply having
+    reached the connector (which the card's second tap and a resend read)."""
     await _warm(bot, connector, db)
     cost, replies = await _cost_of(bot, connector, REFERRAL)
     assert replies[0].startswith("Registrerat **V-2026-"), replies
@@ -134,3 +139,30 @@ async def test_the_reads_of_a_turn_share_one_transaction_and_hand_on_what_they_l
     async with db.read() as session:
         saved = await session.get(CountyPart, part.id)
     assert saved.name.endswith(" (ny)")
+
+
+async def test_deliveries_finished_together_are_marked_in_one_commit(db):
+    """Under load many turns finish delivering at once: their marks share one transaction,
+    and only the row of the delivery that owns it is marked."""
+    from datetime import timedelta
+
+    from sqlmodel import select
+
+    from storage.clock import clock
+    from storage.models import ProcessedTurn
+    from storage.turns import delivered
+
+    async with db.session() as session:
+        for n in range(6):
+            session.add(ProcessedTurn(key=f"k{n}", owner=f"o{n}", status="done", replies='["x"]',
+                                      lease_until=clock.now() + timedelta(seconds=20)))
+    with counted([db.engine]) as cost:
+        for n in range(5):
+            delivered(db, f"k{n}", f"o{n}")
+        delivered(db, "k5", "someone else")  # taken over: not this one's to mark
+        await flush_delivered(db)
+    assert cost.commits == 1, cost.statements
+    async with db.read() as session:
+        rows = {row.key: row for row in (await session.exec(select(ProcessedTurn))).all()}
+    assert all(rows[f"k{n}"].replies is None for n in range(5))
+    assert rows["k5"].replies == '["x"]'
