@@ -9,7 +9,8 @@ is waited for up to the busy timeout. Reads that never write use `read()`, a poo
 connections that WAL lets run beside the writer. `session()` is the write path, so a caller who
 does not think about it is safe; a write outside it fails loudly instead of racing.
 
-On PostgreSQL both paths are the same pool, sized to the turns allowed in flight.
+On PostgreSQL both paths are the same pool, sized to the turns allowed in flight; reads run in
+autocommit (no BEGIN and ROLLBACK round trips).
 """
 
 from __future__ import annotations
@@ -171,7 +172,9 @@ class Database:
                 pool_recycle=POOL_RECYCLE_SECONDS,
                 pool_pre_ping=False,
             )
-            self.read_engine = self.engine
+            # Reads on the same pool, without BEGIN and ROLLBACK round trips: under READ
+            # COMMITTED every statement sees its own snapshot anyway, in a transaction or not.
+            self.read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         # Every value every INSERT and UPDATE writes is checked by its column's policy.
         write_guard.install(self.engine.sync_engine)
         options: dict[str, Any] = {
@@ -332,7 +335,7 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self.read_engine is not self.engine:
+        if self.is_sqlite:
             await self.read_engine.dispose()
 
 

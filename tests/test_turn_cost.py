@@ -44,7 +44,9 @@ def counted(engines: list[Any]) -> Iterator[Cost]:
 
     listeners = [("before_cursor_execute", on_statement), ("commit", on_commit),
                  ("savepoint", on_savepoint)]
-    targets = {id(e.sync_engine): e.sync_engine for e in engines}.values()
+    # PostgreSQL's read engine is the write engine with other options: its events are the
+    # write engine's, so one engine per pool.
+    targets = {id(e.sync_engine.pool): e.sync_engine for e in reversed(engines)}.values()
     for target in targets:
         for name, listener in listeners:
             event.listen(target, name, listener)
