@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import identity
 from bot.admission import Admission
 from bot.config import Settings
-from bot.delivery import ReplyRetryingAdapter
+from bot.delivery import KeptClientsAuthentication, ReplyRetryingAdapter
 from bot.handler import StegvisBot, tenant_of
 from bot.once import UNDELIVERED
 from bot.privacy import install_log_redaction
@@ -44,6 +44,7 @@ from storage.db import Database, current_writes, track_writes
 from storage.language import chosen_locale
 from storage.org import ensure_org
 from storage.pii import opaque_token
+from storage.turns import flush_delivered
 
 log = logging.getLogger(__name__)
 
@@ -297,7 +298,7 @@ async def _on_turn_error(context: TurnContext, error: Exception) -> None:
 
 def build_runtime(settings: Settings, db: Database | None = None) -> Runtime:
     db = db or Database(settings.database_url, pool_size=settings.pool_size)
-    auth = ConfigurationBotFrameworkAuthentication(
+    auth = KeptClientsAuthentication(
         settings, credentials_factory=identity.CachedCredentialFactory(settings)
     )
     adapter = ReplyRetryingAdapter(auth)
@@ -328,6 +329,7 @@ def create_app(settings: Settings, db: Database | None = None) -> web.Applicatio
             log.exception("could not load the organisation: is the database reachable?")
 
     async def close_database(_: web.Application) -> None:
+        await flush_delivered(runtime.db)
         await runtime.db.dispose()
 
     app.on_startup.append(load_organisation)

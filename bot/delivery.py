@@ -7,25 +7,38 @@ Here each reply is retried on 429 (after at least Retry-After), 412 and 5xx with
 backoff, within a budget per turn so that the turn still ends before the Bot Connector gives up
 waiting for it.
 
-What counts is the status the connector answered, recorded by a response hook on the turn's
-connector client, not the exception botbuilder raises: it raises for an accepted 204, and its
+What counts is the status the connector answered, recorded by a response hook bound to the turn
+that sent the request, not the exception botbuilder raises: it raises for an accepted 204, and its
 JSON decoding raises the same DeserializationError for a 200 and a 500 whose body is not JSON.
 Any 2xx means the connector accepted the activity, so it is never posted again. A request that
 got no answer at all (a read timeout) is not retried either, since the connector may have taken
 it; connection failures before anything was sent are retried by the HTTP layer below.
+
+Connector clients are kept per app id, service URL and audience (`ConnectorClients`): the SDK
+builds a new one for every turn, with a new `requests` session, so every reply opened a new
+connection. Turns running at once share a client; the hook is therefore not on the client but
+on each request, and writes into the `LastAnswer` of the turn that sent it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from botbuilder.core import TurnContext
-from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
-from botframework.connector.auth import BotFrameworkAuthentication
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+)
 
 from bot.proactive import CALLER_RETRIES, RETRYABLE, backoff_delay, parse_retry_after
 
@@ -39,8 +52,15 @@ _SPENT = "stegvis.reply_retry_seconds"
 HELD_REPLIES = "stegvis.held_replies"
 
 
+# Where a turn's LastAnswer lives (one per turn, whatever client it shares).
+_ANSWER_KEY = "stegvis.last_answer"
+# Clients kept: a deployment talks to a handful of service URLs (one per Teams region).
+CLIENTS_KEPT = 32
+
+
 class LastAnswer:
-    """A `requests` response hook: the status and Retry-After of the connector's last answer."""
+    """A `requests` response hook: the status and Retry-After of the connector's last answer
+    to one turn's replies."""
 
     def __init__(self) -> None:
         self.status: int | None = None
@@ -54,18 +74,107 @@ class LastAnswer:
         self.status, self.retry_after = None, None
 
 
-def last_answer(context: TurnContext) -> LastAnswer | None:
-    """The hook on this turn's connector client, installed on first use."""
-    client = context.turn_state.get(CloudAdapter.BOT_CONNECTOR_CLIENT_KEY)
-    hooks = getattr(getattr(client, "config", None), "hooks", None)
-    if not isinstance(hooks, list):
-        return None
-    for hook in hooks:
-        if isinstance(hook, LastAnswer):
-            return hook
-    hook = LastAnswer()
-    hooks.append(hook)
-    return hook
+# The LastAnswer of the send in progress in this task; requests bound while it is set carry it.
+_answering: ContextVar[LastAnswer | None] = ContextVar("stegvis_answering", default=None)
+
+
+def last_answer(context: TurnContext) -> LastAnswer:
+    """This turn's record of the connector's last answer to its replies."""
+    answer = context.turn_state.get(_ANSWER_KEY)
+    if not isinstance(answer, LastAnswer):
+        answer = LastAnswer()
+        context.turn_state[_ANSWER_KEY] = answer
+    return answer
+
+
+def _bind_answers(client: ConnectorClient) -> None:
+    """Each request the client sends while a turn's send is in progress gets that turn's hook.
+    msrest prepares the request's keyword arguments in the sending task (where the context
+    variable is the turn's) and only then hands them to a worker thread."""
+    config = client.config
+    before = config.session_configuration_callback
+
+    def bind(session: Any, configuration: Any, kwargs: Any, **requests_kwargs: Any) -> Any:
+        requests_kwargs = before(session, configuration, kwargs, **requests_kwargs) \
+            or requests_kwargs
+        answer = _answering.get()
+        if answer is not None:
+            hooks = dict(requests_kwargs.get("hooks") or {})
+            hooks["response"] = [*hooks.get("response", []), answer]
+            requests_kwargs["hooks"] = hooks
+        return requests_kwargs
+
+    config.session_configuration_callback = bind
+
+
+class ConnectorClients:
+    """Connector clients kept per app id, service URL and audience (see the module text)."""
+
+    def __init__(self, kept: int = CLIENTS_KEPT) -> None:
+        self._kept = kept
+        self._clients: OrderedDict[tuple[object, ...], ConnectorClient] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._clients)
+
+    def around(self, factory: ConnectorFactory | None) -> ConnectorFactory | None:
+        return _KeptConnectorFactory(factory, self) if factory is not None else None
+
+    async def client(self, inner: ConnectorFactory, service_url: str,
+                     audience: str | None) -> ConnectorClient:
+        # The SDK's factory keeps what it needs in private fields; another factory is used as
+        # it is, without keeping its clients.
+        fields = ("_app_id", "_to_channel_from_bot_oauth_scope", "_login_endpoint",
+                  "_validate_authority", "_credential_factory")
+        if not all(hasattr(inner, name) for name in fields):
+            client = await inner.create(service_url, audience)
+            _bind_answers(client)
+            return client
+        app_id, scope = inner._app_id, audience or inner._to_channel_from_bot_oauth_scope
+        # Asked every time: the credential factory (bot/identity.py) renews the token here.
+        credentials = await inner._credential_factory.create_credentials(
+            app_id, scope, inner._login_endpoint, inner._validate_authority
+        )
+        key = (app_id, service_url, scope, inner._login_endpoint)
+        client = self._clients.get(key)
+        if client is not None and client.config.credentials is credentials:
+            self._clients.move_to_end(key)
+            return client
+        client = await inner.create(service_url, audience)
+        _bind_answers(client)
+        self._clients[key] = client
+        while len(self._clients) > self._kept:
+            self._clients.popitem(last=False)  # a turn still using it keeps it alive
+        return client
+
+
+class _KeptConnectorFactory(ConnectorFactory):
+    def __init__(self, inner: ConnectorFactory, clients: ConnectorClients) -> None:
+        self._inner, self._clients = inner, clients
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        return await self._clients.client(self._inner, service_url, audience)
+
+
+class KeptClientsAuthentication(ConfigurationBotFrameworkAuthentication):
+    """The SDK's authentication, with connector clients kept between turns and proactive
+    messages (`ConnectorClients`) instead of built anew for each."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clients = ConnectorClients()
+
+    async def authenticate_request(
+        self, activity: Activity, auth_header: str
+    ) -> AuthenticateRequestResult:
+        result = await super().authenticate_request(activity, auth_header)
+        result.connector_factory = self.clients.around(result.connector_factory)
+        return result
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        factory = self.clients.around(super().create_connector_factory(claims_identity))
+        assert factory is not None
+        return factory
 
 
 class ReplyRetryingAdapter(CloudAdapter):
@@ -93,10 +202,10 @@ class ReplyRetryingAdapter(CloudAdapter):
             # The turn's transaction has not committed: keep the replies until it has
             # (bot/once.py). Invoke responses are not sent anyway: they answer the request.
             return [await self._hold(context, held, activity) for activity in activities]
-        answer = None if context.turn_state.get(CALLER_RETRIES) else last_answer(context)
-        if answer is None or len(activities) == 0:
+        if context.turn_state.get(CALLER_RETRIES) or len(activities) == 0:
             sent: list[Any] = await super().send_activities(context, activities)
             return sent
+        answer = last_answer(context)
         return [await self._send_one(context, activity, answer) for activity in activities]
 
     async def _hold(
@@ -114,6 +223,7 @@ class ReplyRetryingAdapter(CloudAdapter):
         attempt = 0
         while True:
             answer.clear()
+            bound = _answering.set(answer)
             try:
                 (response,) = await super().send_activities(context, [activity])
                 return response
@@ -135,4 +245,6 @@ class ReplyRetryingAdapter(CloudAdapter):
                     raise
                 log.info("reply got HTTP %s, retrying in %.1f s", status, delay)
                 context.turn_state[_SPENT] = spent + delay
-                await self._sleep(delay)
+            finally:
+                _answering.reset(bound)
+            await self._sleep(delay)

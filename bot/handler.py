@@ -28,6 +28,7 @@ from dialogs.commands import (
     parse_command,
 )
 from dialogs.files import accept_file, decline_file, is_personal
+from dialogs.forms import ACTOR_KEY
 from dialogs.help import HELP_WORDS, HelpRoutes, welcome_message
 from dialogs.registry import conversation_dialogs, conversation_routes, file_builders
 from dialogs.router import Router, Turn
@@ -191,13 +192,19 @@ class StegvisBot(TeamsActivityHandler):
             )
 
     async def _actor(self, turn_context: TurnContext) -> Actor:
+        """The sender, loaded once per turn; the forms the turn runs reuse it (ACTOR_KEY)."""
+        known = turn_context.turn_state.get(ACTOR_KEY)
+        if isinstance(known, Actor):
+            return known
         user = turn_context.activity.from_property or ChannelAccount()
         aad = (user.aad_object_id or "").lower()
         if aad and aad in self._settings.bootstrap_admins:
             async with self._db.session(user_data=False) as session:
                 await ensure_bootstrap_admin(session, aad, user.name or "")
         async with self._db.read() as session:
-            return await load_actor(session, aad, user.name or "")
+            actor = await load_actor(session, aad, user.name or "")
+        turn_context.turn_state[ACTOR_KEY] = actor
+        return actor
 
     async def _sender_name(self, turn_context: TurnContext) -> str:
         """The user's name. Install events may come without it (the Agents Playground's do):

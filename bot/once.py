@@ -1,29 +1,30 @@
 """A message is handled once (storage/turns.py has the ledger and the reasons).
 
-The turn runs inside one database transaction. Its replies are held back while it runs and
-sent only after that transaction, which also stored them, has committed: a user is never told
-"sparat" about something that was not saved, and a redelivery can send exactly the replies
-that never reached the user. Invoke responses are not replies and are never held back.
+The turn runs inside one database transaction, which also writes the message's receipt when the
+turn wrote anything: a turn that only reads commits nothing at all. Its replies are held back
+while it runs and sent only after that transaction, which also stored them, has committed: a
+user is never told "sparat" about something that was not saved, and a redelivery can send
+exactly the replies that never reached the user. Invoke responses are not replies and are
+never held back.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from contextlib import suppress
 from datetime import timedelta
 
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.delivery import HELD_REPLIES, REPLY_RETRYABLE, last_answer
 from dialogs.cards import ONCE_KEY
 from dialogs.texts import t
 from storage import turns
-from storage.db import Database
+from storage.db import Database, Unit, WriteBusy
 from storage.turns import Claim
 
 log = logging.getLogger(__name__)
@@ -69,10 +70,11 @@ def _stored(activities: list[Activity]) -> list[str]:
 
 async def _deliver(
     context: TurnContext, db: Database, key: str, owner: str, replies: list[str], sent: int,
-    lease: timedelta,
+    lease: timedelta, *, receipt: bool = True,
 ) -> None:
     """Send replies[sent:], counting each one that reached the connector; stop when another
-    delivery took the sending over."""
+    delivery took the sending over. Without a `receipt` (the turn wrote nothing) nothing is
+    counted: only a reply that did not get through is kept, for the redelivery."""
     context.turn_state.pop(HELD_REPLIES, None)
     for index in range(sent, len(replies)):
         activity = Activity().deserialize(json.loads(replies[index]))
@@ -82,13 +84,20 @@ async def _deliver(
             answer = last_answer(context)
             status = answer.status if answer else None
             for_good = status is not None and status not in REPLY_RETRYABLE
-            await turns.stop_sending(db, key, owner, for_good=for_good)
+            if receipt:
+                await turns.stop_sending(db, key, owner, for_good=for_good)
+            elif not for_good:
+                await turns.keep_undelivered(db, key, owner, replies, index)
             if for_good:
                 raise  # refused for good (400, 403): the turn's error path tells the user
             log.warning("a reply could not be delivered; the connector will be asked again")
             context.turn_state[UNDELIVERED] = True
             return
-        if not await turns.mark_sent(db, key, owner, index + 1, len(replies), lease):
+        if not receipt:
+            continue
+        if index + 1 == len(replies):
+            turns.delivered(db, key, owner)  # written after the answer, with others' (turns.py)
+        elif not await turns.mark_sent(db, key, owner, index + 1, len(replies), lease):
             log.warning("a slow delivery was taken over; the other one sends the rest")
             return
 
@@ -100,12 +109,15 @@ async def _answer_again(
     sent (once the delivery that owns them has had its time), and a card button tapped again
     is told why nothing happens."""
     for _ in range(3):  # running, then delivering, then done
-        state, handled = await turns.claim(db, key, owner, lease)
+        try:
+            state, handled = await turns.claim(db, key, owner, lease)
+        except WriteBusy:
+            break
         if state == Claim.BUSY:  # another delivery is running it: give it its lease
             await turns.wait_for_other(db, key, lease)
             continue
         if state == Claim.NEW:  # its first delivery died before committing: run it here
-            return await _run(context, db, key, owner, lease, turn)
+            return await _run(context, db, key, owner, lease, turn, claimed=True)
         assert handled is not None
         if handled.sent >= len(handled.replies):
             if _is_card(key):
@@ -120,51 +132,66 @@ async def _answer_again(
 
 
 async def _run(
-    context: TurnContext, db: Database, key: str, owner: str, lease: timedelta, turn: TurnLogic
+    context: TurnContext, db: Database, key: str, owner: str, lease: timedelta, turn: TurnLogic,
+    *, claimed: bool = False,
 ) -> list[Activity] | None:
-    """Run the turn in one transaction that also marks `key` done; then deliver. The replies
-    when the turn changed a record (a card that did so is then closed by the caller)."""
+    """Run the turn in one transaction that also writes the receipt of `key` (when the turn
+    wrote anything); then deliver. `claimed`: a running row of `owner` holds the key. The
+    replies when the turn changed a record (a card that did so is then closed by the caller).
+    A delivery of the same message that committed first makes this one a repeat."""
     held: list[Activity] = []
     context.turn_state[HELD_REPLIES] = held
     replies: list[str] = []
+    receipt = False
 
-    async def done(session: AsyncSession) -> None:
+    async def done(unit: Unit) -> None:
+        nonlocal receipt
         replies.extend(_stored(held))
         # A button whose turn changed no record (a report, help) may be tapped again later and
         # is answered again; one that changed something is done, however often it comes back.
-        keep = unit.changed or not _is_card(key)
-        await turns.finish(session, key, owner, replies, keep=keep, lease=lease)
+        # A typed message that wrote anything (a form's dialog state too) is done; one that
+        # wrote nothing is answered again, so it needs no receipt, hence no commit at all.
+        receipt = unit.changed if _is_card(key) else unit.wrote
+        if receipt:
+            await turns.finish(db, await unit.open(), key, owner, replies, lease=lease)
+        elif claimed:
+            await turns.forget(await unit.open(), key, owner)
 
-    heartbeat = asyncio.create_task(_heartbeat(db, key, owner, lease)) if not db.is_sqlite \
-        else None
     try:
         async with db.unit() as unit:
             unit.before_commit.append(done)
-            await turn(context)
+            # Seen already (with the turn's other reads, in its one read transaction): a repeat.
+            repeat = not claimed and await turns.seen(db, key)
+            if not repeat:
+                await turn(context)
     except turns.TakenOver:
-        log.warning("a delivery thought dead came back; the other one answers")
+        log.info("another delivery of this message committed first; answering as a repeat")
+        return await _answer_again(context, db, key, owner, lease, turn)
+    except WriteBusy:
+        # The write path stayed busy for longer than a turn may wait (a long turn holds
+        # SQLite's one writer): nothing was written, so the connector is asked to send it again.
+        log.warning("the turn could not write in time; asking for the message again")
+        context.turn_state.pop(HELD_REPLIES, None)
+        if claimed:
+            with suppress(WriteBusy):  # else its lease ends, and the redelivery takes it
+                await turns.release(db, key, owner)
+        context.turn_state[UNDELIVERED] = True
         return None
-    except BaseException:
+    except Exception:
         context.turn_state.pop(HELD_REPLIES, None)  # the error message goes out at once
-        await turns.release(db, key, owner)
+        if claimed:
+            await turns.release(db, key, owner)
+        elif await turns.seen(db, key):
+            # A delivery of the same message running at the same moment (its dialog state
+            # conflicted with this one's) committed first: this one is a repeat.
+            log.info("a turn failed beside another delivery of it; answering as a repeat")
+            return await _answer_again(context, db, key, owner, lease, turn)
         raise
-    finally:
-        if heartbeat is not None:
-            heartbeat.cancel()
-    await _deliver(context, db, key, owner, replies, 0, lease)
+    if repeat:
+        context.turn_state.pop(HELD_REPLIES, None)
+        return await _answer_again(context, db, key, owner, lease, turn)
+    await _deliver(context, db, key, owner, replies, 0, lease, receipt=receipt)
     return list(held) if unit.changed else None
-
-
-async def _heartbeat(db: Database, key: str, owner: str, lease: timedelta) -> None:
-    """Keep the key while a long turn runs (a slow upload), so that a resend does not take it
-    over and run the turn a second time. PostgreSQL only: on SQLite the turn holds the one
-    writer, so a resend's claim waits for the turn's end anyway."""
-    while True:
-        await asyncio.sleep(lease.total_seconds() / 3)
-        try:
-            await turns.renew(db, key, owner, lease)
-        except Exception:
-            log.warning("could not renew a running turn's lease", exc_info=True)
 
 
 async def once(
@@ -172,15 +199,4 @@ async def once(
 ) -> list[Activity] | None:
     """Run `turn` for the message `key` at most once, and deliver its replies once. Returns the
     replies when this call ran the turn and it changed a record, else None."""
-    owner = turns.new_owner()
-    try:
-        state, _ = await turns.claim(db, key, owner, lease)
-    except TimeoutError:
-        # The write path is busy for longer than a turn may wait (a long turn holds SQLite's
-        # one writer): nothing was read or written, so the connector is asked to send it again.
-        log.warning("the message could not be claimed in time; asking for it again")
-        context.turn_state[UNDELIVERED] = True
-        return None
-    if state == Claim.NEW:
-        return await _run(context, db, key, owner, lease, turn)
-    return await _answer_again(context, db, key, owner, lease, turn)
+    return await _run(context, db, key, turns.new_owner(), lease, turn)

@@ -374,11 +374,21 @@ class FormDialog(ComponentDialog):
         return await step.end_dialog()
 
 
+# Where a turn keeps its actor once loaded (here or by bot/handler.py), for the rest of the turn.
+ACTOR_KEY = "stegvis.actor"
+
+
 async def turn_actor(db: Database, context: TurnContext) -> Actor:
-    """The person behind this turn, read fresh (roles can change while a form is open)."""
+    """The person behind this turn, read once per turn and never taken from an earlier one
+    (roles can change while a form is open)."""
+    known = context.turn_state.get(ACTOR_KEY)
+    if isinstance(known, Actor):
+        return known
     sender = context.activity.from_property
     async with db.read() as session:
-        return await load_actor(session, (sender.aad_object_id if sender else "") or "")
+        actor = await load_actor(session, (sender.aad_object_id if sender else "") or "")
+    context.turn_state[ACTOR_KEY] = actor
+    return actor
 
 
 def code_and_fields(turn_args: tuple[str, ...], fields: dict[str, str]) -> dict[str, str]:

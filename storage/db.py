@@ -9,7 +9,8 @@ is waited for up to the busy timeout. Reads that never write use `read()`, a poo
 connections that WAL lets run beside the writer. `session()` is the write path, so a caller who
 does not think about it is safe; a write outside it fails loudly instead of racing.
 
-On PostgreSQL both paths are the same pool, sized to the turns allowed in flight.
+On PostgreSQL both paths are the same pool, sized to the turns allowed in flight; reads run in
+autocommit (no BEGIN and ROLLBACK round trips).
 """
 
 from __future__ import annotations
@@ -61,6 +62,10 @@ def normalise_database_url(url: str) -> str:
 
 class WriteOutsideLockError(RuntimeError):
     """A write transaction on SQLite that did not come through `session()` or `begin()`."""
+
+
+class WriteBusy(TimeoutError):
+    """SQLite: this process' writer stayed busy for longer than a write may wait."""
 
 
 @dataclass
@@ -179,7 +184,9 @@ class Database:
                 pool_recycle=POOL_RECYCLE_SECONDS,
                 pool_pre_ping=False,
             )
-            self.read_engine = self.engine
+            # Reads on the same pool, without BEGIN and ROLLBACK round trips: under READ
+            # COMMITTED every statement sees its own snapshot anyway, in a transaction or not.
+            self.read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         # Every value every INSERT and UPDATE writes is checked by its column's policy.
         write_guard.install(self.engine.sync_engine)
         options: dict[str, Any] = {
@@ -211,7 +218,10 @@ class Database:
         task = asyncio.current_task()
         if self._writer is task:
             raise WriteOutsideLockError("a write session inside a write session waits forever")
-        await asyncio.wait_for(self._write_lock.acquire(), WRITE_WAIT_SECONDS)
+        try:
+            await asyncio.wait_for(self._write_lock.acquire(), WRITE_WAIT_SECONDS)
+        except TimeoutError as error:
+            raise WriteBusy("the write lock stayed busy") from error
         self._writer = task
         try:
             yield
@@ -229,7 +239,8 @@ class Database:
         this process' write lock) starts at the first `session()` or `begin()`, the write path,
         so a turn that reads only through `read()` takes no lock; one that has started holds it
         to its end, so a turn does its slow network calls before its first write or after.
-        `Unit.before_commit` callbacks run in the transaction just before its commit.
+        `Unit.before_commit` callbacks run just before the commit; one that writes opens the
+        transaction with `Unit.open()` (a unit that never opened one commits nothing).
         """
         unit = Unit(self, asyncio.current_task())
         token = _unit.set(unit)
@@ -282,10 +293,15 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for reading only (on SQLite a write in it raises): never waits for writers.
-        Inside a unit that has written, the unit's session (which sees what it wrote)."""
+        Inside a unit that has written, the unit's session (which sees what it wrote); inside
+        one that has not, the unit's one read session (see `Unit.reading`)."""
         unit = self._current_unit()
         if unit is not None and unit.started:
             async with unit.savepoint(user_data=False) as session:
+                yield session
+            return
+        if unit is not None:
+            async with unit.reading() as session:
                 yield session
             return
         async with self._read_sessions() as session:  # closing ends the read transaction
@@ -306,10 +322,14 @@ class Database:
 
     @asynccontextmanager
     async def connect(self) -> AsyncIterator[AsyncConnection]:
-        """A Core connection for reading only (inside a unit that has written, the unit's)."""
+        """A Core connection for reading only (inside a unit, as `read()`)."""
         unit = self._current_unit()
         if unit is not None and unit.started:
             async with unit.savepoint(user_data=False) as session:
+                yield await session.connection()
+            return
+        if unit is not None:
+            async with unit.reading() as session:
                 yield await session.connection()
             return
         async with self.read_engine.connect() as connection:
@@ -327,7 +347,7 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self.read_engine is not self.engine:
+        if self.is_sqlite:
             await self.read_engine.dispose()
 
 
@@ -336,28 +356,55 @@ class Unit:
 
     def __init__(self, db: Database, task: asyncio.Task[Any] | None) -> None:
         self.db, self.task = db, task
-        self.before_commit: list[Callable[[AsyncSession], Awaitable[None]]] = []
+        self.before_commit: list[Callable[[Unit], Awaitable[None]]] = []
         self.user_data = False  # a savepoint that wrote the user's data was kept
         self.changed = False  # a kept savepoint changed a record (not only bookkeeping)
+        self.wrote = False  # a kept savepoint wrote anything (bookkeeping too: dialog state)
         self._session: AsyncSession | None = None
         self._stack = AsyncExitStack()
+        self._reader: AsyncSession | None = None
+        self._reading = 0  # read blocks open on `_reader` right now
 
     @property
     def started(self) -> bool:
         return self._session is not None
 
-    async def _open(self) -> AsyncSession:
+    async def open(self) -> AsyncSession:
+        """The unit's session, in its write transaction (started here if it was not)."""
         if self._session is None:
+            if not self._reading:
+                await self._end_reading()  # reads go to the write session from now on
             await self._stack.enter_async_context(self.db._writing())
             self._session = await self._stack.enter_async_context(self.db._sessions())
         return self._session
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[AsyncSession]:
+        """The reads of a unit that has not written share one read session (one connection,
+        one read transaction) instead of one each: a turn makes several. What a block loaded
+        is detached when it ends, as when its own session closed, so that a later block can
+        add it to a write session."""
+        if self._reader is None:
+            self._reader = self.db._read_sessions()
+        self._reading += 1
+        try:
+            yield self._reader
+        finally:
+            self._reading -= 1
+            if self._reader is not None:
+                self._reader.expunge_all()
+
+    async def _end_reading(self) -> None:
+        if self._reader is not None:
+            reader, self._reader = self._reader, None
+            await reader.close()
 
     @asynccontextmanager
     async def savepoint(self, *, user_data: bool) -> AsyncIterator[AsyncSession]:
         """A block of the unit: undone alone if it raises, if its writes fail at the savepoint's
         release, or if it swallowed a refused flush. A block nested in another adds to what the
         outer one wrote; it never hides it."""
-        session = await self._open()
+        session = await self.open()
         info = session.sync_session.info
         outer = {"wrote": info.get("wrote", False), "changed": info.get("changed", False)}
         info.update(wrote=False, changed=False)
@@ -381,18 +428,19 @@ class Unit:
         finally:
             wrote, changed = kept and info.get("wrote"), kept and info.get("changed")
             info.update(wrote=outer["wrote"] or wrote, changed=outer["changed"] or changed)
+        if wrote:
+            self.wrote = True
         if user_data and wrote:
             self.user_data = True
         if changed:
             self.changed = True
 
     async def commit(self) -> None:
-        if self._session is None and not self.before_commit:
-            return
-        session = await self._open()
         for callback in self.before_commit:
-            await callback(session)
-        await session.commit()
+            await callback(self)
+        if self._session is None:
+            return
+        await self._session.commit()
         if self.user_data:
             _note_saved()
 
@@ -401,8 +449,11 @@ class Unit:
             await self._session.rollback()
 
     async def close(self) -> None:
-        await self._stack.aclose()
-        self._session = None
+        try:
+            await self._end_reading()
+        finally:
+            await self._stack.aclose()
+            self._session = None
 
 
 _unit: ContextVar[Unit | None] = ContextVar("stegvis_unit", default=None)

@@ -591,10 +591,11 @@ class ReminderOutbox(SQLModel, table=True):
 
 
 class ProcessedTurn(SQLModel, table=True):
-    """One message handled once (storage/turns.py): claimed by the turn that runs it, marked
-    done in the same transaction as everything the turn wrote, with the replies it made, so a
-    redelivered message (a resend, a double tap, a retry after a crash) writes nothing again and
-    gets back only the replies that never reached the user."""
+    """One message handled once (storage/turns.py): written done in the same transaction as
+    everything the turn wrote, with the replies it made (or claimed "running" first by a
+    redelivery that has to run it again), so a redelivered message (a resend, a double tap, a
+    retry after a crash) writes nothing again and gets back only the replies that never
+    reached the user. A turn that wrote nothing has no row."""
 
     __tablename__ = "processed_turn"
     key: str = Field(primary_key=True, max_length=512, sa_column_kwargs=IDENTIFIER)

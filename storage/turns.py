@@ -2,33 +2,41 @@
 
 Teams sends a message again when the reply was slow; a double tap sends a card twice; the
 connector answers 500 and the activity comes back; the process dies in the middle (kill -9).
-A key per message (its activity id, or the one-time token of the card button) is claimed in a
-short transaction of its own, so every instance sees it at once. The turn then runs in one
-transaction (`Database.unit()`) that also marks the key done and stores the turn's replies; the
-replies are sent only after that commit, and counted as they reach the connector.
+A key per message (its activity id, or the one-time token of the card button) gets its receipt
+in the turn's own transaction (`Database.unit()`), together with everything the turn wrote and
+the replies it made: the receipt is the unique key, so of two deliveries running the same
+message at once only the first to commit keeps what it did; the other finds the key taken when
+it writes the receipt, rolls back, and is a repeat. The replies are sent only after that commit,
+and counted as they reach the connector. A turn that wrote nothing leaves no receipt (nothing
+could be written twice): it is answered again if it comes again, unless a reply of it could not
+be delivered, which is then kept here for the redelivery.
 
 A redelivered key therefore finds one of three things: done (nothing is written again; replies
-that never reached the user are sent, nothing else), running under a live lease (the first
-delivery is still at work: wait for it), or running under an expired lease (its process died
-before committing anything: take it over and run the turn). A turn whose key was taken over
-while it was still running cannot commit: marking it done checks the owner.
+that never reached the user are sent, nothing else), nothing (run the turn), or, from `claim`
+(a repeat that has to run the turn again) or from a process of the version before, running
+under a lease: live (wait for it) or expired (its process died: take it over). A turn whose key
+was taken while it was still running cannot commit: its receipt checks the owner.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
 from storage.db import Database
 from storage.models import ProcessedTurn
+
+log = logging.getLogger(__name__)
 
 # How long a claim holds while its turn runs, and then while the turn that committed delivers
 # its replies: longer than any turn takes; a redelivery within it waits (Settings sets it).
@@ -46,7 +54,8 @@ class Claim(StrEnum):
 
 
 class TakenOver(Exception):
-    """Another delivery took the key over (this one was thought dead): nothing may commit."""
+    """Another delivery committed this message first, or took its key over (this one was
+    thought dead): nothing of this one may commit."""
 
 
 @dataclass(frozen=True)
@@ -116,29 +125,69 @@ async def wait_for_other(db: Database, key: str, lease: timedelta = LEASE) -> No
         await asyncio.sleep(POLL_SECONDS)
 
 
+async def seen(db: Database, key: str) -> bool:
+    """Whether `key` has a row (done, or claimed by a running delivery): read only, no lock."""
+    async with db.read() as session:
+        return await session.get(ProcessedTurn, key) is not None
+
+
 async def finish(
+    db: Database,
     session: AsyncSession,
     key: str,
     owner: str,
     replies: list[str],
     *,
-    keep: bool = True,
     lease: timedelta = LEASE,
 ) -> None:
-    """In the turn's own transaction: the key is done, with the replies the turn made; or,
-    with `keep=False`, forgotten, so that the same key runs afresh next time."""
+    """In the turn's own transaction: the key is done, with the replies the turn made. Written
+    when no row is there, or over the running row `owner` claimed; anything else means another
+    delivery committed this message (or took it over) first, and this turn must roll back."""
     table = ProcessedTurn.__table__
-    mine = (table.c.key == key, table.c.owner == owner, table.c.status == "running")
-    if keep:
-        statement = update(table).where(*mine).values(
-            status="done", replies=json.dumps(replies, ensure_ascii=False), sent=0,
-            lease_until=clock.now() + lease,
+    now = clock.now()
+    done = {"status": "done", "owner": owner, "sent": 0, "lease_until": now + lease,
+            "replies": json.dumps(replies, ensure_ascii=False)}
+    statement = (
+        db.insert(table)
+        .values(key=key, created_at=now, **done)
+        .on_conflict_do_update(
+            index_elements=[table.c.key],
+            set_=done,
+            where=(table.c.owner == owner) & (table.c.status == "running"),
         )
-    else:
-        statement = delete(table).where(*mine)
-    result = await session.execute(statement)
+        .returning(table.c.key)
+    )
+    if (await session.execute(statement)).first() is None:
+        raise TakenOver(key)
+
+
+async def forget(session: AsyncSession, key: str, owner: str) -> None:
+    """In the turn's own transaction: the running row `owner` claimed goes, so that the same
+    key runs afresh next time (a turn that wrote nothing)."""
+    table = ProcessedTurn.__table__
+    result = await session.execute(
+        delete(table).where(table.c.key == key, table.c.owner == owner,
+                            table.c.status == "running")
+    )
     if result.rowcount != 1:
         raise TakenOver(key)
+
+
+async def keep_undelivered(
+    db: Database, key: str, owner: str, replies: list[str], sent: int
+) -> None:
+    """A turn without a receipt (it wrote nothing) whose reply `sent` did not get through: its
+    replies are kept for the redelivery the connector is asked for, which sends them at once
+    (the lease has ended) instead of running the turn again."""
+    table = ProcessedTurn.__table__
+    now = clock.now()
+    async with db.session(user_data=False) as session:
+        await session.execute(
+            db.insert(table)
+            .values(key=key, owner=owner, status="done", lease_until=now, sent=sent,
+                    replies=json.dumps(replies, ensure_ascii=False), created_at=now)
+            .on_conflict_do_nothing(index_elements=[table.c.key])
+        )
 
 
 async def take_sending(
@@ -174,6 +223,63 @@ async def mark_sent(
         return result.rowcount == 1
 
 
+class _Delivered:
+    """The last mark of each delivery (every reply reached the connector, so their text goes),
+    written after the request has been answered, those of many turns in one transaction: it
+    only decides what a later redelivery of the message sends, and a redelivery that comes
+    before it waits for it (the lease runs from the receipt's commit). A process killed before
+    it sends those replies again on redelivery, as one killed between a reply and its count
+    always did."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._pending: list[dict[str, str]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    def add(self, key: str, owner: str) -> None:
+        self._pending.append({"k": key, "o": owner})
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write())
+
+    async def _write(self) -> None:
+        table = ProcessedTurn.__table__
+        statement = (
+            update(table)
+            .where(table.c.key == bindparam("k"), table.c.owner == bindparam("o"))
+            .values(sent=0, replies=None)
+        )
+        while self._pending:
+            batch, self._pending = self._pending, []
+            try:
+                async with self._db.session(user_data=False) as session:
+                    connection = await session.connection()
+                    await connection.execute(statement, batch)
+            except Exception:
+                log.warning("%d deliveries could not be marked done", len(batch), exc_info=True)
+
+    async def flush(self) -> None:
+        while self._writer is not None and not self._writer.done():
+            await asyncio.shield(self._writer)
+
+
+_delivered: WeakKeyDictionary[Database, _Delivered] = WeakKeyDictionary()
+
+
+def delivered(db: Database, key: str, owner: str) -> None:
+    """Every reply of `key` reached the connector: marked soon, without waiting (_Delivered)."""
+    marks = _delivered.get(db)
+    if marks is None:
+        marks = _delivered[db] = _Delivered(db)
+    marks.add(key, owner)
+
+
+async def flush_delivered(db: Database) -> None:
+    """Write the marks still waiting (before the database is closed, and in tests)."""
+    marks = _delivered.get(db)
+    if marks is not None:
+        await marks.flush()
+
+
 async def stop_sending(db: Database, key: str, owner: str, *, for_good: bool) -> None:
     """A reply did not get through. Let the redelivery the connector is asked for send it at
     once (the lease ends now); or, refused `for_good` (400, 403), drop what is left: it will
@@ -185,17 +291,6 @@ async def stop_sending(db: Database, key: str, owner: str, *, for_good: bool) ->
     async with db.session(user_data=False) as session:
         await session.execute(
             update(table).where(table.c.key == key, table.c.owner == owner).values(**values)
-        )
-
-
-async def renew(db: Database, key: str, owner: str, lease: timedelta = LEASE) -> None:
-    """The turn running `key` is alive: hold the key for another lease."""
-    table = ProcessedTurn.__table__
-    async with db.session(user_data=False) as session:
-        await session.execute(
-            update(table)
-            .where(table.c.key == key, table.c.owner == owner, table.c.status == "running")
-            .values(lease_until=clock.now() + lease)
         )
 
 

@@ -20,18 +20,20 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     body: str = '{"error": {"code": "Scripted", "message": "scripted answer"}}'
     accepted: bool = False
+    delay: float = 0.0  # seconds before answering
 
 
 class FakeConnector:
     """Answers the Bot Connector REST calls the bot makes and keeps every outgoing activity.
 
-    `answers` scripts the next answers (then 200 with an id again); `posts` counts POSTs,
-    delivered or not."""
+    `answers` scripts the next answers (then 200 with an id again), `answers_for` those to one
+    conversation (by id, before `answers`); `posts` counts POSTs, delivered or not."""
 
     def __init__(self) -> None:
         self.activities: list[dict[str, Any]] = []
         self.paths: list[str] = []
         self.answers: deque[Answer] = deque()
+        self.answers_for: dict[str, deque[Answer]] = {}
         self.posts = 0
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
@@ -59,8 +61,11 @@ class FakeConnector:
     async def _post(self, request: web.Request) -> web.Response:
         self.posts += 1
         activity = await request.json()
-        activity["_conversation"] = request.match_info["conversation"]
-        answer = self.answers.popleft() if self.answers else None
+        activity["_conversation"] = conversation = request.match_info["conversation"]
+        scripted = self.answers_for.get(conversation) or self.answers
+        answer = scripted.popleft() if scripted else None
+        if answer is not None and answer.delay:
+            await asyncio.sleep(answer.delay)
         if answer is None or answer.accepted:
             async with self._changed:
                 self.activities.append(activity)

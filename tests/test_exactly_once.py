@@ -248,8 +248,13 @@ async def test_a_failed_turn_leaves_no_receipt_and_the_resend_runs(bot, connecto
 
 
 async def test_replies_are_not_kept_once_delivered(bot, connector, db):
+    """Dropped with the mark that all were delivered, written just after the answer."""
+    from bot.app import APP_KEY
+    from storage.turns import flush_delivered
+
     await staff(db)
     await bot.say(message(REFERRAL, connector.url, COORDINATOR))
+    await flush_delivered(bot.http.app[APP_KEY].db)
     async with db.read() as session:
         rows = (await session.exec(select(ProcessedTurn))).all()
     assert rows and all(row.status == "done" and row.replies is None for row in rows)
@@ -334,33 +339,78 @@ async def test_kill_9_while_answering_then_restart_and_resend_registers_one(
     assert len(confirmations(connector)) == 1, connector.texts()
 
 
+class WritesHeld:
+    """Another connection holds what a referral writes (SQLite: the file's write lock;
+    PostgreSQL: the participant table), so that a turn stops in its middle, before its commit,
+    for as long as the test likes."""
+
+    def __init__(self, database_url: str) -> None:
+        self.url = database_url
+        self.connection: Any = None
+
+    def __enter__(self) -> WritesHeld:
+        if self.url.startswith("sqlite"):
+            import sqlite3
+
+            self.connection = sqlite3.connect(self.url.split("///", 1)[1], isolation_level=None)
+            self.connection.execute("BEGIN IMMEDIATE")
+        else:
+            import psycopg
+
+            self.connection = psycopg.connect(self.url.replace("+psycopg", ""))
+            self.connection.execute("LOCK TABLE participant IN EXCLUSIVE MODE")
+        return self
+
+    async def until_a_turn_waits(self) -> None:
+        """PostgreSQL shows the turn waiting for the lock; SQLite's busy wait cannot be seen,
+        so the turn gets a second (it waits up to its 10 s busy timeout)."""
+        if self.url.startswith("sqlite"):
+            await asyncio.sleep(1.0)
+            return
+        import psycopg
+
+        with psycopg.connect(self.url.replace("+psycopg", ""), autocommit=True) as watcher:
+            for _ in range(300):
+                waiting = watcher.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database()"
+                ).fetchone()
+                if waiting and waiting[0]:
+                    return
+                await asyncio.sleep(0.05)
+        raise AssertionError("no turn waited for the participant table")
+
+    def __exit__(self, *_: object) -> None:
+        if self.url.startswith("sqlite"):
+            self.connection.execute("ROLLBACK")
+        else:
+            self.connection.rollback()
+        self.connection.close()
+
+
 @pytest.mark.serial
 async def test_kill_9_in_the_middle_of_a_turn_then_resend_registers_one(
     db, database_url, tmp_path
 ):
-    """Killed the moment the message is claimed, mostly before its commit: whatever the kill
-    left, the resend to the restarted bot saves it once and answers once."""
+    """Killed in the middle of the turn, when it waits to write the participant: nothing of it
+    was committed, and the resend to the restarted bot saves it once and answers once."""
     await staff(db)
     connector = StallingConnector()
     await connector.start()
     first = second = None
     sent = message(REFERRAL, connector.url, COORDINATOR)
-    key = f"{sent['conversation']['id']}|{sent['id']}"
     try:
         first, url = await _serve(database_url, tmp_path, "first")
-        turn = asyncio.create_task(_post(url, sent))
-        for _ in range(200):  # until the turn has claimed the message
-            async with db.read() as session:
-                row = await session.get(ProcessedTurn, key)
-            if row is not None:
-                break
-            await asyncio.sleep(0.01)
-        os.kill(first.pid, signal.SIGKILL)
-        first.wait(10)
-        turn.cancel()
-        assert row is not None
+        with WritesHeld(database_url) as held:
+            turn = asyncio.create_task(_post(url, sent))
+            await held.until_a_turn_waits()
+            os.kill(first.pid, signal.SIGKILL)
+            first.wait(10)
+            turn.cancel()
+        assert await count(db, Participant) == 0
+        assert await count(db, ProcessedTurn) == 0  # a turn leaves its receipt with its commit
         second, url = await _serve(database_url, tmp_path, "second")
-        assert await _post(url, sent) in (201, 503)
+        assert await _post(url, sent) == 201
         assert await _post(url, sent) == 201
     finally:
         _stop(first)
@@ -469,3 +519,65 @@ async def test_a_card_that_saved_becomes_a_summary_with_undo(bot, connector, db)
     assert "Skickat och sparat" in texts and "V-2026-0001" in texts and "Spara" not in texts
     (undo,) = content["actions"]
     assert undo["data"]["command"] == "ångra" and len(undo["data"]["once"]) == 32
+
+
+# --- turns that only read leave no receipt ---------------------------------------------------
+
+
+async def test_a_resent_read_is_answered_again_and_leaves_nothing(bot, connector, db):
+    """A message that wrote nothing commits nothing: Teams sending it again gets the answer
+    again (nothing could be written twice), and the ledger keeps no row for it."""
+    await staff(db)
+    await bot.say(message("hjälp", connector.url, COORDINATOR))  # remembers the conversation
+    before = await count(db, ProcessedTurn)
+    sent = message("vem är jag", connector.url, COORDINATOR)
+    first = await bot.say(sent)
+    again = await bot.say(sent)
+    assert len(first) == 1 and again == first
+    assert await count(db, ProcessedTurn) == before
+
+
+async def test_a_read_whose_reply_failed_is_sent_once_on_redelivery(bot, connector, db):
+    """The reply of a read turn the connector would not take is kept for the redelivery, which
+    sends it (once) without running the turn again; after that the key is answered anew."""
+    await staff(db)
+    await bot.say(message("hjälp", connector.url, COORDINATOR))  # remembers the conversation
+    connector.clear()
+    connector.answers.extend(Answer(500) for _ in range(4))
+    sent = message("vem är jag", connector.url, COORDINATOR)
+    assert (await bot.post(sent)).status == 503
+    assert connector.texts() == []
+    key = f"{sent['conversation']['id']}|{sent['id']}"
+    async with db.read() as session:
+        row = await session.get(ProcessedTurn, key)
+    assert row.status == "done" and row.sent == 0 and "Sara" in row.replies
+    assert (await bot.post(sent)).status == 201
+    assert len(connector.texts()) == 1 and "Sara" in connector.texts()[0]
+    assert (await bot.post(sent)).status == 201  # delivered and counted: not again
+    assert len(connector.texts()) == 1
+
+
+async def test_a_resent_form_answer_is_not_taken_twice(bot, connector, db):
+    """A form's answer writes only dialog state, and is still a message that wrote: sent
+    again, it is not read as the answer to the form's next question."""
+    await staff(db)
+    await bot.say(message(REFERRAL.replace(" samtycke=ja", ""), connector.url, COORDINATOR))
+    assert "samtyckt" in connector.texts()[-1], connector.texts()
+    answer = message("ja", connector.url, COORDINATOR)
+    first = await bot.say(answer)
+    assert first[0].startswith(CONFIRMED), first
+    assert await bot.say(answer) == []
+    assert await count(db, Participant) == 1
+
+
+async def test_a_form_answer_delivered_three_times_at_once_is_answered_once(bot, connector, db):
+    """The deliveries run side by side; the first to commit keeps its work, the others find
+    its receipt (or its dialog state) and are repeats: no conflict text reaches the user."""
+    await staff(db)
+    await bot.say(message(REFERRAL.replace(" samtycke=ja", ""), connector.url, COORDINATOR))
+    connector.clear()
+    answer = message("ja", connector.url, COORDINATOR)
+    statuses = await asyncio.gather(*(deliver(bot, answer) for _ in range(3)))
+    assert statuses == [201] * 3
+    assert await count(db, Participant) == 1
+    assert len(confirmations(connector)) == 1 and len(connector.texts()) == 1, connector.texts()

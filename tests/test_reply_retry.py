@@ -4,6 +4,8 @@ sent twice, and the retries fit in a budget per turn."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -120,3 +122,73 @@ def test_retry_after_is_read_as_seconds_or_as_an_http_date():
     assert 55 <= parse_retry_after(in_a_minute) <= 60
     for nonsense in (None, "", "soon", "nan", "inf", "Wed, 21 Oct 2015 07:28:00"):
         assert parse_retry_after(nonsense) in (None, 0.0), nonsense
+
+
+async def test_two_turns_sharing_a_connector_client_each_get_their_own_outcome(
+    bot, connector, db, on_23_november_2026
+):
+    """One connector client serves both conversations (same service URL and audience). While
+    the connector answers one conversation's reply with 500s (slowly), the other's replies get
+    200: the first turn still sees its 500s (503, sent again later), the other is delivered."""
+    from collections import deque
+
+    from tests.test_participants_http import COACH
+
+    await staff(db)
+    await bot.say(message("hjälp", connector.url, COORDINATOR))  # both conversations known
+    await bot.say(message("hjälp", connector.url, COACH))
+    connector.clear()
+    failing = message(REFERRAL, connector.url, COORDINATOR)
+    connector.answers_for[failing["conversation"]["id"]] = deque(
+        Answer(500, delay=0.2) for _ in range(4)
+    )
+
+    async def other_turns() -> list[int]:
+        statuses = []
+        for _ in range(6):
+            await asyncio.sleep(0.25)
+            statuses.append((await bot.post(message("vem är jag", connector.url, COACH))).status)
+        return statuses
+
+    first, others = await asyncio.gather(bot.post(failing), other_turns())
+    assert first.status == 503
+    assert others == [201] * 6
+    coordinator = failing["conversation"]["id"]
+    coach = message("", connector.url, COACH)["conversation"]["id"]
+    assert connector.in_conversation(coordinator) == []
+    assert connector.in_conversation(coach) == ["Du är Cem Coach, coach i Västra."] * 6
+    assert len(bot.http.app[APP_KEY].auth.clients) == 1
+    assert (await bot.post(failing)).status == 201  # the redelivery sends the saved reply
+    assert connector.in_conversation(coordinator) == [SAVED]
+    assert [p.code for p in await participants(db)] == ["V-2026-0001"]
+
+
+async def test_each_request_on_a_shared_client_reports_to_the_turn_that_sent_it(connector):
+    """The hook is bound per request, not per client: of two sends on one client, the 500
+    answered first and the 200 answered last are each seen by their own sender (a hook on the
+    client would have both see the last answer)."""
+    from collections import deque
+
+    from botbuilder.schema import Activity as SdkActivity
+    from botframework.connector.aio import ConnectorClient
+    from botframework.connector.auth import MicrosoftAppCredentials
+
+    from bot.delivery import LastAnswer, _answering, _bind_answers
+
+    client = ConnectorClient(MicrosoftAppCredentials("", ""), base_url=connector.url)
+    _bind_answers(client)
+    connector.answers_for["a:failing"] = deque([Answer(500, delay=0.2)])
+    connector.answers_for["a:fine"] = deque([Answer(200, body="{}", accepted=True, delay=0.3)])
+
+    async def send(conversation: str, after: float) -> LastAnswer:
+        await asyncio.sleep(after)
+        answer = LastAnswer()
+        _answering.set(answer)  # this task's context only
+        with contextlib.suppress(Exception):
+            await client.conversations.send_to_conversation(
+                conversation, SdkActivity(type="message", text="hej")
+            )
+        return answer
+
+    failing, fine = await asyncio.gather(send("a:failing", 0.0), send("a:fine", 0.05))
+    assert (failing.status, fine.status) == (500, 200)
