@@ -69,10 +69,12 @@ def _stored(activities: list[Activity]) -> list[str]:
 
 async def _deliver(
     context: TurnContext, db: Database, key: str, owner: str, replies: list[str], sent: int,
-    lease: timedelta,
+    lease: timedelta, *, tracked: bool = True,
 ) -> None:
     """Send replies[sent:], counting each one that reached the connector; stop when another
-    delivery took the sending over."""
+    delivery took the sending over. Untracked: the turn's key was forgotten at its commit (a
+    card button that changed nothing), so there is nothing to count and nobody to take over;
+    a redelivery runs the turn afresh."""
     context.turn_state.pop(HELD_REPLIES, None)
     for index in range(sent, len(replies)):
         activity = Activity().deserialize(json.loads(replies[index]))
@@ -82,12 +84,15 @@ async def _deliver(
             answer = last_answer(context)
             status = answer.status if answer else None
             for_good = status is not None and status not in REPLY_RETRYABLE
-            await turns.stop_sending(db, key, owner, for_good=for_good)
+            if tracked:
+                await turns.stop_sending(db, key, owner, for_good=for_good)
             if for_good:
                 raise  # refused for good (400, 403): the turn's error path tells the user
             log.warning("a reply could not be delivered; the connector will be asked again")
             context.turn_state[UNDELIVERED] = True
             return
+        if not tracked:
+            continue
         if not await turns.mark_sent(db, key, owner, index + 1, len(replies), lease):
             log.warning("a slow delivery was taken over; the other one sends the rest")
             return
@@ -127,6 +132,7 @@ async def _run(
     held: list[Activity] = []
     context.turn_state[HELD_REPLIES] = held
     replies: list[str] = []
+    kept: list[bool] = []
 
     async def done(session: AsyncSession) -> None:
         replies.extend(_stored(held))
@@ -134,6 +140,7 @@ async def _run(
         # is answered again; one that changed something is done, however often it comes back.
         keep = unit.changed or not _is_card(key)
         await turns.finish(session, key, owner, replies, keep=keep, lease=lease)
+        kept.append(keep)
 
     heartbeat = asyncio.create_task(_heartbeat(db, key, owner, lease)) if not db.is_sqlite \
         else None
@@ -151,7 +158,7 @@ async def _run(
     finally:
         if heartbeat is not None:
             heartbeat.cancel()
-    await _deliver(context, db, key, owner, replies, 0, lease)
+    await _deliver(context, db, key, owner, replies, 0, lease, tracked=all(kept))
     return list(held) if unit.changed else None
 
 
