@@ -122,7 +122,7 @@ def stop(process: subprocess.Popen | None) -> None:
 def bot_env(tmp_path: Path, port: int) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'stegvis-e2e.db'}",
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'stegvis-e2e.db'}",  # Running.database
         HOST="127.0.0.1",
         PORT=str(port),
         PYTHONUNBUFFERED="1",
@@ -291,12 +291,22 @@ class Running:
     def screenshot(self) -> Path:
         return self.tmp_path / "playground.png"
 
+    @property
+    def database(self) -> Path:
+        """The bot's SQLite file (bot_env)."""
+        return self.tmp_path / "stegvis-e2e.db"
+
+    @property
+    def page_html(self) -> Path:
+        return self.tmp_path / "playground.html"
+
     def assert_bot_alive(self) -> None:
         assert_alive(self.bot, "the bot", self.bot_log)
 
     def diagnostics(self) -> str:
         return (
-            f"screenshot: {self.screenshot}\nactivities: {self.relay.exchanges}\n"
+            f"screenshot: {self.screenshot}, page: {self.page_html}\n"
+            f"activities: {self.relay.exchanges}\n"
             f"bot log:\n{tail(self.bot_log)}\n"
             f"playground log:\n{tail(self.tmp_path / 'playground-console.log')}"
         )
@@ -386,8 +396,9 @@ class PageWatch:
 
 @contextlib.asynccontextmanager
 async def chromium_page(running: Running, watch: PageWatch) -> AsyncIterator[Any]:
-    """A Playwright page in Debian's Chromium on the playground's UI; a full-page screenshot
-    (running.screenshot) is taken on the way out, whatever happened."""
+    """A Playwright page in Debian's Chromium on the playground's UI; its HTML
+    (running.page_html) and a full-page screenshot (running.screenshot) are kept on the way
+    out, whatever happened."""
     from playwright.async_api import async_playwright
 
     async def block_outside_loopback(route: Any) -> None:
@@ -426,6 +437,8 @@ async def chromium_page(running: Running, watch: PageWatch) -> AsyncIterator[Any
                 await page.goto(running.ui_url, wait_until="domcontentloaded", timeout=20_000)
                 yield page
             finally:
+                with contextlib.suppress(Exception):
+                    running.page_html.write_text(await page.content(), encoding="utf-8")
                 with contextlib.suppress(Exception):
                     await page.screenshot(
                         path=str(running.screenshot), full_page=True, timeout=10_000
