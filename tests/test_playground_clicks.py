@@ -4,8 +4,8 @@ The Playground's user, Agnes Admin, is the first admin (tests/playground.py). Ad
 handle participants, so she first clicks her way through the staff form three times: a second
 admin, a coach in Västra, and herself as insatsledare (the last admin cannot change her role).
 Then, as insatsledare: a referral on its form card, the decision (a suggested action), the
-enrolment, a placement answered one question card at a time, the exit on its form card, and a
-report whose chart must load inside the card above its table.
+enrolment, a placement answered one question card at a time, the exit on its form card, a
+report whose chart must load inside the card above its table, and Ångra on the exit's summary.
 
 She types only what a list cannot answer (ids, names, a year, an employer) and the commands
 that start each step; every choice is a click: a card button, a suggested action, a drop-down,
@@ -204,13 +204,17 @@ async def _drive(running: Running, watch: PageWatch) -> dict[str, Any]:
         await exits.scroll_into_view_if_needed()
         destination = exits.get_by_role("table").filter(has_text="Avslut per status vid avslut")
         await expect(destination).to_have_count(1)
-        return {
+        seen = {
             "chart": await loaded.json_value(),
             "chart_src": await chart.get_attribute("src") or "",
             "header": await destination.get_by_role("columnheader").all_inner_texts(),
             "studies": await destination.get_by_role("row").filter(has_text="studier")
             .get_by_role("cell").all_inner_texts(),
         }
+
+        # The way back: Ångra on the exit's summary card undoes the exit.
+        await chat.press(summary, "Ångra", f"Klart, jag ångrade ändringen för {CODE}.")
+        return seen
 
 
 def _stored(database: Path) -> tuple[list[tuple[Any, ...]], ...]:
@@ -268,10 +272,11 @@ async def test_a_participants_whole_path_clicked_in_the_playground(tmp_path: Pat
     }
     assert all(e["value"].get("once") for e in exchanges if e["value"]), "a submit had no token"
 
+    # Saved: the referral, decision and enrolment; the placement; the exit was undone.
     participants, placements, staff = _stored(running.database)
     assert participants == [
-        (CODE, "exited", "woman", 1985, "sickness_benefit", "fk", 1, "Flen", "Cem Coach",
-         "according_to_plan", "studies", "salary"),
+        (CODE, "enrolled", "woman", 1985, "sickness_benefit", "fk", 1, "Flen", "Cem Coach",
+         None, None, None),
     ]
     assert placements == [("work_training", "private", "Coop Flen", 1)]
     assert staff == [("Agnes Admin", "insatsledare"), ("Vera Läsare", "admin"),
