@@ -21,11 +21,13 @@ import contextlib
 import re
 import sqlite3
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from storage.clock import STOCKHOLM
 from tests.playground import (
     BOT_MESSAGE,
     COMPOSE_BOX,
@@ -39,7 +41,9 @@ from tests.playground import (
 TEST_BUDGET = 150.0  # seconds for the browser; the path takes about a minute on a laptop
 VERA = "2e9a4c6f-3b7d-4e1a-9c8f-6d0b2a5e7c49"  # Vera Läsare in playground/m365agentsplayground.yml
 CEM = "1a7c3e9b-6d2f-4b8a-9c5e-4f0d2b7a1e63"  # Cem Coach there
-CODE = "V-2026-0001"
+# The bot runs in its own process on the real clock (STEGVIS_TEST_NOW shifts only this one's):
+# the code carries this year.
+CODE = f"V-{datetime.now(STOCKHOLM).year}-0001"
 REPLY_TIMEOUT = 20_000  # ms for the bot's answer to show (CI shares two cores)
 SUBMITTED = "Skickat och sparat"  # the title of a card replaced by what it saved
 
