@@ -123,7 +123,8 @@ ANSWER_KEY = "answer"
 
 
 def _choice_style(count: int) -> str:
-    """`filtered` is the typeahead Teams documents for 1.5 cards; short lists stay a drop-down."""
+    """`filtered` is the typeahead Teams documents for 1.5 cards; short lists stay a drop-down
+    (docs/cards.md, Choices: why filtered is kept though the 1.5 schema file lacks it)."""
     return "filtered" if count > LONG_LIST else "compact"
 
 

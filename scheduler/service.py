@@ -447,6 +447,13 @@ class ReminderService:
                     task = asyncio.create_task(self.deliver(row, run))
                     pending[task] = _key(row)
                     task.add_done_callback(finished)
+        except asyncio.CancelledError:
+            # Stopped (shutdown, or watch() ending a hung run): the deliveries in hand stop too,
+            # else this would wait for a connector that may never answer. Their rows stay
+            # claimed and are tried again when the claim expires.
+            for task in pending:
+                task.cancel()
+            raise
         finally:
             if pending:
                 await asyncio.wait(list(pending))
@@ -501,6 +508,11 @@ class SchedulerRunner:
         health.beat, health.running = monotonic_time.monotonic(), asyncio.current_task()
         try:
             result = await job(health)
+        except asyncio.CancelledError:
+            # The process stops (or watch() ended a hung run). Not a failure, and not left to
+            # APScheduler, which would log it as an error with its traceback; what the job had
+            # in hand is done by a later run.
+            log.info("reminder job %s stopped before it finished", name)
         except Exception as error:
             health.failures += 1
             health.last_error = f"{type(error).__name__}: {error}"[:300]

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Installs what tests/test_playground_smoke.py needs, when it is missing:
-#   - Debian's Chromium at /usr/bin/chromium (the test never downloads a browser of its own);
+# Installs what the Playground tests (tests/test_playground_*.py) need, when it is missing:
+#   - Debian's Chromium at /usr/bin/chromium (the tests never download a browser of their own);
 #   - Microsoft 365 Agents Playground (local Teams emulator) into tests/e2e/node_modules,
 #     pinned by tests/e2e/package-lock.json.
 # Idempotent, and never fails its caller: whatever cannot be installed is reported as a warning
-# and the smoke test then skips with a reason.
+# and those tests then skip with a reason.
 set -u
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

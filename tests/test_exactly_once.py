@@ -27,9 +27,9 @@ from storage.clock import clock
 from storage.models import Participant, PlacementNote, ProcessedTurn
 from tests.conftest import start_bot
 from tests.fakes import Answer, FakeConnector
+from tests.playground import bot_env, start, stop, wait_for_health
 from tests.teams import card_submit, message
 from tests.test_participants_http import COACH, COORDINATOR, REFERRAL, staff
-from tests.test_playground_smoke import _bot_env, _start, _stop, _wait_for_health
 
 CONFIRMED = "Registrerat **V-2026-"
 ALREADY = "redan tryckt på den här knappen"
@@ -286,13 +286,13 @@ def _free_port() -> int:
 
 async def _serve(database_url: str, tmp_path: Path, name: str) -> tuple[Any, str]:
     port = _free_port()
-    env = _bot_env(tmp_path, port)
+    env = bot_env(tmp_path, port)
     env.update(DATABASE_URL=database_url, STEGVIS_TURN_LEASE_SECONDS="2",
                STEGVIS_REMINDERS="off")
     log = tmp_path / f"{name}.log"
-    process = _start([sys.executable, "-m", "bot", "serve"], env=env,
-                     cwd=Path(__file__).resolve().parent.parent, log=log)
-    await _wait_for_health(f"http://127.0.0.1:{port}/healthz", process, log, 60)
+    process = start([sys.executable, "-m", "bot", "serve"], env=env,
+                    cwd=Path(__file__).resolve().parent.parent, log=log)
+    await wait_for_health(f"http://127.0.0.1:{port}/healthz", process, log, 60)
     return process, f"http://127.0.0.1:{port}/api/messages"
 
 
@@ -332,8 +332,8 @@ async def test_kill_9_while_answering_then_restart_and_resend_registers_one(
         assert await _post(url, sent) == 201
         assert await _post(url, sent) == 201
     finally:
-        _stop(first)
-        _stop(second)
+        stop(first)
+        stop(second)
         await connector.close()
     assert await count(db, Participant) == 1
     assert len(confirmations(connector)) == 1, connector.texts()
@@ -413,8 +413,8 @@ async def test_kill_9_in_the_middle_of_a_turn_then_resend_registers_one(
         assert await _post(url, sent) == 201
         assert await _post(url, sent) == 201
     finally:
-        _stop(first)
-        _stop(second)
+        stop(first)
+        stop(second)
         await connector.close()
     assert await count(db, Participant) == 1
     assert len(confirmations(connector)) == 1, json.dumps(connector.texts(), ensure_ascii=False)
