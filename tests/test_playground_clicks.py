@@ -30,9 +30,6 @@ import pytest
 from storage.clock import STOCKHOLM
 from tests.playground import (
     BOT_MESSAGE,
-
-# A browser and real processes: run alone, after the parallel part of the suite.
-pytestmark = pytest.mark.serial
     COMPOSE_BOX,
     SEND_BUTTON,
     PageWatch,
@@ -40,6 +37,9 @@ pytestmark = pytest.mark.serial
     chromium_page,
     running_playground,
 )
+
+# A browser and real processes: run alone, after the parallel part of the suite.
+pytestmark = pytest.mark.serial
 
 TEST_BUDGET = 150.0  # seconds for the browser; the path takes about a minute on a laptop
 VERA = "2e9a4c6f-3b7d-4e1a-9c8f-6d0b2a5e7c49"  # Vera Läsare in playground/m365agentsplayground.yml
