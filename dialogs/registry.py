@@ -6,8 +6,8 @@ from dataclasses import replace
 
 from botbuilder.dialogs import Dialog
 
-from dialogs import exit as exit_dialogs
 from dialogs import (
+    evaluator,
     minutes,
     participants,
     placement,
@@ -17,6 +17,7 @@ from dialogs import (
     report,
     staff,
 )
+from dialogs import exit as exit_dialogs
 from dialogs.files import FileBuilder
 from dialogs.router import Route, always
 from storage.db import Database
@@ -35,6 +36,7 @@ def conversation_routes() -> list[Route]:
             *exit_dialogs.ROUTES,
             *participants.ROUTES,
             *privacy.ROUTES,
+            *evaluator.ROUTES,  # rows about participants, if pseudonymised
         )
     ]
     return [
@@ -61,4 +63,5 @@ def file_builders() -> dict[str, FileBuilder]:
         minutes.FILE_KIND: minutes.rebuild_minutes_file,
         report.FILE_KIND: report.report_file,
         privacy.FILE_KIND: privacy.extract_file,
+        evaluator.FILE_KIND: evaluator.extract_file,
     }
