@@ -15,6 +15,7 @@ from dialogs import (
     referral,
     reminders,
     report,
+    saved_reports,
     staff,
 )
 from dialogs import exit as exit_dialogs
@@ -44,7 +45,7 @@ def conversation_routes() -> list[Route]:
         *staff.ROUTES,
         *reminders.ROUTES,
         *minutes.ROUTES,
-        *report.ROUTES,
+        *saved_reports.ROUTES,
     ]
 
 

@@ -1033,4 +1033,74 @@ TEXTS: dict[str, str] = {
     "evaluator_omitted.occupation_area": "occupation area",
     "evaluator_omitted.notes": "follow-up notes",
     "evaluator_omitted.staff": "who registered what",
+    "help_cmd_save_report": (
+        "saves a report with its figures as they are now: `spara rapport Half 1 period=2026-H1` "
+        "(or the Save button under the report); `rapport Half 1` then shows what has changed"
+    ),
+    "help_cmd_saved_reports": "your saved reports",
+    "help_cmd_delete_report": "removes a saved report: `ta bort rapport Half 1`",
+    "saved_report_button_save": "Save the report",
+    "saved_report_name_label": "Save as (the report's name)",
+    "saved_report_name_placeholder": "e.g. Half 1 for the board",
+    "saved_report_name_missing": (
+        "What should the report be called? Type e.g. `spara rapport Half 1 period=2026-H1`, or "
+        "type a name in the box under the report and press Save."
+    ),
+    "saved_report_name_too_long": (
+        "The name is {length} characters; at most {max} fit. Choose a shorter one, nothing was "
+        "saved."
+    ),
+    "saved_report_name_personal": (
+        "The name seems to hold a personal identity number or a person's name, which Stegvis "
+        "never stores. Choose another name, e.g. the period and purpose. Nothing was saved."
+    ),
+    "saved_report_too_many": (
+        "You already have {max} saved reports. Remove one first: `rapporter` lists them."
+    ),
+    "saved_report_saved": (
+        "Saved: “{name}” ({what}), with its figures as they are now. Type `rapport {name}` to "
+        "see what has changed since."
+    ),
+    "saved_report_replaced": (
+        "Replaced: “{name}” ({what}) now holds today's figures. Type `rapport {name}` to see "
+        "what has changed since."
+    ),
+    "saved_report_exists": (
+        "You already have a saved report called “{name}” (saved {saved}). Replace it with this "
+        "one? It will then be compared with today's figures. To keep both, save this one under "
+        "another name."
+    ),
+    "saved_report_button_replace": "Replace the saved one",
+    "saved_report_at": "the state on {day}",
+    "saved_report_none": (
+        "You have no saved reports. Press Save under a report, or type e.g. "
+        "`spara rapport Half 1 period=2026-H1`."
+    ),
+    "saved_report_list_title": "Your saved reports ({count}, only you see them):",
+    "saved_report_list_line": "- **{name}**: {what}, {masking}, saved {saved}",
+    "saved_report_masked": "masked",
+    "saved_report_unmasked": "unmasked",
+    "saved_report_list_hint": (
+        "See what has changed: `rapport <name>`. Remove: `ta bort rapport <name>`."
+    ),
+    "saved_report_unknown": (
+        "You have no saved report called “{name}”. `rapporter` lists yours. Did you mean a "
+        "report for a period? Type e.g. `rapport period=2026-H1`."
+    ),
+    "saved_report_unknown_unnamed": (
+        "You have no saved report with that name. `rapporter` lists yours."
+    ),
+    "saved_report_now_masked": (
+        "“{name}” was saved with unmasked figures about participants you may no longer see one "
+        "by one, so I do not compare with it. Remove it with `ta bort rapport {name}` and save "
+        "a new one."
+    ),
+    "saved_report_again": "**{name}** ({what}), saved {saved}:",
+    "saved_report_no_changes": "Nothing has changed since it was saved.",
+    "saved_report_changes": "{count} figures have changed since it was saved (then → now):",
+    "saved_report_more": "… and {count} more.",
+    "saved_report_whole": "The whole report as it is now: `{command}`",
+    "saved_report_removed": "Removed: “{name}”.",
+    "retention_kind.saved_reports": "saved reports not saved again since before {cutoff}",
+    "retention_kept_kind.saved_reports": "saved reports",
 }

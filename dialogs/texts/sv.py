@@ -1043,4 +1043,73 @@ TEXTS: dict[str, str] = {
     "evaluator_omitted.occupation_area": "yrkesområde",
     "evaluator_omitted.notes": "uppföljningsanteckningar",
     "evaluator_omitted.staff": "vem som registrerade vad",
+    "help_cmd_save_report": (
+        "sparar en rapport med siffrorna som de är nu: `spara rapport Halvår 1 period=2026-H1` "
+        "(eller knappen Spara under rapporten); `rapport Halvår 1` visar sedan vad som har ändrats"
+    ),
+    "help_cmd_saved_reports": "dina sparade rapporter",
+    "help_cmd_delete_report": "tar bort en sparad rapport: `ta bort rapport Halvår 1`",
+    "saved_report_button_save": "Spara rapporten",
+    "saved_report_name_label": "Spara som (namn på rapporten)",
+    "saved_report_name_placeholder": "t.ex. Halvår 1 till styrelsen",
+    "saved_report_name_missing": (
+        "Vad ska rapporten heta? Skriv t.ex. `spara rapport Halvår 1 period=2026-H1`, eller "
+        "skriv ett namn i rutan under rapporten och tryck Spara."
+    ),
+    "saved_report_name_too_long": (
+        "Namnet är {length} tecken; högst {max} går. Välj ett kortare, inget sparades."
+    ),
+    "saved_report_name_personal": (
+        "Namnet ser ut att innehålla ett personnummer eller en persons namn, och sådant sparar "
+        "Stegvis aldrig. Välj ett annat namn, t.ex. period och syfte. Inget sparades."
+    ),
+    "saved_report_too_many": (
+        "Du har redan {max} sparade rapporter. Ta bort någon först: `rapporter` visar dem."
+    ),
+    "saved_report_saved": (
+        "Sparat: ”{name}” ({what}), med siffrorna som de är nu. Skriv `rapport {name}` när du "
+        "vill se vad som har ändrats sedan."
+    ),
+    "saved_report_replaced": (
+        "Ersatt: ”{name}” ({what}) har nu siffrorna som de är i dag. Skriv `rapport {name}` "
+        "när du vill se vad som har ändrats sedan."
+    ),
+    "saved_report_exists": (
+        "Du har redan en sparad rapport som heter ”{name}” (sparad {saved}). Vill du ersätta "
+        "den med den här? Då jämförs den i fortsättningen med dagens siffror. Vill du behålla "
+        "båda, spara den här under ett annat namn."
+    ),
+    "saved_report_button_replace": "Ersätt den sparade",
+    "saved_report_at": "läget {day}",
+    "saved_report_none": (
+        "Du har inga sparade rapporter. Tryck Spara under en rapport, eller skriv t.ex. "
+        "`spara rapport Halvår 1 period=2026-H1`."
+    ),
+    "saved_report_list_title": "Dina sparade rapporter ({count} st., bara du ser dem):",
+    "saved_report_list_line": "- **{name}**: {what}, {masking}, sparad {saved}",
+    "saved_report_masked": "maskerad",
+    "saved_report_unmasked": "omaskerad",
+    "saved_report_list_hint": (
+        "Se vad som har ändrats: `rapport <namn>`. Ta bort: `ta bort rapport <namn>`."
+    ),
+    "saved_report_unknown": (
+        "Du har ingen sparad rapport som heter ”{name}”. `rapporter` visar dina sparade. "
+        "Menade du en rapport för en period? Skriv t.ex. `rapport period=2026-H1`."
+    ),
+    "saved_report_unknown_unnamed": (
+        "Du har ingen sparad rapport med det namnet. `rapporter` visar dina sparade."
+    ),
+    "saved_report_now_masked": (
+        "”{name}” sparades med omaskerade siffror för deltagare du inte längre får se "
+        "enskilt, så jag jämför inte med den. Ta bort den med `ta bort rapport {name}` och "
+        "spara en ny."
+    ),
+    "saved_report_again": "**{name}** ({what}), sparad {saved}:",
+    "saved_report_no_changes": "Inget har ändrats sedan den sparades.",
+    "saved_report_changes": "{count} siffror har ändrats sedan den sparades (då → nu):",
+    "saved_report_more": "… och {count} till.",
+    "saved_report_whole": "Hela rapporten som den ser ut nu: `{command}`",
+    "saved_report_removed": "Borttagen: ”{name}”.",
+    "retention_kind.saved_reports": "sparade rapporter som inte sparats om sedan före {cutoff}",
+    "retention_kept_kind.saved_reports": "sparade rapporter",
 }
