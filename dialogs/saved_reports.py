@@ -29,12 +29,12 @@ from storage.audit import AuditAction
 from storage.clock import clock
 from storage.models import SavedReport
 from storage.permissions import Action, Actor, is_allowed
-from storage.reports import Report, ReportFilter, resolve_filter
+from storage.reports import Report, ReportFilter, grid_period, resolve_filter
 from storage.reports.at_date import report_for
 from storage.rules import RuleError
 
 REPLACE_WORDS = ("ersätt", "ersatt", "replace")
-SHOWN_CHANGES = 40
+SHOWN_CHANGES = 80  # lines of about 80 characters: far below Teams' 28 KB
 # The report's fields kept with a saved report, under the words the one-line command uses.
 PARAM_WORDS = {"period": "period", "at": "datum", "start": "från", "end": "till",
                "programme": "insats", "county_part": "länsdel", "municipality": "kommun",
@@ -76,8 +76,8 @@ async def _build(turn: Turn, values: dict[str, str], how: str
         await audit.record(session, turn.actor, AuditAction.REPORT, "report",
                            details=report_audit(scope, how))
     wanted = replace(wanted, start=scope.start, end=scope.end, default_period=False)
-    code = scope.period.code if scope.period is not None and wanted.at is None else None
-    return report, wanted, _params(wanted, code)
+    period = grid_period(wanted.start, wanted.end) if wanted.at is None else None
+    return report, wanted, _params(wanted, period.code if period else None)
 
 
 def _coverage(report: Report) -> dict[str, Any]:
@@ -151,8 +151,7 @@ async def list_reports(turn: Turn) -> None:
         lines.append(turn.text("saved_report_list_line", name=row.name,
                                what=_describe(json.loads(row.params), turn.locale),
                                masking=masking, saved=row.updated_at.date().isoformat()))
-    lines.append(turn.text("saved_report_list_hint"))
-    await turn.reply("\n\n".join(lines))
+    await turn.reply("\n".join(lines) + "\n\n" + turn.text("saved_report_list_hint"))
 
 
 def _asked_name(turn: Turn) -> str | None:
@@ -197,17 +196,17 @@ async def run_saved(turn: Turn) -> None:
     found = saved_reports.changes(before, now)
     head = turn.text("saved_report_again", name=saved.name, what=_describe(params, turn.locale),
                      saved=saved.updated_at.date().isoformat())
-    lines = [head]
     if not found:
-        lines.append(turn.text("saved_report_no_changes"))
+        summary = turn.text("saved_report_no_changes")
     else:
-        lines.append(turn.text("saved_report_changes", count=len(found)))
+        lines = [turn.text("saved_report_changes", count=len(found))]
         lines += [f"- {_label(path, report, turn.locale)}: {_value(before)} → {_value(after)}"
                   for path, before, after in found[:SHOWN_CHANGES]]
         if len(found) > SHOWN_CHANGES:
             lines.append(turn.text("saved_report_more", count=len(found) - SHOWN_CHANGES))
-    lines.append(turn.text("saved_report_whole", command=one_liner(wanted)))
-    await turn.reply("\n\n".join(lines))
+        summary = "\n".join(lines)
+    whole = turn.text("saved_report_whole", command=one_liner(wanted))
+    await turn.reply("\n\n".join((head, summary, whole)))
 
 
 def _value(value: Any) -> str:
@@ -243,14 +242,14 @@ def _label(path: tuple[str, ...], report: Report, locale: str | None) -> str:
 
 async def remove_report(turn: Turn) -> None:
     name = _asked_name(turn)
-    removed = False
+    removed = None
     if name is not None:
         async with turn.db.session() as session:
             removed = await saved_reports.remove(session, _owner(turn.actor), name)
     if not removed:
         await turn.reply(_unknown(turn, name))
         return
-    await turn.reply(turn.text("saved_report_removed", name=name))
+    await turn.reply(turn.text("saved_report_removed", name=removed))
 
 
 async def report_or_saved(turn: Turn) -> None:

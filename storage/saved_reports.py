@@ -121,12 +121,13 @@ async def list_saved(session: AsyncSession, owner: str) -> list[SavedReport]:
     )).all())
 
 
-async def remove(session: AsyncSession, owner: str, name: str) -> bool:
-    result = await session.execute(delete(SavedReport).where(
-        SavedReport.owner_aad_object_id == owner.lower(),
-        SavedReport.name_key == name_key(name),
-    ))
-    return bool(result.rowcount)
+async def remove(session: AsyncSession, owner: str, name: str) -> str | None:
+    """Remove the owner's report of that name; its name as saved, or None if there was none."""
+    found = await find(session, owner, name)
+    if found is None:
+        return None
+    await session.execute(delete(SavedReport).where(SavedReport.id == found.id))
+    return found.name
 
 
 Path = tuple[str, ...]
