@@ -105,6 +105,9 @@ def to_xlsx(extract: EvaluatorExtract, locale: str | None = "sv") -> bytes:
         data.append([
             int(row[c.name]) if isinstance(row[c.name], bool) else row[c.name] for c in COLUMNS
         ])
+        for cell in data[data.max_row]:  # a name from the organisation file is never a formula
+            if isinstance(cell.value, str) and cell.data_type == "f":
+                cell.data_type = "s"
     for cell in data[1]:
         cell.font = Font(bold=True)
     data.freeze_panes = "A2"

@@ -20,8 +20,9 @@ extract gives that without giving away who anyone is:
 - **Admins only, and audited**: who, when, which periods, the format and the number of rows,
   never the rows.
 
-Status, placements and steps are taken from the records as they stand when the extract is
-made (a correction made later shows in the next extract).
+Status, placements under way and steps at a period's end come from the participants' events
+(storage/events.py), as the records stand when the extract is made: a correction recorded later
+shows in the next extract.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from sqlalchemy import or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import audit
+from storage import audit, events
 from storage.audit import AuditAction
 from storage.clock import clock
 from storage.models import (
@@ -45,6 +46,7 @@ from storage.models import (
     CountyPart,
     Municipality,
     Participant,
+    ParticipantEvent,
     Placement,
     Programme,
     ProgressionStep,
@@ -211,13 +213,17 @@ def _checked(column: Column, value: Any, org_values: dict[str, tuple[str, ...]])
 
 
 def _row(p: Any, period: GridPeriod, key: str, names: dict[str, dict[int, str]],
-         placements: Sequence[Any], steps: Sequence[Any]) -> dict[str, Any]:
+         placements: Sequence[Any], steps: Sequence[Any],
+         state: events.State | None) -> dict[str, Any]:
     start, end = period.start, period.end
-    status = status_at(p, end)
+    # The participant's events say what held at the end (as reports count it); a row without
+    # events (none should be left after migration 0013) falls back on its dates.
+    status = state.status if state is not None and state.status else status_at(p, end)
     enrolled = status in (Status.ENROLLED, Status.EXITED)
     exited = status == Status.EXITED
     last = min(p.exit_date, end) if exited and p.exit_date else end
-    steps_by_end = [s.step for s in steps if s.step_date <= end]
+    steps_by_end = (list(state.steps) if state is not None
+                    else [s.step for s in steps if s.step_date <= end])
     destination = p.exit_destination if exited else None
     return {
         "key": key,
@@ -237,7 +243,7 @@ def _row(p: Any, period: GridPeriod, key: str, names: dict[str, dict[int, str]],
         "months_in_programme": _whole_months(p.enrolment_date, last)
         if enrolled and p.enrolment_date else None,
         "placements_started": sum(1 for x in placements if start <= x.start_date <= end),
-        "in_placement_at_end": any(
+        "in_placement_at_end": bool(state.placements) if state is not None else any(
             x.start_date <= end and (x.end_date is None or x.end_date >= end) for x in placements
         ),
         "steps_in_period": sum(1 for s in steps if start <= s.step_date <= end),
@@ -264,6 +270,7 @@ def _new_key(taken: set[str]) -> str:
 def build_rows(
     people: Sequence[Any], periods: Sequence[GridPeriod], names: dict[str, dict[int, str]],
     placements: dict[int, list[Any]], steps: dict[int, list[Any]],
+    histories: dict[int, list[ParticipantEvent]] | None = None,
 ) -> list[dict[str, Any]]:
     """The rows, period by period, each period's ordered by key. Keys are drawn here and the
     map from participant to key is dropped on return: it exists nowhere else."""
@@ -276,8 +283,13 @@ def build_rows(
         for p in people:
             if not in_period(p, period.start, period.end):
                 continue
+            history = (histories or {}).get(p.id)
+            state = events.state_at(history, period.end) if history else None
+            if state is not None and state.felregistrering:
+                continue
             key = keys.get(p.id) or keys.setdefault(p.id, _new_key(taken))
-            raw = _row(p, period, key, names, placements.get(p.id, ()), steps.get(p.id, ()))
+            raw = _row(p, period, key, names, placements.get(p.id, ()), steps.get(p.id, ()),
+                       state)
             rows.append({c.name: _checked(c, raw[c.name], org_values) for c in COLUMNS})
         rows.sort(key=lambda r: r["key"])
         found += rows
@@ -331,8 +343,12 @@ async def evaluator_extract(
     ids = [p.id for p in people]
     placements = await _by_participant(session, Placement, ids)
     steps = await _by_participant(session, ProgressionStep, ids)
+    history: dict[int, list[ParticipantEvent]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        history.update(await events.histories(session, ids[start:start + _CHUNK]))
     extract = EvaluatorExtract(tuple(periods), clock.now().isoformat(timespec="seconds"),
-                               rows=build_rows(people, periods, names, placements, steps),
+                               rows=build_rows(people, periods, names, placements, steps,
+                                               history),
                                org_values=org_values)
     if audited:
         await audit.record(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from storage import pii
+from storage import events, pii
 from storage.clock import clock
 from storage.evaluator import (
     COLUMN_NAMES,
@@ -89,6 +90,8 @@ async def with_extras(db) -> None:
             Participant(code="X-0004", consent=True, gender="Anna Andersson", status="waiting",
                         referral_date=date(2026, 5, 1), **common),
         ])
+        await session.flush()
+        await events.record_rows(session)
 
 
 def data_rows(book) -> list[dict]:
@@ -138,6 +141,10 @@ async def test_admin_gets_the_file_others_a_kind_no_and_the_audit_keeps_no_rows(
     assert sum(1 for r in rows if r["exit_month"] and r["exit_month"] >= "2026-01") == 25
     assert sum(1 for r in rows if r["referral_month"] >= "2026-01") == 12 + 1
     assert sum(1 for r in rows if r["sus_group"] in ("employment", "studies")) == 12
+    # The state at the period's end, from the events, as the seed has it.
+    assert Counter(r["status_at_end"] for r in rows) == {
+        "exited": 25, "enrolled": 11, "waiting": 3 + 1, "referred": 2, "not_accepted": 1}
+    assert sum(1 for r in rows if r["in_placement_at_end"]) == 2 + 1 + 6
     # The text in the gender column never travels.
     assert sorted({r["gender"] for r in rows}) == ["invalid", "man", "other", "woman"]
     everything = json.dumps(rows, default=str)
