@@ -91,6 +91,14 @@ def to_json(extract: EvaluatorExtract, locale: str | None = "sv") -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
+def _append(sheet: Any, values: list[Any]) -> None:
+    """A row; text (a name from the organisation file) that starts with "=" stays text."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str) and cell.data_type == "f":
+            cell.data_type = "s"
+
+
 def to_xlsx(extract: EvaluatorExtract, locale: str | None = "sv") -> bytes:
     """Sheet "Data": a header and the rows (numbers as numbers, yes/no as 1/0, so a pivot
     table counts them); sheet "Datadefinitioner": the dictionary and the notes."""
@@ -102,12 +110,8 @@ def to_xlsx(extract: EvaluatorExtract, locale: str | None = "sv") -> bytes:
     data.title = t("evaluator_sheet_data", locale)
     data.append([c.name for c in COLUMNS])
     for row in extract.rows:
-        data.append([
-            int(row[c.name]) if isinstance(row[c.name], bool) else row[c.name] for c in COLUMNS
-        ])
-        for cell in data[data.max_row]:  # a name from the organisation file is never a formula
-            if isinstance(cell.value, str) and cell.data_type == "f":
-                cell.data_type = "s"
+        _append(data, [int(row[c.name]) if isinstance(row[c.name], bool) else row[c.name]
+                       for c in COLUMNS])
     for cell in data[1]:
         cell.font = Font(bold=True)
     data.freeze_panes = "A2"
@@ -118,7 +122,7 @@ def to_xlsx(extract: EvaluatorExtract, locale: str | None = "sv") -> bytes:
     for cell in definitions[1]:
         cell.font = Font(bold=True)
     for entry in dictionary(extract, locale):
-        definitions.append([entry["column"], entry["meaning"], entry["kind"], entry["values"]])
+        _append(definitions, [entry["column"], entry["meaning"], entry["kind"], entry["values"]])
     definitions.append([])
     for line in notes(extract, locale):
         definitions.append([line])
