@@ -171,7 +171,10 @@ async def test_admin_gets_the_file_others_a_kind_no_and_the_audit_keeps_no_rows(
 async def test_in_a_channel_the_file_comes_in_personal_chat(bot, connector, db):
     await with_extras(db)
     url = connector.url
-    await bot.say(message("hjälp", url, ADMIN))
+    (help_text,) = await bot.say(message("hjälp", url, ADMIN))
+    assert "utvärderingsuttag" in help_text
+    (help_text,) = await bot.say(message("hjälp", url, COACH))
+    assert "utvärderingsuttag" not in help_text
     in_channel = message("utvärderingsuttag", url, ADMIN,
                          conversation_id="19:general@thread.tacv2")
     in_channel["conversation"]["conversationType"] = "channel"

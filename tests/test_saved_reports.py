@@ -269,3 +269,25 @@ async def test_a_reader_whose_rights_shrank_is_not_shown_the_old_figures(bot, co
         "enskilt, så jag jämför inte med den. Ta bort den med `ta bort rapport Västra` och "
         "spara en ny."
     ]
+
+
+async def test_the_state_on_a_date_is_saved_and_compared_too(bot, connector, db):
+    await seed(db)
+    url = connector.url
+    assert len(await bot.say(message("rapport datum=2026-06-30 länsdel=Västra", url,
+                                     COORDINATOR))) == 2
+    overview = connector.activities[-2]["attachments"][0]["content"]
+    (button,) = [a for a in overview["actions"] if a["title"] == "Spara rapporten"]
+    assert button["data"]["command"] == "spara rapport datum=2026-06-30 länsdel=Västra"
+    (answer,) = await bot.say(card_submit({**button["data"], "namn": "Läget i juni"}, url,
+                                          COORDINATOR))
+    assert answer.startswith("Sparat: ”Läget i juni” (läget 2026-06-30, Västra)")
+    (row,) = await saved(db)
+    assert json.loads(row.params) == {"datum": "2026-06-30", "länsdel": "Västra"}
+    (answer,) = await bot.say(message("rapport läget i juni", url, COORDINATOR))
+    assert "Inget har ändrats sedan den sparades." in answer
+    assert answer.endswith("`rapport datum=2026-06-30 länsdel=Västra`")
+    # Help names the commands for everyone who reads reports.
+    (help_text,) = await bot.say(message("hjälp", url, VIEWER))
+    for command in ("spara rapport", "rapporter", "ta bort rapport"):
+        assert command in help_text
