@@ -92,13 +92,19 @@ def _owner(actor: Actor) -> str:
 
 
 async def save_report(turn: Turn) -> None:
-    fields = dict(turn.command.fields)
-    replacing = any(fields.pop(word, "").casefold() in ("ja", "yes", "1") for word in
-                    REPLACE_WORDS)
+    fields = {k: v for k, v in turn.command.fields.items()
+              if k not in ("format", SAVE_NAME_INPUT, *REPLACE_WORDS)}
+    replacing = any(turn.command.fields.get(word, "").casefold() in ("ja", "yes", "1")
+                    for word in REPLACE_WORDS)
     try:
         name = saved_reports.clean_name(_typed_name(turn))
-        report, wanted, params = await _build(turn, read_fields(
-            {k: v for k, v in fields.items() if k not in ("format", SAVE_NAME_INPUT)}), "saved")
+        if not replacing:
+            async with turn.db.read() as session:
+                existing = await saved_reports.find(session, _owner(turn.actor), name)
+            if existing is not None:  # nothing built or written: ask first
+                await turn.reply(_ask_to_replace(existing, fields, turn.locale))
+                return
+        report, _, params = await _build(turn, read_fields(fields), "saved")
         figures = {**saved_reports.figures_of(json.loads(to_json(report))),
                    "coverage": _coverage(report)}
         async with turn.db.session() as session:
@@ -107,21 +113,21 @@ async def save_report(turn: Turn) -> None:
     except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
-    if done.outcome == "exists":
-        await turn.reply(_ask_to_replace(done.report, params, turn.locale))
+    if done.outcome == "exists":  # saved by another message in the meantime
+        await turn.reply(_ask_to_replace(done.report, fields, turn.locale))
         return
     await turn.reply(turn.text(f"saved_report_{done.outcome}", name=name,
                                what=_describe(params, turn.locale)))
 
 
-def _ask_to_replace(existing: SavedReport, params: dict[str, str],
+def _ask_to_replace(existing: SavedReport, fields: dict[str, str],
                     locale: str | None) -> Any:
-    """The same name again: ask, with a button that replaces (the name travels as a card
-    value, so any character in it is safe)."""
+    """The same name again: ask, with a button that replaces with the report asked for now
+    (the name travels as a card value, so any character in it is safe)."""
     text = t("saved_report_exists", locale, name=existing.name,
              saved=existing.updated_at.date().isoformat())
-    data = {"command": "spara rapport", SAVE_NAME_INPUT: existing.name, REPLACE_WORDS[0]: "ja",
-            **params}
+    data = {"command": "spara rapport", **fields, SAVE_NAME_INPUT: existing.name,
+            REPLACE_WORDS[0]: "ja"}
     button = {"type": "Action.Submit", "title": t("saved_report_button_replace", locale),
               "data": data}
     return card_message(card([paragraph(text)], [button]), text)

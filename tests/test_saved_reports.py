@@ -179,6 +179,9 @@ async def test_the_same_name_again_asks_before_replacing(bot, connector, db):
     (row,) = await saved(db)
     assert (row.params, row.figures, row.updated_at) == (
         before.params, before.figures, before.updated_at)
+    async with db.session() as session:  # asking built no report: one run logged, the first
+        runs = (await session.exec(select(AuditEntry).where(AuditEntry.action == "report"))).all()
+    assert len(runs) == 1
     button = connector.activities[-1]["attachments"][0]["content"]["actions"][0]
     assert button["title"] == "Ersätt den sparade"
     assert await bot.say(card_submit(button["data"], url, VIEWER)) == [
