@@ -270,7 +270,7 @@ def _new_key(taken: set[str]) -> str:
 def build_rows(
     people: Sequence[Any], periods: Sequence[GridPeriod], names: dict[str, dict[int, str]],
     placements: dict[int, list[Any]], steps: dict[int, list[Any]],
-    histories: dict[int, list[ParticipantEvent]] | None = None,
+    histories: dict[int, list[Any]] | None = None,
 ) -> list[dict[str, Any]]:
     """The rows, period by period, each period's ordered by key. Keys are drawn here and the
     map from participant to key is dropped on return: it exists nowhere else."""
@@ -296,14 +296,17 @@ def build_rows(
     return found
 
 
-async def _by_participant(session: AsyncSession, model: Any,
-                          ids: Sequence[int]) -> dict[int, list[Any]]:
+async def _by_participant(session: AsyncSession, columns: Sequence[Any],
+                          ids: Sequence[int], order: Any = None) -> dict[int, list[Any]]:
+    """Rows (plain tuples with named fields, not ORM objects: an extract reads hundreds of
+    thousands) of the table of `columns`, per participant, in chunks of ids."""
+    participant = columns[0].table.c.participant_id
     found: dict[int, list[Any]] = {}
     for start in range(0, len(ids), _CHUNK):
-        chunk = list(ids[start:start + _CHUNK])
-        rows = (await session.exec(select(model).where(col(model.participant_id).in_(chunk)))
-                ).all()
-        for row in rows:
+        statement = select(*columns).where(participant.in_(list(ids[start:start + _CHUNK])))
+        if order is not None:
+            statement = statement.order_by(order)
+        for row in (await session.exec(statement)).all():
             found.setdefault(row.participant_id, []).append(row)
     return found
 
@@ -327,12 +330,12 @@ async def evaluator_extract(
         raise RuleError("evaluator_not_allowed")
     first, last = min(p.start for p in periods), max(p.end for p in periods)
     people = list((await session.exec(
-        select(Participant).where(
+        select(*Participant.__table__.c).where(
             Participant.referral_date <= last,
             or_(col(Participant.exit_date).is_(None), Participant.exit_date >= first),
             col(Participant.consent).is_(True),
         ).order_by(Participant.id)
-    )).all())
+    )).all())  # rows, not ORM objects
     names = {
         "programme": _names((await session.exec(select(Programme.id, Programme.code))).all()),
         "county_part": _names((await session.exec(select(CountyPart.id, CountyPart.code))).all()),
@@ -341,11 +344,13 @@ async def evaluator_extract(
     }
     org_values = {name: tuple(sorted(values.values())) for name, values in names.items()}
     ids = [p.id for p in people]
-    placements = await _by_participant(session, Placement, ids)
-    steps = await _by_participant(session, ProgressionStep, ids)
-    history: dict[int, list[ParticipantEvent]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        history.update(await events.histories(session, ids[start:start + _CHUNK]))
+    placements = await _by_participant(
+        session, [Placement.participant_id, Placement.start_date, Placement.end_date], ids)
+    steps = await _by_participant(
+        session, [ProgressionStep.participant_id, ProgressionStep.step,
+                  ProgressionStep.step_date], ids)
+    history = await _by_participant(session, list(ParticipantEvent.__table__.c), ids,
+                                    order=ParticipantEvent.id)
     extract = EvaluatorExtract(tuple(periods), clock.now().isoformat(timespec="seconds"),
                                rows=build_rows(people, periods, names, placements, steps,
                                                history),
