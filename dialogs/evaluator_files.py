@@ -91,43 +91,51 @@ def to_json(extract: EvaluatorExtract, locale: str | None = "sv") -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def _append(sheet: Any, values: list[Any]) -> None:
-    """A row; text (a name from the organisation file) that starts with "=" stays text."""
-    sheet.append(values)
-    for cell in sheet[sheet.max_row]:
-        if isinstance(cell.value, str) and cell.data_type == "f":
+def _cells(sheet: Any, values: list[Any], bold: bool = False) -> list[Any]:
+    """A row for a write-only sheet: text stays text (a name from the organisation file that
+    starts with "=" is never a formula); a heading row in bold."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    row = []
+    for value in values:
+        if not bold and not (isinstance(value, str) and value.startswith("=")):
+            row.append(value)
+            continue
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str) and value.startswith("="):
             cell.data_type = "s"
+        if bold:
+            cell.font = Font(bold=True)
+        row.append(cell)
+    return row
 
 
 def to_xlsx(extract: EvaluatorExtract, locale: str | None = "sv") -> bytes:
     """Sheet "Data": a header and the rows (numbers as numbers, yes/no as 1/0, so a pivot
-    table counts them); sheet "Datadefinitioner": the dictionary and the notes."""
+    table counts them); sheet "Datadefinitioner": the dictionary and the notes. Written
+    row by row (openpyxl's write-only mode): an extract can have tens of thousands of rows."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
-    book = Workbook()
-    data = book.active
-    data.title = t("evaluator_sheet_data", locale)
-    data.append([c.name for c in COLUMNS])
-    for row in extract.rows:
-        _append(data, [int(row[c.name]) if isinstance(row[c.name], bool) else row[c.name]
-                       for c in COLUMNS])
-    for cell in data[1]:
-        cell.font = Font(bold=True)
+    book = Workbook(write_only=True)
+    data = book.create_sheet(t("evaluator_sheet_data", locale))
     data.freeze_panes = "A2"
+    data.append(_cells(data, [c.name for c in COLUMNS], bold=True))
+    for row in extract.rows:
+        data.append(_cells(data, [int(row[c.name]) if isinstance(row[c.name], bool)
+                                  else row[c.name] for c in COLUMNS]))
     definitions = book.create_sheet(t("evaluator_sheet_dictionary", locale))
-    headings = [t(f"evaluator_dictionary.{k}", locale)
-                for k in ("column", "meaning", "kind", "values")]
-    definitions.append(headings)
-    for cell in definitions[1]:
-        cell.font = Font(bold=True)
+    for letter, width in (("A", 24), ("B", 60), ("C", 22), ("D", 80)):
+        definitions.column_dimensions[letter].width = width
+    definitions.append(_cells(definitions, [t(f"evaluator_dictionary.{k}", locale)
+                                            for k in ("column", "meaning", "kind", "values")],
+                              bold=True))
     for entry in dictionary(extract, locale):
-        _append(definitions, [entry["column"], entry["meaning"], entry["kind"], entry["values"]])
+        definitions.append(_cells(definitions, [entry["column"], entry["meaning"],
+                                                entry["kind"], entry["values"]]))
     definitions.append([])
     for line in notes(extract, locale):
         definitions.append([line])
-    for letter, width in (("A", 24), ("B", 60), ("C", 22), ("D", 80)):
-        definitions.column_dimensions[letter].width = width
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlmodel import select
 
+from dialogs.evaluator_files import to_xlsx
 from storage import events, pii
 from storage.clock import clock
 from storage.evaluator import (
@@ -24,6 +25,7 @@ from storage.evaluator import (
     COLUMNS,
     INVALID,
     KEY_LENGTH,
+    EvaluatorExtract,
     build_rows,
     parse_periods,
 )
@@ -304,3 +306,20 @@ def test_periods_are_checked():
     assert [p.code for p in parse_periods("", today, "quarter")] == ["2026-K2"]
     assert [p.code for p in parse_periods("2026-H1, 2025-H2,2026-H1", today, "half")] == [
         "2025-H2", "2026-H1"]
+
+
+def test_a_name_from_the_organisation_file_is_never_a_formula():
+    row = dict.fromkeys(COLUMN_NAMES)
+    row.update(key="abcdefghij", period="2026-H1", municipality='=HYPERLINK("x")',
+               extended=True, placements_started=2)
+    extract = EvaluatorExtract((H1,), "2026-07-15T09:00:00+00:00", [row],
+                               {"municipality": ('=HYPERLINK("x")',)})
+    book = load_workbook(io.BytesIO(to_xlsx(extract)))
+    sheet = book["Data"]
+    cell = sheet.cell(2, COLUMN_NAMES.index("municipality") + 1)
+    assert (cell.value, cell.data_type) == ('=HYPERLINK("x")', "s")
+    assert sheet.cell(2, COLUMN_NAMES.index("extended") + 1).value == 1
+    assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
+    dictionary = dict((r[0], r[3]) for r in book["Datadefinitioner"].iter_rows(values_only=True)
+                      if r and r[0] in COLUMN_NAMES)
+    assert dictionary["municipality"] == '=HYPERLINK("x")'
