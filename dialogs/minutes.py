@@ -352,6 +352,7 @@ def meeting_card(turn: Turn, detail: MeetingDetail) -> Activity:
         facts.append((t("minutes_label_attendees", locale), ", ".join(detail.attendees)))
     sections = [
         (t("minutes_label_items", locale), detail.items),
+        _interim_section(detail, locale),
         (t("minutes_label_decisions", locale), [d.text for d in detail.decisions]),
         (
             t("minutes_label_actions", locale),
@@ -521,9 +522,23 @@ async def action_done(turn: Turn) -> None:
 # --- export -------------------------------------------------------------------------------------
 
 
+def _interim_section(detail: MeetingDetail, locale: str | None) -> tuple[str, list[str]]:
+    """Decisions taken since the group's previous meeting, which this one takes note of."""
+    return (
+        t("minutes_label_interim", locale),
+        [
+            t("minutes_interim_line", locale, date=d.decided_on.isoformat(), text=d.text)
+            for d in detail.interim_decisions
+        ],
+    )
+
+
 def _sections(detail: MeetingDetail, locale: str | None) -> list[tuple[str, list[str]]]:
+    """The export's sections; the interim decisions only when there are any."""
+    interim = [_interim_section(detail, locale)] if detail.interim_decisions else []
     return [
         (t("minutes_label_items", locale), detail.items),
+        *interim,
         (t("minutes_label_decisions", locale), [d.text for d in detail.decisions]),
         (
             t("minutes_label_actions", locale),

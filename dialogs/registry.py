@@ -7,7 +7,10 @@ from dataclasses import replace
 from botbuilder.dialogs import Dialog
 
 from dialogs import (
+    employers,
     evaluator,
+    exit_document,
+    interim,
     minutes,
     participants,
     placement,
@@ -17,6 +20,9 @@ from dialogs import (
     report,
     saved_reports,
     staff,
+    status_report,
+    surveys,
+    training,
 )
 from dialogs import exit as exit_dialogs
 from dialogs.files import FileBuilder
@@ -35,6 +41,8 @@ def conversation_routes() -> list[Route]:
             *referral.ROUTES,
             *placement.ROUTES,
             *exit_dialogs.ROUTES,
+            *exit_document.ROUTES,
+            *surveys.ROUTES,
             *participants.ROUTES,
             *privacy.ROUTES,
             *evaluator.ROUTES,  # rows about participants, if pseudonymised
@@ -45,6 +53,11 @@ def conversation_routes() -> list[Route]:
         *staff.ROUTES,
         *reminders.ROUTES,
         *minutes.ROUTES,
+        *interim.ROUTES,
+        *training.ROUTES,
+        *employers.ROUTES,
+        *status_report.ROUTES,
+        *surveys.RESULT_ROUTES,
         *saved_reports.ROUTES,
     ]
 
@@ -65,4 +78,6 @@ def file_builders() -> dict[str, FileBuilder]:
         report.FILE_KIND: report.report_file,
         privacy.FILE_KIND: privacy.extract_file,
         evaluator.FILE_KIND: evaluator.extract_file,
+        exit_document.FILE_KIND: exit_document.exit_document_file,
+        status_report.FILE_KIND: status_report.status_report_file,
     }

@@ -33,6 +33,11 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "ame": "municipal_labour_market", "daglig": "daily_activity",
         "studier": "studies", "vård": "other_programme_or_care",
     },
+    "training_theme": {"reflexiv": "reflexive_practice", "arbetsgivare": "employer_perspective"},
+    "training_org": {
+        "kommunen": "municipality", "regionen": "region", "privat": "private_provider",
+        "förbundet": "association", "samordningsförbund": "association",
+    },
 }
 
 

@@ -91,7 +91,13 @@ async def take_offer(
     if row is None:
         return Refusal.UNKNOWN
     if taken.rowcount == 1:
-        return Offer(row.id, row.kind, json.loads(row.params))
+        offer = Offer(row.id, row.kind, json.loads(row.params))
+        # What the file is made of (a code, a coach's recommendations) is needed once: an
+        # offer used up keeps only who, where and when.
+        row.params = "{}"
+        session.add(row)
+        await session.flush()
+        return offer
     if row.conversation_id != conversation_id or row.aad_object_id != aad_object_id.lower():
         return Refusal.NOT_YOURS
     if row.used_at is not None:
@@ -109,3 +115,13 @@ async def audit_refusal(session: AsyncSession, aad_object_id: str, offer_id: int
     """An audit entry for a refused file consent: who, and which offer if there was one."""
     await audit.record(session, aad_object_id.lower(), REFUSED_ACTION, "file_offer",
                        entity_id=offer_id)
+
+
+async def forget_offers_about(session: AsyncSession, code: str) -> None:
+    """Erasure: offers whose parameters name the participant go, used or not."""
+    rows = (
+        await session.exec(select(FileOffer).where(FileOffer.params.contains(code.upper())))
+    ).all()
+    for row in rows:
+        if code.upper() in json.loads(row.params).values():
+            await session.delete(row)

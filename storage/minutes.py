@@ -22,6 +22,7 @@ from storage.clock import clock
 from storage.models import (
     ActionPoint,
     CountyPart,
+    InterimDecision,
     Meeting,
     MeetingDecision,
     Staff,
@@ -45,6 +46,7 @@ class GroupRef:
     name: str
     county_part: str | None = None
     county_part_name: str | None = None
+    kind: str = ""
 
     @property
     def scope(self) -> Scope:
@@ -76,6 +78,7 @@ class MeetingDetail:
     group: GroupRef
     decisions: list[MeetingDecision]
     action_points: list[ActionPoint]
+    interim_decisions: list[InterimDecision] = field(default_factory=list)
 
     @property
     def attendees(self) -> list[str]:
@@ -153,7 +156,7 @@ async def all_groups(session: AsyncSession) -> list[GroupRef]:
         )
     ).all()
     groups = [
-        GroupRef(g.id, g.code, g.name, p.code if p else None, p.name if p else None)
+        GroupRef(g.id, g.code, g.name, p.code if p else None, p.name if p else None, g.kind)
         for g, p in rows
     ]
     return sorted(groups, key=lambda g: (g.county_part is not None, g.name))
@@ -195,7 +198,7 @@ async def _group(session: AsyncSession, group_id: int) -> GroupRef:
 # --- checks -----------------------------------------------------------------------------------
 
 
-def _check_text(text: str, people: frozenset[str] | None = None) -> str:
+def check_text(text: str, people: frozenset[str] | None = None) -> str:
     """Attendees and owners are named (`people` None); items, decisions and action points may
     name only those people (the meeting's attendees and the staff), never a participant."""
     text = " ".join(text.split())
@@ -209,10 +212,10 @@ def _check_text(text: str, people: frozenset[str] | None = None) -> str:
 
 
 def _check_lines(lines: list[str], people: frozenset[str] | None = None) -> str:
-    return "\n".join(_check_text(line, people) for line in lines if line.strip())
+    return "\n".join(check_text(line, people) for line in lines if line.strip())
 
 
-async def _known_people(session: AsyncSession, attendees: str) -> frozenset[str]:
+async def known_people(session: AsyncSession, attendees: str) -> frozenset[str]:
     """The meeting's attendees and the active staff, as written ("Anna A", "Cem Coach")."""
     staff = (await session.exec(select(Staff.display_name).where(Staff.active))).all()
     return frozenset().union(_people(attendees), staff)
@@ -301,11 +304,11 @@ async def log_minutes(
     group = await find_group(session, data.group)
     _require_write(actor, group)
     attendees = _check_lines(data.attendees)
-    people = await _known_people(session, attendees)
+    people = await known_people(session, attendees)
     items = _check_lines(data.items, people)
-    decisions = [_check_text(text, people) for text in data.decisions if text.strip()]
+    decisions = [check_text(text, people) for text in data.decisions if text.strip()]
     points = [
-        (_check_text(p.text, people | _people(p.owner)), p.owner, p.due_date)
+        (check_text(p.text, people | _people(p.owner)), p.owner, p.due_date)
         for p in data.action_points
         if p.text.strip()
     ]
@@ -385,7 +388,7 @@ async def update_meeting(
     if attendees is not None:
         meeting.attendees = _check_lines(attendees)
     if items is not None:
-        meeting.items = _check_lines(items, await _known_people(session, meeting.attendees))
+        meeting.items = _check_lines(items, await known_people(session, meeting.attendees))
     if meeting.attendees or meeting.items:
         _touch(meeting)
     else:
@@ -400,8 +403,8 @@ async def add_decision(
 ) -> MeetingDecision:
     meeting, _ = await _meeting_for(session, actor, meeting_id, Action.WRITE_MINUTES)
     _check_held(meeting)
-    people = await _known_people(session, meeting.attendees)
-    decision = MeetingDecision(meeting_id=meeting.id, text=_check_text(text, people))
+    people = await known_people(session, meeting.attendees)
+    decision = MeetingDecision(meeting_id=meeting.id, text=check_text(text, people))
     _touch(meeting)
     session.add_all([meeting, decision])
     await session.flush()
@@ -415,10 +418,10 @@ async def add_action_point(
     _check_held(meeting)
     _check_due(meeting, point.due_date)
     owner_name, owner_id = await _resolve_owner(session, actor, point.owner)
-    people = await _known_people(session, meeting.attendees)
+    people = await known_people(session, meeting.attendees)
     row = ActionPoint(
         meeting_id=meeting.id,
-        text=_check_text(point.text, people | _people(owner_name)),
+        text=check_text(point.text, people | _people(owner_name)),
         owner_name=owner_name,
         owner_staff_id=owner_id,
         due_date=point.due_date,
@@ -461,7 +464,32 @@ async def meeting_detail(session: AsyncSession, actor: Actor, meeting_id: int) -
             select(ActionPoint).where(ActionPoint.meeting_id == meeting.id).order_by(ActionPoint.id)
         )
     ).all()
-    return MeetingDetail(meeting, group, list(decisions), list(points))
+    interim = await interim_decisions_for(session, meeting)
+    return MeetingDetail(meeting, group, list(decisions), list(points), interim)
+
+
+async def interim_decisions_for(session: AsyncSession, meeting: Meeting) -> list[InterimDecision]:
+    """Decisions taken between the group's previous meeting and this one, which this meeting
+    takes note of: dated on or after the previous meeting's day and before this one's."""
+    previous = (
+        await session.exec(
+            select(Meeting.meeting_date)
+            .where(
+                Meeting.steering_group_id == meeting.steering_group_id,
+                Meeting.meeting_date < meeting.meeting_date,
+            )
+            .order_by(Meeting.meeting_date.desc())
+            .limit(1)
+        )
+    ).first()
+    query = select(InterimDecision).where(
+        InterimDecision.steering_group_id == meeting.steering_group_id,
+        InterimDecision.decided_on < meeting.meeting_date,
+    )
+    if previous is not None:
+        query = query.where(InterimDecision.decided_on >= previous)
+    rows = await session.exec(query.order_by(InterimDecision.decided_on, InterimDecision.id))
+    return list(rows.all())
 
 
 async def _readable_meetings(session: AsyncSession, actor: Actor) -> list[tuple[Meeting, GroupRef]]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+import zipfile
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from storage.models import (
     Programme,
     ProgrammeCountyPart,
     SteeringGroup,
+    SurveyQuestion,
 )
 
 DEFAULT_ORG_FILE = Path(__file__).with_name("org_default.toml")
@@ -44,6 +47,21 @@ class ProgrammeSpec:
     name: str
     county_parts: tuple[str, ...]
     takes_participants: bool = True
+    training_target: int | None = None
+    training_useful_goal: int | None = None
+
+
+SURVEY_MOMENTS = ("enrolment", "exit")
+
+
+@dataclass(frozen=True)
+class SurveyQuestionSpec:
+    """A Likert statement of the participant survey (`[[survey_questions]]`)."""
+
+    code: str
+    text: str
+    moments: tuple[str, ...]
+    programmes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -76,6 +94,7 @@ class RetentionPolicy:
     outbox_days: int = 90
     dialog_state_days: int = 30
     minutes_years: int = 0
+    employer_contact_years: int = 2
     participant_removal: str = "anonymise"
     # Saved reports (`spara rapport`), counted from when they were last saved: their figures
     # may be small groups of the owner's county part.
@@ -126,12 +145,53 @@ class OrgConfig:
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
     report_min_population: int = 20
     report_grid: str = "half"
+    # A Word file (.docx) the exit documentation starts from: the association's letterhead,
+    # styles and fixed text. Its bytes are stored, so every instance has it.
+    exit_document_template: bytes | None = None
+    survey_questions: tuple[SurveyQuestionSpec, ...] = field(default_factory=tuple)
 
 
 def _require(table: dict[str, Any], key: str, where: str) -> Any:
     if key not in table:
         raise OrgConfigError(f"{where}: '{key}' saknas")
     return table[key]
+
+
+def _optional_count(table: dict[str, Any], key: str, where: str, most: int) -> int | None:
+    """A whole number 1..`most`, or None when the key is absent."""
+    value = table.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise OrgConfigError(f"{where}: {key} ska vara ett heltal från 1 till {most}")
+    return value
+
+
+def _survey_questions(
+    tables: Any, programme_codes: set[str]
+) -> tuple[SurveyQuestionSpec, ...]:
+    """Codes unique, text short and free of names, moments and programmes known."""
+    found: list[SurveyQuestionSpec] = []
+    for i, q in enumerate(tables):
+        where = f"survey_questions[{i}]"
+        text = " ".join(str(_require(q, "text", where)).split())
+        if not text or len(text) > 300:
+            raise OrgConfigError(f"{where}: text ska vara 1–300 tecken")
+        try:
+            pii.check(text, pii.Policy.NO_NAMES)
+        except pii.PersonalDataError as error:
+            raise OrgConfigError(f"{where}: text får inte innehålla namn eller nummer") from error
+        moments = tuple(q.get("moments", SURVEY_MOMENTS))
+        if not moments or set(moments) - set(SURVEY_MOMENTS):
+            raise OrgConfigError(f"{where}: moments ska vara enrolment och/eller exit")
+        programmes = tuple(q.get("programmes", ()))
+        unknown = sorted(set(programmes) - programme_codes)
+        if unknown:
+            raise OrgConfigError(f"{where}: okänd insats {unknown}")
+        found.append(SurveyQuestionSpec(str(_require(q, "code", where)), text, moments, programmes))
+    if len({q.code for q in found}) != len(found):
+        raise OrgConfigError("survey_questions: samma kod förekommer två gånger")
+    return tuple(found)
 
 
 def parse_org(data: dict[str, Any]) -> OrgConfig:
@@ -162,6 +222,10 @@ def parse_org(data: dict[str, Any]) -> OrgConfig:
             name=_require(p, "name", f"programmes[{i}]"),
             county_parts=tuple(p.get("county_parts", ())),
             takes_participants=bool(p.get("takes_participants", True)),
+            training_target=_optional_count(p, "training_target", f"programmes[{i}]", 100_000),
+            training_useful_goal=_optional_count(
+                p, "training_useful_goal", f"programmes[{i}]", 100
+            ),
         )
         for i, p in enumerate(data.get("programmes", ()))
     )
@@ -190,6 +254,7 @@ def parse_org(data: dict[str, Any]) -> OrgConfig:
     if int(assoc.get("report_min_population", 20)) < int(assoc.get("small_cell_threshold", 5)):
         raise OrgConfigError("association: report_min_population är mindre än "
                              "small_cell_threshold")
+    questions = _survey_questions(data.get("survey_questions", ()), programme_codes)
     return OrgConfig(
         name=_require(assoc, "name", "association"),
         short_name=assoc.get("short_name", assoc["name"]),
@@ -200,6 +265,7 @@ def parse_org(data: dict[str, Any]) -> OrgConfig:
         programmes=programmes,
         steering_groups=tuple(groups),
         retention=parse_retention(data.get("retention", {})),
+        survey_questions=questions,
     )
 
 
@@ -211,9 +277,32 @@ def _grid(value: Any) -> str:
 
 
 def load_org_file(path: Path | None = None) -> OrgConfig:
-    """Read an organisation file; the Sörmland default when no path is given."""
-    with (path or DEFAULT_ORG_FILE).open("rb") as handle:
-        return parse_org(tomllib.load(handle))
+    """Read an organisation file; the Sörmland default when no path is given. A template it
+    names is read relative to the file."""
+    path = path or DEFAULT_ORG_FILE
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    org = parse_org(data)
+    template = data.get("exit_document", {}).get("template")
+    if template is None:
+        return org
+    return replace(org, exit_document_template=_read_template(path.parent / str(template)))
+
+
+def _read_template(path: Path) -> bytes:
+    """A .docx file (a zip with a Word document in it), at most 5 MB."""
+    try:
+        content = path.read_bytes()
+    except OSError as error:
+        raise OrgConfigError(f"exit_document: mallen {path} går inte att läsa") from error
+    if len(content) > 5_000_000:
+        raise OrgConfigError(f"exit_document: mallen {path} är större än 5 MB")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            archive.getinfo("word/document.xml")
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise OrgConfigError(f"exit_document: mallen {path} är ingen Word-fil (.docx)") from error
+    return content
 
 
 async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
@@ -226,6 +315,7 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
     association.retention = org.retention.to_json()
     association.report_min_population = org.report_min_population
     association.report_grid = org.report_grid
+    association.exit_document_template = org.exit_document_template
     session.add(association)
 
     parts: dict[str, CountyPart] = {
@@ -251,6 +341,8 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
     for spec in org.programmes:
         programme = programmes.get(spec.code) or Programme(code=spec.code, name=spec.name)
         programme.name, programme.takes_participants = spec.name, spec.takes_participants
+        programme.training_target = spec.training_target
+        programme.training_useful_goal = spec.training_useful_goal
         programme.active = True
         session.add(programme)
         programmes[spec.code] = programme
@@ -265,6 +357,8 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
                 ProgrammeCountyPart(programme_id=programme_id, county_part_id=parts[code].id)
             )
 
+    await apply_survey_questions(session, org.survey_questions)
+
     groups = {g.code: g for g in (await session.exec(select(SteeringGroup))).all()}
     for spec in org.steering_groups:
         group = groups.get(spec.code) or SteeringGroup(
@@ -278,6 +372,24 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
     await session.flush()
 
 
+async def apply_survey_questions(
+    session: AsyncSession, specs: tuple[SurveyQuestionSpec, ...]
+) -> None:
+    """Questions by code, in the file's order; those the file no longer names are kept
+    inactive, so earlier answers keep their wording."""
+    existing = {q.code: q for q in (await session.exec(select(SurveyQuestion))).all()}
+    for question in existing.values():
+        question.active = False
+        session.add(question)
+    for position, spec in enumerate(specs):
+        question = existing.get(spec.code) or SurveyQuestion(
+            code=spec.code, text=spec.text, moments=""
+        )
+        question.text, question.position, question.active = spec.text, position, True
+        question.moments, question.programmes = ",".join(spec.moments), ",".join(spec.programmes)
+        session.add(question)
+
+
 async def ensure_org(session: AsyncSession, path: Path | None = None) -> bool:
     """Load the organisation on first start only, so edits made later are not overwritten.
 
@@ -287,6 +399,10 @@ async def ensure_org(session: AsyncSession, path: Path | None = None) -> bool:
     loaded = (await session.exec(select(Association))).first() is None
     if loaded:
         await apply_org(session, load_org_file(path))
+        await session.flush()
+    elif (await session.exec(select(SurveyQuestion.id).limit(1))).first() is None:
+        # A database from before the survey: its questions from the same file, once.
+        await apply_survey_questions(session, load_org_file(path).survey_questions)
         await session.flush()
     parts = (await session.exec(select(CountyPart))).all()
     municipalities = (await session.exec(select(Municipality.name))).all()

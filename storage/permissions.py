@@ -32,6 +32,10 @@ class Action(StrEnum):
     READ_UNMASKED_REPORT = "read_unmasked_report"
     READ_MINUTES = "read_minutes"
     WRITE_MINUTES = "write_minutes"
+    # The employer register: employers, their business contact, contacts and open slots.
+    MANAGE_EMPLOYERS = "manage_employers"
+    # Staff-training sessions and their survey counts (Inkluderingslyftet).
+    RECORD_TRAINING = "record_training"
     # Register extract and erasure per participant code (GDPR requests), handled by admins.
     PRIVACY_REQUESTS = "privacy_requests"
     # The evaluator's pseudonymised row-level extract: handed over under agreement, by admins.
@@ -92,9 +96,17 @@ _IN_OWN_AREA: dict[Role, frozenset[Action]] = {
             Action.READ_MINUTES,
             Action.WRITE_MINUTES,
             Action.MANAGE_REMINDERS,
+            Action.MANAGE_EMPLOYERS,
         }
     ),
-    Role.COACH: frozenset({Action.REGISTER_REFERRAL, Action.READ_REPORT, Action.READ_MINUTES}),
+    Role.COACH: frozenset(
+        {
+            Action.REGISTER_REFERRAL,
+            Action.READ_REPORT,
+            Action.READ_MINUTES,
+            Action.MANAGE_EMPLOYERS,
+        }
+    ),
 }
 
 _OWN_CASELOAD = frozenset({Action.READ_PARTICIPANT, Action.WRITE_PARTICIPANT})

@@ -25,11 +25,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage import audit, events
 from storage.audit import AuditAction
 from storage.clock import clock
+from storage.file_offers import forget_offers_about
 from storage.models import (
     ActionPoint,
     AuditEntry,
     BotStateItem,
     CountyPart,
+    InterimDecision,
     Meeting,
     MeetingDecision,
     Municipality,
@@ -251,6 +253,7 @@ async def remove_participants(
     await _delete_in(session, BotStateItem.key, related.state_keys)
     for participant in participants:  # replies waiting to be sent again (bot/once.py)
         await forget_replies_about(session, participant.code)
+        await forget_offers_about(session, participant.code)
     await _strip_audit(session, related.participant_ids)
     if mode == "delete":
         await events.forget(session, related.participant_ids)
@@ -390,6 +393,17 @@ async def _minutes_mentions(session: AsyncSession, code: str) -> list[dict[str, 
                     {"kind": model.__tablename__, "id": row.id, "meeting_id": row.meeting_id,
                      "meeting_date": day.isoformat(), "text": row.text}
                 )
+    interim = (
+        await session.exec(
+            select(InterimDecision).where(_contains_code(InterimDecision.text, code))
+        )
+    ).all()
+    found += [
+        {"kind": InterimDecision.__tablename__, "id": row.id, "meeting_id": None,
+         "meeting_date": row.decided_on.isoformat(), "text": row.text}
+        for row in interim
+        if mentions_code(row.text, code)
+    ]
     return found
 
 

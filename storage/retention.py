@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func
+from sqlalchemy import ColumnElement, delete, func, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +21,8 @@ from storage.models import (
     ActionPoint,
     AuditEntry,
     BotStateItem,
+    Employer,
+    EmployerContact,
     Meeting,
     MeetingDecision,
     Participant,
@@ -197,6 +199,29 @@ async def run_retention(
         )
     )
 
+    contact_cutoff = (
+        years_before(today, policy.employer_contact_years)
+        if policy.employer_contact_years
+        else None
+    )
+    contacts_due = EmployerContact.contact_date <= contact_cutoff if contact_cutoff else None
+    persons_due = (
+        (func.coalesce(Employer.last_contact_on, func.date(Employer.created_at)) <= contact_cutoff)
+        & ((Employer.contact_name != "") | (Employer.contact_phone != ""))
+        if contact_cutoff
+        else None
+    )
+    for kind, model, due in (
+        ("employer_contacts", EmployerContact, contacts_due),
+        ("employer_contact_persons", Employer, persons_due),
+    ):
+        run.kinds.append(
+            KindCount(
+                kind, policy.employer_contact_years, "years", contact_cutoff,
+                await _count(session, model, due) if due is not None else 0,
+            )
+        )
+
     # Which messages were handled (bot/once.py): a fixed week, as nobody resends a message later.
     keys_cutoff = today - timedelta(days=KEEP.days)
     keys_due = ProcessedTurn.created_at < _moment(keys_cutoff)
@@ -224,6 +249,11 @@ async def run_retention(
     if audit_due is not None:
         await session.execute(delete(AuditEntry).where(audit_due))
     await session.execute(delete(ProcessedTurn).where(keys_due))
+    if contacts_due is not None and persons_due is not None:
+        await session.execute(delete(EmployerContact).where(contacts_due))
+        await session.execute(
+            update(Employer).where(persons_due).values(contact_name="", contact_phone="")
+        )
     await audit.record(session, actor, AuditAction.RETENTION, "retention", details=run.counts())
     await session.flush()
     return run

@@ -114,6 +114,16 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "step": PROGRESSION_STEPS,
     "exit_reason": EXIT_REASONS,
     "destination": tuple(DESTINATIONS),
+    "training_theme": ("bip", "reflexive_practice", "employer_perspective", "other"),
+    "training_org": (
+        "af",
+        "fk",
+        "municipality",
+        "region",
+        "private_provider",
+        "association",
+        "other",
+    ),
 }
 
 MIN_AGE, MAX_AGE = 18, 64

@@ -144,6 +144,8 @@ async def test_gallra_dry_run_counts_and_the_run_removes_and_is_audited(
         "- sparade formulär orörda sedan före 2029-03-02: 1",
         "- sparade rapporter som inte sparats om sedan före 2028-04-01: 1",
         "- loggposter från före 2026-04-01: 1",
+        "- kontakter med arbetsgivare från senast 2027-04-01: 0",
+        "- arbetsgivares kontaktpersoner (namn och telefon) utan kontakt sedan 2027-04-01: 0",
         "- kvitton på hanterade meddelanden från före 2029-03-25: 1",
         "Provkörning: inget togs bort. Totalt 9 att gallra.",
     ]
@@ -188,7 +190,8 @@ async def test_gallra_dry_run_counts_and_the_run_removes_and_is_audited(
         "mode": "anonymise",
         "participants_exited": 1, "participants_not_accepted": 1, "referrals_undecided": 1,
         "minutes": 0, "reminders": 2, "dialog_state": 1, "saved_reports": 1, "audit": 1,
-        "message_keys": 1, "removed_participants": 3, "removed_placements": 1, "removed_notes": 1,
+        "message_keys": 1, "employer_contacts": 0, "employer_contact_persons": 0,
+        "removed_participants": 3, "removed_placements": 1, "removed_notes": 1,
         "removed_steps": 1, "removed_reminders": 1, "removed_dialog_states": 1,
         "removed_audit_rows": 1,
     }

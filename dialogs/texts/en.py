@@ -834,6 +834,10 @@ TEXTS: dict[str, str] = {
     "retention_kind.dialog_state": "saved forms untouched since before {cutoff}",
     "retention_kind.message_keys": "receipts of handled messages from before {cutoff}",
     "retention_kind.audit": "log entries from before {cutoff}",
+    "retention_kind.employer_contacts": "contacts with employers from {cutoff} or earlier",
+    "retention_kind.employer_contact_persons": (
+        "employers' contact persons (name and phone) with no contact since {cutoff}"
+    ),
     "retention_kept": "{kind}: kept until further notice",
     "retention_kept_kind.participants_exited": "exited participants",
     "retention_kept_kind.participants_not_accepted": "participants not accepted",
@@ -927,6 +931,394 @@ TEXTS: dict[str, str] = {
     "help_cmd_language": "changes language: `språk en` (English) or `språk sv` (Swedish)",
     "language_usage": "Type `språk en` for English or `språk sv` for Swedish.",
     "language_chosen": "I will write in English from now on. Type `språk sv` for Swedish.",
+    # --- interim decisions ---
+    "help_cmd_interim": (
+        "logs a decision taken between meetings, reported at the group's next meeting: "
+        "`beslut mellan möten \"text\" [grupp=… datum=…]`; without text it lists those not yet "
+        "reported"
+    ),
+    "interim_saved": "The decision of {date} is saved for {group}. {where}",
+    "interim_next_meeting": "It will be reported at meeting {id} on {date}.",
+    "interim_next_unplanned": (
+        "It will be reported at the next meeting of {group} (none is planned yet)."
+    ),
+    "interim_none": "No decisions between meetings are waiting to be reported.",
+    "interim_title": "Decisions between meetings not yet reported",
+    "interim_line": "{date} {group}: {text}. {where}",
+    "interim_more": "… and {count} more.",
+    "interim_in_future": (
+        "{date} has not come yet. A decision between meetings is logged once it is taken, so "
+        "nothing was saved."
+    ),
+    "interim_before_last_meeting": (
+        "{date} is before the group's latest meeting ({meeting_date}, meeting {meeting}), whose "
+        "minutes are already written. Add it there with `beslut {meeting} \"text\"`. Nothing "
+        "was saved."
+    ),
+    "interim_group_needed": (
+        "Say which group the decision is for with `grupp=…`, one of: {groups}. Nothing was saved."
+    ),
+    "interim_not_allowed": (
+        "You do not write minutes for any group, so you cannot log decisions between meetings. "
+        "Nothing was saved."
+    ),
+    "minutes_label_interim": "Decisions between meetings to note",
+    "minutes_interim_line": "{date}: {text}",
+    # --- staff training ---
+    "help_cmd_training_new": (
+        "records a staff training session (counts, no names): `ny utbildning datum=2026-11-20 "
+        "tema=BIP deltagare=\"AF 12, FK 5, kommun 8\" [återkommande=3] [namn=\"…\"]`"
+    ),
+    "help_cmd_training_edit": (
+        "changes a training session: `ändra utbildning 4 deltagare=\"AF 10, FK 5\"`"
+    ),
+    "help_cmd_training_survey": (
+        "records the evaluation after a training: `utbildningsenkät 4 svar=15 användbar=14`"
+    ),
+    "help_cmd_training": (
+        "shows how many have been trained against the target and what they thought: "
+        "`utbildningar [year]`"
+    ),
+    "training_theme.bip": "BIP",
+    "training_theme.reflexive_practice": "reflexive practice",
+    "training_theme.employer_perspective": "employer perspective",
+    "training_theme.other": "other",
+    "training_org.af": "Public Employment Service (AF)",
+    "training_org.fk": "Social Insurance Agency (FK)",
+    "training_org.municipality": "municipality",
+    "training_org.region": "region",
+    "training_org.private_provider": "private provider",
+    "training_org.association": "coordination association",
+    "training_org.other": "other organisation",
+    "training_usage": (
+        "Type for example `ny utbildning datum=2026-11-20 tema=BIP deltagare=\"AF 12, FK 5, "
+        "kommun 8\"`. Give counts per organisation, never names. `återkommande=3` means three "
+        "of them were counted at an earlier session, so each person counts once towards the "
+        "target. Themes: BIP, reflexive practice, employer perspective, other."
+    ),
+    "training_edit_usage": (
+        "Type `ändra utbildning <number>` and what to change, for example "
+        "`ändra utbildning 4 datum=2026-11-21` or `… deltagare=\"AF 10, FK 5\"`."
+    ),
+    "training_survey_usage": (
+        "Type `utbildningsenkät <number> svar=<how many answered> användbar=<how many found it "
+        "useful>`."
+    ),
+    "training_overview_usage": "Type `utbildningar` or `utbildningar 2026`.",
+    "training_missing": (
+        "Give both theme and attendees, for example `tema=BIP deltagare=\"AF 12, FK 5\"`. "
+        "Nothing was saved."
+    ),
+    "training_saved": "Saved: {line}.",
+    "training_updated": "Changed: {line}.",
+    "training_survey_saved": "The evaluation is saved: {line}.",
+    "training_session_line": "training {id}, {date}, {theme}, {attendees} attendees",
+    "training_survey_part": "(evaluation: {responses} answers, {useful} found it useful)",
+    "training_title": "{programme}: people trained",
+    "training_title_year": "{programme}: people trained in {year}",
+    "training_progress_target": "Trained: **{trained}** of the target {target} ({percent} %).",
+    "training_progress": "Trained: **{trained}**.",
+    "training_sessions_summary": (
+        "{sessions} sessions, {attendances} attendances, {returning} of them by people already "
+        "counted."
+    ),
+    "training_useful_goal": (
+        "Evaluation: {percent} % of {responses} respondents found the training useful (the goal "
+        "is at least {goal} %)."
+    ),
+    "training_useful": (
+        "Evaluation: {percent} % of {responses} respondents found the training useful."
+    ),
+    "training_no_survey": "No evaluation has been recorded yet.",
+    "training_by_theme": "By theme",
+    "training_theme_line": "{theme}: {sessions} sessions, {attendances} attendances",
+    "training_by_organisation": "Attendances by organisation",
+    "training_recent": "Latest sessions",
+    "training_not_allowed": (
+        "Training sessions are recorded by the programme lead or owner. Nothing was saved."
+    ),
+    "training_not_allowed_read": "You may not see the training figures.",
+    "training_programme_needed": (
+        "Say which programme the training belongs to with `insats=…`, one of: {programmes}. "
+        "Nothing was saved."
+    ),
+    "training_no_attendance": (
+        "Give how many attended per organisation, for example `deltagare=\"AF 12, FK 5\"`. "
+        "Nothing was saved."
+    ),
+    "training_bad_attendance": (
+        "I do not understand one of the organisations. Type an organisation and a count, for example `AF 12`; "
+        "organisations: AF, FK, kommun, region, privat utförare, samordningsförbundet, annan. "
+        "Nothing was saved."
+    ),
+    "training_bad_count": (
+        "The count {value} will not do: give 1 to {most} per organisation. Nothing was saved."
+    ),
+    "training_bad_returning": (
+        "Returning ({value}) cannot be more than the attendees ({total}). Nothing was saved."
+    ),
+    "training_bad_number": "Give `{field}=` as a count, for example `{field}=3`. Nothing was saved.",
+    "training_bad_date": (
+        "I do not understand the date. Type for example `datum=2026-11-20`. Nothing was saved."
+    ),
+    "training_bad_theme": "Unknown theme. Choose one of: {choices}. Nothing was saved.",
+    "training_in_future": (
+        "{date} has not come yet: record the session once it is held. Nothing was saved."
+    ),
+    "training_not_found": "There is no training with number {id}.",
+    "training_survey_too_many": (
+        "{responses} answers are more than the attendees ({total}). Nothing was saved."
+    ),
+    "training_useful_too_many": (
+        "{useful} who found it useful are more than those who answered ({responses}). "
+        "Nothing was saved."
+    ),
+    # --- exit documentation ---
+    "help_cmd_exit_doc": (
+        "makes the exit documentation as a Word file to complete and hand to the participant "
+        "and the referring officer: `slutdokument V-2026-0042`"
+    ),
+    "exit_doc_usage": "Type `slutdokument <code>`, for example `slutdokument V-2026-0042`.",
+    "exit_doc_not_enrolled": (
+        "{code} has not been accepted into the programme, so there is no exit documentation "
+        "to make."
+    ),
+    "exit_doc_too_long": "The text is too long: at most {most} characters. Nothing was sent.",
+    "exit_doc_card_title": "Exit documentation {code}",
+    "exit_doc_card_intro": (
+        "The facts come from the record. Write your recommendations without names; you fill in "
+        "the participant's name by hand in the Word file. Nothing you write here is saved."
+    ),
+    "exit_doc_recommendations": "Recommendations for what comes next",
+    "exit_doc_recommendations_hint": (
+        "For example: continued work training with support, contact with AF about wage subsidy"
+    ),
+    "exit_doc_recipient": "Recipient (role, not name)",
+    "exit_doc_recipient_hint": "For example: case officer at Försäkringskassan",
+    "exit_doc_button": "Make Word file",
+    "exit_doc_file_description": "Exit documentation for {code}",
+    "exit_doc_file_name": "Exit documentation {code} {date}.docx",
+    "exit_doc_title": "Exit documentation – {programme}",
+    "exit_doc_to": "To: {recipient}",
+    "exit_doc_code": "Participant code",
+    "exit_doc_name": "Name",
+    "exit_doc_name_blank": "(filled in by hand)",
+    "exit_doc_period": "Period in the programme",
+    "exit_doc_ongoing": "ongoing",
+    "exit_doc_months_label": "Time in the programme",
+    "exit_doc_months": "{months} months",
+    "exit_doc_referred_by": "Referred by",
+    "exit_doc_exit": "Exit",
+    "exit_doc_income_exit": "Income source at exit",
+    "exit_doc_steps": "Steps",
+    "exit_doc_placements": "Placements and work",
+    "exit_doc_placement": "{type} ({sector}) at {employer}, {start} – {end}",
+    "exit_doc_fill_in": "(filled in by the coach)",
+    "exit_doc_footer": (
+        "Taken from Stegvis on {date}. Complete it before handing it to the participant and "
+        "the officer who referred them."
+    ),
+    # --- participant survey ---
+    "help_cmd_survey": (
+        "the survey the participant answers at enrolment or exit, filled in together with you: "
+        "`enkät V-2026-0042 utskrivning`"
+    ),
+    "help_cmd_survey_results": (
+        "shows the share who agree with the survey's statements, per half-year: "
+        "`enkätresultat [inskrivning|utskrivning] [2026-H1]`"
+    ),
+    "survey_usage": (
+        "Type `enkät <code> inskrivning` or `enkät <code> utskrivning`, for example "
+        "`enkät V-2026-0042 utskrivning`."
+    ),
+    "survey_results_usage": (
+        "Type `enkätresultat`, `enkätresultat inskrivning` or for example "
+        "`enkätresultat utskrivning 2026-H1`."
+    ),
+    "survey_not_enrolment": "{code} is not enrolled, so the enrolment survey cannot be given.",
+    "survey_not_exit": "{code} has not exited, so the exit survey cannot be given yet.",
+    "survey_done_enrolment": "The enrolment survey for {code} is already done.",
+    "survey_done_exit": "The exit survey for {code} is already done.",
+    "survey_no_questions": (
+        "There are no survey questions for this programme. The admin adds them to the "
+        "organisation file (survey_questions)."
+    ),
+    "survey_changed": (
+        "The survey's questions changed after the card was sent, so nothing was saved. Type "
+        "`enkät` again for the current questions."
+    ),
+    "survey_bad_value": "Answers are 1–5 or “prefer not to answer”. Nothing was saved.",
+    "survey_empty": (
+        "No question was answered, so nothing was saved and the survey does not count as done."
+    ),
+    "survey_not_allowed_read": "You may not see survey results.",
+    "survey_results_period": (
+        "Survey results are shown for half-years that have ended, for example {latest}, so a "
+        "new answer never shows as a difference."
+    ),
+    "survey_title_enrolment": "Survey at enrolment – {code}",
+    "survey_title_exit": "Survey at exit – {code}",
+    "survey_intro": (
+        "Fill in together with the participant. The answers are stored without the participant "
+        "code and shown only as shares for groups large enough, so they cannot be traced."
+    ),
+    "survey_scale_1": "1 – do not agree at all",
+    "survey_scale_2": "2",
+    "survey_scale_3": "3",
+    "survey_scale_4": "4",
+    "survey_scale_5": "5 – fully agree",
+    "survey_skip": "Prefer not to answer",
+    "survey_choose": "Choose an answer (or “prefer not to answer”).",
+    "survey_button": "Save the answers",
+    "survey_saved_enrolment": (
+        "Thank you! The enrolment survey for {code} is saved ({answered} of {asked} questions "
+        "answered), with no link to the participant."
+    ),
+    "survey_saved_exit": (
+        "Thank you! The exit survey for {code} is saved ({answered} of {asked} questions "
+        "answered), with no link to the participant."
+    ),
+    "survey_results_title_enrolment": "The survey at enrolment, {period}",
+    "survey_results_title_exit": "The survey at exit, {period}",
+    "survey_results_count": "{count} surveys answered.",
+    "survey_share": "{percent} % agree ({answered} answers)",
+    "survey_too_few": "too few answers to show (fewer than {threshold})",
+    "survey_results_note": (
+        "Agree = 4 or 5 on the scale 1–5. Groups with fewer than {threshold} answers are not "
+        "shown, and county parts only when every county part has enough answers."
+    ),
+    # --- employers ---
+    "help_cmd_employer_new": (
+        "adds an employer: `ny arbetsgivare \"ICA Flen\" sektor=privat kommun=Flen "
+        "[orgnr=556677-8899] [kontakt=HR-chef kontaktnamn=\"Eva Ek\" telefon=\"+46 70 123 45 "
+        "67\"]`"
+    ),
+    "help_cmd_employer_edit": "changes an employer: `ändra arbetsgivare 4 kontakt=butikschef`",
+    "help_cmd_employers": (
+        "lists the employers of your county parts; `arbetsgivare ICA` searches, "
+        "`arbetsgivare 4` shows one"
+    ),
+    "help_cmd_employer_contact": (
+        "logs a contact with an employer: `kontakt ICA Flen: möte om två platser`"
+    ),
+    "help_cmd_employer_slots": "sets open placement slots: `platser ICA Flen 2`",
+    "help_cmd_employer_report": (
+        "shows employers by sector and county part, placements per employer and how many led "
+        "to work: `arbetsgivarrapport [year]`"
+    ),
+    "employer_usage": (
+        "Type for example `ny arbetsgivare \"ICA Flen\" sektor=privat kommun=Flen`. The "
+        "employer's contact person is `kontakt=` (role), `kontaktnamn=` and `telefon=` with the "
+        "country code, for example +46 70 123 45 67."
+    ),
+    "employer_edit_usage": (
+        "Type `ändra arbetsgivare <number or name>` and what to change, for example "
+        "`ändra arbetsgivare 4 telefon=\"+46 70 123 45 67\"`."
+    ),
+    "employer_contact_usage": (
+        "Type `kontakt <employer>: <what happened>`, for example "
+        "`kontakt ICA Flen: möte om två platser`."
+    ),
+    "employer_slots_usage": "Type `platser <employer> <count>`, for example `platser ICA Flen 2`.",
+    "employer_report_usage": "Type `arbetsgivarrapport` or `arbetsgivarrapport 2026`.",
+    "employer_missing": (
+        "Give name, sector and municipality, for example `ny arbetsgivare \"ICA Flen\" "
+        "sektor=privat kommun=Flen`. Nothing was saved."
+    ),
+    "employer_no_name": "The employer needs a name. Nothing was saved.",
+    "employer_bad_sector": (
+        "Unknown sector. Choose private, public, non-profit or social enterprise. Nothing was "
+        "saved."
+    ),
+    "employer_bad_org_number": (
+        "The organisation number is written NNNNNN-NNNN with a valid check digit. Nothing was "
+        "saved."
+    ),
+    "employer_sole_trader": (
+        "That number is a personal identity number (sole trader), which Stegvis never stores. "
+        "Leave the organisation number out for a sole trader. Nothing was saved."
+    ),
+    "employer_bad_phone": (
+        "Write the phone number with the country code, for example +46 70 123 45 67 (a number "
+        "starting with 0 cannot be told from a personal identity number). Nothing was saved."
+    ),
+    "employer_text_too_long": "The text is too long, at most {most} characters. Nothing was saved.",
+    "employer_exists": (
+        "{name} already exists (employer {id}). Type `ändra arbetsgivare {id} …` to change it. "
+        "Nothing was saved."
+    ),
+    "employer_not_allowed": (
+        "{name} belongs to another county part than yours, so you cannot change it. Nothing "
+        "was saved."
+    ),
+    "employer_not_allowed_list": "You may not see the employer register.",
+    "employer_not_found": "I find no employer called “{value}”.",
+    "employer_ambiguous": "“{value}” fits several employers: {names}. Type the whole name.",
+    "employer_contact_in_future": (
+        "{date} has not come yet: log the contact once it has happened. Nothing was saved."
+    ),
+    "employer_contact_empty": "Write what the contact was about after the colon. Nothing was saved.",
+    "employer_bad_date": "I do not understand the date. Type for example `datum=2026-11-20`.",
+    "employer_bad_slots": "Give the number of open slots, 0–{most}. Nothing was saved.",
+    "employer_saved": "Saved: {name} (employer {id}).",
+    "employer_updated": "Changed: {name} (employer {id}).",
+    "employer_contact_saved": "The contact with {name} on {date} is saved.",
+    "employer_slots_saved": "{name} now has {slots} open slots.",
+    "employer_line": (
+        "**{id}** {name}, {sector}, {municipality}: {slots} open slots, {placements} placements"
+    ),
+    "employer_list_title": "Employers",
+    "employer_list_hint": "Type `arbetsgivare <number>` to see one employer.",
+    "employer_none": "No employers are registered yet. Type `ny arbetsgivare` to add one.",
+    "employer_more": "… and {count} more. Search with `arbetsgivare <word>`.",
+    "employer_f_sector": "Sector",
+    "employer_f_municipality": "Municipality",
+    "employer_f_org_number": "Organisation number",
+    "employer_f_slots": "Open slots",
+    "employer_f_placements": "Placements",
+    "employer_f_contact": "Contact person",
+    "employer_placements": "{placements}, {work} of them led to work",
+    "employer_contacts": "Latest contacts",
+    "employer_total": "Total",
+    "employer_report_title": "Employers",
+    "employer_report_title_year": "Employers, placements {year}",
+    "employer_report_placements": "Placements per employer",
+    "employer_report_line": "{name}: {placements} placements, {work} led to work",
+    "employer_report_no_placements": "No placements at registered employers.",
+    "employer_report_with_work": "{count} employers have placements that led to work.",
+    # --- status report ---
+    "help_cmd_status": (
+        "makes a steering group's status report as a Word file to edit: figures, goals, "
+        "decisions, action points, staff training and survey results: `lägesrapport "
+        "[grupp=\"Lokal styrgrupp Västra\"] [period=2026-H1]`"
+    ),
+    "status_usage": (
+        "Say which steering group the status report is for, for example `lägesrapport "
+        "grupp=\"Lokal styrgrupp Västra\" period=2026-H1`."
+    ),
+    "status_bad_period": (
+        "Give the period as a half-year, quarter, month or year, for example `period=2026-H1`."
+    ),
+    "status_file_name": "Status report {group} {period}.docx",
+    "status_file_description": "Status report for {group}, {period}",
+    "status_title": "Status report – {group} – {period}",
+    "status_intro": (
+        "Taken from Stegvis on {date}. Headings and text can be edited before the meeting."
+    ),
+    "status_summary": "Summary",
+    "status_fill_in": "(written by the coordinator)",
+    "status_figures": "Participants and results",
+    "status_goals": "Goals and results",
+    "status_meetings_held": "Steering-group meetings",
+    "status_decisions": "Decisions in the period",
+    "status_meeting": "Meeting {date} (meeting {id})",
+    "status_none": "–",
+    "status_no_meetings": "No meetings with minutes in the period.",
+    "status_open_points": "Open action points",
+    "status_training": "Staff training",
+    "status_no_training": "No staff-training programme is registered.",
+    "status_survey": "The participant survey",
+    "status_no_survey": "Survey results are shown for half-years that have ended.",
     # --- extract ---
     "help_cmd_evaluator": (
         "evaluator extract: one row per participant and period, codes only, with random keys, "

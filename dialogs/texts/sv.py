@@ -839,6 +839,10 @@ TEXTS: dict[str, str] = {
     "retention_kind.dialog_state": "sparade formulär orörda sedan före {cutoff}",
     "retention_kind.message_keys": "kvitton på hanterade meddelanden från före {cutoff}",
     "retention_kind.audit": "loggposter från före {cutoff}",
+    "retention_kind.employer_contacts": "kontakter med arbetsgivare från senast {cutoff}",
+    "retention_kind.employer_contact_persons": (
+        "arbetsgivares kontaktpersoner (namn och telefon) utan kontakt sedan {cutoff}"
+    ),
     "retention_kept": "{kind}: sparas tills vidare",
     "retention_kept_kind.participants_exited": "utskrivna deltagare",
     "retention_kept_kind.participants_not_accepted": "deltagare med beslut ej aktuell",
@@ -934,6 +938,395 @@ TEXTS: dict[str, str] = {
     "help_cmd_language": "byter språk: `språk en` (engelska) eller `språk sv` (svenska)",
     "language_usage": "Skriv `språk sv` för svenska eller `språk en` för engelska.",
     "language_chosen": "Nu skriver jag på svenska.",
+    # --- interim decisions ---
+    "help_cmd_interim": (
+        "loggar ett beslut som fattats mellan mötena, som anmäls vid gruppens nästa möte: "
+        "`beslut mellan möten \"text\" [grupp=… datum=…]`; utan text visar den beslut som ännu "
+        "inte anmälts"
+    ),
+    "interim_saved": (
+        "Beslutet från {date} är sparat för {group}. {where}"
+    ),
+    "interim_next_meeting": "Det anmäls vid möte {id} den {date}.",
+    "interim_next_unplanned": (
+        "Det anmäls vid nästa möte i {group} (inget möte är planerat ännu)."
+    ),
+    "interim_none": "Inga beslut mellan möten väntar på att anmälas.",
+    "interim_title": "Beslut mellan möten som ännu inte anmälts",
+    "interim_line": "{date} {group}: {text}. {where}",
+    "interim_more": "… och {count} till.",
+    "interim_in_future": (
+        "Datumet {date} har inte varit än. Ett beslut mellan möten loggas när det är fattat, "
+        "så inget sparades."
+    ),
+    "interim_before_last_meeting": (
+        "Datumet {date} ligger före gruppens senaste möte ({meeting_date}, möte {meeting}), "
+        "vars minnesanteckningar redan är skrivna. Lägg till det där med "
+        "`beslut {meeting} \"text\"`. Inget sparades."
+    ),
+    "interim_group_needed": (
+        "Ange vilken grupp beslutet gäller med `grupp=…`, en av: {groups}. Inget sparades."
+    ),
+    "interim_not_allowed": (
+        "Du skriver inte minnesanteckningar för någon grupp, så du kan inte logga beslut mellan "
+        "möten. Inget sparades."
+    ),
+    "minutes_label_interim": "Beslut mellan möten att anmäla",
+    "minutes_interim_line": "{date}: {text}",
+    # --- staff training ---
+    "help_cmd_training_new": (
+        "registrerar ett utbildningstillfälle för personal (antal, inga namn): `ny utbildning "
+        "datum=2026-11-20 tema=BIP deltagare=\"AF 12, FK 5, kommun 8\" [återkommande=3] "
+        "[namn=\"…\"]`"
+    ),
+    "help_cmd_training_edit": (
+        "ändrar ett utbildningstillfälle: `ändra utbildning 4 deltagare=\"AF 10, FK 5\"`"
+    ),
+    "help_cmd_training_survey": (
+        "registrerar utvärderingen efter en utbildning: `utbildningsenkät 4 svar=15 användbar=14`"
+    ),
+    "help_cmd_training": (
+        "visar hur många som utbildats mot målet och vad de tyckte: `utbildningar [år]`"
+    ),
+    "training_theme.bip": "BIP",
+    "training_theme.reflexive_practice": "reflexiv praxis",
+    "training_theme.employer_perspective": "arbetsgivarperspektiv",
+    "training_theme.other": "annat",
+    "training_org.af": "Arbetsförmedlingen",
+    "training_org.fk": "Försäkringskassan",
+    "training_org.municipality": "kommun",
+    "training_org.region": "region",
+    "training_org.private_provider": "privat utförare",
+    "training_org.association": "samordningsförbundet",
+    "training_org.other": "annan organisation",
+    "training_usage": (
+        "Skriv till exempel `ny utbildning datum=2026-11-20 tema=BIP deltagare=\"AF 12, FK 5, "
+        "kommun 8\"`. Ange antal per organisation, aldrig namn. `återkommande=3` betyder att "
+        "tre av dem redan räknats vid ett tidigare tillfälle, så att varje person räknas en gång "
+        "mot målet. Teman: BIP, reflexiv praxis, arbetsgivarperspektiv, annat."
+    ),
+    "training_edit_usage": (
+        "Skriv `ändra utbildning <nummer>` och det som ska ändras, till exempel "
+        "`ändra utbildning 4 datum=2026-11-21` eller `… deltagare=\"AF 10, FK 5\"`."
+    ),
+    "training_survey_usage": (
+        "Skriv `utbildningsenkät <nummer> svar=<antal som svarade> användbar=<antal som tyckte "
+        "att den var användbar>`."
+    ),
+    "training_overview_usage": "Skriv `utbildningar` eller `utbildningar 2026`.",
+    "training_missing": (
+        "Ange både tema och deltagare, till exempel `tema=BIP deltagare=\"AF 12, FK 5\"`. "
+        "Inget sparades."
+    ),
+    "training_saved": "Sparat: {line}.",
+    "training_updated": "Ändrat: {line}.",
+    "training_survey_saved": "Utvärderingen är sparad: {line}.",
+    "training_session_line": "utbildning {id}, {date}, {theme}, {attendees} deltagare",
+    "training_survey_part": "(utvärdering: {responses} svar, {useful} tyckte att den var användbar)",
+    "training_title": "{programme}: utbildade personer",
+    "training_title_year": "{programme}: utbildade personer {year}",
+    "training_progress_target": "Utbildade: **{trained}** av målet {target} ({percent} %).",
+    "training_progress": "Utbildade: **{trained}**.",
+    "training_sessions_summary": (
+        "{sessions} tillfällen, {attendances} deltaganden, varav {returning} av personer som "
+        "redan räknats."
+    ),
+    "training_useful_goal": (
+        "Utvärderingen: {percent} % av {responses} svarande tyckte att utbildningen var "
+        "användbar (målet är minst {goal} %)."
+    ),
+    "training_useful": (
+        "Utvärderingen: {percent} % av {responses} svarande tyckte att utbildningen var "
+        "användbar."
+    ),
+    "training_no_survey": "Ingen utvärdering är registrerad ännu.",
+    "training_by_theme": "Per tema",
+    "training_theme_line": "{theme}: {sessions} tillfällen, {attendances} deltaganden",
+    "training_by_organisation": "Deltaganden per organisation",
+    "training_recent": "Senaste tillfällena",
+    "training_not_allowed": (
+        "Utbildningstillfällen registreras av insatsledaren eller insatsägaren. Inget sparades."
+    ),
+    "training_not_allowed_read": "Du har inte behörighet att se utbildningarna.",
+    "training_programme_needed": (
+        "Ange vilken insats utbildningen hör till med `insats=…`, en av: {programmes}. "
+        "Inget sparades."
+    ),
+    "training_no_attendance": (
+        "Ange hur många som deltog per organisation, till exempel `deltagare=\"AF 12, FK 5\"`. "
+        "Inget sparades."
+    ),
+    "training_bad_attendance": (
+        "Jag förstår inte en av organisationerna. Skriv organisation och antal, till exempel `AF 12`; "
+        "organisationer: Arbetsförmedlingen (AF), Försäkringskassan (FK), kommun, region, "
+        "privat utförare, samordningsförbundet, annan. Inget sparades."
+    ),
+    "training_bad_count": (
+        "Antalet {value} går inte: ange mellan 1 och {most} per organisation. Inget sparades."
+    ),
+    "training_bad_returning": (
+        "Återkommande ({value}) kan inte vara fler än deltagarna ({total}). Inget sparades."
+    ),
+    "training_bad_number": "Ange `{field}=` som ett antal, till exempel `{field}=3`. Inget sparades.",
+    "training_bad_date": (
+        "Jag förstår inte datumet. Skriv till exempel `datum=2026-11-20`. Inget sparades."
+    ),
+    "training_bad_theme": "Okänt tema. Välj ett av: {choices}. Inget sparades.",
+    "training_in_future": (
+        "{date} har inte varit än: registrera tillfället när det är hållet. Inget sparades."
+    ),
+    "training_not_found": "Det finns ingen utbildning med nummer {id}.",
+    "training_survey_too_many": (
+        "{responses} svar är fler än deltagarna ({total}). Inget sparades."
+    ),
+    "training_useful_too_many": (
+        "{useful} som tyckte att den var användbar är fler än de som svarade ({responses}). "
+        "Inget sparades."
+    ),
+    # --- exit documentation ---
+    "help_cmd_exit_doc": (
+        "skapar slutdokumentationen som Word-fil att komplettera och lämna till deltagaren och "
+        "handläggaren: `slutdokument V-2026-0042`"
+    ),
+    "exit_doc_usage": "Skriv `slutdokument <kod>`, till exempel `slutdokument V-2026-0042`.",
+    "exit_doc_not_enrolled": (
+        "{code} har inte blivit aktuell i insatsen, så det finns ingen slutdokumentation att "
+        "göra."
+    ),
+    "exit_doc_too_long": "Texten är för lång: högst {most} tecken. Inget skickades.",
+    "exit_doc_card_title": "Slutdokumentation {code}",
+    "exit_doc_card_intro": (
+        "Uppgifterna hämtas från registreringen. Skriv dina rekommendationer utan namn; "
+        "deltagarens namn fyller du i för hand i Word-filen. Inget av det du skriver här sparas."
+    ),
+    "exit_doc_recommendations": "Rekommendationer inför fortsättningen",
+    "exit_doc_recommendations_hint": (
+        "Till exempel: fortsatt arbetsträning med stöd, kontakt med Arbetsförmedlingen om "
+        "lönestöd"
+    ),
+    "exit_doc_recipient": "Mottagare (roll, inte namn)",
+    "exit_doc_recipient_hint": "Till exempel: handläggare på Försäkringskassan",
+    "exit_doc_button": "Skapa Word-fil",
+    "exit_doc_file_description": "Slutdokumentation för {code}",
+    "exit_doc_file_name": "Slutdokumentation {code} {date}.docx",
+    "exit_doc_title": "Slutdokumentation – {programme}",
+    "exit_doc_to": "Till: {recipient}",
+    "exit_doc_code": "Deltagarkod",
+    "exit_doc_name": "Namn",
+    "exit_doc_name_blank": "(fylls i för hand)",
+    "exit_doc_period": "Period i insatsen",
+    "exit_doc_ongoing": "pågår",
+    "exit_doc_months_label": "Tid i insatsen",
+    "exit_doc_months": "{months} månader",
+    "exit_doc_referred_by": "Aktualiserad av",
+    "exit_doc_exit": "Avslut",
+    "exit_doc_income_exit": "Försörjning vid avslut",
+    "exit_doc_steps": "Stegförflyttningar",
+    "exit_doc_placements": "Praktik och arbete",
+    "exit_doc_placement": "{type} ({sector}) hos {employer}, {start} – {end}",
+    "exit_doc_fill_in": "(fylls i av coachen)",
+    "exit_doc_footer": (
+        "Underlaget är hämtat ur Stegvis {date}. Komplettera det innan det lämnas till "
+        "deltagaren och den handläggare som aktualiserade."
+    ),
+    # --- participant survey ---
+    "help_cmd_survey": (
+        "enkäten som deltagaren besvarar vid inskrivning eller utskrivning, ifylld tillsammans "
+        "med dig: `enkät V-2026-0042 utskrivning`"
+    ),
+    "help_cmd_survey_results": (
+        "visar andelen som instämmer i enkätens påståenden, per halvår: "
+        "`enkätresultat [inskrivning|utskrivning] [2026-H1]`"
+    ),
+    "survey_usage": (
+        "Skriv `enkät <kod> inskrivning` eller `enkät <kod> utskrivning`, till exempel "
+        "`enkät V-2026-0042 utskrivning`."
+    ),
+    "survey_results_usage": (
+        "Skriv `enkätresultat`, `enkätresultat inskrivning` eller till exempel "
+        "`enkätresultat utskrivning 2026-H1`."
+    ),
+    "survey_not_enrolment": "{code} är inte inskriven, så inskrivningsenkäten kan inte göras.",
+    "survey_not_exit": "{code} är inte utskriven, så utskrivningsenkäten kan inte göras ännu.",
+    "survey_done_enrolment": "Inskrivningsenkäten för {code} är redan gjord.",
+    "survey_done_exit": "Utskrivningsenkäten för {code} är redan gjord.",
+    "survey_no_questions": (
+        "Det finns inga enkätfrågor för den här insatsen. Administratören lägger in dem i "
+        "organisationsfilen (survey_questions)."
+    ),
+    "survey_changed": (
+        "Enkätens frågor har ändrats sedan kortet skickades, så inget sparades. Skriv `enkät` "
+        "igen för att få de aktuella frågorna."
+    ),
+    "survey_bad_value": "Svaren ska vara 1–5 eller ”vill inte svara”. Inget sparades.",
+    "survey_empty": (
+        "Ingen fråga är besvarad, så inget sparades och enkäten räknas inte som gjord."
+    ),
+    "survey_not_allowed_read": "Du har inte behörighet att se enkätresultat.",
+    "survey_results_period": (
+        "Enkätresultat visas för halvår som är slut, till exempel {latest}, så att ett nytt svar "
+        "aldrig syns som en skillnad."
+    ),
+    "survey_title_enrolment": "Enkät vid inskrivning – {code}",
+    "survey_title_exit": "Enkät vid utskrivning – {code}",
+    "survey_intro": (
+        "Fyll i tillsammans med deltagaren. Svaren sparas utan deltagarkoden och visas bara "
+        "som andelar för grupper som är tillräckligt stora, så de kan inte spåras till deltagaren."
+    ),
+    "survey_scale_1": "1 – instämmer inte alls",
+    "survey_scale_2": "2",
+    "survey_scale_3": "3",
+    "survey_scale_4": "4",
+    "survey_scale_5": "5 – instämmer helt",
+    "survey_skip": "Vill inte svara",
+    "survey_choose": "Välj ett svar (eller ”vill inte svara”).",
+    "survey_button": "Spara svaren",
+    "survey_saved_enrolment": (
+        "Tack! Inskrivningsenkäten för {code} är sparad ({answered} av {asked} frågor "
+        "besvarade), utan koppling till deltagaren."
+    ),
+    "survey_saved_exit": (
+        "Tack! Utskrivningsenkäten för {code} är sparad ({answered} av {asked} frågor "
+        "besvarade), utan koppling till deltagaren."
+    ),
+    "survey_results_title_enrolment": "Enkäten vid inskrivning, {period}",
+    "survey_results_title_exit": "Enkäten vid utskrivning, {period}",
+    "survey_results_count": "{count} besvarade enkäter.",
+    "survey_share": "{percent} % instämmer ({answered} svar)",
+    "survey_too_few": "för få svar för att redovisa (färre än {threshold})",
+    "survey_results_note": (
+        "Instämmer = 4 eller 5 på skalan 1–5. Grupper med färre än {threshold} svar redovisas "
+        "inte, och länsdelar bara när alla länsdelar har tillräckligt många svar."
+    ),
+    # --- employers ---
+    "help_cmd_employer_new": (
+        "lägger till en arbetsgivare: `ny arbetsgivare \"ICA Flen\" sektor=privat kommun=Flen "
+        "[orgnr=556677-8899] [kontakt=HR-chef kontaktnamn=\"Eva Ek\" telefon=\"+46 70 123 45 "
+        "67\"]`"
+    ),
+    "help_cmd_employer_edit": "ändrar en arbetsgivare: `ändra arbetsgivare 4 kontakt=butikschef`",
+    "help_cmd_employers": (
+        "visar arbetsgivarna i dina länsdelar; `arbetsgivare ICA` söker, `arbetsgivare 4` visar en"
+    ),
+    "help_cmd_employer_contact": (
+        "loggar en kontakt med en arbetsgivare: `kontakt ICA Flen: möte om två platser`"
+    ),
+    "help_cmd_employer_slots": "anger lediga praktikplatser: `platser ICA Flen 2`",
+    "help_cmd_employer_report": (
+        "visar arbetsgivare per sektor och länsdel, placeringar per arbetsgivare och hur många "
+        "som ledde till arbete: `arbetsgivarrapport [år]`"
+    ),
+    "employer_usage": (
+        "Skriv till exempel `ny arbetsgivare \"ICA Flen\" sektor=privat kommun=Flen`. "
+        "Kontaktperson hos arbetsgivaren anges med `kontakt=` (roll), `kontaktnamn=` och "
+        "`telefon=` med landsnummer, till exempel +46 70 123 45 67."
+    ),
+    "employer_edit_usage": (
+        "Skriv `ändra arbetsgivare <nummer eller namn>` och det som ska ändras, till exempel "
+        "`ändra arbetsgivare 4 telefon=\"+46 70 123 45 67\"`."
+    ),
+    "employer_contact_usage": (
+        "Skriv `kontakt <arbetsgivare>: <vad som hände>`, till exempel "
+        "`kontakt ICA Flen: möte om två platser`."
+    ),
+    "employer_slots_usage": "Skriv `platser <arbetsgivare> <antal>`, till exempel `platser ICA Flen 2`.",
+    "employer_report_usage": "Skriv `arbetsgivarrapport` eller `arbetsgivarrapport 2026`.",
+    "employer_missing": (
+        "Ange namn, sektor och kommun, till exempel `ny arbetsgivare \"ICA Flen\" "
+        "sektor=privat kommun=Flen`. Inget sparades."
+    ),
+    "employer_no_name": "Arbetsgivaren behöver ett namn. Inget sparades.",
+    "employer_bad_sector": (
+        "Okänd sektor. Välj privat, offentlig, ideell eller socialt företag. Inget sparades."
+    ),
+    "employer_bad_org_number": (
+        "Organisationsnumret ska skrivas NNNNNN-NNNN och ha rätt kontrollsiffra. Inget sparades."
+    ),
+    "employer_sole_trader": (
+        "Det numret är ett personnummer (enskild firma), och personnummer sparar Stegvis aldrig. "
+        "Lämna organisationsnumret tomt för en enskild firma. Inget sparades."
+    ),
+    "employer_bad_phone": (
+        "Skriv telefonnumret med landsnummer, till exempel +46 70 123 45 67 (ett nummer som "
+        "börjar med 0 kan inte skiljas från ett personnummer). Inget sparades."
+    ),
+    "employer_text_too_long": "Texten är för lång, högst {most} tecken. Inget sparades.",
+    "employer_exists": (
+        "{name} finns redan (arbetsgivare {id}). Skriv `ändra arbetsgivare {id} …` för att "
+        "ändra den. Inget sparades."
+    ),
+    "employer_not_allowed": (
+        "{name} hör till en annan länsdel än dina, så du kan inte ändra den. Inget sparades."
+    ),
+    "employer_not_allowed_list": "Du har inte behörighet att se arbetsgivarregistret.",
+    "employer_not_found": "Jag hittar ingen arbetsgivare som heter ”{value}”.",
+    "employer_ambiguous": "”{value}” passar flera arbetsgivare: {names}. Skriv hela namnet.",
+    "employer_contact_in_future": (
+        "{date} har inte varit än: logga kontakten när den har ägt rum. Inget sparades."
+    ),
+    "employer_contact_empty": "Skriv vad kontakten gällde efter kolonet. Inget sparades.",
+    "employer_bad_date": "Jag förstår inte datumet. Skriv till exempel `datum=2026-11-20`.",
+    "employer_bad_slots": "Ange antalet lediga platser, 0–{most}. Inget sparades.",
+    "employer_saved": "Sparat: {name} (arbetsgivare {id}).",
+    "employer_updated": "Ändrat: {name} (arbetsgivare {id}).",
+    "employer_contact_saved": "Kontakten med {name} {date} är sparad.",
+    "employer_slots_saved": "{name} har nu {slots} lediga platser.",
+    "employer_line": (
+        "**{id}** {name}, {sector}, {municipality}: {slots} lediga platser, {placements} "
+        "placeringar"
+    ),
+    "employer_list_title": "Arbetsgivare",
+    "employer_list_hint": "Skriv `arbetsgivare <nummer>` för att se en arbetsgivare.",
+    "employer_none": "Inga arbetsgivare är registrerade ännu. Skriv `ny arbetsgivare` för att lägga till en.",
+    "employer_more": "… och {count} till. Sök med `arbetsgivare <ord>`.",
+    "employer_f_sector": "Sektor",
+    "employer_f_municipality": "Kommun",
+    "employer_f_org_number": "Organisationsnummer",
+    "employer_f_slots": "Lediga platser",
+    "employer_f_placements": "Placeringar",
+    "employer_f_contact": "Kontaktperson",
+    "employer_placements": "{placements}, varav {work} ledde till arbete",
+    "employer_contacts": "Senaste kontakterna",
+    "employer_total": "Totalt",
+    "employer_report_title": "Arbetsgivare",
+    "employer_report_title_year": "Arbetsgivare, placeringar {year}",
+    "employer_report_placements": "Placeringar per arbetsgivare",
+    "employer_report_line": "{name}: {placements} placeringar, {work} ledde till arbete",
+    "employer_report_no_placements": "Inga placeringar hos registrerade arbetsgivare.",
+    "employer_report_with_work": "{count} arbetsgivare har placeringar som ledde till arbete.",
+    # --- status report ---
+    "help_cmd_status": (
+        "skapar lägesrapporten för en styrgrupp som Word-fil att redigera: siffror, mål, beslut, "
+        "åtgärdspunkter, kompetensutveckling och enkätresultat: `lägesrapport "
+        "[grupp=\"Lokal styrgrupp Västra\"] [period=2026-H1]`"
+    ),
+    "status_usage": (
+        "Ange vilken styrgrupp lägesrapporten gäller, till exempel `lägesrapport "
+        "grupp=\"Lokal styrgrupp Västra\" period=2026-H1`."
+    ),
+    "status_bad_period": (
+        "Ange perioden som halvår, kvartal, månad eller år, till exempel `period=2026-H1`."
+    ),
+    "status_file_name": "Lägesrapport {group} {period}.docx",
+    "status_file_description": "Lägesrapport för {group}, {period}",
+    "status_title": "Lägesrapport – {group} – {period}",
+    "status_intro": (
+        "Underlaget är hämtat ur Stegvis {date}. Rubriker och text kan redigeras före mötet."
+    ),
+    "status_summary": "Sammanfattning",
+    "status_fill_in": "(skrivs av samordnaren)",
+    "status_figures": "Deltagare och resultat",
+    "status_goals": "Mål och resultat",
+    "status_meetings_held": "Styrgruppsmöten",
+    "status_decisions": "Beslut under perioden",
+    "status_meeting": "Möte {date} (möte {id})",
+    "status_none": "–",
+    "status_no_meetings": "Inga möten med minnesanteckningar under perioden.",
+    "status_open_points": "Öppna åtgärdspunkter",
+    "status_training": "Kompetensutveckling",
+    "status_no_training": "Ingen utbildningsinsats är registrerad.",
+    "status_survey": "Deltagarenkäten",
+    "status_no_survey": "Enkätresultat redovisas för halvår som är slut.",
     # --- extract ---
     "help_cmd_evaluator": (
         "utvärderingsuttag: en rad per deltagare och period, bara koder, med slumpade nycklar, "

@@ -1,7 +1,7 @@
 """saved_report: reports saved with `spara rapport <namn>`, their parameters and figures
 
-Revision ID: 0014_extract_saved_report
-Revises: 0013_participant_event
+Revision ID: 0019_extract_saved_report
+Revises: 0018_employer
 Create Date: 2026-12-01 13:00:00
 """
 from collections.abc import Sequence
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0014_extract_saved_report'
-down_revision: str | Sequence[str] | None = '0013_participant_event'
+revision: str = '0019_extract_saved_report'
+down_revision: str | Sequence[str] | None = '0018_employer'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

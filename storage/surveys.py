@@ -1,0 +1,221 @@
+"""The participant survey at enrolment and exit, and its results.
+
+The coach fills in the card with the participant present. The answers are stored without the
+participant: a response holds programme, county part, half-year, gender and age band, a random
+id and no time, so no report, export or extract can join it to a code. Only the participant's
+"survey done" flag records that it happened (audited like any change of the record).
+
+Results are shares of those who agree (4 or 5 on the 1–5 scale), for ended half-years only (a
+running period would show each new answer as a difference), and a group smaller than the
+association's threshold shows no figures, whatever the reader's role: a coach must not be able
+to read one participant's answers. County parts are shown (as a breakdown, or as the total of a
+samordnare who sees only theirs) only when every county part is large enough, so no part can be
+worked out from the county-wide total and the others.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.clock import clock
+from storage.models import (
+    Association,
+    CountyPart,
+    Programme,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+)
+from storage.participants import get_participant, update_fields
+from storage.permissions import Action, Actor, is_allowed, visible_county_parts
+from storage.pii import opaque_token
+from storage.reports.period import GridPeriod, latest_ended
+from storage.reports.split import age_band
+from storage.rules import RuleError, Status
+
+MOMENTS = ("enrolment", "exit")
+SCALE = (1, 2, 3, 4, 5)
+AGREE = frozenset({4, 5})
+_FLAG = {"enrolment": "survey_enrolment_done", "exit": "survey_exit_done"}
+_STATUSES = {
+    "enrolment": frozenset({Status.ENROLLED, Status.EXITED}),
+    "exit": frozenset({Status.EXITED}),
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SurveyForm:
+    code: str
+    moment: str
+    questions: list[Question]
+
+
+def half_year(day: date) -> str:
+    return GridPeriod(date(day.year, 1 if day.month <= 6 else 7, 1), "half").code
+
+
+async def _questions(session: AsyncSession, programme_code: str, moment: str) -> list[Question]:
+    rows = (
+        await session.exec(
+            select(SurveyQuestion).where(SurveyQuestion.active).order_by(SurveyQuestion.position)
+        )
+    ).all()
+    return [
+        Question(q.code, q.text)
+        for q in rows
+        if moment in q.moments.split(",")
+        and (not q.programmes or programme_code in q.programmes.split(","))
+    ]
+
+
+async def start_survey(session: AsyncSession, actor: Actor, code: str, moment: str) -> SurveyForm:
+    """The questions for this participant and moment, if the survey may be given now: by
+    someone who writes the record, at the right stage, not already done."""
+    if moment not in MOMENTS:
+        raise RuleError("survey_usage")
+    participant = await get_participant(session, actor, code, Action.WRITE_PARTICIPANT)
+    if Status(participant.status) not in _STATUSES[moment]:
+        raise RuleError(f"survey_not_{moment}", code=participant.code)
+    if getattr(participant, _FLAG[moment]):
+        raise RuleError(f"survey_done_{moment}", code=participant.code)
+    programme = await session.get(Programme, participant.programme_id)
+    questions = await _questions(session, programme.code if programme else "", moment)
+    if not questions:
+        raise RuleError("survey_no_questions")
+    return SurveyForm(participant.code, moment, questions)
+
+
+async def save_survey(
+    session: AsyncSession, actor: Actor, code: str, moment: str, answers: dict[str, int | None]
+) -> int:
+    """Store the answers apart from the participant and mark the survey done; returns how many
+    questions were answered. A skipped question (None) stores nothing."""
+    form = await start_survey(session, actor, code, moment)
+    wanted = {q.code for q in form.questions}
+    if set(answers) - wanted:
+        raise RuleError("survey_changed")
+    given = {k: v for k, v in answers.items() if v is not None}
+    if any(v not in SCALE for v in given.values()):
+        raise RuleError("survey_bad_value")
+    if not given:
+        raise RuleError("survey_empty")
+    participant = await get_participant(session, actor, code, Action.WRITE_PARTICIPANT)
+    today = clock.today()
+    response = SurveyResponse(
+        id=opaque_token(),
+        moment=moment,
+        programme_id=participant.programme_id,
+        county_part_id=participant.county_part_id,
+        period=half_year(today),
+        gender=participant.gender,
+        age_band=age_band(today, participant.birth_year),
+    )
+    session.add(response)
+    await session.flush()
+    session.add_all(
+        SurveyAnswer(response_id=response.id, question_code=k, value=v) for k, v in given.items()
+    )
+    await update_fields(session, actor, form.code, {_FLAG[moment]: "ja"})
+    return len(given)
+
+
+@dataclass(frozen=True)
+class Share:
+    """Those who agree among those who answered; `agree` None when the group is too small."""
+
+    answered: int
+    agree: int | None
+
+    @property
+    def percent(self) -> int | None:
+        if self.agree is None or not self.answered:
+            return None
+        return round(100 * self.agree / self.answered)
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: Question
+    total: Share
+    by_county_part: dict[str, Share] | None
+
+
+@dataclass(frozen=True)
+class SurveyResults:
+    period: GridPeriod
+    moment: str
+    responses: int
+    threshold: int
+    questions: list[QuestionResult]
+
+
+def _share(values: list[int], threshold: int) -> Share:
+    agree = sum(v in AGREE for v in values)
+    return Share(len(values), agree if len(values) >= threshold else None)
+
+
+async def survey_results(
+    session: AsyncSession, actor: Actor, moment: str, period: GridPeriod | None = None
+) -> SurveyResults:
+    """Shares per statement for an ended half-year (default: the latest), within the county
+    parts the reader may see."""
+    if moment not in MOMENTS:
+        raise RuleError("survey_results_usage")
+    if not is_allowed(actor, Action.READ_REPORT):
+        raise RuleError("survey_not_allowed_read")
+    today = clock.today()
+    period = period or latest_ended(today, "half")
+    if period.grain != "half" or not period.has_ended(today):
+        raise RuleError("survey_results_period", latest=latest_ended(today, "half").code)
+    association = (await session.exec(select(Association))).first()
+    threshold = association.small_cell_threshold if association else 5
+    parts = {p.id: p for p in (await session.exec(select(CountyPart))).all()}
+    visible = visible_county_parts(actor, frozenset(p.code for p in parts.values()))
+    mine = {i for i, p in parts.items() if p.code in visible}
+    everyone = mine == set(parts)
+    where = (SurveyResponse.moment == moment, SurveyResponse.period == period.code)
+    rows = (
+        await session.exec(
+            select(SurveyResponse.county_part_id, SurveyAnswer.question_code, SurveyAnswer.value)
+            .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+            .where(*where)
+        )
+    ).all()
+    responses = (
+        await session.exec(select(SurveyResponse.county_part_id).where(*where))
+    ).all()
+    questions = (
+        await session.exec(select(SurveyQuestion).order_by(SurveyQuestion.position))
+    ).all()
+    asked = Counter(code for _, code, _ in rows)
+    results = []
+    for q in questions:
+        if not asked[q.code] and not (q.active and moment in q.moments.split(",")):
+            continue
+        per_part = {
+            i: _share([v for p, c, v in rows if c == q.code and p == i], threshold) for i in parts
+        }
+        # Every county part large enough, or a part's figure follows from the others.
+        parts_ok = all(s.agree is not None for s in per_part.values())
+        total = _share([v for p, c, v in rows if c == q.code and p in mine], threshold)
+        if not everyone and not parts_ok:
+            total = Share(total.answered, None)
+        breakdown = (
+            {parts[i].name: per_part[i] for i in sorted(mine, key=lambda i: parts[i].name)}
+            if parts_ok and len(mine) > 1
+            else None
+        )
+        results.append(QuestionResult(Question(q.code, q.text), total, breakdown))
+    count = sum(part in mine for part in responses)
+    return SurveyResults(period, moment, count, threshold, results)
