@@ -17,7 +17,7 @@ from dialogs.texts import error_text, t
 from storage.audit import CLI
 from storage.clock import clock
 from storage.db import Database
-from storage.evaluator import evaluator_extract, grid_of, parse_periods
+from storage.evaluator import audit_extract, evaluator_extract, grid_of, parse_periods
 from storage.permissions import Actor, Role
 from storage.privacy import erase_participant, erasure_preview, participant_extract
 from storage.retention import RetentionRun, run_retention
@@ -86,10 +86,12 @@ async def _extract(db: Database, command: argparse.Namespace) -> int:
 
 
 async def _evaluator(db: Database, command: argparse.Namespace) -> int:
-    async with db.session() as session:
+    async with db.read() as session:
         periods = parse_periods(command.period, clock.today(), await grid_of(session))
-        extract = await evaluator_extract(session, ADMIN, periods, file_format=command.format)
+        extract = await evaluator_extract(session, ADMIN, periods)
     content = render_evaluator(extract, command.format, "sv")
+    async with db.session() as session:
+        await audit_extract(session, ADMIN, extract, command.format)
     if command.out == Path("-") and command.format != "xlsx":
         sys.stdout.write(content.decode("utf-8"))
         return 0

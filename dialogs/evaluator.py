@@ -8,6 +8,7 @@ what the extract holds and leaves out.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from dialogs.evaluator_files import FORMATS, filename, render
@@ -16,7 +17,7 @@ from dialogs.router import Route, Turn
 from dialogs.texts import error_text
 from storage.clock import clock
 from storage.db import Database
-from storage.evaluator import evaluator_extract, grid_of, parse_periods
+from storage.evaluator import audit_extract, evaluator_extract, grid_of, parse_periods
 from storage.permissions import Action, Actor
 from storage.rules import RuleError
 
@@ -30,13 +31,16 @@ async def _extract(
     file_format = str(values.get("format") or "xlsx").casefold()
     if file_format not in FORMATS:
         raise RuleError("evaluator_bad_format", value=file_format)
-    async with db.session() as session:
+    async with db.read() as session:  # a large extract must not hold SQLite's one writer
         periods = parse_periods(str(values.get("period") or ""), clock.today(),
                                 await grid_of(session))
-        extract = await evaluator_extract(session, actor, periods, file_format=file_format,
-                                          audited=audited)
+        extract = await evaluator_extract(session, actor, periods)
+    content = await asyncio.to_thread(render, extract, file_format, locale)
+    if audited:
+        async with db.session() as session:
+            await audit_extract(session, actor, extract, file_format)
     codes = ",".join(p.code for p in extract.periods)
-    return FileExport(filename(extract, file_format), render(extract, file_format, locale)), codes
+    return FileExport(filename(extract, file_format), content), codes
 
 
 async def extract_file(

@@ -17,8 +17,8 @@ extract gives that without giving away who anyone is:
   areas, notes, ids and who registered what are left out.
 - **Who is in it.** Those referred by the period's end who had not left before it began (not
   exited, not turned down), with consent to follow-up registration; felregistreringar never.
-- **Admins only, and audited**: who, when, which periods, the format and the number of rows,
-  never the rows.
+- **Admins only, and audited** when handed over: who, when, which periods, the format and the
+  number of rows, never the rows.
 
 Status, placements under way and steps at a period's end come from the participants' events
 (storage/events.py), as the records stand when the extract is made: a correction recorded later
@@ -27,6 +27,7 @@ shows in the next extract.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import Iterable, Sequence
@@ -259,9 +260,17 @@ def _row(p: Any, period: GridPeriod, key: str, names: dict[str, dict[int, str]],
     }
 
 
+_KEY_SPACE = len(KEY_LETTERS) ** KEY_LENGTH  # about 2**45
+
+
 def _new_key(taken: set[str]) -> str:
+    """Ten letters from one draw of the system's random source (one call, not ten)."""
     while True:
-        key = "".join(secrets.choice(KEY_LETTERS) for _ in range(KEY_LENGTH))
+        number, letters = secrets.randbelow(_KEY_SPACE), []
+        for _ in range(KEY_LENGTH):
+            number, digit = divmod(number, len(KEY_LETTERS))
+            letters.append(KEY_LETTERS[digit])
+        key = "".join(letters)
         if key not in taken:
             taken.add(key)
             return key
@@ -296,18 +305,18 @@ def build_rows(
     return found
 
 
-async def _by_participant(session: AsyncSession, columns: Sequence[Any],
-                          ids: Sequence[int], order: Any = None) -> dict[int, list[Any]]:
+async def _by_participant(session: AsyncSession, columns: Sequence[Any], people: Any,
+                          order: Any = None) -> dict[int, list[Any]]:
     """Rows (plain tuples with named fields, not ORM objects: an extract reads hundreds of
-    thousands) of the table of `columns`, per participant, in chunks of ids."""
+    thousands) of the table of `columns` for the participants `people` selects, per
+    participant, in one statement."""
     participant = columns[0].table.c.participant_id
+    statement = select(*columns).where(participant.in_(people))
+    if order is not None:
+        statement = statement.order_by(order)
     found: dict[int, list[Any]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        statement = select(*columns).where(participant.in_(list(ids[start:start + _CHUNK])))
-        if order is not None:
-            statement = statement.order_by(order)
-        for row in (await session.exec(statement)).all():
-            found.setdefault(row.participant_id, []).append(row)
+    for row in (await session.exec(statement)).all():
+        found.setdefault(row.participant_id, []).append(row)
     return found
 
 
@@ -321,45 +330,52 @@ def _names(rows: Iterable[tuple[int, str]]) -> dict[int, str]:
 
 
 async def evaluator_extract(
-    session: AsyncSession, actor: Actor, periods: Sequence[GridPeriod], *, file_format: str,
-    audited: bool = True,
+    session: AsyncSession, actor: Actor, periods: Sequence[GridPeriod]
 ) -> EvaluatorExtract:
     """The rows for `periods`, with fresh keys; admins only (checked here, so no caller can
-    forget). Audited with the periods, the format and the number of rows."""
+    forget). Reads only: run it in a read session, so a large extract never holds the writer,
+    and log it with `audit_extract` when it is handed over."""
     if not is_allowed(actor, Action.EVALUATOR_EXTRACT):
         raise RuleError("evaluator_not_allowed")
     first, last = min(p.start for p in periods), max(p.end for p in periods)
+    conditions = (
+        Participant.referral_date <= last,
+        or_(col(Participant.exit_date).is_(None), Participant.exit_date >= first),
+        col(Participant.consent).is_(True),
+    )
     people = list((await session.exec(
-        select(*Participant.__table__.c).where(
-            Participant.referral_date <= last,
-            or_(col(Participant.exit_date).is_(None), Participant.exit_date >= first),
-            col(Participant.consent).is_(True),
-        ).order_by(Participant.id)
-    )).all())  # rows, not ORM objects
+        select(*Participant.__table__.c).where(*conditions).order_by(Participant.id)
+    )).all())
     names = {
         "programme": _names((await session.exec(select(Programme.id, Programme.code))).all()),
         "county_part": _names((await session.exec(select(CountyPart.id, CountyPart.code))).all()),
         "municipality": _names(
             (await session.exec(select(Municipality.id, Municipality.name))).all()),
     }
-    org_values = {name: tuple(sorted(values.values())) for name, values in names.items()}
-    ids = [p.id for p in people]
+    chosen = select(Participant.id).where(*conditions)
     placements = await _by_participant(
-        session, [Placement.participant_id, Placement.start_date, Placement.end_date], ids)
+        session, [Placement.participant_id, Placement.start_date, Placement.end_date], chosen)
     steps = await _by_participant(
         session, [ProgressionStep.participant_id, ProgressionStep.step,
-                  ProgressionStep.step_date], ids)
-    history = await _by_participant(session, list(ParticipantEvent.__table__.c), ids,
+                  ProgressionStep.step_date], chosen)
+    history = await _by_participant(session, list(ParticipantEvent.__table__.c), chosen,
                                     order=ParticipantEvent.id)
-    extract = EvaluatorExtract(tuple(periods), clock.now().isoformat(timespec="seconds"),
-                               rows=build_rows(people, periods, names, placements, steps,
-                                               history),
-                               org_values=org_values)
-    if audited:
-        await audit.record(
-            session, actor, AuditAction.EXTRACT, "evaluator_extract",
-            details={"periods": [p.code for p in periods], "rows": len(extract.rows),
-                     "format": file_format},
-        )
-    return extract
+    # Pure computation over what was read: in a worker thread, so the event loop (other
+    # people's turns) is not held while tens of thousands of rows are made.
+    rows = await asyncio.to_thread(build_rows, people, periods, names, placements, steps,
+                                   history)
+    return EvaluatorExtract(
+        tuple(periods), clock.now().isoformat(timespec="seconds"), rows=rows,
+        org_values={name: tuple(sorted(values.values())) for name, values in names.items()},
+    )
 
+
+async def audit_extract(session: AsyncSession, actor: Actor, extract: EvaluatorExtract,
+                        file_format: str) -> None:
+    """Log the extract as it leaves Stegvis: who (the actor), when, which periods, the format
+    and how many rows; never the rows or the keys."""
+    await audit.record(
+        session, actor, AuditAction.EXTRACT, "evaluator_extract",
+        details={"periods": [p.code for p in extract.periods], "rows": len(extract.rows),
+                 "format": file_format},
+    )
