@@ -66,7 +66,6 @@ KEY_LETTERS = "abcdefghijkmnpqrtuvwxyz"
 KEY_LENGTH = 10
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 _KEY = re.compile(f"[{KEY_LETTERS}]{{{KEY_LENGTH}}}")
-_CHUNK = 500
 
 
 @dataclass(frozen=True)
