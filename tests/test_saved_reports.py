@@ -6,13 +6,16 @@ and a reader whose rights shrank."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from dialogs.texts import t
-from storage import events
+from storage import events, pii
 from storage.clock import clock
 from storage.models import (
     AuditEntry,
@@ -24,6 +27,8 @@ from storage.models import (
     SavedReport,
 )
 from storage.permissions import Role
+from storage.rules import RuleError
+from storage.saved_reports import clean_name
 from storage.staff import upsert_staff
 from tests.teams import COACH_AAD, COORDINATOR_AAD, card_submit, message, user
 from tests.test_report import VIEWER_AAD, seed
@@ -294,3 +299,20 @@ async def test_the_state_on_a_date_is_saved_and_compared_too(bot, connector, db)
     (help_text,) = await bot.say(message("hjälp", url, VIEWER))
     for command in ("spara rapport", "rapporter", "ta bort rapport"):
         assert command in help_text
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=80) | st.sampled_from(
+    ["Anna Andersson", "850101-1234", "\u200b\u202eHalvår", "Ｈａｌｖår 1", "a" * 61]))
+def test_a_clean_name_is_short_visible_stable_and_passes_the_guard(text):
+    try:
+        name = clean_name(text)
+    except RuleError as error:
+        assert error.code in {"saved_report_name_missing", "saved_report_name_too_long",
+                              "saved_report_name_personal"}
+        assert text not in json.dumps(error.details) or not text.strip()
+        return
+    assert 0 < len(name) <= 60 and name == name.strip()
+    assert all(unicodedata.category(c)[0] != "C" for c in name)
+    assert clean_name(name) == name  # what is stored is found again as it is
+    pii.check(name, pii.Policy.NO_NAMES)
