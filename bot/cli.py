@@ -22,7 +22,8 @@ from storage.db import Database
 from storage.migrate import upgrade
 from storage.org import OrgConfigError, apply_org, ensure_org, load_org_file
 from storage.permissions import Role
-from storage.staff import StaffError, deactivate_staff, list_staff, upsert_staff
+from storage.rules import RuleError
+from storage.staff import deactivate_staff, list_staff, upsert_staff
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -109,7 +110,7 @@ async def _with_db(settings: Settings, command: argparse.Namespace) -> int:
                 staff = await deactivate_staff(session, command.aad_object_id, by=CLI)
                 print(f"{staff.display_name} har inte längre behörighet.")
         return 0
-    except StaffError as error:
+    except RuleError as error:
         print(t(error.code, "sv", **error.details), file=sys.stderr)
         return 2
     except OrgConfigError as error:

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dialogs.commands import parse_date
 from dialogs.minutes import positional
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text
 from dialogs.vocab import label, parse_vocab
 from storage.clock import clock
 from storage.employers import (
@@ -79,13 +78,9 @@ async def new_employer(turn: Turn) -> None:
     if not name and not turn.command.fields:
         await turn.reply(turn.text("employer_usage"))
         return
-    try:
-        data = _input(turn, name)
-        async with turn.db.session() as session:
-            employer = await add_employer(session, turn.actor, data)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    data = _input(turn, name)
+    async with turn.db.session() as session:
+        employer = await add_employer(session, turn.actor, data)
     await turn.reply(turn.text("employer_saved", id=employer.id, name=employer.name))
 
 
@@ -94,13 +89,9 @@ async def edit_employer(turn: Turn) -> None:
     if not words or not turn.command.fields:
         await turn.reply(turn.text("employer_edit_usage"))
         return
-    try:
-        data = _input(turn, _field(turn, "name"))
-        async with turn.db.session() as session:
-            employer = await update_employer(session, turn.actor, " ".join(words), data)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    data = _input(turn, _field(turn, "name"))
+    async with turn.db.session() as session:
+        employer = await update_employer(session, turn.actor, " ".join(words), data)
     await turn.reply(turn.text("employer_updated", id=employer.id, name=employer.name))
 
 
@@ -130,16 +121,12 @@ def _detail(turn: Turn, detail: EmployerDetail) -> str:
 async def employers(turn: Turn) -> None:
     """`arbetsgivare` lists, `arbetsgivare ICA` searches, `arbetsgivare 4` shows one."""
     words = positional(turn)
-    try:
-        async with turn.db.session() as session:
-            if len(words) == 1 and words[0].lstrip("#").isdecimal():
-                detail = await employer_detail(session, turn.actor, words[0])
-                await turn.reply(_detail(turn, detail))
-                return
-            rows = await list_employers(session, turn.actor, " ".join(words))
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        if len(words) == 1 and words[0].lstrip("#").isdecimal():
+            detail = await employer_detail(session, turn.actor, words[0])
+            await turn.reply(_detail(turn, detail))
+            return
+        rows = await list_employers(session, turn.actor, " ".join(words))
     if not rows:
         await turn.reply(turn.text("employer_none"))
         return
@@ -160,14 +147,10 @@ async def contact(turn: Turn) -> None:
         return
     day_text = _field(turn, "date")
     day = parse_date(day_text, clock.today()) if day_text else None
-    try:
-        if day_text and day is None:
-            raise RuleError("employer_bad_date")
-        async with turn.db.session() as session:
-            employer, row = await add_contact(session, turn.actor, who, note, day)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    if day_text and day is None:
+        raise RuleError("employer_bad_date")
+    async with turn.db.session() as session:
+        employer, row = await add_contact(session, turn.actor, who, note, day)
     await turn.reply(
         turn.text("employer_contact_saved", name=employer.name, date=row.contact_date.isoformat())
     )
@@ -179,14 +162,10 @@ async def slots(turn: Turn) -> None:
     if len(words) < 2 or not words[-1].isdecimal() or len(words[-1]) > 4:
         await turn.reply(turn.text("employer_slots_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            employer = await set_slots(
-                session, turn.actor, " ".join(words[:-1]), int(words[-1])
-            )
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        employer = await set_slots(
+            session, turn.actor, " ".join(words[:-1]), int(words[-1])
+        )
     await turn.reply(
         turn.text("employer_slots_saved", name=employer.name, slots=employer.open_slots)
     )
@@ -228,12 +207,8 @@ async def report(turn: Turn) -> None:
             await turn.reply(turn.text("employer_report_usage"))
             return
         year = int(words[0])
-    try:
-        async with turn.db.session() as session:
-            found = await employer_report(session, turn.actor, year)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        found = await employer_report(session, turn.actor, year)
     await turn.reply(render_report(turn, found))
 
 

@@ -230,12 +230,8 @@ async def start(turn: Turn) -> None:
                    "recipient": recipient or ""}
         )
         return
-    try:
-        async with turn.db.session() as session:
-            doc = await exit_document(session, turn.actor, code)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        doc = await exit_document(session, turn.actor, code)
     await turn.reply(_form(turn, doc, {}, None))
 
 

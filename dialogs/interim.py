@@ -5,14 +5,12 @@ from __future__ import annotations
 
 from dialogs.minutes import FIELD_ALIASES, parse_date, positional
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text
 from storage.interim_decisions import (
     InterimRow,
     add_interim_decision,
     pending_interim_decisions,
 )
 from storage.permissions import Action
-from storage.rules import RuleError
 
 LIST_LIMIT = 50
 
@@ -40,14 +38,10 @@ async def interim_decision(turn: Turn) -> None:
         await _list(turn)
         return
     group, day = _field(turn, "group"), _field(turn, "date")
-    try:
-        async with turn.db.session() as session:
-            row = await add_interim_decision(
-                session, turn.actor, text, group, parse_date(day) if day else None
-            )
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        row = await add_interim_decision(
+            session, turn.actor, text, group, parse_date(day) if day else None
+        )
     await turn.reply(
         turn.text(
             "interim_saved",

@@ -25,7 +25,6 @@ from storage.permissions import Action
 from storage.reminders import (
     UPCOMING_DAYS,
     MyReminder,
-    ReminderError,
     add_deadline,
     complete_reminder,
     list_deadlines,
@@ -37,6 +36,7 @@ from storage.reminders import (
     update_deadline,
     update_rule,
 )
+from storage.rules import RuleError
 
 _ON = frozenset({"på", "on", "ja", "yes"})
 _OFF = frozenset({"av", "off", "nej", "no"})
@@ -156,7 +156,7 @@ async def mark_done(turn: Turn) -> None:
     try:
         async with turn.db.session() as session:
             await complete_reminder(session, turn.actor, outbox_id)
-    except ReminderError as error:
+    except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
     await turn.reply(turn.text("reminder_done"))
@@ -171,7 +171,7 @@ async def snooze(turn: Turn) -> None:
     try:
         async with turn.db.session() as session:
             day = await snooze_reminder(session, turn.actor, outbox_id, clock.today(), choice)
-    except ReminderError as error:
+    except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
     await turn.reply(turn.text("reminder_snoozed", day=day.isoformat()))
@@ -224,7 +224,7 @@ async def edit_rule(turn: Turn) -> None:
                 recipients=[w.strip() for w in who.split(",")] if who else None,
             )
             await session.flush()
-    except ReminderError as error:
+    except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
     await turn.reply(turn.text("reminder_rule_saved", name=turn.text(f"reminder_rule.{row.code}")))
@@ -259,7 +259,7 @@ async def add_to_calendar(turn: Turn) -> None:
         async with turn.db.session() as session:
             await seed_reminders(session, clock.today())
             row = await add_deadline(session, code, title, due)
-    except ReminderError as error:
+    except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
     await turn.reply(turn.text("reminder_deadline_saved", title=row.title, date=due.isoformat()))
@@ -276,7 +276,7 @@ async def move_in_calendar(turn: Turn) -> None:
     try:
         async with turn.db.session() as session:
             row = await update_deadline(session, deadline_id, due=due, title=title)
-    except ReminderError as error:
+    except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
     await turn.reply(
@@ -292,7 +292,7 @@ async def remove_from_calendar(turn: Turn) -> None:
     try:
         async with turn.db.session() as session:
             row = await remove_deadline(session, deadline_id)
-    except ReminderError as error:
+    except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
     await turn.reply(turn.text("reminder_deadline_removed", title=row.title))

@@ -11,9 +11,10 @@ from botbuilder.dialogs import DialogContext
 from botbuilder.schema import Activity
 
 from dialogs.commands import Command
-from dialogs.texts import t
+from dialogs.texts import error_text, t
 from storage.db import Database
 from storage.permissions import Action, Actor, is_allowed
+from storage.rules import RuleError
 
 
 @dataclass
@@ -123,5 +124,10 @@ class Router:
                 role = turn.text(f"role_{turn.actor.role.value}")
                 await turn.reply(turn.text("not_allowed", role=role))
             return True
-        await route.handler(turn)
+        try:
+            await route.handler(turn)
+        except RuleError as error:
+            # The one place a refused rule becomes a reply: storage raises, handlers do not
+            # catch. The block that raised it is rolled back, as when a handler caught it.
+            await turn.reply(error_text(error, turn.locale))
         return True

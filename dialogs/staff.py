@@ -20,8 +20,8 @@ from dialogs.texts import error_text, role_phrase, t
 from storage.db import Database
 from storage.org import county_parts_by_name
 from storage.permissions import AREA_ROLES, Action, Role, is_allowed
+from storage.rules import RuleError
 from storage.staff import (
-    StaffError,
     deactivate_staff,
     find_known_users,
     is_aad_object_id,
@@ -275,7 +275,7 @@ class StaffDialog(ComponentDialog):
                     values["parts"],
                     by=actor,
                 )
-            except StaffError as error:
+            except RuleError as error:
                 await step.context.send_activity(error_text(error, locale))
                 return await step.end_dialog()
         await step.context.send_activity(
@@ -322,7 +322,7 @@ async def remove_staff(turn: Turn) -> None:
             target = rows[0].aad_object_id if len(rows) == 1 else who
         try:
             staff = await deactivate_staff(session, target, by=turn.actor)
-        except StaffError as error:
+        except RuleError as error:
             await turn.reply(error_text(error, turn.locale))
             return
     await turn.reply(turn.text("staff_removed", name=staff.display_name))

@@ -201,11 +201,7 @@ async def status_report(turn: Turn) -> None:
         await turn.reply(turn.text("report_files_personal_only"))
         return
     values = {"group": group, "period": period_text}
-    try:
-        export = await _build(turn.db, turn.actor, values, turn.locale, audited=False)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    export = await _build(turn.db, turn.actor, values, turn.locale, audited=False)
     description = turn.text("status_file_description", group=group, period=period_text)
     await offer_file(turn.db, turn.context, FILE_KIND, values, export, description)
 

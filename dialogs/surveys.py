@@ -9,7 +9,7 @@ from typing import Any
 from dialogs.cards import card, card_message, heading, paragraph
 from dialogs.forms import CODE
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text, t
+from dialogs.texts import t
 from storage.permissions import Action
 from storage.reports.period import parse_period
 from storage.rules import RuleError
@@ -71,12 +71,8 @@ async def start(turn: Turn) -> None:
     if code is None or moment is None:
         await turn.reply(turn.text("survey_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            form = await start_survey(session, turn.actor, code, moment)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        form = await start_survey(session, turn.actor, code, moment)
     await turn.reply(survey_card(turn, form))
 
 
@@ -102,13 +98,9 @@ async def submit(turn: Turn) -> None:
     if not CODE.match(code) or moment not in MOMENT_WORDS.values():
         await turn.reply(turn.text("survey_usage"))
         return
-    try:
-        answers = _answers(value)
-        async with turn.db.session() as session:
-            answered = await save_survey(session, turn.actor, code, moment, answers)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    answers = _answers(value)
+    async with turn.db.session() as session:
+        answered = await save_survey(session, turn.actor, code, moment, answers)
     await turn.reply(
         turn.text(f"survey_saved_{moment}", code=code, answered=answered, asked=len(answers))
     )
@@ -147,12 +139,8 @@ async def results(turn: Turn) -> None:
     if typed and period is None:
         await turn.reply(turn.text("survey_results_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            found = await survey_results(session, turn.actor, moment, period)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        found = await survey_results(session, turn.actor, moment, period)
     await turn.reply(render_results(turn.locale, found))
 
 

@@ -8,7 +8,7 @@ import re
 from dialogs.commands import parse_date, parse_id
 from dialogs.minutes import positional
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text, t
+from dialogs.texts import t
 from dialogs.vocab import label, labels, parse_vocab
 from storage.clock import clock
 from storage.permissions import Action
@@ -111,15 +111,11 @@ async def new_session(turn: Turn) -> None:
     if not turn.command.fields:
         await turn.reply(turn.text("training_usage"))
         return
-    try:
-        data = _input(turn)
-        if data.theme is None or data.attendance is None:
-            raise RuleError("training_missing")
-        async with turn.db.session() as session:
-            row = await record_session(session, turn.actor, data, _field(turn, "programme"))
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    data = _input(turn)
+    if data.theme is None or data.attendance is None:
+        raise RuleError("training_missing")
+    async with turn.db.session() as session:
+        row = await record_session(session, turn.actor, data, _field(turn, "programme"))
     await turn.reply(turn.text("training_saved", line=_session_line(turn.locale, row)))
 
 
@@ -130,13 +126,9 @@ async def edit_session(turn: Turn) -> None:
     if session_id is None or not turn.command.fields:
         await turn.reply(turn.text("training_edit_usage"))
         return
-    try:
-        data = _input(turn)
-        async with turn.db.session() as session:
-            row = await update_session(session, turn.actor, session_id, data)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    data = _input(turn)
+    async with turn.db.session() as session:
+        row = await update_session(session, turn.actor, session_id, data)
     await turn.reply(turn.text("training_updated", line=_session_line(turn.locale, row)))
 
 
@@ -144,17 +136,13 @@ async def survey(turn: Turn) -> None:
     """`utbildningsenkät <nr> svar=20 användbar=19`."""
     words = positional(turn)
     session_id = parse_id(words[0]) if words else None
-    try:
-        responses = _count(_field(turn, "responses"), "responses")
-        useful = _count(_field(turn, "useful"), "useful")
-        if session_id is None or responses is None or useful is None:
-            await turn.reply(turn.text("training_survey_usage"))
-            return
-        async with turn.db.session() as session:
-            row = await record_survey(session, turn.actor, session_id, responses, useful)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
+    responses = _count(_field(turn, "responses"), "responses")
+    useful = _count(_field(turn, "useful"), "useful")
+    if session_id is None or responses is None or useful is None:
+        await turn.reply(turn.text("training_survey_usage"))
         return
+    async with turn.db.session() as session:
+        row = await record_survey(session, turn.actor, session_id, responses, useful)
     await turn.reply(turn.text("training_survey_saved", line=_session_line(turn.locale, row)))
 
 
@@ -231,12 +219,8 @@ async def overview(turn: Turn) -> None:
             await turn.reply(turn.text("training_overview_usage"))
             return
         year = int(words[0])
-    try:
-        async with turn.db.session() as session:
-            view = await training_overview(session, turn.actor, year, _field(turn, "programme"))
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        view = await training_overview(session, turn.actor, year, _field(turn, "programme"))
     await turn.reply(render_overview(turn.locale, view))
 
 

@@ -11,7 +11,6 @@ from dialogs.texts import t
 from storage.clock import clock
 from storage.db import Database
 from storage.reminders import (
-    ReminderError,
     add_deadline,
     list_deadlines,
     list_rules,
@@ -20,6 +19,7 @@ from storage.reminders import (
     update_deadline,
     update_rule,
 )
+from storage.rules import RuleError
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -106,7 +106,7 @@ async def run(settings: Settings, db: Database, command: argparse.Namespace) -> 
             else:
                 row = await remove_deadline(session, command.id)
                 print(f"Borttaget: {row.title}.")
-    except ReminderError as error:
+    except RuleError as error:
         print(t(error.code, "sv", **error.details), file=sys.stderr)
         return 2
     return 0

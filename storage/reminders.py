@@ -60,7 +60,7 @@ from storage.models import (
 )
 from storage.notices import NOTICE_RULE
 from storage.permissions import Actor
-from storage.rules import Status, programme_end
+from storage.rules import RuleError, Status, programme_end
 
 log = logging.getLogger(__name__)
 
@@ -80,14 +80,6 @@ class Outbox(StrEnum):
     GONE = "gone"
     UNREACHABLE = "unreachable"  # the app is not installed for the person; channel, admins told
 
-
-class ReminderError(ValueError):
-    """A user asked for something that cannot be done; `code` is a text key."""
-
-    def __init__(self, code: str, **details: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.details = details
 
 
 # --- rules and calendar as data -------------------------------------------------------------
@@ -158,10 +150,10 @@ async def update_rule(
     row = (await session.exec(select(ReminderRule).where(ReminderRule.code == code))).first()
     if row is None:
         codes = (await session.exec(select(ReminderRule.code))).all()
-        raise ReminderError("reminder_rule_unknown", rule=code, codes=", ".join(codes))
+        raise RuleError("reminder_rule_unknown", rule=code, codes=", ".join(codes))
     if days is not None:
         if not 0 <= days <= 366:
-            raise ReminderError("reminder_days_invalid", value=days)
+            raise RuleError("reminder_days_invalid", value=days)
         row.days = days
     if enabled is not None:
         row.enabled = enabled
@@ -171,7 +163,7 @@ async def update_rule(
             r for r in recipients if r not in RECIPIENT_ROLES and not r.startswith(CHANNEL_PREFIX)
         ]
         if bad or not recipients:
-            raise ReminderError(
+            raise RuleError(
                 "reminder_recipients_invalid",
                 value=",".join(bad),
                 roles=", ".join(RECIPIENT_ROLES),
@@ -202,9 +194,9 @@ async def add_deadline(session: AsyncSession, rule_code: str, title: str, due: d
                 select(ReminderRule.code).where(ReminderRule.watch == Watch.DEADLINE)
             )
         ).all()
-        raise ReminderError("reminder_rule_unknown", rule=rule_code, codes=", ".join(codes))
+        raise RuleError("reminder_rule_unknown", rule=rule_code, codes=", ".join(codes))
     if not title.strip():
-        raise ReminderError("reminder_title_missing")
+        raise RuleError("reminder_title_missing")
     row = Deadline(rule_code=rule_code, title=title.strip(), due_date=due)
     session.add(row)
     await session.flush()
@@ -216,7 +208,7 @@ async def update_deadline(
 ) -> Deadline:
     row = await session.get(Deadline, deadline_id)
     if row is None:
-        raise ReminderError("reminder_deadline_unknown", id=deadline_id)
+        raise RuleError("reminder_deadline_unknown", id=deadline_id)
     if due is not None:
         row.due_date = due
     if title is not None and title.strip():
@@ -228,7 +220,7 @@ async def update_deadline(
 async def remove_deadline(session: AsyncSession, deadline_id: int) -> Deadline:
     row = await session.get(Deadline, deadline_id)
     if row is None:
-        raise ReminderError("reminder_deadline_unknown", id=deadline_id)
+        raise RuleError("reminder_deadline_unknown", id=deadline_id)
     await session.delete(row)
     return row
 
@@ -739,7 +731,7 @@ async def _own(session: AsyncSession, actor: Actor, outbox_id: int) -> ReminderO
         or (row.recipient.startswith(CHANNEL_PREFIX) and actor.is_staff)
     )
     if not mine:
-        raise ReminderError("reminder_not_found", id=outbox_id)
+        raise RuleError("reminder_not_found", id=outbox_id)
     return row
 
 

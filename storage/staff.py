@@ -14,17 +14,10 @@ from storage.audit import SYSTEM, AuditAction
 from storage.models import ConversationRef, CountyPart, Staff, StaffCountyPart, utcnow
 from storage.notices import enqueue_notice
 from storage.permissions import AREA_ROLES, Actor, Role
+from storage.rules import RuleError
 
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
-
-class StaffError(ValueError):
-    """A staff change that cannot be made; `code` names the Swedish/English text to show."""
-
-    def __init__(self, code: str, **details: str) -> None:
-        super().__init__(code)
-        self.code = code
-        self.details = details
 
 
 @dataclass(frozen=True)
@@ -49,7 +42,7 @@ async def _county_parts(session: AsyncSession, codes: list[str]) -> list[CountyP
     parts = (await session.exec(select(CountyPart).where(CountyPart.code.in_(codes)))).all()
     missing = set(codes) - {p.code for p in parts}
     if missing:
-        raise StaffError("staff_unknown_county_part", parts=", ".join(sorted(missing)))
+        raise RuleError("staff_unknown_county_part", parts=", ".join(sorted(missing)))
     return list(parts)
 
 
@@ -91,7 +84,7 @@ async def _keep_an_admin(session: AsyncSession, staff: Staff) -> None:
         )
     ).all()
     if not set(admins) - {staff.id}:
-        raise StaffError("staff_last_admin", name=staff.display_name)
+        raise RuleError("staff_last_admin", name=staff.display_name)
 
 
 async def _record_access_change(
@@ -152,9 +145,9 @@ async def upsert_staff(
     """Add a person or change their role and areas. Coaches and coordinators need an area.
     A change is audited and told to the other admins; the last admin stays an admin."""
     if not is_aad_object_id(aad_object_id):
-        raise StaffError("staff_bad_id", value=aad_object_id)
+        raise RuleError("staff_bad_id", value=aad_object_id)
     if role in AREA_ROLES and not county_part_codes:
-        raise StaffError("staff_needs_county_part")
+        raise RuleError("staff_needs_county_part")
     parts = await _county_parts(session, county_part_codes if role in AREA_ROLES else [])
     aad = normalise_aad_id(aad_object_id)
     staff = (await session.exec(select(Staff).where(Staff.aad_object_id == aad))).first()
@@ -192,7 +185,7 @@ async def deactivate_staff(
         )
     ).first()
     if staff is None or not staff.active:
-        raise StaffError("staff_not_found", value=aad_object_id)
+        raise RuleError("staff_not_found", value=aad_object_id)
     await _keep_an_admin(session, staff)
     before = await _access(session, staff)
     staff.active, staff.updated_at = False, utcnow()

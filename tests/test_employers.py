@@ -22,18 +22,12 @@ from storage.participants import (
     exit_participant,
     register_referral,
 )
-from storage.permissions import Role
 from storage.retention import run_retention
 from storage.rules import RuleError, Status
-from storage.staff import load_actor, upsert_staff
-from tests.teams import COACH_AAD, COORDINATOR_AAD, message, user
+from storage.staff import load_actor
+from tests.people import COACH, COORDINATOR, NORRA_COACH, VIEWER, add_staff
+from tests.teams import COORDINATOR_AAD, message
 
-COORDINATOR = user(COORDINATOR_AAD, "Sara Samordnare")
-COACH = user(COACH_AAD, "Cem Coach")
-NORRA_AAD = "6a2c8e90-1b3d-4f7e-9c0a-7d8e9f0a1b2c"
-NORRA = user(NORRA_AAD, "Nils Norra")
-VIEWER_AAD = "5f1b7d89-0a2c-4e6d-8b8f-6c7d8e9f0a1b"
-VIEWER = user(VIEWER_AAD, "Vera Utvärderare")
 ICA = ('ny arbetsgivare "ICA Flen" sektor=privat kommun=Flen orgnr=556036-0793 '
        'kontakt=Butikschef kontaktnamn="Eva Ek" telefon="+46 70 123 45 67"')
 
@@ -44,12 +38,7 @@ def monday(monkeypatch) -> None:
 
 
 async def staff(db) -> None:
-    async with db.session() as session:
-        await upsert_staff(session, COORDINATOR_AAD, "Sara Samordnare", Role.COORDINATOR,
-                           ["vastra"])
-        await upsert_staff(session, COACH_AAD, "Cem Coach", Role.COACH, ["vastra"])
-        await upsert_staff(session, NORRA_AAD, "Nils Norra", Role.COACH, ["norra"])
-        await upsert_staff(session, VIEWER_AAD, "Vera Utvärderare", Role.VIEWER, [])
+    await add_staff(db, COORDINATOR, COACH, NORRA_COACH, VIEWER)
 
 
 async def employers(db) -> list[Employer]:
@@ -102,9 +91,9 @@ async def test_register_contact_slots_and_detail(bot, connector, db):
     assert "- 2026-11-30: möte med Eva om två platser" in detail
     (listing,) = await bot.say(message("arbetsgivare", url, COORDINATOR))
     assert f"**{ica.id}** ICA Flen, privat, Flen: 2 lediga platser, 2 placeringar" in listing
-    (other,) = await bot.say(message("arbetsgivare", url, NORRA))
+    (other,) = await bot.say(message("arbetsgivare", url, NORRA_COACH))
     assert "ICA Flen" not in other
-    (refused,) = await bot.say(message("platser ICA Flen 5", url, NORRA))
+    (refused,) = await bot.say(message("platser ICA Flen 5", url, NORRA_COACH))
     assert "hör till en annan länsdel" in refused
 
     (report,) = await bot.say(message("arbetsgivarrapport", url, COORDINATOR))

@@ -31,14 +31,11 @@ from storage.privacy import erase_participant
 from storage.rules import Status
 from storage.staff import load_actor, upsert_staff
 from tests.fakes import consent_invoke
-from tests.teams import COACH_AAD, COORDINATOR_AAD, card_submit, message, user
+from tests.people import ADMIN, COACH, COORDINATOR, VIEWER, add_staff
+from tests.teams import ADMIN_AAD, COORDINATOR_AAD, card_submit, message, user
 
-COORDINATOR = user(COORDINATOR_AAD, "Sara Samordnare")
-COACH = user(COACH_AAD, "Cem Coach")
 OTHER_COACH_AAD = "6a2c8e90-1b3d-4f7e-9c0a-7d8e9f0a1b2c"
 OTHER_COACH = user(OTHER_COACH_AAD, "Olle Coach")
-VIEWER_AAD = "5f1b7d89-0a2c-4e6d-8b8f-6c7d8e9f0a1b"
-VIEWER = user(VIEWER_AAD, "Vera Utvärderare")
 ADVICE = "Fortsatt arbetsträning med stöd.\nKontakt med Arbetsförmedlingen om lönestöd."
 
 
@@ -49,12 +46,10 @@ def monday(monkeypatch) -> None:
 
 async def setup(db) -> tuple[str, str]:
     """One participant with a step, a placement and an exit; one only referred."""
+    await add_staff(db, COORDINATOR, COACH, VIEWER, ADMIN)
     async with db.session() as session:
-        await upsert_staff(session, COORDINATOR_AAD, "Sara Samordnare", Role.COORDINATOR,
-                           ["vastra"])
-        await upsert_staff(session, COACH_AAD, "Cem Coach", Role.COACH, ["vastra"])
+        # A second coach in Västra: the same county part, not this participant's coach.
         await upsert_staff(session, OTHER_COACH_AAD, "Olle Coach", Role.COACH, ["vastra"])
-        await upsert_staff(session, VIEWER_AAD, "Vera Utvärderare", Role.VIEWER, [])
         actor = await load_actor(session, COORDINATOR_AAD)
         referral = ReferralInput(date(2026, 1, 12), "fk", "Flen", "woman", 1985,
                                  "sickness_benefit", True)
@@ -154,9 +149,7 @@ async def test_erasure_takes_an_unused_offer_with_it(bot, connector, db):
     await bot.say(message(f'slutdokument {code} rekommendationer="Studier"', url, COACH))
     assert len(await offers(db)) == 1
     async with db.session() as session:
-        await upsert_staff(session, "7b3d9fa1-2c4e-4a8f-8d1b-8e9f0a1b2c3d", "Alva Admin",
-                           Role.ADMIN, [])
-        admin = await load_actor(session, "7b3d9fa1-2c4e-4a8f-8d1b-8e9f0a1b2c3d")
+        admin = await load_actor(session, ADMIN_AAD)
         await erase_participant(session, admin, code)
     assert await offers(db) == []
 

@@ -12,16 +12,9 @@ from sqlmodel import select
 
 from storage.clock import clock
 from storage.models import InterimDecision, Meeting
-from storage.permissions import Role
-from storage.staff import upsert_staff
-from tests.teams import COACH_AAD, COORDINATOR_AAD, message, user
+from tests.people import COORDINATOR, LEAD, NORRA_COACH, VIEWER, add_staff
+from tests.teams import message
 
-COORDINATOR = user(COORDINATOR_AAD, "Sara Samordnare")
-COACH = user(COACH_AAD, "Cem Coach")
-LEAD_AAD = "4e0a6c78-9f1b-4d5c-9a7e-5b6c7d8e9f0a"
-LEAD = user(LEAD_AAD, "Lena Ledare")
-VIEWER_AAD = "5f1b7d89-0a2c-4e6d-8b8f-6c7d8e9f0a1b"
-VIEWER = user(VIEWER_AAD, "Vera Utvärderare")
 GROUP = "Styrgrupp Sikta mot arbetslivet"
 
 
@@ -35,13 +28,7 @@ def at(monkeypatch, year: int, month: int, day: int) -> None:
 
 
 async def staff(db) -> None:
-    async with db.session() as session:
-        await upsert_staff(
-            session, COORDINATOR_AAD, "Sara Samordnare", Role.COORDINATOR, ["vastra"]
-        )
-        await upsert_staff(session, COACH_AAD, "Cem Coach", Role.COACH, ["norra"])
-        await upsert_staff(session, LEAD_AAD, "Lena Ledare", Role.PROGRAMME_LEAD, [])
-        await upsert_staff(session, VIEWER_AAD, "Vera Utvärderare", Role.VIEWER, [])
+    await add_staff(db, COORDINATOR, NORRA_COACH, LEAD, VIEWER)
 
 
 async def rows(db) -> list[InterimDecision]:
@@ -142,7 +129,7 @@ async def test_refusals_save_nothing(bot, connector, db):
             "Västra, Lokal styrgrupp Västra. Inget sparades.",
         ),
         (
-            COACH,
+            NORRA_COACH,
             'beslut mellan möten "Något"',
             "Du skriver inte minnesanteckningar för någon grupp, så du kan inte logga beslut "
             "mellan möten. Inget sparades.",
@@ -183,6 +170,6 @@ async def test_local_group_named_and_redelivery_saves_once(bot, connector, db):
     (row,) = await rows(db)
     assert row.text == "Rutin för överlämning ändrad"
     # A coach in another county part does not see Västra's decisions.
-    assert await bot.say(message("beslut mellan möten", url, COACH)) == [
+    assert await bot.say(message("beslut mellan möten", url, NORRA_COACH)) == [
         "Inga beslut mellan möten väntar på att anmälas."
     ]

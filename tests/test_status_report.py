@@ -12,17 +12,11 @@ import pytest
 from docx import Document
 
 from storage.clock import clock
-from storage.permissions import Role
-from storage.staff import load_actor, upsert_staff
+from storage.staff import load_actor
 from storage.training import SessionInput, record_session
 from tests.fakes import consent_invoke
-from tests.teams import COACH_AAD, COORDINATOR_AAD, message, user
-
-COORDINATOR = user(COORDINATOR_AAD, "Sara Samordnare")
-LEAD_AAD = "4e0a6c78-9f1b-4d5c-9a7e-5b6c7d8e9f0a"
-LEAD = user(LEAD_AAD, "Lena Ledare")
-VIEWER_AAD = "5f1b7d89-0a2c-4e6d-8b8f-6c7d8e9f0a1b"
-VIEWER = user(VIEWER_AAD, "Vera Utvärderare")
+from tests.people import COACH, COORDINATOR, LEAD, LEAD_AAD, VIEWER, add_staff
+from tests.teams import message
 
 
 def at(monkeypatch, day: date) -> None:
@@ -36,12 +30,7 @@ def spring(monkeypatch) -> None:
 
 
 async def staff(db) -> None:
-    async with db.session() as session:
-        await upsert_staff(session, COORDINATOR_AAD, "Sara Samordnare", Role.COORDINATOR,
-                           ["vastra"])
-        await upsert_staff(session, COACH_AAD, "Cem Coach", Role.COACH, ["vastra"])
-        await upsert_staff(session, LEAD_AAD, "Lena Ledare", Role.PROGRAMME_LEAD, [])
-        await upsert_staff(session, VIEWER_AAD, "Vera Utvärderare", Role.VIEWER, [])
+    await add_staff(db, COORDINATOR, COACH, LEAD, VIEWER)
 
 
 async def document_for(bot, connector, upload, sender) -> tuple[list[str], str]:

@@ -4,6 +4,7 @@ against an independent count on generated answers."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime
 
@@ -21,21 +22,24 @@ from storage.participants import (
     exit_participant,
     register_referral,
 )
-from storage.permissions import Role
+from storage.privacy import erase_participant, participant_extract
 from storage.rules import Status
-from storage.staff import load_actor, upsert_staff
+from storage.staff import load_actor
 from storage.surveys import save_survey
-from tests.teams import COACH_AAD, COORDINATOR_AAD, card_submit, message, user
+from tests.people import (
+    ADMIN,
+    COACH,
+    COORDINATOR,
+    LEAD,
+    LEAD_AAD,
+    NORRA_COACH,
+    SODRA_COACH,
+    VIEWER,
+    add_staff,
+)
+from tests.teams import ADMIN_AAD, card_submit, message
 from tests.test_choice_cards import check_every_message
 
-COORDINATOR = user(COORDINATOR_AAD, "Sara Samordnare")
-COACH = user(COACH_AAD, "Cem Coach")
-LEAD_AAD = "4e0a6c78-9f1b-4d5c-9a7e-5b6c7d8e9f0a"
-LEAD = user(LEAD_AAD, "Lena Ledare")
-VIEWER_AAD = "5f1b7d89-0a2c-4e6d-8b8f-6c7d8e9f0a1b"
-VIEWER = user(VIEWER_AAD, "Vera Utvärderare")
-NORRA_COACH = "6a2c8e90-1b3d-4f7e-9c0a-7d8e9f0a1b2c"
-SODRA_COACH = "7b3d9fa1-2c4e-4a8f-8d1b-8e9f0a1b2c3d"
 TOWNS = {"vastra": ("Flen", "Cem Coach"), "norra": ("Eskilstuna", "Nils Norra"),
          "sodra": ("Nyköping", "Stina Södra")}
 
@@ -51,14 +55,7 @@ def june(monkeypatch) -> None:
 
 
 async def staff(db) -> None:
-    async with db.session() as session:
-        await upsert_staff(session, COORDINATOR_AAD, "Sara Samordnare", Role.COORDINATOR,
-                           ["vastra"])
-        await upsert_staff(session, COACH_AAD, "Cem Coach", Role.COACH, ["vastra"])
-        await upsert_staff(session, NORRA_COACH, "Nils Norra", Role.COACH, ["norra"])
-        await upsert_staff(session, SODRA_COACH, "Stina Södra", Role.COACH, ["sodra"])
-        await upsert_staff(session, LEAD_AAD, "Lena Ledare", Role.PROGRAMME_LEAD, [])
-        await upsert_staff(session, VIEWER_AAD, "Vera Utvärderare", Role.VIEWER, [])
+    await add_staff(db, COORDINATOR, COACH, NORRA_COACH, SODRA_COACH, LEAD, VIEWER)
 
 
 async def participant(db, part: str = "vastra", exited: bool = True) -> str:
@@ -129,7 +126,7 @@ async def test_who_when_and_bad_answers(bot, connector, db):
     assert await bot.say(message(f"enkät {ongoing} utskrivning", url, COACH)) == [
         f"{ongoing} är inte utskriven, så utskrivningsenkäten kan inte göras ännu."
     ]
-    (reply,) = await bot.say(message(f"enkät {code} utskrivning", url, user(NORRA_COACH, "N")))
+    (reply,) = await bot.say(message(f"enkät {code} utskrivning", url, NORRA_COACH))
     assert "Enkät" not in reply
     assert await bot.say(message("enkät", url, COACH)) == [
         "Skriv `enkät <kod> inskrivning` eller `enkät <kod> utskrivning`, till exempel "
@@ -204,3 +201,26 @@ async def test_results_hide_small_groups_and_match_a_recount(bot, connector, db,
     values = per_part["vastra"]
     assert f"{round(100 * sum(v >= 4 for v in values) / len(values))} % instämmer" in (
         coordinator_view)
+
+
+async def test_no_extract_or_erasure_reaches_the_answers(bot, connector, db):
+    """The register extract holds that the survey was done, never the answers; erasing the
+    participant leaves the anonymous answers as they are."""
+    await staff(db)
+    await add_staff(db, ADMIN)
+    code = await participant(db)
+    async with db.session() as session:
+        lead = await load_actor(session, LEAD_AAD)
+        await save_survey(session, lead, code, "exit",
+                          {"listened_to": 2, "progression": 5, "benefit": 1})
+        admin = await load_actor(session, ADMIN_AAD)
+        extract = await participant_extract(session, admin, code, file_format="json",
+                                            audited=False)
+    (response,) = await responses(db)
+    text = json.dumps(extract, ensure_ascii=False, default=str)
+    assert response.id not in text
+    assert not any(f'"{word}"' in text for word in ("listened_to", "progression", "benefit"))
+    assert "survey_answer" not in text and "survey_response" not in text
+    async with db.session() as session:
+        await erase_participant(session, await load_actor(session, ADMIN_AAD), code)
+    assert [r.id for r in await responses(db)] == [response.id]

@@ -14,15 +14,9 @@ from sqlmodel import select
 from storage.clock import clock
 from storage.models import TrainingAttendance, TrainingSession
 from storage.org import DEFAULT_ORG_FILE, OrgConfigError, load_org_file, parse_org
-from storage.permissions import Role
-from storage.staff import upsert_staff
-from tests.teams import COACH_AAD, message, user
+from tests.people import LEAD, NORRA_COACH, VIEWER, add_staff
+from tests.teams import message
 
-LEAD_AAD = "4e0a6c78-9f1b-4d5c-9a7e-5b6c7d8e9f0a"
-LEAD = user(LEAD_AAD, "Lena Ledare")
-VIEWER_AAD = "5f1b7d89-0a2c-4e6d-8b8f-6c7d8e9f0a1b"
-VIEWER = user(VIEWER_AAD, "Vera Utvärderare")
-COACH = user(COACH_AAD, "Cem Coach")
 ORGS = ("AF", "FK", "kommun", "region", "privat utförare", "samordningsförbundet", "annan")
 
 
@@ -32,10 +26,7 @@ def monday(monkeypatch) -> None:
 
 
 async def staff(db) -> None:
-    async with db.session() as session:
-        await upsert_staff(session, LEAD_AAD, "Lena Ledare", Role.PROGRAMME_LEAD, [])
-        await upsert_staff(session, VIEWER_AAD, "Vera Utvärderare", Role.VIEWER, [])
-        await upsert_staff(session, COACH_AAD, "Cem Coach", Role.COACH, ["norra"])
+    await add_staff(db, LEAD, VIEWER, NORRA_COACH)
 
 
 async def sessions(db) -> list[TrainingSession]:
@@ -127,7 +118,7 @@ async def test_refusals_save_nothing(bot, connector, db):
     await staff(db)
     url = connector.url
     cases = [
-        (COACH, 'ny utbildning tema=BIP deltagare="AF 3"', None),
+        (NORRA_COACH, 'ny utbildning tema=BIP deltagare="AF 3"', None),
         (LEAD, "ny utbildning", "Skriv till exempel"),
         (LEAD, 'ny utbildning tema=BIP', "Ange både tema och deltagare"),
         (LEAD, 'ny utbildning tema=juggling deltagare="AF 3"', "Okänt tema."),

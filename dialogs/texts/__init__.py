@@ -34,8 +34,8 @@ def role_phrase(locale: str | None, role: str, areas: list[str] | tuple[str, ...
 
 
 def error_text(error: Any, locale: str | None) -> str:
-    """The user's text for a refused rule (RuleError, StaffError: a `code` and `details`);
-    status codes and field names in the details become words."""
+    """The user's text for a refused rule (the one user-facing error, `RuleError`: a text key
+    and its details); status codes and field names in the details become words."""
     details = {
         key: t(f"status.{value}", locale)
         if key in {"current", "target"}

@@ -58,6 +58,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_training_session_programme_id'))
         batch_op.drop_index(batch_op.f('ix_training_session_held_on'))
     op.drop_table('training_session')
-    with op.batch_alter_table('programme', schema=None) as batch_op:
-        batch_op.drop_column('training_useful_goal')
-        batch_op.drop_column('training_target')
+    # Plain ALTER TABLE (SQLite 3.35+): a batch copy would drop `programme`, which participants
+    # and steering groups reference.
+    op.execute('ALTER TABLE programme DROP COLUMN training_useful_goal')
+    op.execute('ALTER TABLE programme DROP COLUMN training_target')
