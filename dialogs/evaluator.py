@@ -14,7 +14,6 @@ from typing import Any
 from dialogs.evaluator_files import FORMATS, filename, render
 from dialogs.files import FileExport, offer_file
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text
 from storage.clock import clock
 from storage.db import Database
 from storage.evaluator import audit_extract, evaluator_extract, grid_of, parse_periods
@@ -56,12 +55,8 @@ async def offer_extract(turn: Turn) -> None:
     fields = turn.command.fields
     values = {"period": (fields.get("period") or "").strip(),
               "format": (fields.get("format") or "xlsx").strip().casefold()}
-    try:
-        export, periods = await _extract(turn.db, turn.actor, values, turn.locale,
-                                         audited=False)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    # A refusal (a bad period or format, no right) is a RuleError: the router answers it.
+    export, periods = await _extract(turn.db, turn.actor, values, turn.locale, audited=False)
     # The offer names the periods the file covers, so accepting it later (even after a new
     # period has ended) gives the same periods.
     values["period"] = periods

@@ -23,7 +23,7 @@ from dialogs.report import (
 )
 from dialogs.report_files import key_label, to_json
 from dialogs.router import Route, Turn, always
-from dialogs.texts import error_text, t
+from dialogs.texts import t
 from storage import audit, saved_reports
 from storage.audit import AuditAction
 from storage.clock import clock
@@ -96,23 +96,19 @@ async def save_report(turn: Turn) -> None:
               if k not in ("format", SAVE_NAME_INPUT, *REPLACE_WORDS)}
     replacing = any(turn.command.fields.get(word, "").casefold() in ("ja", "yes", "1")
                     for word in REPLACE_WORDS)
-    try:
-        name = saved_reports.clean_name(_typed_name(turn))
-        if not replacing:
-            async with turn.db.read() as session:
-                existing = await saved_reports.find(session, _owner(turn.actor), name)
-            if existing is not None:  # nothing built or written: ask first
-                await turn.reply(_ask_to_replace(existing, fields, turn.locale))
-                return
-        report, _, params = await _build(turn, read_fields(fields), "saved")
-        figures = {**saved_reports.figures_of(json.loads(to_json(report))),
-                   "coverage": _coverage(report)}
-        async with turn.db.session() as session:
-            done = await saved_reports.save(session, _owner(turn.actor), name, params, figures,
-                                            masked=report.scope.masked, replace=replacing)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    name = saved_reports.clean_name(_typed_name(turn))
+    if not replacing:
+        async with turn.db.read() as session:
+            existing = await saved_reports.find(session, _owner(turn.actor), name)
+        if existing is not None:  # nothing built or written: ask first
+            await turn.reply(_ask_to_replace(existing, fields, turn.locale))
+            return
+    report, _, params = await _build(turn, read_fields(fields), "saved")
+    figures = {**saved_reports.figures_of(json.loads(to_json(report))),
+               "coverage": _coverage(report)}
+    async with turn.db.session() as session:
+        done = await saved_reports.save(session, _owner(turn.actor), name, params, figures,
+                                        masked=report.scope.masked, replace=replacing)
     if done.outcome == "exists":  # saved by another message in the meantime
         await turn.reply(_ask_to_replace(done.report, fields, turn.locale))
         return
@@ -186,18 +182,15 @@ async def run_saved(turn: Turn) -> None:
         await turn.reply(_unknown(turn, name))
         return
     params = json.loads(saved.params)
-    try:
-        if not saved.masked and not is_allowed(turn.actor, Action.READ_UNMASKED_REPORT):
-            raise RuleError("saved_report_now_masked", name=saved.name)
-        report, wanted, _ = await _build(turn, read_fields(params), "saved_again")
-        before = json.loads(saved.figures)
-        if not saved.masked and (report.scope.masked
-                                 or before.get("coverage") != _coverage(report)):
-            # Unmasked figures of parts the reader no longer covers must not be shown again.
-            raise RuleError("saved_report_now_masked", name=saved.name)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    # Refusals are RuleErrors, which the router answers.
+    if not saved.masked and not is_allowed(turn.actor, Action.READ_UNMASKED_REPORT):
+        raise RuleError("saved_report_now_masked", name=saved.name)
+    report, wanted, _ = await _build(turn, read_fields(params), "saved_again")
+    before = json.loads(saved.figures)
+    if not saved.masked and (report.scope.masked
+                             or before.get("coverage") != _coverage(report)):
+        # Unmasked figures of parts the reader no longer covers must not be shown again.
+        raise RuleError("saved_report_now_masked", name=saved.name)
     now = saved_reports.figures_of(json.loads(to_json(report)))
     found = saved_reports.changes(before, now)
     head = turn.text("saved_report_again", name=saved.name, what=_describe(params, turn.locale),
