@@ -310,7 +310,7 @@ def test_a_clean_name_is_short_visible_stable_and_passes_the_guard(text):
     except RuleError as error:
         assert error.code in {"saved_report_name_missing", "saved_report_name_too_long",
                               "saved_report_name_personal"}
-        assert text not in json.dumps(error.details) or not text.strip()
+        assert set(error.details) <= {"max", "length"}  # never the refused text
         return
     assert 0 < len(name) <= 60 and name == name.strip()
     assert all(unicodedata.category(c)[0] != "C" for c in name)
