@@ -1,6 +1,6 @@
-"""`python -m bot gallra | utdrag | radera`: retention, register extract and erasure on the
-server. The command line acts as an admin (it runs where the database is) and is audited as
-"cli"."""
+"""`python -m bot gallra | utdrag | radera | utvarderingsuttag`: retention, register extract,
+erasure and the evaluator's extract on the server. The command line acts as an admin (it runs
+where the database is) and is audited as "cli"."""
 
 from __future__ import annotations
 
@@ -9,17 +9,21 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from dialogs.evaluator_files import FORMATS as EVALUATOR_FORMATS
+from dialogs.evaluator_files import filename as evaluator_filename
+from dialogs.evaluator_files import render as render_evaluator
 from dialogs.privacy_files import EXTRACT_FORMATS, extract_filename, to_json, to_xlsx
 from dialogs.texts import error_text, t
 from storage.audit import CLI
 from storage.clock import clock
 from storage.db import Database
+from storage.evaluator import audit_extract, evaluator_extract, grid_of, parse_periods
 from storage.permissions import Actor, Role
 from storage.privacy import erase_participant, erasure_preview, participant_extract
 from storage.retention import RetentionRun, run_retention
 from storage.rules import RuleError
 
-COMMANDS = ("gallra", "utdrag", "radera")
+COMMANDS = ("gallra", "utdrag", "radera", "utvarderingsuttag")
 ADMIN = Actor(CLI, Role.ADMIN)
 
 
@@ -35,6 +39,16 @@ def add_parser(commands: Any) -> None:
     radera = commands.add_parser("radera", help="erase a participant (asks unless --yes)")
     radera.add_argument("code", help="participant code, e.g. V-2026-0042")
     radera.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    evaluator = commands.add_parser(
+        "utvarderingsuttag",
+        help="the evaluator's pseudonymised row-level extract (audited; see docs/privacy.md)",
+    )
+    evaluator.add_argument("--period", default="",
+                           help="2026-H1, 2026, 2026-K2, 2026-06 or several, comma separated "
+                           "(periods that have ended; default the latest of the grid)")
+    evaluator.add_argument("--format", choices=EVALUATOR_FORMATS, default="xlsx")
+    evaluator.add_argument("--out", type=Path, help="file to write (default: a file named "
+                           "after the periods; csv and json: stdout with --out -)")
 
 
 def retention_lines(run: RetentionRun, locale: str = "sv") -> list[str]:
@@ -68,6 +82,23 @@ async def _extract(db: Database, command: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(content)
     print(t("extract_written", "sv", code=document["code"], path=out))
+    return 0
+
+
+async def _evaluator(db: Database, command: argparse.Namespace) -> int:
+    async with db.read() as session:
+        periods = parse_periods(command.period, clock.today(), await grid_of(session))
+        extract = await evaluator_extract(session, ADMIN, periods)
+    content = render_evaluator(extract, command.format, "sv")
+    async with db.session() as session:
+        await audit_extract(session, ADMIN, extract, command.format)
+    if command.out == Path("-") and command.format != "xlsx":
+        sys.stdout.write(content.decode("utf-8"))
+        return 0
+    out = command.out or Path(evaluator_filename(extract, command.format))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(content)
+    print(t("evaluator_written", "sv", rows=len(extract.rows), path=out))
     return 0
 
 
@@ -110,6 +141,8 @@ async def run(db: Database, command: argparse.Namespace) -> int:
             return 0
         if command.command == "utdrag":
             return await _extract(db, command)
+        if command.command == "utvarderingsuttag":
+            return await _evaluator(db, command)
         return await _erase(db, command)
     except RuleError as error:
         print(error_text(error, "sv"), file=sys.stderr)

@@ -8,6 +8,7 @@ from botbuilder.dialogs import Dialog
 
 from dialogs import (
     employers,
+    evaluator,
     exit_document,
     interim,
     minutes,
@@ -17,6 +18,7 @@ from dialogs import (
     referral,
     reminders,
     report,
+    saved_reports,
     staff,
     status_report,
     surveys,
@@ -43,6 +45,7 @@ def conversation_routes() -> list[Route]:
             *surveys.ROUTES,
             *participants.ROUTES,
             *privacy.ROUTES,
+            *evaluator.ROUTES,  # rows about participants, if pseudonymised
         )
     ]
     return [
@@ -55,7 +58,7 @@ def conversation_routes() -> list[Route]:
         *employers.ROUTES,
         *status_report.ROUTES,
         *surveys.RESULT_ROUTES,
-        *report.ROUTES,
+        *saved_reports.ROUTES,
     ]
 
 
@@ -74,6 +77,7 @@ def file_builders() -> dict[str, FileBuilder]:
         minutes.FILE_KIND: minutes.rebuild_minutes_file,
         report.FILE_KIND: report.report_file,
         privacy.FILE_KIND: privacy.extract_file,
+        evaluator.FILE_KIND: evaluator.extract_file,
         exit_document.FILE_KIND: exit_document.exit_document_file,
         status_report.FILE_KIND: status_report.status_report_file,
     }

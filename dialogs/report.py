@@ -39,7 +39,7 @@ from dialogs.report_files import (
     to_json,
     to_xlsx,
 )
-from dialogs.router import Route, Turn
+from dialogs.router import Turn
 from dialogs.texts import error_text, t
 from storage import audit
 from storage.audit import AuditAction
@@ -211,6 +211,17 @@ def _shown_rows(grid: list[list[str]]) -> list[list[str]]:
     return [header, *(kept or rows[-1:])]
 
 
+SAVE_NAME_INPUT = "namn"
+
+
+def save_input(locale: str | None) -> dict[str, Any]:
+    """The name to save the report under; the Save button sends it with the report's fields
+    (`spara rapport period=… namn=…`)."""
+    return {"type": "Input.Text", "id": SAVE_NAME_INPUT, "label": t("saved_report_name_label",
+                                                                    locale),
+            "placeholder": t("saved_report_name_placeholder", locale), "maxLength": 60}
+
+
 def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:
     """The overview with goals, the exits chart, meetings and download buttons, then one card
     per section (all in one card would pass Teams' 28 KB for a message)."""
@@ -225,9 +236,11 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
     ]
     if report.meetings:
         overview.append(table(meeting_grid(report, locale)))
+    overview.append(save_input(locale))
     actions = [
         command_action(t("report_button_csv", locale), one_liner(wanted, "csv")),
         command_action(t("report_button_xlsx", locale), one_liner(wanted, "xlsx")),
+        command_action(t("saved_report_button_save", locale), "spara " + one_liner(wanted)),
     ]
     messages = [card_message(card(overview, actions), title)]
     for section, keys in SECTIONS.items():
@@ -251,10 +264,11 @@ def state_cards(report: Report, wanted: ReportFilter, locale: str | None) -> lis
     recorded afterwards) with download buttons, then the tables."""
     title = t("report_title", locale)
     overview = [heading(f"{title}: {report.at}"), facts(filter_lines(report, locale)),
-                facts(share_lines(report, locale))]
+                facts(share_lines(report, locale)), save_input(locale)]
     actions = [
         command_action(t("report_button_csv", locale), one_liner(wanted, "csv")),
         command_action(t("report_button_xlsx", locale), one_liner(wanted, "xlsx")),
+        command_action(t("saved_report_button_save", locale), "spara " + one_liner(wanted)),
     ]
     body = [table(_shown_rows(table_grid(report.tables[key], locale))) for key in STATE_TABLES]
     return [card_message(card(overview, actions), title), card_message(card(body), title)]
@@ -350,19 +364,3 @@ async def show_report(turn: Turn) -> None:
         return
     for message in report_cards(report, wanted, turn.locale):
         await turn.reply(message)
-
-
-def sees_individuals(actor: Actor) -> bool:
-    """Whose reports are not masked: asked in a channel, they are answered in personal chat."""
-    return is_allowed(actor, Action.READ_UNMASKED_REPORT)
-
-
-ROUTES = [
-    Route(
-        ("rapport", "rapporter", "report"),
-        show_report,
-        "help_cmd_report",
-        Action.READ_REPORT,
-        private=sees_individuals,
-    ),
-]

@@ -61,6 +61,9 @@ class Route:
     action: Action | None = None
     staff_only: bool = False
     private: Callable[[Actor], bool] | None = None
+    # The text for someone whose role may not do `action`, where the plain "not with your
+    # role" would not say why or what to do instead.
+    refusal_key: str | None = None
 
     def is_private(self, actor: Actor) -> bool:
         return self.private is not None and self.private(actor)
@@ -115,6 +118,8 @@ class Router:
         if route.action is not None and not is_allowed(turn.actor, route.action):
             if turn.actor.role is None:
                 await turn.reply(turn.text("not_staff"))
+            elif route.refusal_key:
+                await turn.reply(turn.text(route.refusal_key))
             else:
                 role = turn.text(f"role_{turn.actor.role.value}")
                 await turn.reply(turn.text("not_allowed", role=role))

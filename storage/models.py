@@ -623,6 +623,27 @@ class UserLanguage(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class SavedReport(SQLModel, table=True):
+    """A report someone saved with `spara rapport <namn>`: the parameters they asked with and
+    the figures exactly as they were shown to them (masked when they read masked reports), so
+    running it again can say what has changed since. Only its owner sees it."""
+
+    __tablename__ = "saved_report"
+    __table_args__ = (UniqueConstraint("owner_aad_object_id", "name_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    owner_aad_object_id: str = Field(index=True, max_length=64, sa_column_kwargs=IDENTIFIER)
+    # As typed (normalised), and folded for finding it again whatever its case.
+    name: str = Field(max_length=240, sa_column_kwargs=_info(pii="no_names", max_chars=60))
+    name_key: str = Field(max_length=240, sa_column_kwargs=_info(pii="no_names", max_chars=60))
+    # The report's fields as the one-line command takes them (period, dates, filters), as JSON.
+    params: str = Field(sa_column=Column(Text, nullable=False, **_info(max_chars=4000)))
+    # dialogs/report_files.to_json of what the owner saw: codes, printed counts, masks.
+    figures: str = Field(sa_column=Column(Text, nullable=False))
+    masked: bool
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+
+
 # Tables that keep the bot running rather than the association's records: a turn that wrote
 # only these changed nothing a user asked to change (bot/once.py, a card tapped again later).
 BOOKKEEPING = frozenset(

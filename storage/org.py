@@ -96,6 +96,9 @@ class RetentionPolicy:
     minutes_years: int = 0
     employer_contact_years: int = 2
     participant_removal: str = "anonymise"
+    # Saved reports (`spara rapport`), counted from when they were last saved: their figures
+    # may be small groups of the owner's county part.
+    saved_report_days: int = 365
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)

@@ -38,6 +38,8 @@ class Action(StrEnum):
     RECORD_TRAINING = "record_training"
     # Register extract and erasure per participant code (GDPR requests), handled by admins.
     PRIVACY_REQUESTS = "privacy_requests"
+    # The evaluator's pseudonymised row-level extract: handed over under agreement, by admins.
+    EVALUATOR_EXTRACT = "evaluator_extract"
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,9 @@ class Scope:
     coach_staff_id: int | None = None
 
 
-_ADMIN_ONLY = frozenset({Action.MANAGE_STAFF, Action.MANAGE_ORG, Action.PRIVACY_REQUESTS})
+_ADMIN_ONLY = frozenset(
+    {Action.MANAGE_STAFF, Action.MANAGE_ORG, Action.PRIVACY_REQUESTS, Action.EVALUATOR_EXTRACT}
+)
 _ALWAYS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(
         {
@@ -72,6 +76,7 @@ _ALWAYS: dict[Role, frozenset[Action]] = {
             Action.MANAGE_REMINDERS,
             Action.READ_REPORT,
             Action.PRIVACY_REQUESTS,
+            Action.EVALUATOR_EXTRACT,
         }
     ),
     Role.VIEWER: frozenset({Action.READ_REPORT, Action.READ_MINUTES}),

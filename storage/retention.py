@@ -28,6 +28,7 @@ from storage.models import (
     Participant,
     ProcessedTurn,
     ReminderOutbox,
+    SavedReport,
 )
 from storage.org import RetentionPolicy, retention_policy
 from storage.permissions import Actor
@@ -172,6 +173,20 @@ async def run_retention(
         )
     )
 
+    saved_cutoff = (
+        today - timedelta(days=policy.saved_report_days) if policy.saved_report_days else None
+    )
+    saved_due = SavedReport.updated_at < _moment(saved_cutoff) if saved_cutoff else None
+    run.kinds.append(
+        KindCount(
+            "saved_reports",
+            policy.saved_report_days,
+            "days",
+            saved_cutoff,
+            await _count(session, SavedReport, saved_due) if saved_due is not None else 0,
+        )
+    )
+
     audit_cutoff = years_before(today, policy.audit_years) if policy.audit_years else None
     audit_due = AuditEntry.at < _moment(audit_cutoff) if audit_cutoff else None
     run.kinds.append(
@@ -229,6 +244,8 @@ async def run_retention(
         await session.execute(delete(ReminderOutbox).where(outbox_due))
     if state_due is not None:
         await session.execute(delete(BotStateItem).where(state_due))
+    if saved_due is not None:
+        await session.execute(delete(SavedReport).where(saved_due))
     if audit_due is not None:
         await session.execute(delete(AuditEntry).where(audit_due))
     await session.execute(delete(ProcessedTurn).where(keys_due))

@@ -25,6 +25,7 @@ from storage.models import (
     ProcessedTurn,
     ProgressionStep,
     ReminderOutbox,
+    SavedReport,
     SteeringGroup,
 )
 from storage.org import OrgConfigError, RetentionPolicy, load_org_file, parse_org
@@ -103,6 +104,12 @@ async def seed(db) -> dict[str, int]:
                              ("recent-turn", datetime(2029, 3, 25, tzinfo=UTC))):
             session.add(ProcessedTurn(key=key, owner="o", status="done", lease_until=created,
                                       replies="[]", created_at=created))
+        # Saved reports a year after they were last saved: before 2028-04-01 is due.
+        for name, saved in (("gammal", datetime(2028, 3, 31, 23, tzinfo=UTC)),
+                            ("ny", datetime(2028, 4, 1, tzinfo=UTC))):
+            session.add(SavedReport(owner_aad_object_id="x", name=name, name_key=name,
+                                    params="{}", figures="{}", masked=True, created_at=saved,
+                                    updated_at=saved))
         # 3 years of audit: entries before 2026-04-01 are due.
         session.add(AuditEntry(at=datetime(2026, 3, 31, 12, tzinfo=UTC), actor_aad_object_id="x",
                                action="read", entity="participant"))
@@ -135,11 +142,12 @@ async def test_gallra_dry_run_counts_and_the_run_removes_and_is_audited(
         "- minnesanteckningar: sparas tills vidare",
         "- skickade påminnelser för senast 2029-01-01: 2",
         "- sparade formulär orörda sedan före 2029-03-02: 1",
+        "- sparade rapporter som inte sparats om sedan före 2028-04-01: 1",
         "- loggposter från före 2026-04-01: 1",
         "- kontakter med arbetsgivare från senast 2027-04-01: 0",
         "- arbetsgivares kontaktpersoner (namn och telefon) utan kontakt sedan 2027-04-01: 0",
         "- kvitton på hanterade meddelanden från före 2029-03-25: 1",
-        "Provkörning: inget togs bort. Totalt 8 att gallra.",
+        "Provkörning: inget togs bort. Totalt 9 att gallra.",
     ]
     async with db.session() as session:
         assert len((await session.exec(select(ReminderOutbox))).all()) == 5
@@ -148,13 +156,14 @@ async def test_gallra_dry_run_counts_and_the_run_removes_and_is_audited(
 
     code, out, _ = await cli(capsys, "gallra")
     assert code == 0 and out.splitlines()[-1] == (
-        "Gallrat: 8. Gallringen är loggad med antal, utan innehåll."
+        "Gallrat: 9. Gallringen är loggad med antal, utan innehåll."
     )
     async with db.session() as session:
         people = {p.id: p for p in (await session.exec(select(Participant))).all()}
         outbox = sorted(r.idempotency_key for r in (await session.exec(select(ReminderOutbox))))
         states = sorted(s.key for s in (await session.exec(select(BotStateItem))))
         handled = [t.key for t in (await session.exec(select(ProcessedTurn)))]
+        saved_reports = (await session.exec(select(SavedReport.name))).all()
         placement = (await session.exec(select(Placement))).one()
         notes = (await session.exec(select(PlacementNote))).all()
         entries = (await session.exec(select(AuditEntry).order_by(AuditEntry.id))).all()
@@ -173,14 +182,15 @@ async def test_gallra_dry_run_counts_and_the_run_removes_and_is_audited(
     assert outbox == ["old-pending", "recent-sent"]  # and the reminder about the removed one
     assert states == ["recent"]  # "mentions" named a removed code
     assert handled == ["recent-turn"]
+    assert saved_reports == ["ny"]
     assert placement.employer == "" and notes == []
     (run,) = [e for e in entries if e.action == "retention"]
     assert run.actor_aad_object_id == "cli" and run.changes is None
     assert json.loads(run.details) == {
         "mode": "anonymise",
         "participants_exited": 1, "participants_not_accepted": 1, "referrals_undecided": 1,
-        "minutes": 0, "reminders": 2, "dialog_state": 1, "audit": 1, "message_keys": 1,
-        "employer_contacts": 0, "employer_contact_persons": 0,
+        "minutes": 0, "reminders": 2, "dialog_state": 1, "saved_reports": 1, "audit": 1,
+        "message_keys": 1, "employer_contacts": 0, "employer_contact_persons": 0,
         "removed_participants": 3, "removed_placements": 1, "removed_notes": 1,
         "removed_steps": 1, "removed_reminders": 1, "removed_dialog_states": 1,
         "removed_audit_rows": 1,
@@ -256,7 +266,7 @@ async def test_the_job_waits_for_an_upgraded_database_to_load_its_periods(
     async with db.session() as session:
         assert len((await session.exec(select(Participant.code))).all()) == 5
     code, out, _ = await cli(capsys, "gallra", "--dry-run")  # the defaults, asked for by hand
-    assert "Totalt 8 att gallra." in out
+    assert "Totalt 9 att gallra." in out
     assert (await cli(capsys, "org", "load", str(repo_root() / "storage/org_default.toml")))[0] == 0
     await jobs.retention_job()
     async with db.session() as session:

@@ -1321,4 +1321,180 @@ TEXTS: dict[str, str] = {
     "status_no_survey": "Survey results are shown for half-years that have ended.",
     # --- seam ---
     "settings_invalid": "Invalid settings, Stegvis does not start:\n{problems}",
+    # --- extract ---
+    "help_cmd_evaluator": (
+        "evaluator extract: one row per participant and period, codes only, with random keys, "
+        "as a file (admin): `utvärderingsuttag period=2026-H1 format=xlsx`"
+    ),
+    "evaluator_not_allowed": (
+        "The evaluator extract has one row per participant, so only an admin hands it over, "
+        "under the association's agreement with the evaluator. Ask an admin. You get "
+        "aggregated figures yourself with `rapport`."
+    ),
+    "evaluator_bad_period": (
+        "“{value}” is not a period. Type e.g. `period=2026-H1`, `period=2026` or several: "
+        "`period=2025-H1,2025-H2`."
+    ),
+    "evaluator_period_not_ended": (
+        "The period {value} has not ended yet. The extract covers periods that have ended, so "
+        "that it does not change meanwhile."
+    ),
+    "evaluator_too_many_periods": "At most {count} periods in one extract. Split it up.",
+    "evaluator_bad_format": "“{value}” is not a format for the extract. Choose xlsx, csv or json.",
+    "evaluator_file_description": "Evaluator extract for {periods} (pseudonymised, logged)",
+    "evaluator_written": "The evaluator extract ({rows} rows) is written to {path}. It is logged.",
+    "evaluator_sheet_data": "Data",
+    "evaluator_sheet_dictionary": "Data dictionary",
+    "evaluator_dictionary.column": "Column",
+    "evaluator_dictionary.meaning": "Meaning",
+    "evaluator_dictionary.kind": "Type",
+    "evaluator_dictionary.values": "Possible values",
+    "evaluator_kind.key": "key",
+    "evaluator_kind.period": "period",
+    "evaluator_kind.code": "code",
+    "evaluator_kind.month": "month",
+    "evaluator_kind.count": "whole number",
+    "evaluator_kind.flag": "yes/no",
+    "evaluator_values.key": "10 random letters, new for each extract",
+    "evaluator_values.period": "YYYY, YYYY-H1/H2, YYYY-K1–K4 or YYYY-MM",
+    "evaluator_values.month": "YYYY-MM",
+    "evaluator_values.count": "0 or more",
+    "evaluator_values.flag": "1 = yes, 0 = no",
+    "evaluator_col.key": (
+        "The participant's key in this extract only: the same in every period of the extract, "
+        "another in the next extract. The link to the participant code is not kept."
+    ),
+    "evaluator_col.period": "The period the row is about",
+    "evaluator_col.programme": "Programme (code)",
+    "evaluator_col.county_part": "County part (code)",
+    "evaluator_col.municipality": "Municipality",
+    "evaluator_col.gender": "Gender",
+    "evaluator_col.age_band": "Age band: the age reached in the period's last year",
+    "evaluator_col.income_source_start": "Income source at start",
+    "evaluator_col.referring_party": "Referring party",
+    "evaluator_col.referral_month": "Month of the referral",
+    "evaluator_col.status_at_end": "Status at the end of the period",
+    "evaluator_col.not_accepted_reason": "Reason, when the decision was not accepted",
+    "evaluator_col.enrolment_month": "Month of enrolment",
+    "evaluator_col.extended": "Programme extended beyond one year",
+    "evaluator_col.months_in_programme": (
+        "Whole months from enrolment to exit, or to the end of the period"
+    ),
+    "evaluator_col.placements_started": "Placements started in the period",
+    "evaluator_col.in_placement_at_end": "In a placement at the end of the period",
+    "evaluator_col.steps_in_period": "Progression steps recorded in the period",
+    "evaluator_col.positive_progression": "At least one step past mapping by the period's end",
+    "evaluator_col.exit_month": "Month of exit",
+    "evaluator_col.exit_reason": "Exit reason",
+    "evaluator_col.exit_destination": "Destination at exit",
+    "evaluator_col.sus_group": "Destination grouped as in SUS/Uppföljning Finsam",
+    "evaluator_col.income_source_exit": "Income source at exit",
+    "evaluator_col.survey_enrolment_done": "Survey at enrolment done",
+    "evaluator_col.survey_exit_done": "Survey at exit done",
+    "evaluator_note_title": "Evaluator extract for {periods}, made {generated}: {rows} rows.",
+    "evaluator_note_who": (
+        "One row per participant and period: those referred by the end of the period who had "
+        "not left (exit or a not-accepted decision) before it began, with consent to follow-up. "
+        "Registration errors are never included. Statuses are the register's as it stands when "
+        "the extract is made."
+    ),
+    "evaluator_note_key": (
+        "The key is random for this extract. Nobody, the association included, can go from a "
+        "key back to the participant code: the link is not kept. Rows are ordered by key."
+    ),
+    "evaluator_note_omitted": (
+        "Left out to make people harder to recognise: {fields}. Birth year is an age band, "
+        "dates are months, time in the programme whole months."
+    ),
+    "evaluator_note_empty": (
+        "Empty cell: does not apply at the end of the period (e.g. exit reason for someone "
+        "enrolled). “{invalid}”: a value in the register that is not a valid code; it is never "
+        "shown as text."
+    ),
+    "evaluator_note_agreement": (
+        "The extract is individual-level data, handed only to the evaluator under agreement. "
+        "In small groups (a municipality, a gender, an age band) a row may still be tied to a "
+        "person by someone who knows more: do not spread the file, publish aggregates only, "
+        "and delete the file when the agreement says so."
+    ),
+    "evaluator_omitted.code": "participant code",
+    "evaluator_omitted.birth_year": "birth year",
+    "evaluator_omitted.dates": "exact dates",
+    "evaluator_omitted.coach": "coach",
+    "evaluator_omitted.referring_unit": "referring unit",
+    "evaluator_omitted.extension_motivation": "extension motivation",
+    "evaluator_omitted.employer": "employer",
+    "evaluator_omitted.occupation_area": "occupation area",
+    "evaluator_omitted.notes": "follow-up notes",
+    "evaluator_omitted.staff": "who registered what",
+    "help_cmd_save_report": (
+        "saves a report with its figures as they are now: `spara rapport Half 1 period=2026-H1` "
+        "(or the Save button under the report); `rapport Half 1` then shows what has changed"
+    ),
+    "help_cmd_saved_reports": "your saved reports",
+    "help_cmd_delete_report": "removes a saved report: `ta bort rapport Half 1`",
+    "saved_report_button_save": "Save the report",
+    "saved_report_name_label": "Save as (the report's name)",
+    "saved_report_name_placeholder": "e.g. Half 1 for the board",
+    "saved_report_name_missing": (
+        "What should the report be called? Type e.g. `spara rapport Half 1 period=2026-H1`, or "
+        "type a name in the box under the report and press Save."
+    ),
+    "saved_report_name_too_long": (
+        "The name is {length} characters; at most {max} fit. Choose a shorter one, nothing was "
+        "saved."
+    ),
+    "saved_report_name_personal": (
+        "The name seems to hold a personal identity number or a person's name, which Stegvis "
+        "never stores. Choose another name, e.g. the period and purpose. Nothing was saved."
+    ),
+    "saved_report_too_many": (
+        "You already have {max} saved reports. Remove one first: `rapporter` lists them."
+    ),
+    "saved_report_saved": (
+        "Saved: “{name}” ({what}), with its figures as they are now. Type `rapport {name}` to "
+        "see what has changed since."
+    ),
+    "saved_report_replaced": (
+        "Replaced: “{name}” ({what}) now holds today's figures. Type `rapport {name}` to see "
+        "what has changed since."
+    ),
+    "saved_report_exists": (
+        "You already have a saved report called “{name}” (saved {saved}). Replace it with this "
+        "one? It will then be compared with today's figures. To keep both, save this one under "
+        "another name."
+    ),
+    "saved_report_button_replace": "Replace the saved one",
+    "saved_report_at": "the state on {day}",
+    "saved_report_none": (
+        "You have no saved reports. Press Save under a report, or type e.g. "
+        "`spara rapport Half 1 period=2026-H1`."
+    ),
+    "saved_report_list_title": "Your saved reports ({count}, only you see them):",
+    "saved_report_list_line": "- **{name}**: {what}, {masking}, saved {saved}",
+    "saved_report_masked": "masked",
+    "saved_report_unmasked": "unmasked",
+    "saved_report_list_hint": (
+        "See what has changed: `rapport <name>`. Remove: `ta bort rapport <name>`."
+    ),
+    "saved_report_unknown": (
+        "You have no saved report called “{name}”. `rapporter` lists yours. Did you mean a "
+        "report for a period? Type e.g. `rapport period=2026-H1`."
+    ),
+    "saved_report_unknown_unnamed": (
+        "You have no saved report with that name. `rapporter` lists yours."
+    ),
+    "saved_report_now_masked": (
+        "“{name}” was saved with unmasked figures about participants you may no longer see one "
+        "by one, so I do not compare with it. Remove it with `ta bort rapport {name}` and save "
+        "a new one."
+    ),
+    "saved_report_again": "**{name}** ({what}), saved {saved}:",
+    "saved_report_no_changes": "Nothing has changed since it was saved.",
+    "saved_report_changes": "{count} figures have changed since it was saved (then → now):",
+    "saved_report_more": "… and {count} more.",
+    "saved_report_whole": "The whole report as it is now: `{command}`",
+    "saved_report_removed": "Removed: “{name}”.",
+    "retention_kind.saved_reports": "saved reports not saved again since before {cutoff}",
+    "retention_kept_kind.saved_reports": "saved reports",
 }

@@ -1329,4 +1329,182 @@ TEXTS: dict[str, str] = {
     "status_no_survey": "Enkätresultat redovisas för halvår som är slut.",
     # --- seam ---
     "settings_invalid": "Fel i inställningarna, Stegvis startar inte:\n{problems}",
+    # --- extract ---
+    "help_cmd_evaluator": (
+        "utvärderingsuttag: en rad per deltagare och period, bara koder, med slumpade nycklar, "
+        "som fil (administratör): `utvärderingsuttag period=2026-H1 format=xlsx`"
+    ),
+    "evaluator_not_allowed": (
+        "Utvärderingsuttaget innehåller en rad per deltagare och lämnas därför bara ut av en "
+        "administratör, enligt förbundets avtal med utvärderaren. Be en administratör om det. "
+        "Sammanställda siffror får du själv med `rapport`."
+    ),
+    "evaluator_bad_period": (
+        "”{value}” är ingen period. Skriv t.ex. `period=2026-H1`, `period=2026` eller flera: "
+        "`period=2025-H1,2025-H2`."
+    ),
+    "evaluator_period_not_ended": (
+        "Perioden {value} har inte tagit slut än. Uttaget gäller perioder som har tagit slut, "
+        "så att det inte ändras under tiden."
+    ),
+    "evaluator_too_many_periods": "Högst {count} perioder i ett uttag. Dela upp det.",
+    "evaluator_bad_format": "”{value}” är inget format för uttaget. Välj xlsx, csv eller json.",
+    "evaluator_file_description": "Utvärderingsuttag för {periods} (pseudonymiserat, loggas)",
+    "evaluator_written": "Utvärderingsuttaget ({rows} rader) är skrivet till {path}. Uttaget är loggat.",
+    "evaluator_sheet_data": "Data",
+    "evaluator_sheet_dictionary": "Datadefinitioner",
+    "evaluator_dictionary.column": "Kolumn",
+    "evaluator_dictionary.meaning": "Betydelse",
+    "evaluator_dictionary.kind": "Typ",
+    "evaluator_dictionary.values": "Möjliga värden",
+    "evaluator_kind.key": "nyckel",
+    "evaluator_kind.period": "period",
+    "evaluator_kind.code": "kod",
+    "evaluator_kind.month": "månad",
+    "evaluator_kind.count": "heltal",
+    "evaluator_kind.flag": "ja/nej",
+    "evaluator_values.key": "10 slumpade bokstäver, nya för varje uttag",
+    "evaluator_values.period": "ÅÅÅÅ, ÅÅÅÅ-H1/H2, ÅÅÅÅ-K1–K4 eller ÅÅÅÅ-MM",
+    "evaluator_values.month": "ÅÅÅÅ-MM",
+    "evaluator_values.count": "0 eller större",
+    "evaluator_values.flag": "1 = ja, 0 = nej",
+    "evaluator_col.key": (
+        "Deltagarens nyckel i just det här uttaget: samma i alla perioder i uttaget, en annan "
+        "i nästa uttag. Kopplingen till deltagarkoden sparas inte."
+    ),
+    "evaluator_col.period": "Perioden raden gäller",
+    "evaluator_col.programme": "Insats (kod)",
+    "evaluator_col.county_part": "Länsdel (kod)",
+    "evaluator_col.municipality": "Kommun",
+    "evaluator_col.gender": "Kön",
+    "evaluator_col.age_band": "Åldersgrupp: åldern deltagaren fyller under periodens sista år",
+    "evaluator_col.income_source_start": "Försörjning vid start",
+    "evaluator_col.referring_party": "Aktualiserande part",
+    "evaluator_col.referral_month": "Månad för aktualiseringen",
+    "evaluator_col.status_at_end": "Läge vid periodens slut",
+    "evaluator_col.not_accepted_reason": "Skäl när beslutet var ej aktuell",
+    "evaluator_col.enrolment_month": "Månad för inskrivningen",
+    "evaluator_col.extended": "Insatsen förlängd utöver ett år",
+    "evaluator_col.months_in_programme": (
+        "Hela månader från inskrivning till utskrivning, eller till periodens slut"
+    ),
+    "evaluator_col.placements_started": "Placeringar som började under perioden",
+    "evaluator_col.in_placement_at_end": "I placering vid periodens slut",
+    "evaluator_col.steps_in_period": "Stegförflyttningar registrerade under perioden",
+    "evaluator_col.positive_progression": (
+        "Minst ett steg efter kartläggning till och med periodens slut"
+    ),
+    "evaluator_col.exit_month": "Månad för utskrivningen",
+    "evaluator_col.exit_reason": "Avslutsorsak",
+    "evaluator_col.exit_destination": "Status vid avslut (vart deltagaren gick)",
+    "evaluator_col.sus_group": "Status vid avslut grupperad som i SUS/Uppföljning Finsam",
+    "evaluator_col.income_source_exit": "Försörjning vid avslut",
+    "evaluator_col.survey_enrolment_done": "Enkät vid inskrivning gjord",
+    "evaluator_col.survey_exit_done": "Enkät vid avslut gjord",
+    "evaluator_note_title": "Utvärderingsuttag för {periods}, skapat {generated}: {rows} rader.",
+    "evaluator_note_who": (
+        "En rad per deltagare och period: de som var aktualiserade senast vid periodens slut "
+        "och inte hade avslutats (utskrivning eller beslut ej aktuell) före periodens början, "
+        "med samtycke till uppföljning. Felregistreringar är aldrig med. Läget bygger på "
+        "registret som det ser ut när uttaget görs."
+    ),
+    "evaluator_note_key": (
+        "Nyckeln är slumpad för det här uttaget. Ingen, inte heller förbundet, kan gå från "
+        "nyckeln tillbaka till deltagarkoden: kopplingen sparas inte. Raderna är sorterade "
+        "efter nyckel."
+    ),
+    "evaluator_note_omitted": (
+        "Utelämnat för att minska risken att någon känns igen: {fields}. Födelseår är "
+        "åldersgrupp, datum är månader och tid i insatsen hela månader."
+    ),
+    "evaluator_note_empty": (
+        "Tom cell: gäller inte deltagaren vid periodens slut (t.ex. avslutsorsak för den som "
+        "är inskriven). ”{invalid}”: ett värde i registret som inte är en giltig kod; det "
+        "visas aldrig som text."
+    ),
+    "evaluator_note_agreement": (
+        "Uttaget är uppgifter på individnivå och lämnas bara till utvärderaren enligt avtal. "
+        "I små grupper (en kommun, ett kön, en åldersgrupp) kan en rad ändå gå att koppla till "
+        "en person för den som vet mer: sprid inte filen, redovisa bara sammanställningar och "
+        "radera filen när avtalet säger det."
+    ),
+    "evaluator_omitted.code": "deltagarkod",
+    "evaluator_omitted.birth_year": "födelseår",
+    "evaluator_omitted.dates": "exakta datum",
+    "evaluator_omitted.coach": "coach",
+    "evaluator_omitted.referring_unit": "aktualiserande enhet",
+    "evaluator_omitted.extension_motivation": "motivering till förlängning",
+    "evaluator_omitted.employer": "arbetsgivare",
+    "evaluator_omitted.occupation_area": "yrkesområde",
+    "evaluator_omitted.notes": "uppföljningsanteckningar",
+    "evaluator_omitted.staff": "vem som registrerade vad",
+    "help_cmd_save_report": (
+        "sparar en rapport med siffrorna som de är nu: `spara rapport Halvår 1 period=2026-H1` "
+        "(eller knappen Spara under rapporten); `rapport Halvår 1` visar sedan vad som har ändrats"
+    ),
+    "help_cmd_saved_reports": "dina sparade rapporter",
+    "help_cmd_delete_report": "tar bort en sparad rapport: `ta bort rapport Halvår 1`",
+    "saved_report_button_save": "Spara rapporten",
+    "saved_report_name_label": "Spara som (namn på rapporten)",
+    "saved_report_name_placeholder": "t.ex. Halvår 1 till styrelsen",
+    "saved_report_name_missing": (
+        "Vad ska rapporten heta? Skriv t.ex. `spara rapport Halvår 1 period=2026-H1`, eller "
+        "skriv ett namn i rutan under rapporten och tryck Spara."
+    ),
+    "saved_report_name_too_long": (
+        "Namnet är {length} tecken; högst {max} går. Välj ett kortare, inget sparades."
+    ),
+    "saved_report_name_personal": (
+        "Namnet ser ut att innehålla ett personnummer eller en persons namn, och sådant sparar "
+        "Stegvis aldrig. Välj ett annat namn, t.ex. period och syfte. Inget sparades."
+    ),
+    "saved_report_too_many": (
+        "Du har redan {max} sparade rapporter. Ta bort någon först: `rapporter` visar dem."
+    ),
+    "saved_report_saved": (
+        "Sparat: ”{name}” ({what}), med siffrorna som de är nu. Skriv `rapport {name}` när du "
+        "vill se vad som har ändrats sedan."
+    ),
+    "saved_report_replaced": (
+        "Ersatt: ”{name}” ({what}) har nu siffrorna som de är i dag. Skriv `rapport {name}` "
+        "när du vill se vad som har ändrats sedan."
+    ),
+    "saved_report_exists": (
+        "Du har redan en sparad rapport som heter ”{name}” (sparad {saved}). Vill du ersätta "
+        "den med den här? Då jämförs den i fortsättningen med dagens siffror. Vill du behålla "
+        "båda, spara den här under ett annat namn."
+    ),
+    "saved_report_button_replace": "Ersätt den sparade",
+    "saved_report_at": "läget {day}",
+    "saved_report_none": (
+        "Du har inga sparade rapporter. Tryck Spara under en rapport, eller skriv t.ex. "
+        "`spara rapport Halvår 1 period=2026-H1`."
+    ),
+    "saved_report_list_title": "Dina sparade rapporter ({count} st., bara du ser dem):",
+    "saved_report_list_line": "- **{name}**: {what}, {masking}, sparad {saved}",
+    "saved_report_masked": "maskerad",
+    "saved_report_unmasked": "omaskerad",
+    "saved_report_list_hint": (
+        "Se vad som har ändrats: `rapport <namn>`. Ta bort: `ta bort rapport <namn>`."
+    ),
+    "saved_report_unknown": (
+        "Du har ingen sparad rapport som heter ”{name}”. `rapporter` visar dina sparade. "
+        "Menade du en rapport för en period? Skriv t.ex. `rapport period=2026-H1`."
+    ),
+    "saved_report_unknown_unnamed": (
+        "Du har ingen sparad rapport med det namnet. `rapporter` visar dina sparade."
+    ),
+    "saved_report_now_masked": (
+        "”{name}” sparades med omaskerade siffror för deltagare du inte längre får se "
+        "enskilt, så jag jämför inte med den. Ta bort den med `ta bort rapport {name}` och "
+        "spara en ny."
+    ),
+    "saved_report_again": "**{name}** ({what}), sparad {saved}:",
+    "saved_report_no_changes": "Inget har ändrats sedan den sparades.",
+    "saved_report_changes": "{count} siffror har ändrats sedan den sparades (då → nu):",
+    "saved_report_more": "… och {count} till.",
+    "saved_report_whole": "Hela rapporten som den ser ut nu: `{command}`",
+    "saved_report_removed": "Borttagen: ”{name}”.",
+    "retention_kind.saved_reports": "sparade rapporter som inte sparats om sedan före {cutoff}",
+    "retention_kept_kind.saved_reports": "sparade rapporter",
 }
