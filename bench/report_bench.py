@@ -212,7 +212,10 @@ async def check_totals(db: Database, actor: Actor, wanted: ReportFilter) -> None
         if scope.masked:
             return
         report = await build_report(session, scope)
-        parts = Participant.county_part_id.in_(scope.county_part_ids)
+        # A felregistrering counts nowhere (written out here, not taken from the report code).
+        mistaken = (Participant.status == "exited") & (
+            func.coalesce(Participant.exit_reason, "") == "registration_error")
+        parts = Participant.county_part_id.in_(scope.county_part_ids) & ~mistaken
 
         async def count(statement: Any) -> int:
             return (await session.exec(statement)).one()[0]

@@ -17,7 +17,15 @@ from storage import events
 from storage.clock import clock
 from storage.models import CountyPart, Municipality, Participant, Placement, ProgressionStep, Staff
 from storage.reports.period import GridPeriod
-from storage.reports.queries import AGE_BANDS, DECISIONS, FLOWS, WAIT_BANDS, _table
+from storage.reports.queries import (
+    AGE_BANDS,
+    DECISIONS,
+    FLOWS,
+    REPORTED_EXIT_REASONS,
+    WAIT_BANDS,
+    _table,
+    counted,
+)
 from storage.reports.result import (
     GENDER_COLUMNS,
     SUS_GROUPS,
@@ -29,7 +37,6 @@ from storage.reports.result import (
 from storage.reports.scope import ReportScope
 from storage.rules import (
     DESTINATIONS,
-    EXIT_REASONS,
     INCOME_SOURCES,
     PLACEMENT_TYPES,
     REFERRING_PARTIES,
@@ -102,7 +109,7 @@ class PeriodCounts:
              "gender"),
             ("placements", PLACEMENT_TYPES, SECTORS, "placement_type", "sector"),
             ("placements_active", PLACEMENT_TYPES, SECTORS, "placement_type", "sector"),
-            ("exits_reason", EXIT_REASONS, genders, "exit_reason", "gender"),
+            ("exits_reason", REPORTED_EXIT_REASONS, genders, "exit_reason", "gender"),
             ("exits_destination", tuple(DESTINATIONS), genders, "destination", "gender"),
             ("exits_sus", SUS_GROUPS, genders, "sus", "gender"),
             ("exits_municipality", towns, SUS_GROUPS, None, "sus"),
@@ -160,7 +167,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
 
     # Referrals by party and decision.
     statement = select(*where_cell, Participant.referring_party, Participant.status,
-                       func.count()).where(between(Participant.referral_date)).group_by(
+                       func.count()).where(counted(), between(Participant.referral_date)).group_by(
         *where_cell, Participant.referring_party, Participant.status)
     for m, p, party, status, n in (await session.exec(statement)).all():
         accepted = status in (Status.ENROLLED, Status.EXITED)
@@ -198,6 +205,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
         func.count().filter(and_(long, extended)),
         func.count().filter(and_(long, ~extended)),
     ).where(
+        counted(),
         Participant.referral_date <= end,
         or_(Participant.exit_date.is_(None), Participant.exit_date >= start),
     ).group_by(*dimensions)
@@ -220,7 +228,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
         func.count().filter(Placement.start_date >= start),
         func.count().filter(or_(Placement.end_date.is_(None), Placement.end_date >= start)),
     ).select_from(Placement).join(Participant, Participant.id == Placement.participant_id).where(
-        Placement.start_date <= end
+        counted(), Placement.start_date <= end
     ).group_by(*where_cell, Placement.placement_type, Placement.sector)
     for m, p, kind, sector, started, under_way in (await session.exec(statement)).all():
         found.add((m, p), "placements", kind, sector, started)
@@ -228,7 +236,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
     # Exits by reason, destination, SUS group and municipality.
     statement = select(*where_cell, Participant.gender, Participant.exit_reason,
                        Participant.exit_destination, func.count()).where(
-        between(Participant.exit_date)).group_by(
+        counted(), between(Participant.exit_date)).group_by(
         *where_cell, Participant.gender, Participant.exit_reason, Participant.exit_destination)
     for m, p, gender, reason, destination, n in (await session.exec(statement)).all():
         cell, sus = (m, p), _sus(destination)
@@ -250,7 +258,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
     else:
         days = func.julianday(Participant.exit_date) - func.julianday(Participant.enrolment_date)
     statement = select(*where_cell, Participant.gender, days, func.count()).where(
-        between(Participant.exit_date), Participant.enrolment_date.is_not(None)
+        counted(), between(Participant.exit_date), Participant.enrolment_date.is_not(None)
     ).group_by(*where_cell, Participant.gender, days)
     for m, p, gender, d, n in (await session.exec(statement)).all():
         found.days[(m, p)][(gender, float(d))] = int(n)
