@@ -35,6 +35,7 @@ from storage.models import (
     Municipality,
     Participant,
     ParticipantEvent,
+    ParticipantSpan,
     Placement,
     Programme,
     ProgressionStep,
@@ -158,7 +159,7 @@ async def load(
     await upgrade(db)
     async with db.session() as session:
         await ensure_org(session)
-        for model in (ParticipantEvent, ProgressionStep, Placement, Participant,
+        for model in (ParticipantSpan, ParticipantEvent, ProgressionStep, Placement, Participant,
                       StaffCountyPart, Staff):
             await session.exec(delete(model))
         parts = (await session.exec(select(CountyPart))).scalars().all()

@@ -317,6 +317,31 @@ class ParticipantEvent(SQLModel, table=True):
     audit_id: int | None = Field(default=None, index=True)
 
 
+# The end of a span still open: the dates a span table stores are compared, never shown.
+FOREVER = date(2999, 12, 31)
+
+
+class ParticipantSpan(SQLModel, table=True):
+    """A stretch of valid time with one state of a participant, derived from the live events
+    (storage/events.py, `spans_of`) and rebuilt whenever they change: status spans (referred,
+    waiting, accepted, enrolled; with the coach and enrolment date then) and "in_placement"
+    spans. `valid_until` is the first day after the span (FOREVER while open). A participant
+    marked as a felregistrering has none. So "who was X at D" is one index range scan."""
+
+    __tablename__ = "participant_span"
+    __table_args__ = (
+        Index("ix_participant_span_at", "status", "valid_until", "valid_from",
+              "participant_id", "coach_id", "enrolled_on"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int = Field(index=True)
+    status: str = Field(sa_column_kwargs=CODE)
+    valid_from: date = Field(sa_column_kwargs=_info(days_ahead=367))
+    valid_until: date = Field(sa_column_kwargs=_info(days_ahead=400_000))
+    coach_id: int | None = None
+    enrolled_on: date | None = Field(default=None, sa_column_kwargs=_info(days_ahead=366))
+
+
 class AuditEntry(SQLModel, table=True):
     """Who did what to which record, when, and which fields changed (storage/audit.py).
 

@@ -16,7 +16,13 @@ from sqlmodel import select
 from storage import events
 from storage.clock import STOCKHOLM, clock
 from storage.events import Figures, Kind
-from storage.models import Participant, ParticipantEvent, Placement, ProgressionStep
+from storage.models import (
+    Participant,
+    ParticipantEvent,
+    ParticipantSpan,
+    Placement,
+    ProgressionStep,
+)
 from storage.participants import (
     ExitInput,
     PlacementInput,
@@ -167,8 +173,26 @@ async def count_rows(session, day: date) -> Figures:
     return Figures(day, waiting, enrolled, in_placement, caseload)
 
 
+async def assert_spans_match_events(session) -> None:
+    """The stored spans of valid time are what the live events give, participant by
+    participant (kept by the write paths, an undo and migration 0014)."""
+    histories = await events.histories(session)
+    stored: dict[int, list] = {}
+    for span in (await session.exec(
+        select(ParticipantSpan).order_by(ParticipantSpan.participant_id, ParticipantSpan.id)
+    )).all():
+        stored.setdefault(span.participant_id, []).append(
+            {k: getattr(span, k) for k in ("status", "valid_from", "valid_until", "coach_id",
+                                           "enrolled_on")})
+    derived = {pid: found for pid, history in histories.items()
+               if (found := events.spans_of(history))}
+    assert stored == derived
+
+
 async def assert_events_match_rows(session) -> None:
-    """For every participant, the state the events give for today is what its rows hold."""
+    """For every participant, the state the events give for today is what its rows hold, and
+    the spans are what the events give."""
+    await assert_spans_match_events(session)
     today = clock.today()
     histories = await events.histories(session)
     for p in (await session.exec(select(Participant))).all():
@@ -320,6 +344,7 @@ async def test_figures_at_month_ends_hold_when_run_later(db, coordinator, monkey
             async with db.read() as session:
                 on_the_day[today] = await count_rows(session, today)
                 assert await events.figures(session, today) == on_the_day[today]
+                assert await in_sql(session, today, None) == on_the_day[today]
             reports[today] = await state_tables(db, coordinator, today)
     async with db.read() as session:
         later = {day: await events.figures(session, day) for day in ends}

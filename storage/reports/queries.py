@@ -357,9 +357,9 @@ async def _placement_tables(session: AsyncSession, scope: ReportScope) -> list[C
         source = Placement.__table__.join(
             Participant.__table__, Participant.id == Placement.participant_id
         )
-        narrower.append(counted())
-    else:
-        narrower.append(Placement.participant_id.not_in(mistaken()))
+    # The felregistreringar as a list read once: a condition on the joined row would read
+    # each participant's table row instead of an index.
+    narrower.append(Placement.participant_id.not_in(mistaken()))
     under_way = or_(Placement.end_date.is_(None), Placement.end_date >= scope.start)
     statement = (
         select(
