@@ -66,8 +66,7 @@ VALUES = ("status", "reason", "destination", "coach_id", "until", "placement_id"
           "placement_type", "sector", "step", "step_id")
 ON_CASELOAD = frozenset({Status.ACCEPTED, Status.ENROLLED})
 WAITING_FOR_DECISION = frozenset({Status.REFERRED, Status.WAITING})
-# The statuses kept as spans (what a report asks "at D" about), and the placement span's name.
-SPANNED = WAITING_FOR_DECISION | ON_CASELOAD
+# Spans in a placement share the table with the status spans, under this name.
 IN_PLACEMENT = "in_placement"
 
 
@@ -481,8 +480,9 @@ async def figures(session: AsyncSession, day: date, known_at: datetime | None = 
 def spans_of(history: Iterable[Any]) -> list[dict[str, Any]]:
     """The participant's state as spans of valid time, as the records stand now: from each
     date an event takes effect (a placement's end: the day after) to the next, the state
-    `state_at` folds, runs of one state joined. Status spans for the statuses in SPANNED, and
-    spans in a placement; none for a felregistrering, which counts at no date."""
+    `state_at` folds, runs of one state joined. Status spans (with the coach, enrolment date
+    and extension then), and spans in a placement; none for a felregistrering, which counts
+    at no date."""
     current = live(history)
     if not current or any(e.kind == Kind.FELREGISTRERING for e in current):
         return []
@@ -494,17 +494,18 @@ def spans_of(history: Iterable[Any]) -> list[dict[str, Any]]:
     def close(which: str, until: date) -> None:
         run = runs[which]
         if run is not None:
-            since, (status, coach, enrolled_on) = run
+            since, (status, coach, enrolled_on, extended_until) = run
             found.append({"status": status, "valid_from": since, "valid_until": until,
-                          "coach_id": coach, "enrolled_on": enrolled_on})
+                          "coach_id": coach, "enrolled_on": enrolled_on,
+                          "extended_until": extended_until})
         runs[which] = None
 
     for day in points:
         state = state_at(current, day)
         now = {
-            "status": (state.status, state.coach_id, state.enrolment_date)
-            if state.status in SPANNED else None,
-            "placed": (IN_PLACEMENT, None, None) if state.placements and state.counts
+            "status": (state.status, state.coach_id, state.enrolment_date,
+                       state.extended_until) if state.status is not None else None,
+            "placed": (IN_PLACEMENT, None, None, None) if state.placements and state.counts
             else None,
         }
         for which, value in now.items():
@@ -635,6 +636,26 @@ def _spans_at(day: date, statuses: Iterable[str]) -> list[Any]:
 # the live events (tests/test_events.py checks them against the fold after every write path);
 # as the records stood at an earlier time it folds the events themselves, one participant at a
 # time (for tests and audits, not for reports).
+
+
+def status_at_sql(participant_id: Any, day: date) -> Any:
+    """Scalar subquery: the participant's status at `day` as the records stand now (NULL: not
+    referred yet, or a felregistrering); one lookup in ix_participant_span_participant."""
+    span = ParticipantSpan
+    return (
+        select(span.status)
+        .where(span.participant_id == participant_id, span.valid_until > day,
+               span.valid_from <= day, span.status != IN_PLACEMENT)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def extended_sql(day: date) -> Any:
+    """SELECT of the ids of participants enrolled at `day` with an extension in effect then."""
+    span = ParticipantSpan
+    return select(span.participant_id).where(
+        *_spans_at(day, (Status.ENROLLED,)), col(span.extended_until).is_not(None))
 
 
 def waiting_sql(day: date, known_at: datetime | None = None) -> Any:

@@ -1,6 +1,7 @@
 """Reports and the participants' history, on SQLite and PostgreSQL: a felregistrering counts
 nowhere (checked against a count written out here, on generated data), and doing or undoing
-one moves every figure it touched."""
+one moves every figure it touched; a past period keeps the decisions and extensions it had
+when it ended."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from storage.participants import (
     decide,
     enrol,
     exit_participant,
+    extend,
     register_referral,
     undo_last,
     update_fields,
@@ -209,3 +211,49 @@ async def test_a_felregistrering_and_its_undo_move_every_figure(db, coordinator,
     async with db.session() as session:
         await undo_last(session, coordinator)
     assert await figures() == both
+
+
+async def test_a_past_month_keeps_its_decisions_and_extensions(db, coordinator,  # noqa: F811
+                                                               monkeypatch):
+    """February 2025's report, run on its last day and again in April: a decision and an
+    extension recorded in March (when they took effect) leave it as it was; March's report
+    has them."""
+    def on(day: date) -> None:
+        monkeypatch.setattr(clock, "now", lambda: at_noon(day))
+
+    on(date(2024, 1, 10))
+    async with db.session() as session:
+        long = await register_referral(session, coordinator, referral(date(2024, 1, 2)))
+        await decide(session, coordinator, long.code, Status.ACCEPTED, day=date(2024, 1, 5),
+                     coach="Cem Coach")
+        await enrol(session, coordinator, long.code, date(2024, 1, 8))
+    on(date(2025, 2, 20))
+    async with db.session() as session:
+        new = await register_referral(session, coordinator, referral(date(2025, 2, 20)))
+    february, march = (date(2025, 2, 1), date(2025, 2, 28)), (date(2025, 3, 1),
+                                                               date(2025, 3, 31))
+
+    async def figures(period: tuple[date, date]) -> tuple:
+        report = await _report(db, coordinator, *period)
+        referrals, long_table = report.tables["referrals"], report.tables["past_12_months"]
+        decisions = {c: referrals.value(len(referrals.rows), referrals.column(c))
+                     for c in referrals.columns}
+        return (decisions, _by_gender(report, "past_12_months", "extended")["woman"],
+                _by_gender(report, "past_12_months", "not_extended")["woman"],
+                report.late_changes, long_table.rows)
+
+    on(date(2025, 2, 28))
+    before = await figures(february)
+    assert before[0]["referred"] == 1 and before[1:4] == (0, 1, 0)
+    on(date(2025, 3, 3))
+    async with db.session() as session:
+        await decide(session, coordinator, new.code, Status.ACCEPTED, day=date(2025, 3, 3),
+                     coach="Cem Coach")
+    on(date(2025, 3, 15))
+    async with db.session() as session:
+        await extend(session, coordinator, long.code, date(2025, 12, 31),
+                     "Arbetsträningen behöver tid")
+    on(date(2025, 4, 2))
+    assert await figures(february) == before
+    after = await figures(march)
+    assert after[0]["referred"] == 0 and after[1:4] == (1, 0, 0)

@@ -227,15 +227,27 @@ def _table(
     )
 
 
+def decision_at(end: date) -> Any:
+    """A participant's status at the period's end: the current one when the latest decision
+    took effect by then (or there is none yet), else the one of the spans at `end`
+    (storage/events.py), so a decision after the period does not change its report."""
+    return case(
+        (Participant.decision_date > end,
+         func.coalesce(events.status_at_sql(Participant.id, end), Participant.status)),
+        else_=Participant.status,
+    )
+
+
 async def _referrals(session: AsyncSession, scope: ReportScope) -> CountTable:
-    """Referrals in the period by party and decision (enrolled and exited were accepted).
-    Grouped by status first, in the order of ix_participant_report_referrals."""
+    """Referrals in the period by party and decision at its end (enrolled and exited were
+    accepted). Grouped by status first, in the order of ix_participant_report_referrals."""
+    status = decision_at(scope.end)
     by_status = (
-        select(Participant.referring_party.label("party"), Participant.status.label("status"),
+        select(Participant.referring_party.label("party"), status.label("status"),
                func.count().label("n"))
         .where(*_participants(scope), counted(),
                likely(_between(Participant.referral_date, scope)))
-        .group_by(Participant.referring_party, Participant.status)
+        .group_by(Participant.referring_party, status)
         .subquery()
     )
     decision = case(
@@ -289,7 +301,7 @@ async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list
         or_(Participant.exit_date.is_(None), Participant.exit_date > scope.end),
         Participant.enrolment_date < add_months(scope.end, -12),
     )
-    extended = Participant.extended_until.is_not(None)
+    extended = Participant.id.in_(events.extended_sql(scope.end))
     dimensions = (Participant.gender, Participant.county_part_id,
                   Participant.income_source_start, Participant.birth_year)
     cube = (

@@ -25,6 +25,7 @@ from storage.reports.queries import (
     WAIT_BANDS,
     _table,
     counted,
+    decision_at,
 )
 from storage.reports.result import (
     GENDER_COLUMNS,
@@ -166,9 +167,10 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
         return column.between(start, end)
 
     # Referrals by party and decision.
-    statement = select(*where_cell, Participant.referring_party, Participant.status,
+    decided = decision_at(end)
+    statement = select(*where_cell, Participant.referring_party, decided,
                        func.count()).where(counted(), between(Participant.referral_date)).group_by(
-        *where_cell, Participant.referring_party, Participant.status)
+        *where_cell, Participant.referring_party, decided)
     for m, p, party, status, n in (await session.exec(statement)).all():
         accepted = status in (Status.ENROLLED, Status.EXITED)
         found.add((m, p), "referrals", party, Status.ACCEPTED.value if accepted else status, n)
@@ -192,7 +194,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
         ProgressionStep.step != "mapping", ProgressionStep.step_date <= end))
     long = and_(active, or_(Participant.exit_date.is_(None), Participant.exit_date > end),
                 Participant.enrolment_date < add_months(end, -12))
-    extended = Participant.extended_until.is_not(None)
+    extended = Participant.id.in_(events.extended_sql(end))
     dimensions = (*where_cell, Participant.gender, Participant.county_part_id,
                   Participant.income_source_start, Participant.birth_year)
     statement = select(

@@ -12,7 +12,9 @@ on purpose (it must not follow later changes of that module).
 
 A felregistrering (exited with reason "registration_error") counts nowhere in a report, so
 its columns join the covering indexes the report statements read (they stay index-only), and
-an index finds the felregistreringar themselves (placements leave theirs out).
+an index finds the felregistreringar themselves (placements leave theirs out). The referrals'
+index gets the decision date: only those decided after a period ended are looked up in the
+spans for their decision at its end.
 """
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
@@ -38,7 +40,8 @@ REFERRALS = ['referring_party', 'status', 'referral_date', 'county_part_id', 'pr
 CHANGED = {
     'ix_participant_report_people': (PEOPLE, [*PEOPLE, 'status', 'exit_reason']),
     'ix_participant_report_exits': (EXITS, [*EXITS, 'status']),
-    'ix_participant_report_referrals': (REFERRALS, [*REFERRALS, 'exit_reason']),
+    'ix_participant_report_referrals': (REFERRALS, [*REFERRALS, 'exit_reason',
+                                                    'decision_date']),
 }
 
 
@@ -48,7 +51,6 @@ FOREVER = date(2999, 12, 31)
 RANK = {kind: rank for rank, kind in enumerate((
     'referral', 'decision', 'coach', 'enrolment', 'extension', 'placement_start',
     'placement_end', 'step', 'exit', 'felregistrering', 'void'))}
-SPANNED = ('referred', 'waiting', 'accepted', 'enrolled')
 
 
 def _create_table() -> None:
@@ -61,14 +63,17 @@ def _create_table() -> None:
         sa.Column('valid_until', sa.Date(), nullable=False),
         sa.Column('coach_id', sa.Integer(), nullable=True),
         sa.Column('enrolled_on', sa.Date(), nullable=True),
+        sa.Column('extended_until', sa.Date(), nullable=True),
         sa.PrimaryKeyConstraint('id'),
     )
     with op.batch_alter_table('participant_span', schema=None) as batch_op:
         batch_op.create_index('ix_participant_span_at', [
             'status', 'valid_until', 'valid_from', 'participant_id', 'coach_id', 'enrolled_on',
+            'extended_until',
         ], unique=False)
-        batch_op.create_index(batch_op.f('ix_participant_span_participant_id'),
-                              ['participant_id'], unique=False)
+        batch_op.create_index('ix_participant_span_participant', [
+            'participant_id', 'valid_until', 'valid_from', 'status',
+        ], unique=False)
 
 
 def _day(value: Any) -> date:
@@ -77,9 +82,9 @@ def _day(value: Any) -> date:
 
 
 def _state(events: list[Any], day: date) -> tuple[tuple | None, bool]:
-    """(status, coach, enrolment date) if the status is spanned, and whether a placement is
+    """(status, coach, enrolment date, extension) once referred, and whether a placement is
     under way, at `day`: the live events in effect then, folded in date order."""
-    status = coach = enrolled = None
+    status = coach = enrolled = until = None
     placements: set[int] = set()
     for e in sorted(events, key=lambda e: (e.day, RANK[e.kind], e.id)):
         if e.day > day or (e.kind == 'placement_end' and e.day >= day):
@@ -90,11 +95,13 @@ def _state(events: list[Any], day: date) -> tuple[tuple | None, bool]:
             coach = e.coach_id
         if e.kind == 'enrolment':
             enrolled = e.day
+        elif e.kind == 'extension':
+            until = e.until
         elif e.kind == 'placement_start' and e.placement_id is not None:
             placements.add(e.placement_id)
         elif e.kind == 'placement_end':
             placements.discard(e.placement_id)
-    spanned = (status, coach, enrolled) if status in SPANNED else None
+    spanned = (status, coach, enrolled, until) if status is not None else None
     return spanned, bool(placements) and status is not None
 
 
@@ -111,25 +118,28 @@ def spans(participant_id: int, history: Iterable[Any]) -> list[dict]:
     runs: dict[str, tuple[date, tuple] | None] = {'status': None, 'placed': None}
     for day in points + [FOREVER]:
         state, placed = _state(current, day) if day != FOREVER else (None, False)
-        now = {'status': state, 'placed': ('in_placement', None, None) if placed else None}
+        now = {'status': state,
+               'placed': ('in_placement', None, None, None) if placed else None}
         for which, value in now.items():
             run = runs[which]
             if run is not None and run[1] == value:
                 continue
             if run is not None:
-                since, (status, coach, enrolled) = run
+                since, (status, coach, enrolled, until) = run
                 found.append({'participant_id': participant_id, 'status': status,
                               'valid_from': since, 'valid_until': day, 'coach_id': coach,
-                              'enrolled_on': enrolled})
+                              'enrolled_on': enrolled, 'extended_until': until})
             runs[which] = None if value is None else (day, value)
     return found
 
 
 class _Event:
-    __slots__ = ('id', 'kind', 'day', 'status', 'coach_id', 'placement_id', 'corrects_id')
+    __slots__ = ('id', 'kind', 'day', 'status', 'coach_id', 'placement_id', 'corrects_id',
+                 'until')
 
     def __init__(self, row: Any) -> None:
         self.id, self.kind, self.day = row.id, row.kind, _day(row.effective_on)
+        self.until = None if row.until is None else _day(row.until)
         self.status, self.coach_id = row.status, row.coach_id
         self.placement_id, self.corrects_id = row.placement_id, row.corrects_id
 
@@ -138,12 +148,12 @@ def _backfill() -> None:
     connection = op.get_bind()
     event = sa.table('participant_event', *(sa.column(name) for name in (
         'id', 'participant_id', 'kind', 'effective_on', 'status', 'coach_id', 'placement_id',
-        'corrects_id')))
+        'corrects_id', 'until')))
     # The write guard checks each date against its column's window: an open span ends at
     # FOREVER, far past the default.
     span = sa.Table(
         'participant_span', sa.MetaData(),
-        *(sa.Column(name, sa.Date) for name in ('valid_from', 'enrolled_on')),
+        *(sa.Column(name, sa.Date) for name in ('valid_from', 'enrolled_on', 'extended_until')),
         sa.Column('valid_until', sa.Date, info={'days_ahead': 400_000}),
         *(sa.Column(name) for name in ('participant_id', 'status', 'coach_id')),
     )
