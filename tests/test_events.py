@@ -23,6 +23,7 @@ from storage.models import (
     ParticipantSpan,
     Placement,
     ProgressionStep,
+    Staff,
 )
 from storage.participants import (
     ExitInput,
@@ -95,7 +96,7 @@ async def test_each_write_path_records_its_event(db, coordinator, monkeypatch):
         await assign_coach(session, actor, code, "Dana Coach")
         await enrol(session, actor, code, date(2026, 10, 6))
         await extend(session, actor, code, date(2027, 12, 1), "Arbetsträningen behöver tid")
-        await add_placement(session, actor, code, PlacementInput(
+        placement = await add_placement(session, actor, code, PlacementInput(
             "work_training", "public", "Kommunens park", date(2026, 10, 10)))
         await end_placement(session, actor, code, 1, date(2026, 10, 31))
         await record_step(session, actor, code, "job_search", date(2026, 11, 2))
@@ -112,11 +113,13 @@ async def test_each_write_path_records_its_event(db, coordinator, monkeypatch):
         state = events.state_at(history, date(2026, 10, 20))
         assert state.status == Status.ENROLLED
         assert state.enrolment_date == date(2026, 10, 7)
-        assert state.placements == {1} and state.extended_until is None
+        # (The placement's id: PostgreSQL's sequences go on from earlier tests.)
+        assert state.placements == {placement.id} and state.extended_until is None
         # The coach change and the extension take effect the day they are recorded.
         later = events.state_at(history, date(2026, 11, 20))
         assert later.extended_until == date(2027, 12, 1)
-        assert (state.coach_id, later.coach_id) == (2, 3)  # Cem, then Dana
+        staff = dict((await session.exec(select(Staff.display_name, Staff.id))).all())
+        assert (state.coach_id, later.coach_id) == (staff["Cem Coach"], staff["Dana Coach"])
         assert not later.placements and later.steps == ("job_search",)
         assert later.status == Status.EXITED
         assert state.felregistrering and not state.counts
