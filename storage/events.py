@@ -31,9 +31,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import STOCKHOLM, clock
 from storage.models import (
+    FOREVER,
     AuditEntry,
     Participant,
     ParticipantEvent,
+    ParticipantSpan,
     Placement,
     ProgressionStep,
 )
@@ -64,6 +66,8 @@ VALUES = ("status", "reason", "destination", "coach_id", "until", "placement_id"
           "placement_type", "sector", "step", "step_id")
 ON_CASELOAD = frozenset({Status.ACCEPTED, Status.ENROLLED})
 WAITING_FOR_DECISION = frozenset({Status.REFERRED, Status.WAITING})
+# Spans in a placement share the table with the status spans, under this name.
+IN_PLACEMENT = "in_placement"
 
 
 # --- recording -------------------------------------------------------------------------------
@@ -200,6 +204,7 @@ async def _write(session: AsyncSession, actor: Actor | str, rec: _Recorder,
         event.audit_id = entry.id if entry is not None else None
         session.add(event)
     await session.flush()
+    await rebuild_spans(session, [rec.participant_id])
     return rec.new
 
 
@@ -264,10 +269,10 @@ async def take_back(
 
 async def forget(session: AsyncSession, participant_ids: Sequence[int]) -> None:
     """Erasure by deletion: the participant's history goes with the participant."""
-    table = ParticipantEvent.__table__
-    for start in range(0, len(participant_ids), 500):
-        chunk = list(participant_ids[start:start + 500])
-        await session.execute(delete(table).where(table.c.participant_id.in_(chunk)))
+    for table in (ParticipantEvent.__table__, ParticipantSpan.__table__):
+        for start in range(0, len(participant_ids), 500):
+            chunk = list(participant_ids[start:start + 500])
+            await session.execute(delete(table).where(table.c.participant_id.in_(chunk)))
 
 
 async def forget_actors(session: AsyncSession, participant_ids: Sequence[int]) -> None:
@@ -345,6 +350,7 @@ async def record_rows(session: AsyncSession) -> int:
                                 step=st.step, step_id=st.id))
     for start in range(0, len(found), 5000):
         await session.execute(ParticipantEvent.__table__.insert(), found[start:start + 5000])
+    await rebuild_spans(session, sorted({row["participant_id"] for row in found}))
     return len(found)
 
 
@@ -468,6 +474,69 @@ async def figures(session: AsyncSession, day: date, known_at: datetime | None = 
     return figures_at(await histories(session, participant_ids), day, known_at)
 
 
+# --- spans of valid time, for reports over many participants ----------------------------------
+
+
+def spans_of(history: Iterable[Any]) -> list[dict[str, Any]]:
+    """The participant's state as spans of valid time, as the records stand now: from each
+    date an event takes effect (a placement's end: the day after) to the next, the state
+    `state_at` folds, runs of one state joined. Status spans (with the coach, enrolment date
+    and extension then), and spans in a placement; none for a felregistrering, which counts
+    at no date."""
+    current = live(history)
+    if not current or any(e.kind == Kind.FELREGISTRERING for e in current):
+        return []
+    points = sorted({e.effective_on + timedelta(days=1) if e.kind == Kind.PLACEMENT_END
+                     else e.effective_on for e in current})
+    found: list[dict[str, Any]] = []
+    runs: dict[str, tuple[date, tuple[Any, ...]] | None] = {"status": None, "placed": None}
+
+    def close(which: str, until: date) -> None:
+        run = runs[which]
+        if run is not None:
+            since, (status, coach, enrolled_on, extended_until) = run
+            found.append({"status": status, "valid_from": since, "valid_until": until,
+                          "coach_id": coach, "enrolled_on": enrolled_on,
+                          "extended_until": extended_until})
+        runs[which] = None
+
+    for day in points:
+        state = state_at(current, day)
+        now = {
+            "status": (state.status, state.coach_id, state.enrolment_date,
+                       state.extended_until) if state.status is not None else None,
+            "placed": (IN_PLACEMENT, None, None, None) if state.placements and state.counts
+            else None,
+        }
+        for which, value in now.items():
+            run = runs[which]
+            if run is not None and run[1] == value:
+                continue
+            close(which, day)
+            if value is not None:
+                runs[which] = (day, value)
+    for which in runs:
+        close(which, FOREVER)
+    return found
+
+
+async def rebuild_spans(session: AsyncSession, participant_ids: Sequence[int]) -> None:
+    """Derive the participants' spans again from their events (in the caller's transaction)."""
+    spans, events = ParticipantSpan.__table__, ParticipantEvent.__table__
+    for start in range(0, len(participant_ids), 500):
+        chunk = list(participant_ids[start:start + 500])
+        await session.execute(delete(spans).where(spans.c.participant_id.in_(chunk)))
+        histories: dict[int, list[Any]] = {}
+        for row in (await session.execute(
+            select(events).where(events.c.participant_id.in_(chunk)).order_by(events.c.id)
+        )).all():
+            histories.setdefault(row.participant_id, []).append(row)
+        rows = [{"participant_id": pid, **span}
+                for pid, history in histories.items() for span in spans_of(history)]
+        if rows:
+            await session.execute(spans.insert(), rows)
+
+
 async def late_changes(session: AsyncSession, end: date, participants: Any = None) -> int:
     """Changes recorded after `end` that alter the state on or before it: the reason a report
     for a period ending at `end` may differ from one run when the period ended. A correction
@@ -556,29 +625,57 @@ def _only(participant_id: Any, day: date, known_at: datetime | None,
     ).scalar_subquery() == 1
 
 
-# The SQL below reads the participants table first. For the records as they stand now (no
-# `known_at`) the rows agree with the live events (tests/test_events.py checks it after every
-# write path), so a condition on the rows narrows the people whose events are looked at to a
-# superset of the answer, through the rows' indexes (one per OR term: SQLite's multi-index OR);
-# the events decide. As the records stood at an earlier time the rows say nothing, and every
-# participant's events are read.
+def _spans_at(day: date, statuses: Iterable[str]) -> list[Any]:
+    """The spans of `statuses` in effect on `day`: a range of ix_participant_span_at."""
+    span = ParticipantSpan
+    return [col(span.status).in_(list(statuses)), span.valid_until > day,
+            span.valid_from <= day]
+
+
+# For the records as they stand now (no `known_at`) the SQL below reads the spans, kept from
+# the live events (tests/test_events.py checks them against the fold after every write path);
+# as the records stood at an earlier time it folds the events themselves, one participant at a
+# time (for tests and audits, not for reports).
+
+
+def status_at_sql(participant_id: Any, day: date) -> Any:
+    """Scalar subquery: the participant's status at `day` as the records stand now (NULL: not
+    referred yet, or a felregistrering); one lookup in ix_participant_span_participant."""
+    span = ParticipantSpan
+    return (
+        select(span.status)
+        .where(span.participant_id == participant_id, span.valid_until > day,
+               span.valid_from <= day, span.status != IN_PLACEMENT)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def extended_sql(day: date) -> Any:
+    """SELECT of the ids of participants enrolled at `day` with an extension in effect then."""
+    span = ParticipantSpan
+    return select(span.participant_id).where(
+        *_spans_at(day, (Status.ENROLLED,)), col(span.extended_until).is_not(None))
 
 
 def waiting_sql(day: date, known_at: datetime | None = None) -> Any:
     """SELECT of the ids of participants waiting for a decision at `day` (referred, or told to
     wait, and not yet accepted, refused, enrolled or exited); as `figures_at`."""
+    if known_at is None:
+        return select(ParticipantSpan.participant_id).where(
+            *_spans_at(day, WAITING_FOR_DECISION))
     pid = Participant.id
-    narrow = [] if known_at is not None else [
-        or_(col(Participant.decision_date).is_(None), Participant.decision_date > day,
-            col(Participant.status).in_(WAITING_FOR_DECISION)),
-    ]
     return select(pid).where(
-        *narrow, _only(pid, day, known_at, lambda e: e.kind == Kind.REFERRAL, _decided))
+        _only(pid, day, known_at, lambda e: e.kind == Kind.REFERRAL, _decided))
 
 
 def caseload_sql(day: date, known_at: datetime | None = None) -> Any:
     """SELECT of (participant_id, coach_id) for everyone accepted or enrolled at `day`: the
     coach of the latest decision or coach change in effect (NULL: none); as `figures_at`."""
+    if known_at is None:
+        span = ParticipantSpan
+        return select(span.participant_id.label("participant_id"),
+                      span.coach_id.label("coach_id")).where(*_spans_at(day, ON_CASELOAD))
     pid = Participant.id
     coaching = aliased(ParticipantEvent)
     coach = (
@@ -591,20 +688,20 @@ def caseload_sql(day: date, known_at: datetime | None = None) -> Any:
         .limit(1)
         .scalar_subquery()
     )
-    narrow = [] if known_at is not None else [or_(
-        col(Participant.status).in_(ON_CASELOAD),
-        and_(Participant.exit_date > day, Participant.status == Status.EXITED),
-        and_(Participant.decision_date > day, Participant.status == Status.NOT_ACCEPTED),
-    )]
     accepted = _only(pid, day, known_at, lambda e: and_(
         e.kind == Kind.DECISION, e.status == Status.ACCEPTED), _left)
     # Someone without a coach then has a NULL coach: joined with the staff, they drop out.
-    return select(pid.label("participant_id"), coach.label("coach_id")).where(*narrow, accepted)
+    return select(pid.label("participant_id"), coach.label("coach_id")).where(accepted)
 
 
 def enrolled_sql(day: date, known_at: datetime | None = None) -> Any:
     """SELECT of (participant_id, enrolled_on) for everyone enrolled and not exited at `day`;
     as `figures_at`. `enrolled_on` gives the time in the programme at `day`."""
+    if known_at is None:
+        span = ParticipantSpan
+        return select(span.participant_id.label("participant_id"),
+                      span.enrolled_on.label("enrolled_on")).where(
+            *_spans_at(day, (Status.ENROLLED,)))
     pid = Participant.id
     enrolment = aliased(ParticipantEvent)
     enrolled_on = (
@@ -613,14 +710,10 @@ def enrolled_sql(day: date, known_at: datetime | None = None) -> Any:
                enrolment.effective_on <= day, *_live_sql(enrolment, known_at))
         .scalar_subquery()
     )
-    narrow = [] if known_at is not None else [
-        Participant.enrolment_date <= day,
-        or_(col(Participant.exit_date).is_(None), Participant.exit_date > day),
-    ]
     inner = (
         select(pid.label("participant_id"), enrolled_on.label("enrolled_on"))
-        .where(*narrow, _only(pid, day, known_at, lambda e: e.kind == Kind.ENROLMENT,
-                              lambda e: e.kind == Kind.EXIT))
+        .where(_only(pid, day, known_at, lambda e: e.kind == Kind.ENROLMENT,
+                     lambda e: e.kind == Kind.EXIT))
         .subquery()
     )
     return select(inner.c.participant_id, inner.c.enrolled_on).where(
@@ -630,6 +723,8 @@ def enrolled_sql(day: date, known_at: datetime | None = None) -> Any:
 def in_placement_sql(day: date, known_at: datetime | None = None) -> Any:
     """SELECT of the ids of participants with a placement under way at `day` (started on or
     before it, not ended before it); as `figures_at`."""
+    if known_at is None:
+        return select(ParticipantSpan.participant_id).where(*_spans_at(day, (IN_PLACEMENT,)))
     pid = Participant.id
     start = aliased(ParticipantEvent)
     end = aliased(ParticipantEvent)
@@ -641,10 +736,4 @@ def in_placement_sql(day: date, known_at: datetime | None = None) -> Any:
         start.participant_id == pid, start.kind == Kind.PLACEMENT_START,
         start.effective_on <= day, *_live_sql(start, known_at), ~ended,
     ).exists()
-    narrow = [] if known_at is not None else [pid.in_(
-        select(Placement.participant_id).where(
-            Placement.start_date <= day,
-            or_(col(Placement.end_date).is_(None), Placement.end_date >= day),
-        )
-    )]
-    return select(pid).where(*narrow, under_way, ~_flagged(pid, known_at))
+    return select(pid).where(under_way, ~_flagged(pid, known_at))

@@ -181,12 +181,16 @@ class Participant(SQLModel, table=True):
     __table_args__ = (
         Index("ix_participant_report_people", "gender", "county_part_id",
               "income_source_start", "birth_year", "referral_date", "enrolment_date",
-              "exit_date", "extended_until", "programme_id", "municipality_id", "coach_id"),
+              "exit_date", "extended_until", "programme_id", "municipality_id", "coach_id",
+              "status", "exit_reason"),
         Index("ix_participant_report_exits", "gender", "municipality_id", "exit_reason",
               "exit_destination", "exit_date", "enrolment_date", "county_part_id",
-              "programme_id", "coach_id"),
+              "programme_id", "coach_id", "status"),
         Index("ix_participant_report_referrals", "referring_party", "status", "referral_date",
-              "county_part_id", "programme_id", "municipality_id", "coach_id"),
+              "county_part_id", "programme_id", "municipality_id", "coach_id", "exit_reason",
+              "decision_date"),
+        # The felregistreringar, left out of every count (storage/reports/queries.py).
+        Index("ix_participant_felregistrering", "exit_reason", "status", "id"),
         Index("ix_participant_report_scope", "id", "county_part_id", "programme_id",
               "municipality_id", "coach_id"),
     )
@@ -320,6 +324,35 @@ class ParticipantEvent(SQLModel, table=True):
     step_id: int | None = None
     corrects_id: int | None = Field(default=None, index=True)
     audit_id: int | None = Field(default=None, index=True)
+
+
+# The end of a span still open: the dates a span table stores are compared, never shown.
+FOREVER = date(2999, 12, 31)
+
+
+class ParticipantSpan(SQLModel, table=True):
+    """A stretch of valid time with one state of a participant, derived from the live events
+    (storage/events.py, `spans_of`) and rebuilt whenever they change: status spans (with the
+    coach, enrolment date and extension then) and "in_placement" spans. `valid_until` is the
+    first day after the span (FOREVER while open). A participant marked as a felregistrering
+    has none. So "who was X at D" is one index range scan, and "what was this participant at
+    D" one index lookup."""
+
+    __tablename__ = "participant_span"
+    __table_args__ = (
+        Index("ix_participant_span_at", "status", "valid_until", "valid_from",
+              "participant_id", "coach_id", "enrolled_on", "extended_until"),
+        Index("ix_participant_span_participant", "participant_id", "valid_until",
+              "valid_from", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    participant_id: int
+    status: str = Field(sa_column_kwargs=CODE)
+    valid_from: date = Field(sa_column_kwargs=_info(days_ahead=367))
+    valid_until: date = Field(sa_column_kwargs=_info(days_ahead=400_000))
+    coach_id: int | None = None
+    enrolled_on: date | None = Field(default=None, sa_column_kwargs=_info(days_ahead=366))
+    extended_until: date | None = Field(default=None, sa_column_kwargs=_info(days_ahead=3 * 366))
 
 
 class AuditEntry(SQLModel, table=True):

@@ -1,5 +1,6 @@
-"""Migration 0013 (participant events) on a populated database at 0011: every fact the rows
-hold becomes an event, and the state the events give for today is exactly what the rows say.
+"""Migrations 0013 (participant events) and 0014 (their spans of valid time) on a populated
+database at 0011: every fact the rows hold becomes an event, the state the events give for
+today is exactly what the rows say, and the spans give what the events give at any date.
 On SQLite a fresh file; on PostgreSQL the test database's schema, rebuilt and left at head."""
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from storage import events
 from storage.clock import clock
 from storage.db import Database
 from storage.migrate import upgrade
-from tests.test_events import assert_events_match_rows, count_rows
+from tests.test_events import assert_events_match_rows, count_rows, in_sql
 
 CREATED = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 # (id, status, referral, decision, reason, coach, enrolment, extended, exit, exit reason)
@@ -100,7 +101,10 @@ async def test_the_migration_turns_every_row_into_events(database_url, tmp_path)
                 pid: [e.kind for e in history]
                 for pid, history in (await events.histories(session)).items()
             }
-            await assert_events_match_rows(session)
+            await assert_events_match_rows(session)  # the spans of 0014 too
+            for day in (date(2025, 1, 31), date(2025, 3, 31), date(2026, 1, 31),
+                        date(2026, 2, 20), date(2026, 2, 21), clock.today()):
+                assert await in_sql(session, day, None) == await events.figures(session, day)
             today = clock.today()
             assert await events.figures(session, today) == await count_rows(session, today)
             past = await events.figures(session, date(2026, 1, 31))

@@ -16,7 +16,15 @@ from sqlmodel import select
 from storage import events
 from storage.clock import STOCKHOLM, clock
 from storage.events import Figures, Kind
-from storage.models import Participant, ParticipantEvent, Placement, ProgressionStep
+from storage.models import (
+    Association,
+    Participant,
+    ParticipantEvent,
+    ParticipantSpan,
+    Placement,
+    ProgressionStep,
+    Staff,
+)
 from storage.participants import (
     ExitInput,
     PlacementInput,
@@ -33,14 +41,15 @@ from storage.participants import (
     undo_last,
     update_fields,
 )
-from storage.permissions import Role
+from storage.permissions import Actor, Role
 from storage.privacy import remove_participants
-from storage.reports import ReportFilter, build_report, resolve_filter
+from storage.reports import ReportFilter, build_report, clear_cache, resolve_filter
 from storage.rules import DESTINATIONS, EXIT_REASONS, PROGRESSION_STEPS, RuleError, Status
 from storage.staff import load_actor, upsert_staff
 from tests.conftest import cli
 
 COORD = "1b7d3f45-6c8e-4a2f-8d4b-2e3f4a5b6c7d"
+VIEWER = Actor("viewer", Role.VIEWER)
 COACHES = {
     "Cem Coach": "2c8e4a56-7d9f-4b3a-9e5c-3f4a5b6c7d8e",
     "Dana Coach": "3d9f5b67-8e0a-4c4b-8f6d-4a5b6c7d8e9f",
@@ -87,7 +96,7 @@ async def test_each_write_path_records_its_event(db, coordinator, monkeypatch):
         await assign_coach(session, actor, code, "Dana Coach")
         await enrol(session, actor, code, date(2026, 10, 6))
         await extend(session, actor, code, date(2027, 12, 1), "Arbetsträningen behöver tid")
-        await add_placement(session, actor, code, PlacementInput(
+        placement = await add_placement(session, actor, code, PlacementInput(
             "work_training", "public", "Kommunens park", date(2026, 10, 10)))
         await end_placement(session, actor, code, 1, date(2026, 10, 31))
         await record_step(session, actor, code, "job_search", date(2026, 11, 2))
@@ -104,11 +113,13 @@ async def test_each_write_path_records_its_event(db, coordinator, monkeypatch):
         state = events.state_at(history, date(2026, 10, 20))
         assert state.status == Status.ENROLLED
         assert state.enrolment_date == date(2026, 10, 7)
-        assert state.placements == {1} and state.extended_until is None
+        # (The placement's id: PostgreSQL's sequences go on from earlier tests.)
+        assert state.placements == {placement.id} and state.extended_until is None
         # The coach change and the extension take effect the day they are recorded.
         later = events.state_at(history, date(2026, 11, 20))
         assert later.extended_until == date(2027, 12, 1)
-        assert (state.coach_id, later.coach_id) == (2, 3)  # Cem, then Dana
+        staff = dict((await session.exec(select(Staff.display_name, Staff.id))).all())
+        assert (state.coach_id, later.coach_id) == (staff["Cem Coach"], staff["Dana Coach"])
         assert not later.placements and later.steps == ("job_search",)
         assert later.status == Status.EXITED
         assert state.felregistrering and not state.counts
@@ -167,8 +178,26 @@ async def count_rows(session, day: date) -> Figures:
     return Figures(day, waiting, enrolled, in_placement, caseload)
 
 
+async def assert_spans_match_events(session) -> None:
+    """The stored spans of valid time are what the live events give, participant by
+    participant (kept by the write paths, an undo and migration 0014)."""
+    histories = await events.histories(session)
+    stored: dict[int, list] = {}
+    for span in (await session.exec(
+        select(ParticipantSpan).order_by(ParticipantSpan.participant_id, ParticipantSpan.id)
+    )).all():
+        stored.setdefault(span.participant_id, []).append(
+            {k: getattr(span, k) for k in ("status", "valid_from", "valid_until", "coach_id",
+                                           "enrolled_on", "extended_until")})
+    derived = {pid: found for pid, history in histories.items()
+               if (found := events.spans_of(history))}
+    assert stored == derived
+
+
 async def assert_events_match_rows(session) -> None:
-    """For every participant, the state the events give for today is what its rows hold."""
+    """For every participant, the state the events give for today is what its rows hold, and
+    the spans are what the events give."""
+    await assert_spans_match_events(session)
     today = clock.today()
     histories = await events.histories(session)
     for p in (await session.exec(select(Participant))).all():
@@ -206,18 +235,22 @@ async def in_sql(session, day: date, known_at: datetime | None) -> Figures:
                    await count(events.in_placement_sql(day, known_at)), dict(coaches))
 
 
-async def state_tables(db, actor, day: date) -> dict:
-    """The report's state tables (waiting for a decision, caseload) for the month of `day`,
-    unmasked, with totals."""
+async def month_report(db, actor, day: date) -> dict:
+    """Every figure of the report for the month of `day` (masked or not, as `actor` may see
+    it): each table with its totals, the medians, the goal shares, the late changes."""
+    clear_cache()
     async with db.session() as session:
         scope = await resolve_filter(session, actor, ReportFilter(day.replace(day=1), day))
         report = await build_report(session, scope)
     found: dict = {
-        key: [[table.value(i, j) for j in range(len(table.columns) + 1)]
+        key: [[table.value(i, j) if not table.is_masked(i, j) else "x"
+               for j in range(len(table.columns) + 1)]
               for i in range(len(table.rows) + 1)] + [list(table.rows)]
-        for key in ("pending", "caseload")
-        for table in (report.tables[key],)
+        for key, table in report.tables.items()
     }
+    found["masked"] = report.scope.masked
+    found["medians"] = report.medians
+    found["shares"] = report.shares
     found["late_changes"] = report.late_changes
     return found
 
@@ -287,6 +320,9 @@ class History:
                 reason = rng.choice(EXIT_REASONS)
                 await exit_participant(session, actor, code, ExitInput(
                     today, reason, rng.choice(list(DESTINATIONS)), "unknown"))
+            elif roll < 0.52 and p.extended_until is None:
+                await extend(session, actor, code, p.enrolment_date + timedelta(days=540),
+                             "Arbetsträningen behöver tid")
             elif roll < 0.55 and self.late and p.decision_date:
                 earlier = max(p.decision_date, p.enrolment_date - timedelta(days=20))
                 await update_fields(session, actor, code,
@@ -303,24 +339,34 @@ def month_ends(start: date, days: int) -> list[date]:
 @pytest.mark.parametrize("late", [False, True], ids=["on_time", "with_late_changes"])
 async def test_figures_at_month_ends_hold_when_run_later(db, coordinator, monkeypatch, late):
     """A history replayed day by day: on each month's last day the rows are counted directly
-    and from the events; at the end each month's figures are computed again. Without late
-    changes they are identical; with them, they are identical as the records stood on that
-    day, and the late changes are counted."""
+    and from the events, and the month's report is run (unmasked; masked the next morning);
+    at the end each month's figures and reports are computed again. Without late changes
+    they are identical, every table, median and share; with them, they are identical as the
+    records stood on that day, and a report that changed counts the late changes."""
     start, days = date(2025, 1, 1), 200
     history = History(random.Random(13 if late else 7), coordinator, late)
     on_the_day: dict[date, Figures] = {}
     reports: dict[date, dict] = {}
+    masked: dict[date, dict] = {}
     ends = month_ends(start, days)
+    async with db.session() as session:
+        association = (await session.exec(select(Association))).one()
+        association.report_grid = "month"
+        session.add(association)
     for k in range(days):
         today = start + timedelta(days=k)
         monkeypatch.setattr(clock, "now", lambda today=today: at_noon(today))
+        yesterday = today - timedelta(days=1)
+        if yesterday in ends:  # the month has ended: its masked report, before today's work
+            masked[yesterday] = await month_report(db, VIEWER, yesterday)
         async with db.session() as session:
             await history.one_day(session, today)
         if today in ends:
             async with db.read() as session:
                 on_the_day[today] = await count_rows(session, today)
                 assert await events.figures(session, today) == on_the_day[today]
-            reports[today] = await state_tables(db, coordinator, today)
+                assert await in_sql(session, today, None) == on_the_day[today]
+            reports[today] = await month_report(db, coordinator, today)
     async with db.read() as session:
         later = {day: await events.figures(session, day) for day in ends}
         as_known = {day: await events.figures(session, day, events.end_of_day(day))
@@ -332,12 +378,17 @@ async def test_figures_at_month_ends_hold_when_run_later(db, coordinator, monkey
                 assert await in_sql(session, day, known_at) == figures
         await assert_events_match_rows(session)
     assert as_known == on_the_day
-    rerun = {day: await state_tables(db, coordinator, day) for day in ends}
+    rerun = {day: await month_report(db, coordinator, day) for day in ends}
+    masked_rerun = {day: await month_report(db, VIEWER, day) for day in masked}
+    assert all(r["masked"] for r in masked.values()) and len(masked) >= len(ends) - 1
     if not late:
         assert rerun == reports
+        assert masked_rerun == masked
     else:  # a report that changed says why
         changed = [day for day in ends if rerun[day] != reports[day]]
         assert changed and all(rerun[day]["late_changes"] > 0 for day in changed)
+        assert all(rerun[day]["late_changes"] > 0 for day in masked
+                   if masked_rerun[day] != masked[day])
     assert {r["late_changes"] for r in reports.values()} == {0}
     for day, tables in reports.items():
         figures = on_the_day[day]

@@ -20,11 +20,16 @@ from dataclasses import dataclass
 
 from storage.reports.period import GridPeriod
 from storage.reports.protection import Relation, Sense, System
-from storage.reports.queries import AGE_BANDS, DECISIONS, FLOWS, WAIT_BANDS
+from storage.reports.queries import (
+    AGE_BANDS,
+    DECISIONS,
+    FLOWS,
+    REPORTED_EXIT_REASONS,
+    WAIT_BANDS,
+)
 from storage.reports.result import GENDER_COLUMNS, SUS_GROUPS, TOTAL, CountTable, Report
 from storage.rules import (
     DESTINATIONS,
-    EXIT_REASONS,
     INCOME_SOURCES,
     PLACEMENT_TYPES,
     REFERRING_PARTIES,
@@ -110,7 +115,7 @@ _ATTRIBUTES: dict[str, list[tuple[str, ...]]] = {
     "ref": [REFERRING_PARTIES, tuple(d.value for d in DECISIONS), GENDER_COLUMNS],
     "enr": [GENDER_COLUMNS],
     "act": [AGE_BANDS, INCOME_SOURCES, ("1", "0"), GENDER_COLUMNS],
-    "exit": [EXIT_REASONS, (), GENDER_COLUMNS],  # destinations: a hierarchy, below
+    "exit": [REPORTED_EXIT_REASONS, (), GENDER_COLUMNS],  # destinations: a hierarchy, below
     "pend": [WAIT_BANDS, GENDER_COLUMNS],
     "long": [("extended", "not_extended"), GENDER_COLUMNS],
     "case": [(), GENDER_COLUMNS],  # coaches: whoever has a row

@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import events
@@ -62,6 +63,8 @@ AGE_BANDS = ("18_24", "25_29", "30_39", "40_49", "50_64", "outside")
 WAIT_BANDS = ("0_14", "15_30", "31_60", "61_plus")
 DECISIONS = (Status.REFERRED, Status.WAITING, Status.ACCEPTED, Status.NOT_ACCEPTED)
 FLOWS = ("referred", "enrolled", "active", "exited")
+# A felregistrering is not an exit: the record was never true and counts nowhere.
+REPORTED_EXIT_REASONS = tuple(r for r in EXIT_REASONS if r != events.REGISTRATION_ERROR)
 
 # --- The measures --------------------------------------------------------------------------
 #
@@ -112,6 +115,23 @@ def _participants(scope: ReportScope, coach: bool = True) -> list[Any]:
     if coach and scope.coach_id is not None:
         conditions.append(Participant.coach_id == scope.coach_id)
     return conditions
+
+
+def counted(participant: Any = Participant) -> Any:
+    """Not a felregistrering (exited with reason "registration_error", as storage/events.py
+    marks it): a mistaken record is left out of every count and denominator. Its columns are in
+    each covering index (migration 0014), so the measures stay index-only."""
+    return or_(
+        col(participant.exit_reason).is_(None),
+        participant.exit_reason != events.REGISTRATION_ERROR,
+        participant.status != Status.EXITED,
+    )
+
+
+def mistaken() -> Any:
+    """SELECT of the felregistreringar's ids (read from ix_participant_felregistrering)."""
+    return select(Participant.id).where(
+        Participant.exit_reason == events.REGISTRATION_ERROR, Participant.status == Status.EXITED)
 
 
 def _between(column: Any, scope: ReportScope) -> Any:
@@ -207,16 +227,36 @@ def _table(
     )
 
 
+def decision_at(end: date) -> Any:
+    """A participant's status at the period's end: the current one when the latest decision
+    took effect by then (or there is none yet), else the one of the spans at `end`
+    (storage/events.py), so a decision after the period does not change its report. (The
+    referrals table below splits the same rule in two for speed.)"""
+    return case(
+        (Participant.decision_date > end,
+         func.coalesce(events.status_at_sql(Participant.id, end), Participant.status)),
+        else_=Participant.status,
+    )
+
+
 async def _referrals(session: AsyncSession, scope: ReportScope) -> CountTable:
-    """Referrals in the period by party and decision (enrolled and exited were accepted).
-    Grouped by status first, in the order of ix_participant_report_referrals."""
-    by_status = (
+    """Referrals in the period by party and decision at its end (enrolled and exited were
+    accepted). Grouped by status first, in the order of ix_participant_report_referrals."""
+    # Those decided by the end (most) keep their status and are grouped in index order; only
+    # those decided later are looked up in the spans.
+    where = [*_participants(scope), counted(),
+             likely(_between(Participant.referral_date, scope))]
+    decided_later = Participant.decision_date > scope.end
+    then = func.coalesce(events.status_at_sql(Participant.id, scope.end), Participant.status)
+    by_status = union_all(
         select(Participant.referring_party.label("party"), Participant.status.label("status"),
                func.count().label("n"))
-        .where(*_participants(scope), likely(_between(Participant.referral_date, scope)))
-        .group_by(Participant.referring_party, Participant.status)
-        .subquery()
-    )
+        .where(*where, or_(col(Participant.decision_date).is_(None), ~decided_later))
+        .group_by(Participant.referring_party, Participant.status),
+        select(Participant.referring_party, then, func.count())
+        .where(*where, decided_later)
+        .group_by(Participant.referring_party, then),
+    ).subquery()
     decision = case(
         (by_status.c.status.in_((Status.ENROLLED, Status.EXITED)), Status.ACCEPTED.value),
         else_=by_status.c.status,
@@ -268,7 +308,7 @@ async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list
         or_(Participant.exit_date.is_(None), Participant.exit_date > scope.end),
         Participant.enrolment_date < add_months(scope.end, -12),
     )
-    extended = Participant.extended_until.is_not(None)
+    extended = Participant.id.in_(events.extended_sql(scope.end))
     dimensions = (Participant.gender, Participant.county_part_id,
                   Participant.income_source_start, Participant.birth_year)
     cube = (
@@ -284,6 +324,7 @@ async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list
         )
         .where(
             *_participants(scope),
+            counted(),
             likely(Participant.referral_date <= scope.end),
             likely(or_(Participant.exit_date.is_(None), Participant.exit_date >= scope.start)),
         )
@@ -335,6 +376,9 @@ async def _placement_tables(session: AsyncSession, scope: ReportScope) -> list[C
         source = Placement.__table__.join(
             Participant.__table__, Participant.id == Placement.participant_id
         )
+    # The felregistreringar as a list read once: a condition on the joined row would read
+    # each participant's table row instead of an index.
+    narrower.append(Placement.participant_id.not_in(mistaken()))
     under_way = or_(Placement.end_date.is_(None), Placement.end_date >= scope.start)
     statement = (
         select(
@@ -365,7 +409,7 @@ async def _exit_tables(session: AsyncSession, scope: ReportScope) -> list[CountT
                   Participant.exit_destination)
     cube = (
         select(*dimensions, func.count().label("n"))
-        .where(*_participants(scope), likely(_between(Participant.exit_date, scope)))
+        .where(*_participants(scope), counted(), likely(_between(Participant.exit_date, scope)))
         .group_by(*dimensions)
         .cte("exits")
     )
@@ -386,7 +430,7 @@ async def _exit_tables(session: AsyncSession, scope: ReportScope) -> list[CountT
             .order_by(Municipality.name)
         )).scalars())
     by_gender = {
-        "exits_reason": (EXIT_REASONS, "exit_reason"),
+        "exits_reason": (REPORTED_EXIT_REASONS, "exit_reason"),
         "exits_destination": (tuple(DESTINATIONS), "destination"),
         "exits_sus": (SUS_GROUPS, "sus"),
     }
@@ -426,7 +470,7 @@ async def _medians(session: AsyncSession, scope: ReportScope) -> list[tuple[str,
         days = func.julianday(Participant.exit_date) - func.julianday(Participant.enrolment_date)
     histogram = (
         select(Participant.gender.label("g"), days.label("d"), func.count().label("n"))
-        .where(*_participants(scope), likely(_between(Participant.exit_date, scope)),
+        .where(*_participants(scope), counted(), likely(_between(Participant.exit_date, scope)),
                Participant.enrolment_date.is_not(None))
         .group_by(Participant.gender, days)
         .cte("histogram")

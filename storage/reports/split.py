@@ -17,7 +17,16 @@ from storage import events
 from storage.clock import clock
 from storage.models import CountyPart, Municipality, Participant, Placement, ProgressionStep, Staff
 from storage.reports.period import GridPeriod
-from storage.reports.queries import AGE_BANDS, DECISIONS, FLOWS, WAIT_BANDS, _table
+from storage.reports.queries import (
+    AGE_BANDS,
+    DECISIONS,
+    FLOWS,
+    REPORTED_EXIT_REASONS,
+    WAIT_BANDS,
+    _table,
+    counted,
+    decision_at,
+)
 from storage.reports.result import (
     GENDER_COLUMNS,
     SUS_GROUPS,
@@ -29,7 +38,6 @@ from storage.reports.result import (
 from storage.reports.scope import ReportScope
 from storage.rules import (
     DESTINATIONS,
-    EXIT_REASONS,
     INCOME_SOURCES,
     PLACEMENT_TYPES,
     REFERRING_PARTIES,
@@ -102,7 +110,7 @@ class PeriodCounts:
              "gender"),
             ("placements", PLACEMENT_TYPES, SECTORS, "placement_type", "sector"),
             ("placements_active", PLACEMENT_TYPES, SECTORS, "placement_type", "sector"),
-            ("exits_reason", EXIT_REASONS, genders, "exit_reason", "gender"),
+            ("exits_reason", REPORTED_EXIT_REASONS, genders, "exit_reason", "gender"),
             ("exits_destination", tuple(DESTINATIONS), genders, "destination", "gender"),
             ("exits_sus", SUS_GROUPS, genders, "sus", "gender"),
             ("exits_municipality", towns, SUS_GROUPS, None, "sus"),
@@ -159,9 +167,10 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
         return column.between(start, end)
 
     # Referrals by party and decision.
-    statement = select(*where_cell, Participant.referring_party, Participant.status,
-                       func.count()).where(between(Participant.referral_date)).group_by(
-        *where_cell, Participant.referring_party, Participant.status)
+    decided = decision_at(end)
+    statement = select(*where_cell, Participant.referring_party, decided,
+                       func.count()).where(counted(), between(Participant.referral_date)).group_by(
+        *where_cell, Participant.referring_party, decided)
     for m, p, party, status, n in (await session.exec(statement)).all():
         accepted = status in (Status.ENROLLED, Status.EXITED)
         found.add((m, p), "referrals", party, Status.ACCEPTED.value if accepted else status, n)
@@ -185,7 +194,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
         ProgressionStep.step != "mapping", ProgressionStep.step_date <= end))
     long = and_(active, or_(Participant.exit_date.is_(None), Participant.exit_date > end),
                 Participant.enrolment_date < add_months(end, -12))
-    extended = Participant.extended_until.is_not(None)
+    extended = Participant.id.in_(events.extended_sql(end))
     dimensions = (*where_cell, Participant.gender, Participant.county_part_id,
                   Participant.income_source_start, Participant.birth_year)
     statement = select(
@@ -198,6 +207,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
         func.count().filter(and_(long, extended)),
         func.count().filter(and_(long, ~extended)),
     ).where(
+        counted(),
         Participant.referral_date <= end,
         or_(Participant.exit_date.is_(None), Participant.exit_date >= start),
     ).group_by(*dimensions)
@@ -220,7 +230,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
         func.count().filter(Placement.start_date >= start),
         func.count().filter(or_(Placement.end_date.is_(None), Placement.end_date >= start)),
     ).select_from(Placement).join(Participant, Participant.id == Placement.participant_id).where(
-        Placement.start_date <= end
+        counted(), Placement.start_date <= end
     ).group_by(*where_cell, Placement.placement_type, Placement.sector)
     for m, p, kind, sector, started, under_way in (await session.exec(statement)).all():
         found.add((m, p), "placements", kind, sector, started)
@@ -228,7 +238,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
     # Exits by reason, destination, SUS group and municipality.
     statement = select(*where_cell, Participant.gender, Participant.exit_reason,
                        Participant.exit_destination, func.count()).where(
-        between(Participant.exit_date)).group_by(
+        counted(), between(Participant.exit_date)).group_by(
         *where_cell, Participant.gender, Participant.exit_reason, Participant.exit_destination)
     for m, p, gender, reason, destination, n in (await session.exec(statement)).all():
         cell, sus = (m, p), _sus(destination)
@@ -250,7 +260,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
     else:
         days = func.julianday(Participant.exit_date) - func.julianday(Participant.enrolment_date)
     statement = select(*where_cell, Participant.gender, days, func.count()).where(
-        between(Participant.exit_date), Participant.enrolment_date.is_not(None)
+        counted(), between(Participant.exit_date), Participant.enrolment_date.is_not(None)
     ).group_by(*where_cell, Participant.gender, days)
     for m, p, gender, d, n in (await session.exec(statement)).all():
         found.days[(m, p)][(gender, float(d))] = int(n)
