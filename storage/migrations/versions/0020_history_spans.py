@@ -1,7 +1,7 @@
 """history: participant_span (state as spans of valid time); felregistreringar in the indexes
 
-Revision ID: 0014_history_spans
-Revises: 0013_participant_event
+Revision ID: 0020_history_spans
+Revises: 0019_extract_saved_report
 Create Date: 2026-12-01 13:00:00
 
 participant_span keeps each participant's state as spans of valid time (status with coach
@@ -24,8 +24,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0014_history_spans'
-down_revision: str | Sequence[str] | None = '0013_participant_event'
+revision: str = '0020_history_spans'
+down_revision: str | Sequence[str] | None = '0019_extract_saved_report'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
