@@ -6,8 +6,9 @@ from dataclasses import replace
 
 from botbuilder.dialogs import Dialog
 
-from dialogs import exit as exit_dialogs
 from dialogs import (
+    annual,
+    funders,
     minutes,
     participants,
     placement,
@@ -17,6 +18,7 @@ from dialogs import (
     report,
     staff,
 )
+from dialogs import exit as exit_dialogs
 from dialogs.files import FileBuilder
 from dialogs.router import Route, always
 from storage.db import Database
@@ -43,6 +45,8 @@ def conversation_routes() -> list[Route]:
         *reminders.ROUTES,
         *minutes.ROUTES,
         *report.ROUTES,
+        *funders.ROUTES,
+        *annual.ROUTES,
     ]
 
 
@@ -61,4 +65,5 @@ def file_builders() -> dict[str, FileBuilder]:
         minutes.FILE_KIND: minutes.rebuild_minutes_file,
         report.FILE_KIND: report.report_file,
         privacy.FILE_KIND: privacy.extract_file,
+        annual.FILE_KIND: annual.rebuild_annual_file,
     }

@@ -42,6 +42,8 @@ class Association(SQLModel, table=True):
     report_min_population: int = Field(default=20, sa_column_kwargs={"server_default": "20"})
     # The one grain of masked reports: "month", "quarter", "half" or "year".
     report_grid: str = Field(default="half", sa_column_kwargs={"server_default": "half"})
+    # The organisation file's [[goals]] as JSON (storage/goals.py); None: no goals set.
+    goals: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class CountyPart(SQLModel, table=True):

@@ -12,6 +12,7 @@ from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import pii
+from storage.goals import Goal, GoalError, goals_to_json, parse_goals
 from storage.models import (
     Association,
     CountyPart,
@@ -123,6 +124,7 @@ class OrgConfig:
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
     report_min_population: int = 20
     report_grid: str = "half"
+    goals: tuple[Goal, ...] = ()
 
 
 def _require(table: dict[str, Any], key: str, where: str) -> Any:
@@ -184,6 +186,10 @@ def parse_org(data: dict[str, Any]) -> OrgConfig:
         if spec.programme and spec.programme not in programme_codes:
             raise OrgConfigError(f"gruppen {spec.code}: okänd insats {spec.programme}")
         groups.append(spec)
+    try:
+        goals = parse_goals(data.get("goals", []), programme_codes)
+    except GoalError as error:
+        raise OrgConfigError(str(error)) from error
     if int(assoc.get("report_min_population", 20)) < int(assoc.get("small_cell_threshold", 5)):
         raise OrgConfigError("association: report_min_population är mindre än "
                              "small_cell_threshold")
@@ -197,6 +203,7 @@ def parse_org(data: dict[str, Any]) -> OrgConfig:
         programmes=programmes,
         steering_groups=tuple(groups),
         retention=parse_retention(data.get("retention", {})),
+        goals=goals,
     )
 
 
@@ -223,6 +230,7 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
     association.retention = org.retention.to_json()
     association.report_min_population = org.report_min_population
     association.report_grid = org.report_grid
+    association.goals = goals_to_json(org.goals)
     session.add(association)
 
     parts: dict[str, CountyPart] = {
