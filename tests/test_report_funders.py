@@ -47,6 +47,7 @@ from storage.staff import upsert_staff
 from tests.conftest import cli
 from tests.fakes import consent_invoke
 from tests.teams import COORDINATOR_AAD, channel_message, message, user
+from tests.test_audit import audit_rows
 
 LEAD = Actor("lead", Role.PROGRAMME_LEAD)
 VIEWER = Actor("viewer", Role.VIEWER)
@@ -389,6 +390,8 @@ async def test_annual_follow_up_in_chat_and_on_the_command_line(bot, connector, 
                               upload.url("a"))
     assert (await bot.post(accepted)).status == 200
     ((_, body),) = upload.received
+    (entry,) = [e for e in await audit_rows(db) if e.entity == "annual"]
+    assert (entry.action, entry.actor_aad_object_id) == ("export", LEAD_AAD)
     sheet = load_workbook(io.BytesIO(body))["Uppföljning Finsam"]
     cells = [[c.value for c in row] for row in sheet.iter_rows()]
     assert cells[0][0] == "Årsuppföljning 2025 (Uppföljning Finsam)"
