@@ -60,7 +60,12 @@ async def annual_report(db: Database, actor: Actor, year: int, file_format: str,
         raise RuleError("not_staff")
     wanted = ReportFilter(start=date(year, 1, 1), end=date(year, 12, 31))
     async with db.session() as session:
-        scope = await resolve_filter(session, actor, wanted)
+        try:
+            scope = await resolve_filter(session, actor, wanted)
+        except RuleError as error:
+            if error.code == "report_masked_grid" and error.details.get("grain_one") != "year":
+                raise RuleError("annual_masked_needs_year") from error
+            raise
         report = await build_report(session, scope)
         if audited:
             await audit.record(session, actor, AuditAction.EXPORT, "annual",

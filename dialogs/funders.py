@@ -26,7 +26,7 @@ from dialogs.report_files import (
 from dialogs.router import Route, Turn
 from dialogs.texts import t
 from storage.permissions import Action
-from storage.reports import CountTable, Report, ReportFilter
+from storage.reports import TOTAL, CountTable, Report, ReportFilter
 from storage.reports.funders import FUNDER_TABLES
 
 # A card is filled with tables up to this size; Teams refuses a message over 28 KB.
@@ -49,11 +49,11 @@ def funder_grid(table: CountTable, locale: str | None) -> list[list[str]]:
     columns = [j for j in range(width) if j == m or any(cells[(i, j)] != "0" for i in places)]
     rows = [i for i in places if i == n or any(cells[(i, j)] != "0" for j in range(width))]
     header = [t(f"report_table.{table.key}", locale)]
-    header += [key_label(table.column_vocab, ([*table.columns, "total"])[j], locale)
+    header += [key_label(table.column_vocab, [*table.columns, TOTAL][j], locale)
                for j in columns]
     grid = [header]
     for i in rows or places[-1:]:
-        label = key_label(table.row_vocab, ([*table.rows, "total"])[i], locale)
+        label = key_label(table.row_vocab, [*table.rows, TOTAL][i], locale)
         grid.append([label] + [cells[(i, j)] for j in columns])
     return grid
 

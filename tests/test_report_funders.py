@@ -409,8 +409,10 @@ async def test_annual_follow_up_in_chat_and_on_the_command_line(bot, connector, 
     viewer = user(VIEWER_AAD, "Ebba Utvärderare")
     # On a grid of half-years a masked year would overlap its halves: refused, clearly.
     assert await bot.say(message("årsuppföljning 2025", connector.url, viewer)) == [
-        "En maskerad rapport gäller ett helt halvår som har tagit slut, t.ex. period=2025-H2. "
-        "Andra perioder skulle låta den som jämför två rapporter räkna ut enskilda personer."]
+        "Årsuppföljningen kan visas maskerad bara när förbundets maskerade rapporter gäller "
+        "kalenderår (report_grid = \"year\" i organisationsfilen); annars skulle året och dess "
+        "halvår tillsammans avslöja små tal. En samordnare, insatsledaren eller insatsägaren kan "
+        "ta fram den omaskerad."]
     assert await bot.say(message("årsuppföljning 1999", connector.url, lead)) == [
         "”1999” är inget år att följa upp. Skriv ett år från 2000 till 2026, t.ex. "
         "`årsuppföljning 2025`."]

@@ -974,4 +974,5 @@ TEXTS: dict[str, str] = {
     "annual_median_people": "Antal avslutade som mediantiden bygger på",
     "annual_past_12_months": "Inskrivna mer än 12 månader vid årets slut",
     "annual_work_or_studies": "5. Andel avslutade till arbete eller studier",
+    "annual_masked_needs_year": "Årsuppföljningen kan visas maskerad bara när förbundets maskerade rapporter gäller kalenderår (report_grid = \"year\" i organisationsfilen); annars skulle året och dess halvår tillsammans avslöja små tal. En samordnare, insatsledaren eller insatsägaren kan ta fram den omaskerad.",
 }
