@@ -15,13 +15,16 @@ from pathlib import Path
 import pytest
 from jsonschema.validators import validator_for
 from openpyxl import load_workbook
+from sqlalchemy import text
 from sqlmodel import select
 
 from bench.report_bench import load
 from dialogs.annual import to_annual_json
 from dialogs.report_files import to_csv, to_json, to_xlsx
 from storage.clock import clock
-from storage.goals import Goal, GoalError, goal_for, goals_to_json, parse_goals
+from storage.db import Database
+from storage.goals import Goal, GoalError, goal_for, goals_from_json, goals_to_json, parse_goals
+from storage.migrate import upgrade
 from storage.models import (
     Association,
     CountyPart,
@@ -447,3 +450,33 @@ async def test_annual_follow_up_in_chat_and_on_the_command_line(bot, connector, 
     code, out, _ = await cli(capsys, "report", "--format", "json", "--period", "2025")
     tables = json.loads(out)["tables"]
     assert {"exits_reason_destination", "active_part_age", "steps"} <= set(tables)
+
+
+async def test_the_migration_keeps_the_goals_that_were_constants(database_url, tmp_path):
+    """An association from before goals were data keeps 35 % and 40/60 until its file says
+    otherwise (migration 0014)."""
+    sqlite = database_url.startswith("sqlite")
+    db = Database(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}" if sqlite else database_url)
+    try:
+        if not sqlite:
+            async with db.begin() as connection:
+                await connection.execute(text("DROP SCHEMA public CASCADE"))
+                await connection.execute(text("CREATE SCHEMA public"))
+        await upgrade(db, "0013_participant_event")
+        async with db.begin() as connection:
+            await connection.execute(text(
+                "INSERT INTO association (name, short_name, small_cell_threshold) "
+                "VALUES ('Förbundet', 'F', 5)"))
+        await upgrade(db)
+        async with db.session() as session:
+            stored = (await session.exec(select(Association))).one().goals
+    finally:
+        if not sqlite:
+            await upgrade(db)
+        await db.dispose()
+    goals = goals_from_json(stored)
+    assert [(g.measure, g.start, g.programme, g.at_least, g.at_most) for g in goals] == [
+        ("work_or_studies", date(2024, 1, 1), None, 0.35, None),
+        ("women_active", date(2024, 1, 1), None, 0.4, 0.6),
+        ("women_work_or_studies", date(2024, 1, 1), None, 0.4, 0.6)]
+    assert goals == load_org_file().goals  # the default file says the same
