@@ -264,10 +264,13 @@ def table_relations(report: Report, period: GridPeriod) -> list[Relation]:
             last = m + 1 if table.row_totals else m
             lines += [((n, j), [(i, j) for i in range(n)]) for j in range(last)]
         for total, parts in lines:
-            terms = [(keys[total], 1)] + [(keys[p], -1) for p in parts]
-            if any(key is None for key, _ in terms) or len(terms) < 2:
-                continue
-            found.append(Relation(tuple((key, c) for key, c in terms if key is not None)))
+            places = [total, *parts]
+            named = [keys[p] for p in places]
+            if len(places) < 2 or any(key is None for key in named):
+                continue  # a structural zero takes part: a reader learns nothing from it
+            found.append(Relation(tuple(
+                (key, 1 if p == total else -1) for p, key in zip(places, named, strict=True)
+                if key is not None)))
     return found
 
 
