@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -135,8 +136,9 @@ def sections(report: Report, locale: str | None) -> list[tuple[str, list[list[st
     for group in (*GENDER_COLUMNS, TOTAL):
         item = shares.get(group)
         share_row.append("–" if item is None or item.value is None else percent(item.value))
-    goals = [[label, value] for label, value in goal_lines(report, locale)
-             if label == t("report_share.work_or_studies", locale)]
+    work_goal = replace(report, goals=tuple(g for g in report.goals
+                                            if g.measure == "work_or_studies"))
+    goals = [[t("report_goals", locale), value] for _, value in goal_lines(work_goal, locale)]
     found.append((t("annual_work_or_studies", locale), [
         _gender_header("", locale), share_row, *goals]))
     return found

@@ -404,6 +404,8 @@ async def test_annual_follow_up_in_chat_and_on_the_command_line(bot, connector, 
                       "3. Avslutade under året per status vid avslut",
                       "4. Tid i insatsen (avslutade under året)",
                       "5. Andel avslutade till arbete eller studier"]
+    (goal,) = [r for r in cells if r[0] == "Mål (mål · resultat · skillnad)"]
+    assert goal[1].startswith("minst 35 % · ") and "procentenheter" in goal[1]
     report = await _report(db, LEAD, ReportFilter(date(2025, 1, 1), date(2025, 12, 31)))
     ages = report.tables["active_age"]
     (row,) = [r for r in cells if r[0] == "18–24 år"]
