@@ -49,7 +49,7 @@ def parse_year(text: str | None, today: date) -> int:
     if text is None or not text.strip():
         return today.year - 1
     typed = text.strip()
-    if not typed.isdigit() or not 2000 <= int(typed) <= today.year:
+    if not typed.isdecimal() or not 2000 <= int(typed) <= today.year:
         raise RuleError("annual_bad_year", value=typed, latest=today.year)
     return int(typed)
 

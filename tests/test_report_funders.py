@@ -13,13 +13,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema.validators import validator_for
 from openpyxl import load_workbook
 from sqlalchemy import text
 from sqlmodel import select
 
 from bench.report_bench import load
-from dialogs.annual import to_annual_json
+from dialogs.annual import parse_year, to_annual_json
 from dialogs.report_files import to_csv, to_json, to_xlsx
 from storage.clock import clock
 from storage.db import Database
@@ -45,7 +47,7 @@ from storage.reports import (
     resolve_filter,
 )
 from storage.reports.result import NOT_RECORDED, TOTAL
-from storage.rules import DESTINATIONS
+from storage.rules import DESTINATIONS, RuleError
 from storage.staff import upsert_staff
 from tests.conftest import cli
 from tests.fakes import consent_invoke
@@ -482,3 +484,35 @@ async def test_the_migration_keeps_the_goals_that_were_constants(database_url, t
         ("women_active", date(2024, 1, 1), None, 0.4, 0.6),
         ("women_work_or_studies", date(2024, 1, 1), None, 0.4, 0.6)]
     assert goals == load_org_file().goals  # the default file says the same
+
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-5, 200), st.floats(-1, 2),
+                    st.text(max_size=12), st.dates(date(1990, 1, 1), date(2040, 1, 1)))
+
+
+@given(st.lists(st.dictionaries(
+    st.sampled_from(["measure", "programme", "from", "to", "at_least", "at_most", "mål"]),
+    st.one_of(_VALUES, st.sampled_from(["work_or_studies", "women_active", "sikta"])),
+    max_size=7), max_size=4))
+def test_any_goals_table_is_read_or_refused_in_words(entries):
+    """Whatever an edited [[goals]] holds: goals that round-trip through the database, or a
+    GoalError that says where, never another exception."""
+    try:
+        goals = parse_goals(entries, {"sikta"})
+    except GoalError as error:
+        assert str(error).startswith("goals[")
+        return
+    assert goals_from_json(goals_to_json(goals)) == goals
+    for goal in goals:
+        assert goal.at_least is not None or goal.at_most is not None
+
+
+@given(st.one_of(st.text(max_size=12), st.sampled_from(["²⁰²⁵", "2025 ", "٢٠٢٥", "99999"])))
+def test_any_typed_year_is_a_year_or_a_clear_refusal(typed):
+    today = date(2026, 3, 10)
+    try:
+        year = parse_year(typed, today)
+    except RuleError as error:
+        assert error.code == "annual_bad_year"
+        return
+    assert 2000 <= year <= 2026
