@@ -43,7 +43,7 @@ def funder_grid(table: CountTable, locale: str | None) -> list[list[str]]:
     def text(i: int, j: int) -> str:
         count = cell_text(table, i, j)
         share = percent_text(table, i, j)
-        return count if share == "–" or count in ("0",) else f"{count} ({share})"
+        return count if share == "–" or count == "0" else f"{count} ({share})"
 
     cells = {(i, j): text(i, j) for i in places for j in range(width)}
     columns = [j for j in range(width) if j == m or any(cells[(i, j)] != "0" for i in places)]
