@@ -84,7 +84,7 @@ async def _funder_tables(session: AsyncSession, scope: ReportScope,
             select(Municipality.name).where(Municipality.county_part_id.in_(
                 scope.county_part_ids)).order_by(Municipality.name))).scalars())
     counts = await count_funders(session, scope.start, scope.end, conditions)
-    return counts.tables(counts.every_cell(), parts, towns)
+    return counts.tables(parts, towns)
 
 
 @dataclass
@@ -220,7 +220,7 @@ async def _protect_period(
     report = counts.block(scope, sorted(set(counts.counts) | set(counts.days)), names)
     funders = await count_funders(session, period.start, period.end, [])
     report = replace(report, tables={
-        **report.tables, **funders.tables(funders.every_cell(), names["parts"], names["towns"])})
+        **report.tables, **funders.tables(names["parts"], names["towns"])})
     values: dict[Key, int] = {}
     block_values(report, period, values)
     system = build_system(values, geography, minimum, table_relations(report, period))
