@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
     reminders_cli.add_parser(commands)
     report_cli.add_parser(commands)
+    report_cli.add_annual_parser(commands)
     privacy_cli.add_parser(commands)
 
     manifest = commands.add_parser("manifest", help="build the Teams app package (zip)")
@@ -85,6 +86,8 @@ async def _with_db(settings: Settings, command: argparse.Namespace) -> int:
             return await reminders_cli.run(settings, db, command)
         if command.command == "report":
             return await report_cli.run(db, command)
+        if command.command == "annual":
+            return await report_cli.run_annual(db, command)
         if command.command in privacy_cli.COMMANDS:
             return await privacy_cli.run(db, command)
         async with db.session() as session:

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from dialogs.annual import FORMATS, annual_file, annual_report, parse_year
 from dialogs.report import half_year, report_audit
 from dialogs.report_files import filename, to_csv, to_json, to_xlsx
 from dialogs.texts import error_text, t
@@ -23,6 +24,37 @@ from storage.db import Database
 from storage.reports import ReportFilter, cli_actor, parse_period, resolve_filter
 from storage.reports.at_date import report_for
 from storage.rules import RuleError
+
+
+def add_annual_parser(commands: Any) -> None:
+    annual = commands.add_parser(
+        "annual", help="a calendar year's follow-up (Uppföljning Finsam) as XLSX or JSON")
+    annual.add_argument("--year", type=int, help="calendar year (default: last year)")
+    annual.add_argument("--format", choices=FORMATS, default="xlsx")
+    annual.add_argument("--out", type=Path, help="file to write (default: stdout for json, "
+                        "stegvis-arsuppfoljning-YEAR.xlsx for xlsx)")
+    annual.add_argument("--unmasked", action="store_true",
+                        help="exact figures (only for people who may see individuals)")
+
+
+async def run_annual(db: Database, command: argparse.Namespace) -> int:
+    """The year's follow-up as the chat's `årsuppföljning` makes it, audited as an export."""
+    try:
+        year = parse_year(None if command.year is None else str(command.year), clock.today())
+        report = await annual_report(db, cli_actor(command.unmasked), year, command.format,
+                                     audited=True)
+    except RuleError as error:
+        print(error_text(error, "sv"), file=sys.stderr)
+        return 2
+    export = annual_file(report, year, command.format, "sv")
+    if command.out is None and command.format == "json":
+        sys.stdout.write(export.data.decode("utf-8") + "\n")
+        return 0
+    out = command.out or Path(export.name)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(export.data)
+    print(f"Årsuppföljningen är skriven till {out}.")
+    return 0
 
 
 def add_parser(commands: Any) -> None:

@@ -7,9 +7,11 @@ from dataclasses import replace
 from botbuilder.dialogs import Dialog
 
 from dialogs import (
+    annual,
     employers,
     evaluator,
     exit_document,
+    funders,
     interim,
     minutes,
     participants,
@@ -59,6 +61,8 @@ def conversation_routes() -> list[Route]:
         *status_report.ROUTES,
         *surveys.RESULT_ROUTES,
         *saved_reports.ROUTES,
+        *funders.ROUTES,
+        *annual.ROUTES,
     ]
 
 
@@ -80,4 +84,5 @@ def file_builders() -> dict[str, FileBuilder]:
         evaluator.FILE_KIND: evaluator.extract_file,
         exit_document.FILE_KIND: exit_document.exit_document_file,
         status_report.FILE_KIND: status_report.status_report_file,
+        annual.FILE_KIND: annual.rebuild_annual_file,
     }

@@ -7,6 +7,7 @@ it as a file instead. Masked reports run for one grid period that has ended, cou
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -31,6 +32,7 @@ from dialogs.report_files import (
     exits_chart,
     filename,
     filter_lines,
+    goal_lines,
     meeting_grid,
     percent,
     share_lines,
@@ -38,6 +40,7 @@ from dialogs.report_files import (
     to_csv,
     to_json,
     to_xlsx,
+    work_or_studies_goal,
 )
 from dialogs.router import Turn
 from dialogs.texts import error_text, t
@@ -47,7 +50,6 @@ from storage.clock import clock
 from storage.db import Database
 from storage.permissions import Action, Actor, is_allowed
 from storage.reports import (
-    WORK_OR_STUDIES_GOAL,
     Report,
     ReportChoices,
     ReportFilter,
@@ -226,11 +228,15 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
     """The overview with goals, the exits chart, meetings and download buttons, then one card
     per section (all in one card would pass Teams' 28 KB for a message)."""
     title = t("report_title", locale)
-    caption = t("report_chart_caption", locale, goal=percent(WORK_OR_STUDIES_GOAL))
+    goal = work_or_studies_goal(report)
+    caption = (t("report_chart_caption", locale, goal=percent(goal)) if goal is not None
+               else t("report_chart_caption_no_goal", locale))
     overview = [
         heading(f"{title}: {t('report_section.overview', locale)}"),
         facts(filter_lines(report, locale)),
         facts(share_lines(report, locale)),
+        *([paragraph(t("report_goals", locale)), facts(goal_lines(report, locale))]
+          if report.goals else []),
         image(exits_chart(report, locale), caption),
         paragraph(caption, subtle=True),
     ]
@@ -328,9 +334,18 @@ async def _send_report_file(turn: Turn, values: dict[str, str], wanted: ReportFi
     await offer_file(turn.db, turn.context, FILE_KIND, dict(values), export, description)
 
 
+Render = Callable[[Report, ReportFilter, str | None], list[Activity]]
+
+
 async def show_report(turn: Turn) -> None:
+    await show_with(turn, report_cards)
+
+
+async def show_with(turn: Turn, render: Render, form: bool = True) -> None:
+    """A report in chat, drawn by `render` (the report's cards, or the funders' tables), or
+    its file; without fields, the form (`form`) or the default period."""
     values = read_fields(turn.command.fields)
-    if not values:
+    if not values and form:
         await turn.reply(await form_card(turn))
         return
     file_format = values.get("format", "").casefold()
@@ -362,5 +377,10 @@ async def show_report(turn: Turn) -> None:
     except RuleError as error:
         await turn.reply(error_text(error, turn.locale))
         return
-    for message in report_cards(report, wanted, turn.locale):
+    for message in render(report, wanted, turn.locale):
         await turn.reply(message)
+
+
+def sees_individuals(actor: Actor) -> bool:
+    """Whose reports are not masked: asked in a channel, they are answered in personal chat."""
+    return is_allowed(actor, Action.READ_UNMASKED_REPORT)

@@ -13,12 +13,14 @@ from dialogs.texts import language, t
 from storage.reports import (
     GENDER_COLUMNS,
     TOTAL,
-    WORK_OR_STUDIES_GOAL,
     CountTable,
+    GoalResult,
     Mask,
     Report,
     Share,
 )
+from storage.reports.funders import FUNDER_TABLES
+from storage.reports.result import COMPOSITE, column_percent
 
 # The order the card, the files and the chart show the tables in.
 TABLE_ORDER = (
@@ -37,6 +39,8 @@ TABLE_ORDER = (
     "exits_destination",
     "exits_sus",
     "exits_municipality",
+    # The funders' and evaluator's tables (storage/reports/funders.py).
+    *FUNDER_TABLES,
     # A report at a date (storage/reports/at_date.py).
     "enrolled_at",
     "in_placement_at",
@@ -53,6 +57,9 @@ def key_label(vocab: str | None, key: str, locale: str | None) -> str:
     """A row or column heading: the vocabulary's label, or the key itself for names."""
     if key == TOTAL:
         return t("report_total", locale)
+    if vocab is not None and "+" in vocab:  # a composite row: "Norra|woman"
+        return ", ".join(key_label(v or None, k, locale)
+                         for v, k in zip(vocab.split("+"), key.split(COMPOSITE), strict=True))
     if vocab is None:
         return key
     if vocab == "gender":
@@ -92,6 +99,31 @@ def table_grid(table: CountTable, locale: str | None) -> list[list[str]]:
     return grid
 
 
+def percent_text(table: CountTable, row: int, column: int) -> str:
+    """A count's share of its column's total, as printed beside it: only from printed counts
+    (`result.column_percent`), else "–"."""
+    value = column_percent(table, row, column)
+    return "–" if value is None else percent(value)
+
+
+def percent_grid(table: CountTable, locale: str | None) -> list[list[str]]:
+    """As `table_grid`, with each count's share of its column's total beside it in a column
+    of its own (the funders' tables in files)."""
+    grid = table_grid(table, locale)
+    m = len(table.columns) + (1 if table.row_totals else 0)
+    header = [grid[0][0]]
+    for heading in grid[0][1:]:
+        header += [heading, f"{heading} {t('report_percent_suffix', locale)}"]
+    found = [header]
+    places = list(range(len(table.rows))) + ([len(table.rows)] if table.column_totals else [])
+    for line, i in zip(grid[1:], places, strict=True):
+        row = [line[0]]
+        for j in range(m):
+            row += [line[1 + j], percent_text(table, i, j)]
+        found.append(row)
+    return found
+
+
 def decimal(value: float, locale: str | None) -> str:
     """One decimal, with a decimal comma in Swedish."""
     text = f"{value:.1f}"
@@ -109,7 +141,7 @@ def share_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
         label = t(f"report_share.{item.key}", locale)
         if item.group != TOTAL:
             label += f" ({key_label('gender', item.group, locale)})"
-        lines.append((label, _share_value(item, locale)))
+        lines.append((label, _share_value(item, report.goals, locale)))
     for median in report.medians:
         label = t("report_median", locale) + f" ({key_label('gender', median.group, locale)})"
         value = (
@@ -123,18 +155,53 @@ def share_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
     return lines
 
 
-def _share_value(item: Share, locale: str | None) -> str:
+def _share_value(item: Share, goals: tuple[GoalResult, ...], locale: str | None) -> str:
     if item.value is None:
         return "–"
     text = f"{percent(item.value)} ({item.part}/{item.whole})"
-    if item.key == "work_or_studies" and item.group == TOTAL:
-        reached = item.value >= WORK_OR_STUDIES_GOAL
-        text += " " + t("report_goal_reached" if reached else "report_goal_missed", locale,
-                        goal=percent(WORK_OR_STUDIES_GOAL))
-    if item.key.startswith("women_"):
-        inside = 0.40 <= item.value <= 0.60
-        text += " " + t("report_balance_inside" if inside else "report_balance_outside", locale)
+    goal = next((g for g in goals if g.measure == item.key and g.group == item.group), None)
+    if goal is not None:
+        band = goal.low is not None and goal.high is not None
+        key = {(True, True): "report_goal_inside", (True, False): "report_goal_outside",
+               (False, True): "report_goal_reached", (False, False): "report_goal_missed"}[
+            (band, bool(goal.reached))]
+        text += " " + t(key, locale, goal=goal_text(goal, locale))
     return text
+
+
+def goal_text(goal: GoalResult, locale: str | None) -> str:
+    """"minst 35 %", "högst 10 %", "40–60 %"."""
+    if goal.low is not None and goal.high is not None:
+        return f"{round(goal.low * 100)}–{percent(goal.high)}"
+    if goal.low is not None:
+        return t("report_goal_at_least", locale, goal=percent(goal.low))
+    return t("report_goal_at_most", locale, goal=percent(goal.high))
+
+
+def points(value: float | None, locale: str | None) -> str:
+    """A difference of shares in percentage points, signed: "+6", "−3", "0"."""
+    if value is None:
+        return "–"
+    rounded = round(value * 100)
+    sign = "+" if rounded > 0 else "−" if rounded < 0 else ""
+    return t("report_points", locale, value=f"{sign}{abs(rounded)}")
+
+
+def goal_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
+    """(measure, "goal · result · difference") for every goal that applies to the report."""
+    lines = []
+    for goal in report.goals:
+        result = "–" if goal.share.value is None else (
+            f"{percent(goal.share.value)} ({goal.share.part}/{goal.share.whole})")
+        lines.append((t(f"report_share.{goal.measure}", locale),
+                      t("report_goal_line", locale, goal=goal_text(goal, locale),
+                        result=result, difference=points(goal.difference, locale))))
+    return lines
+
+
+def work_or_studies_goal(report: Report) -> float | None:
+    """The lower bound of the work-or-studies goal, for the chart's line; None: no goal."""
+    return next((g.low for g in report.goals if g.measure == "work_or_studies"), None)
 
 
 def filter_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
@@ -180,12 +247,14 @@ def to_csv(report: Report, locale: str | None = "sv") -> bytes:
                                             "report_col_column", "report_col_value")])
     for label, value in filter_lines(report, locale) + share_lines(report, locale):
         writer.writerow([t("report_overview", locale), label, "", value])
+    for label, value in goal_lines(report, locale):
+        writer.writerow([t("report_goals", locale), label, "", value])
     headings, *meetings = meeting_grid(report, locale)
     for meeting in meetings:
         for heading, value in zip(headings[1:], meeting[1:], strict=True):
             writer.writerow([headings[0], meeting[0], heading, value])
     for key in table_keys(report):
-        grid = table_grid(report.tables[key], locale)
+        grid = file_grid(report.tables[key], locale)
         title, headings = grid[0][0], grid[0][1:]
         for row in grid[1:]:
             for heading, value in zip(headings, row[1:], strict=True):
@@ -202,13 +271,16 @@ def to_xlsx(report: Report, locale: str | None = "sv") -> bytes:
     overview = book.active
     overview.title = t("report_overview", locale)[:31]
     for row in [[t("report_title", locale)], *map(list, filter_lines(report, locale)), [],
-                *map(list, share_lines(report, locale)), [], *meeting_grid(report, locale)]:
+                *map(list, share_lines(report, locale)), [],
+                *([[t("report_goals", locale)], *map(list, goal_lines(report, locale)), []]
+                  if report.goals else []),
+                *meeting_grid(report, locale)]:
         overview.append(row)
     overview["A1"].font = Font(bold=True, size=14)
     overview.column_dimensions["A"].width = 48
     overview.column_dimensions["B"].width = 40
     for key in table_keys(report):
-        grid = table_grid(report.tables[key], locale)
+        grid = file_grid(report.tables[key], locale)
         sheet = book.create_sheet(_sheet_name(grid[0][0], book.sheetnames))
         for row in grid:
             sheet.append([_number(cell) for cell in row])
@@ -218,6 +290,12 @@ def to_xlsx(report: Report, locale: str | None = "sv") -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def file_grid(table: CountTable, locale: str | None) -> list[list[str]]:
+    """A table as files lay it out: the funders' tables with percentages beside the counts."""
+    return percent_grid(table, locale) if table.key in FUNDER_TABLES else table_grid(table,
+                                                                                      locale)
 
 
 def _number(text: str) -> Any:
@@ -236,30 +314,38 @@ def _sheet_name(title: str, taken: list[str]) -> str:
     return name
 
 
+def table_json(table: CountTable) -> dict[str, Any]:
+    """A table as codes: {"rows": {row: {column: count}}, "total": {...}}; hidden counts are
+    the mark ("x", ".."); the funders' tables add each count's share of its column."""
+    n, m = len(table.rows), len(table.columns)
+
+    def value(i: int, j: int) -> int | str:
+        text = cell_text(table, i, j)
+        return int(text) if text.isdigit() else text
+
+    data: dict[str, Any] = {
+        "rows": {r: {c: value(i, j) for j, c in enumerate(table.columns)}
+                 for i, r in enumerate(table.rows)},
+    }
+    if table.row_totals:
+        for i, r in enumerate(table.rows):
+            data["rows"][r][TOTAL] = value(i, m)
+    if table.column_totals:
+        data[TOTAL] = {c: value(n, j) for j, c in enumerate(table.columns)}
+        if table.row_totals:
+            data[TOTAL][TOTAL] = value(n, m)
+    if table.key in FUNDER_TABLES:
+        width = m + (1 if table.row_totals else 0)
+        data["percent_of_column"] = {
+            r: {c: _rounded(column_percent(table, i, j))
+                for j, c in enumerate([*table.columns, TOTAL][:width])}
+            for i, r in enumerate(table.rows)}
+    return data
+
+
 def to_json(report: Report) -> str:
     """Codes, not labels: for the evaluator's own scripts. Masked cells are strings."""
     threshold = report.scope.threshold
-
-    def table_json(table: CountTable) -> dict[str, Any]:
-        n, m = len(table.rows), len(table.columns)
-
-        def value(i: int, j: int) -> int | str:
-            text = cell_text(table, i, j)
-            return int(text) if text.isdigit() else text
-
-        data: dict[str, Any] = {
-            "rows": {r: {c: value(i, j) for j, c in enumerate(table.columns)}
-                     for i, r in enumerate(table.rows)},
-        }
-        if table.row_totals:
-            for i, r in enumerate(table.rows):
-                data["rows"][r][TOTAL] = value(i, m)
-        if table.column_totals:
-            data[TOTAL] = {c: value(n, j) for j, c in enumerate(table.columns)}
-            if table.row_totals:
-                data[TOTAL][TOTAL] = value(n, m)
-        return data
-
     scope = report.scope
     document = {
         "period": {"from": scope.start.isoformat(), "to": scope.end.isoformat()},
@@ -275,7 +361,8 @@ def to_json(report: Report) -> str:
              "value": None if s.value is None else round(s.value, 4)}
             for s in report.shares
         ],
-        "work_or_studies_goal": WORK_OR_STUDIES_GOAL,
+        "work_or_studies_goal": work_or_studies_goal(report),
+        "goals": goals_json(report),
         "median_days_in_programme": {
             m.group: None if m.days is None else round(m.days, 1) for m in report.medians
         },
@@ -286,6 +373,20 @@ def to_json(report: Report) -> str:
         ],
     }
     return json.dumps(document, ensure_ascii=False, indent=2, default=_iso)
+
+
+def goals_json(report: Report) -> list[dict[str, Any]]:
+    """Each goal with its result and the difference, as shares (0.35, not 35)."""
+    return [
+        {"measure": g.measure, "group": g.group, "at_least": g.low, "at_most": g.high,
+         "result": _rounded(g.share.value), "part": g.share.part, "whole": g.share.whole,
+         "difference": _rounded(g.difference), "reached": g.reached}
+        for g in report.goals
+    ]
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def _iso(value: object) -> str:
@@ -325,8 +426,8 @@ def _font(size: int) -> Any:
 
 def exits_chart(report: Report, locale: str | None = "sv") -> bytes:
     """Exits by SUS group as 100 % bars for women, men and everyone, work and studies at the
-    bottom, so their height meets the dashed 35 % goal line. Masked bars are left empty.
-    Pillow is imported here, on first use, not when the bot starts."""
+    bottom, so their height meets the dashed line of the goal (when one is configured). Masked
+    bars are left empty. Pillow is imported here, on first use, not when the bot starts."""
     from PIL import Image, ImageDraw
 
     table = report.tables["exits_sus"]
@@ -359,12 +460,13 @@ def exits_chart(report: Report, locale: str | None = "sv") -> bytes:
                 draw.rectangle((x0, y - height, x1, y), fill=_SUS_COLOURS[key])
             y -= height
         draw.text((x0, bottom + 22), f"n={whole}", fill=(90, 90, 90), font=small)
-    goal_y = bottom - (bottom - top) * WORK_OR_STUDIES_GOAL
-    for x in range(left, right, 12):
-        draw.line((x, goal_y, min(x + 7, right), goal_y), fill=_GOAL_COLOUR, width=2)
-    draw.text((right + 8, goal_y - 8), t("report_chart_goal", locale,
-                                          goal=percent(WORK_OR_STUDIES_GOAL)),
-              fill=_GOAL_COLOUR, font=small)
+    goal = work_or_studies_goal(report)
+    if goal is not None:
+        goal_y = bottom - (bottom - top) * goal
+        for x in range(left, right, 12):
+            draw.line((x, goal_y, min(x + 7, right), goal_y), fill=_GOAL_COLOUR, width=2)
+        draw.text((right + 8, goal_y - 8), t("report_chart_goal", locale, goal=percent(goal)),
+                  fill=_GOAL_COLOUR, font=small)
     y = top + 40
     for key in reversed(table.rows):
         draw.rectangle((right + 8, y, right + 22, y + 14), fill=_SUS_COLOURS[key])

@@ -19,6 +19,7 @@ from dialogs.report import (
     parse_filter,
     read_fields,
     report_audit,
+    sees_individuals,
     show_report,
 )
 from dialogs.report_files import key_label, to_json
@@ -257,11 +258,6 @@ async def report_or_saved(turn: Turn) -> None:
         await run_saved(turn)
     else:
         await show_report(turn)
-
-
-def sees_individuals(actor: Actor) -> bool:
-    """Whose reports are not masked: asked in a channel, they are answered in personal chat."""
-    return is_allowed(actor, Action.READ_UNMASKED_REPORT)
 
 
 ROUTES = [

@@ -46,6 +46,8 @@ class Association(SQLModel, table=True):
     exit_document_template: bytes | None = Field(
         default=None, sa_column=Column(LargeBinary, nullable=True)
     )
+    # The organisation file's [[goals]] as JSON (storage/goals.py); None: no goals set.
+    goals: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
 class CountyPart(SQLModel, table=True):

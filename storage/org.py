@@ -14,6 +14,7 @@ from sqlmodel import delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import pii
+from storage.goals import Goal, GoalError, goals_to_json, parse_goals
 from storage.models import (
     Association,
     CountyPart,
@@ -149,6 +150,7 @@ class OrgConfig:
     # styles and fixed text. Its bytes are stored, so every instance has it.
     exit_document_template: bytes | None = None
     survey_questions: tuple[SurveyQuestionSpec, ...] = field(default_factory=tuple)
+    goals: tuple[Goal, ...] = ()
 
 
 def _require(table: dict[str, Any], key: str, where: str) -> Any:
@@ -251,6 +253,10 @@ def parse_org(data: dict[str, Any]) -> OrgConfig:
         if spec.programme and spec.programme not in programme_codes:
             raise OrgConfigError(f"gruppen {spec.code}: okänd insats {spec.programme}")
         groups.append(spec)
+    try:
+        goals = parse_goals(data.get("goals", []), programme_codes)
+    except GoalError as error:
+        raise OrgConfigError(str(error)) from error
     if int(assoc.get("report_min_population", 20)) < int(assoc.get("small_cell_threshold", 5)):
         raise OrgConfigError("association: report_min_population är mindre än "
                              "small_cell_threshold")
@@ -266,6 +272,7 @@ def parse_org(data: dict[str, Any]) -> OrgConfig:
         steering_groups=tuple(groups),
         retention=parse_retention(data.get("retention", {})),
         survey_questions=questions,
+        goals=goals,
     )
 
 
@@ -316,6 +323,7 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
     association.report_min_population = org.report_min_population
     association.report_grid = org.report_grid
     association.exit_document_template = org.exit_document_template
+    association.goals = goals_to_json(org.goals)
     session.add(association)
 
     parts: dict[str, CountyPart] = {

@@ -21,7 +21,7 @@ from sqlmodel import select
 from bench.report_bench import load
 from dialogs.report_files import to_json
 from storage.clock import clock
-from storage.models import Association, Participant, Placement
+from storage.models import Association, CountyPart, Municipality, Participant, Placement
 from storage.permissions import Actor, Role
 from storage.reports import (
     ReportFilter,
@@ -223,9 +223,11 @@ def _name(period: str, table: str, row: str, column: str) -> tuple[str, str, str
     return (period, table, row, column)
 
 
-def _reader_system(documents: dict[str, dict], publics: dict[str, dict[str, int]]):
-    """What a reader can write down from the downloaded JSON of masked reports: every number
-    with the relations between them. Returns (values known, relations, hidden, withheld)."""
+def _reader_system(documents: dict[str, dict], publics: dict[str, dict[str, int]],
+                   geography: dict[str, list[str]]):
+    """What a reader can write down from the downloaded JSON of masked reports (and the
+    organisation: which municipalities make up each county part): every number with the
+    relations between them. Returns (values known, relations, hidden, withheld)."""
     known: dict[tuple, int] = {}
     hidden, withheld, relations, bounds = set(), set(), [], {}
     minimum = None
@@ -265,7 +267,7 @@ def _reader_system(documents: dict[str, dict], publics: dict[str, dict[str, int]
                 grand = _name(period, table, "total", "total")
                 inner = [_name(period, table, r, c) for r in rows for c in columns]
                 if has_row_totals and grand not in known and table not in (
-                        "exits_municipality", "active_county_part"):
+                        "exits_municipality", "active_county_part", "active_municipality"):
                     # A table broken down counts at least the minimum; one withheld, fewer.
                     if not any(k in hidden or known.get(k, 0) > 0 for k in inner):
                         bounds[grand] = (0, minimum - 1)
@@ -283,6 +285,50 @@ def _reader_system(documents: dict[str, dict], publics: dict[str, dict[str, int]
                  [("flows", "exited", "total"), ("exits_municipality", "total", "total")]]
         same += [[("exits_sus", s, "total"), ("exits_municipality", "total", s)]
                  for s in ("employment", "studies", "job_seeking", "other")]
+        # The funders' tables: the same margins as the tables above.
+        reasons = list(tables["exits_reason"]["rows"])
+        destinations, sus_groups = list(DESTINATIONS), list(tables["exits_sus"]["rows"])
+        for reason in reasons:
+            same.append([("exits_reason", reason, "total"),
+                         ("exits_reason_destination", reason, "total"),
+                         ("exits_reason_sus", reason, "total")])
+            for group in sus_groups:  # a SUS group is the sum of its destinations, per reason
+                members = [d for d, g in DESTINATIONS.items() if g.value == group]
+                relations.append(([(_name(period, "exits_reason_sus", reason, group), 1)]
+                                  + [(_name(period, "exits_reason_destination", reason, d), -1)
+                                     for d in members], "="))
+        same += [[("exits_destination", d, "total"), ("exits_reason_destination", "total", d)]
+                 for d in destinations]
+        same += [[("exits_sus", g, "total"), ("exits_reason_sus", "total", g)]
+                 for g in sus_groups]
+        same += [[("flows", "exited", "total"), (t, "total", "total")]
+                 for t in ("exits_reason_destination", "exits_reason_sus", "exits_income")]
+        same += [[("flows", "active", g), ("active_municipality", "total", g)]
+                 for g in genders]
+        same += [[("active_age", age, "total"), ("active_part_age", "total", age)]
+                 for age in tables["active_age"]["rows"]]
+        same.append([("flows", "active", "total"), ("active_part_age", "total", "total")])
+        for part, towns in geography.items():
+            for gender in genders:
+                # A county part is the sum of its municipalities.
+                relations.append(([(_name(period, "active_county_part", part, gender), 1)]
+                                  + [(_name(period, "active_municipality", town, gender), -1)
+                                     for town in towns], "="))
+            for gender in genders[:-1]:
+                same.append([("active_county_part", part, gender),
+                             ("active_part_age", f"{part}|{gender}", "total")])
+        for gender in genders[:-1]:
+            for age in tables["active_age"]["rows"]:
+                # The county is the sum of its parts, by age band and gender.
+                relations.append(([(_name(period, "active_age", age, gender), 1)]
+                                  + [(_name(period, "active_part_age", f"{part}|{gender}", age),
+                                      -1) for part in geography], "="))
+        for kind, cells in tables["placements"]["rows"].items():
+            for sector in cells:
+                if sector != "total":
+                    same.append([("placements", kind, sector),
+                                 ("placements_gender", f"{kind}|{sector}", "total")])
+        same.append([("placements", "total", "total"), ("placements_gender", "total", "total")])
         for group in same:
             first = _name(period, *group[0])
             for other in group[1:]:
@@ -313,9 +359,11 @@ def _reader_system(documents: dict[str, dict], publics: dict[str, dict[str, int]
         # Public totals: the reader knows them even where the report hides them, wherever
         # they are printed.
         alike = {"referred": ["referrals"],
-                 "active": ["active_county_part", "active_age", "active_income", "progression"],
+                 "active": ["active_county_part", "active_age", "active_income", "progression",
+                            "active_municipality", "active_part_age"],
                  "exited": ["exits_reason", "exits_destination", "exits_sus",
-                            "exits_municipality"]}
+                            "exits_municipality", "exits_reason_destination",
+                            "exits_reason_sus", "exits_income"]}
         for flow, value in publics[period].items():
             names = [_name(period, "flows", flow, "total")]
             names += [_name(period, t, "total", "total") for t in alike.get(flow, [])]
@@ -359,7 +407,12 @@ async def test_attacker_recovers_no_hidden_count(db, grain):
                 if not table.is_masked(*place):
                     assert not 0 < value < THRESHOLD, (key, place, value)
             exact[(period.code, key)] = other
-    known, relations, hidden, withheld, bounds = _reader_system(documents, publics)
+    async with db.session() as session:
+        parts = {p.id: p.name for p in (await session.exec(select(CountyPart))).all()}
+        geography = {name: [] for name in parts.values()}
+        for town in (await session.exec(select(Municipality))).all():
+            geography[parts[town.county_part_id]].append(town.name)
+    known, relations, hidden, withheld, bounds = _reader_system(documents, publics, geography)
     truth = dict(known)
     for (period, table, row, column) in hidden | withheld:
         counts = exact[(period, table)]

@@ -20,8 +20,8 @@ from storage.reports.period import (
 from storage.reports.result import (
     GENDER_COLUMNS,
     TOTAL,
-    WORK_OR_STUDIES_GOAL,
     CountTable,
+    GoalResult,
     Mask,
     Median,
     MeetingRow,
@@ -41,8 +41,8 @@ from storage.reports.scope import (
 __all__ = [
     "GENDER_COLUMNS",
     "TOTAL",
-    "WORK_OR_STUDIES_GOAL",
     "CountTable",
+    "GoalResult",
     "GridPeriod",
     "Mask",
     "Median",

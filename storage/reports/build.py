@@ -37,7 +37,10 @@ from storage.reports.figures import (
     group_of,
     place_keys,
     protection_order,
+    table_relations,
 )
+from storage.reports.funders import count_funders
+from storage.reports.goals import report_goals
 from storage.reports.meetings import meetings
 from storage.reports.period import GridPeriod
 from storage.reports.protection import Outcome, protect
@@ -53,15 +56,35 @@ async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
     if not scope.masked:
         report = await count_report(session, scope)
         conditions = participant_conditions(scope)
+        report = replace(report, tables={
+            **report.tables, **await _funder_tables(session, scope, conditions)})
         people = select(Participant.id).where(*conditions) if conditions else None
         late = await events.late_changes(session, scope.end, people)
-        return replace(report, late_changes=late)
+        return replace(report, late_changes=late,
+                       goals=await report_goals(session, scope, report.shares))
     assert scope.period is not None, "a masked scope has a grid period"
     protected = await protected_period(session, scope.period, scope.threshold,
                                        scope.min_population)
     report = protected.report(scope)
     return replace(report, meetings=tuple(await meetings(session, scope)),
-                   late_changes=await events.late_changes(session, scope.end))
+                   late_changes=await events.late_changes(session, scope.end),
+                   goals=await report_goals(session, scope, report.shares))
+
+
+async def _funder_tables(session: AsyncSession, scope: ReportScope,
+                         conditions: list[Any]) -> dict[str, CountTable]:
+    """The funders' tables of an unmasked report: the county parts and municipalities in its
+    scope, as the other tables by area list them."""
+    parts = tuple(sorted((await session.exec(
+        select(CountyPart.name).where(CountyPart.id.in_(scope.county_part_ids)))).scalars()))
+    if scope.municipality_id is not None:
+        towns: tuple[str, ...] = (scope.labels["municipality"],)
+    else:
+        towns = tuple((await session.exec(
+            select(Municipality.name).where(Municipality.county_part_id.in_(
+                scope.county_part_ids)).order_by(Municipality.name))).scalars())
+    counts = await count_funders(session, scope.start, scope.end, conditions)
+    return counts.tables(parts, towns)
 
 
 @dataclass
@@ -195,9 +218,12 @@ async def _protect_period(
     scope = ReportScope(start=period.start, end=period.end, county_part_ids=(), masked=False,
                         threshold=threshold, min_population=minimum, period=period)
     report = counts.block(scope, sorted(set(counts.counts) | set(counts.days)), names)
+    funders = await count_funders(session, period.start, period.end, [])
+    report = replace(report, tables={
+        **report.tables, **funders.tables(names["parts"], names["towns"])})
     values: dict[Key, int] = {}
     block_values(report, period, values)
-    system = build_system(values, geography, minimum)
+    system = build_system(values, geography, minimum, table_relations(report, period))
     order = protection_order(values)
     groups = {k: group_of(k) for k in values}
     outcome = await asyncio.to_thread(protect, system, threshold, order, groups)

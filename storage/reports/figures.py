@@ -27,18 +27,29 @@ from storage.reports.queries import (
     REPORTED_EXIT_REASONS,
     WAIT_BANDS,
 )
-from storage.reports.result import GENDER_COLUMNS, SUS_GROUPS, TOTAL, CountTable, Report
+from storage.reports.result import (
+    COMPOSITE,
+    EXIT_INCOMES,
+    GENDER_COLUMNS,
+    SUS_GROUPS,
+    TOTAL,
+    CountTable,
+    Report,
+)
 from storage.rules import (
     DESTINATIONS,
     INCOME_SOURCES,
     PLACEMENT_TYPES,
+    PROGRESSION_STEPS,
     REFERRING_PARTIES,
     SECTORS,
 )
 
 Key = tuple[str, ...]
 STAR = "*"
-PUBLIC_FAMILIES = {"ref": 3, "enr": 1, "act": 4, "exit": 3}  # family: number of attributes
+# family: number of attributes. Exits: reason, destination, income source at start and at
+# exit, gender.
+PUBLIC_FAMILIES = {"ref": 3, "enr": 1, "act": 4, "exit": 5}
 
 
 @dataclass(frozen=True)
@@ -50,6 +61,25 @@ class Geography:
 
 def _attr(key: str) -> str:
     return STAR if key == TOTAL else key
+
+
+def _split(row: str) -> tuple[str, str]:
+    """A composite row ("Norra|woman") as its two attributes; the totals row as two stars."""
+    if row == TOTAL:
+        return STAR, STAR
+    first, second = row.split(COMPOSITE)
+    return first, second
+
+
+def _dest(level: str, value: str) -> str:
+    """A destination ("d:") or SUS group ("s:"): one attribute, a hierarchy of the two."""
+    return STAR if value == STAR else f"{level}:{value}"
+
+
+def _exit(time: str, area: str, programme: str, *, reason: str = STAR,
+          destination: str = STAR, start: str = STAR, end: str = STAR,
+          gender: str = STAR) -> Key:
+    return ("exit", time, area, programme, reason, destination, start, end, gender)
 
 
 def place_keys(table: CountTable, period: GridPeriod) -> dict[tuple[int, int], Key | None]:
@@ -91,17 +121,34 @@ def place_keys(table: CountTable, period: GridPeriod) -> dict[tuple[int, int], K
                 key = ("case", end, area, programme, r, c)
             case "placements" | "placements_active":
                 family = "plst" if table.key == "placements" else "plac"
-                key = (family, time, area, programme, r, c)
+                key = (family, time, area, programme, r, c, STAR)
+            case "placements_gender":
+                kind, sector = _split(rows[i])
+                key = ("plst", time, area, programme, kind, sector, c)
+            case "steps":
+                key = ("step", time, area, programme, r, c)
             case "exits_reason":
-                key = ("exit", time, area, programme, r, STAR, c)
+                key = _exit(time, area, programme, reason=r, gender=c)
             case "exits_destination":
-                key = ("exit", time, area, programme, STAR, STAR if r == STAR else f"d:{r}", c)
+                key = _exit(time, area, programme, destination=_dest("d", r), gender=c)
             case "exits_sus":
-                key = ("exit", time, area, programme, STAR, STAR if r == STAR else f"s:{r}", c)
+                key = _exit(time, area, programme, destination=_dest("s", r), gender=c)
+            case "exits_reason_destination":
+                key = _exit(time, area, programme, reason=r, destination=_dest("d", c))
+            case "exits_reason_sus":
+                key = _exit(time, area, programme, reason=r, destination=_dest("s", c))
+            case "exits_income":
+                key = _exit(time, area, programme, start=r, end=c)
             case "exits_municipality":
                 place = area if i == n else f"m:{r}"
-                key = None if place is None else (
-                    "exit", time, place, programme, STAR, STAR if c == STAR else f"s:{c}", STAR)
+                key = _exit(time, place, programme, destination=_dest("s", c))
+            case "active_municipality":
+                place = area if i == n else f"m:{r}"
+                key = ("act", time, place, programme, STAR, STAR, STAR, c)
+            case "active_part_age":
+                part, gender = _split(rows[i])
+                place = area if part == STAR else f"c:{part}"
+                key = ("act", time, place, programme, c, STAR, STAR, gender)
             case _:
                 raise ValueError(f"no figure keys for table {table.key}")
         found[(i, j)] = key
@@ -115,12 +162,14 @@ _ATTRIBUTES: dict[str, list[tuple[str, ...]]] = {
     "ref": [REFERRING_PARTIES, tuple(d.value for d in DECISIONS), GENDER_COLUMNS],
     "enr": [GENDER_COLUMNS],
     "act": [AGE_BANDS, INCOME_SOURCES, ("1", "0"), GENDER_COLUMNS],
-    "exit": [REPORTED_EXIT_REASONS, (), GENDER_COLUMNS],  # destinations: a hierarchy, below
+    # destinations: a hierarchy, below
+    "exit": [REPORTED_EXIT_REASONS, (), INCOME_SOURCES, EXIT_INCOMES, GENDER_COLUMNS],
     "pend": [WAIT_BANDS, GENDER_COLUMNS],
     "long": [("extended", "not_extended"), GENDER_COLUMNS],
     "case": [(), GENDER_COLUMNS],  # coaches: whoever has a row
-    "plst": [PLACEMENT_TYPES, SECTORS],
-    "plac": [PLACEMENT_TYPES, SECTORS],
+    "plst": [PLACEMENT_TYPES, SECTORS, GENDER_COLUMNS],
+    "plac": [PLACEMENT_TYPES, SECTORS, GENDER_COLUMNS],
+    "step": [PROGRESSION_STEPS, GENDER_COLUMNS],
 }
 assert FLOWS == ("referred", "enrolled", "active", "exited")
 
@@ -204,9 +253,37 @@ def group_of(key: Key) -> Key:
     return key[:4] + (STAR,) * (len(key) - 4)
 
 
-def build_system(values: dict[Key, int], geography: Geography, minimum: int) -> System:
-    """The figures of a masked report, what the reader knows, and what is withheld: every
-    breakdown of a total below `minimum` ("för få för att redovisa")."""
+def table_relations(report: Report, period: GridPeriod) -> list[Relation]:
+    """Within every printed table: each row and column total is the sum of its cells. Tables
+    that cross two attributes of a family (reason by destination, county part by gender by age
+    band) have totals whose parts differ in two attributes, which `relations` does not write."""
+    found: list[Relation] = []
+    for table in report.tables.values():
+        keys = place_keys(table, period)
+        n, m = len(table.rows), len(table.columns)
+        lines: list[tuple[tuple[int, int], list[tuple[int, int]]]] = []
+        if table.row_totals:
+            last = n + 1 if table.column_totals else n
+            lines += [((i, m), [(i, j) for j in range(m)]) for i in range(last)]
+        if table.column_totals:
+            last = m + 1 if table.row_totals else m
+            lines += [((n, j), [(i, j) for i in range(n)]) for j in range(last)]
+        for total, parts in lines:
+            places = [total, *parts]
+            named = [keys[p] for p in places]
+            if len(places) < 2 or any(key is None for key in named):
+                continue  # a structural zero takes part: a reader learns nothing from it
+            found.append(Relation(tuple(
+                (key, 1 if p == total else -1) for p, key in zip(places, named, strict=True)
+                if key is not None)))
+    return found
+
+
+def build_system(values: dict[Key, int], geography: Geography, minimum: int,
+                 extra: Iterable[Relation] = ()) -> System:
+    """The figures of a masked report, what the reader knows (with `extra` relations, e.g.
+    `table_relations`), and what is withheld: every breakdown of a total below `minimum`
+    ("för få för att redovisa")."""
     public = public_keys(values)
     withheld = {k for k in values if k not in public and values[group_of(k)] < minimum}
     bounds: dict[Key, tuple[int, int | None]] = {}
@@ -214,7 +291,13 @@ def build_system(values: dict[Key, int], geography: Geography, minimum: int) -> 
         if key in public:
             continue
         bounds[key] = (0, minimum - 1) if key in withheld else (minimum, None)
-    return System(values, relations(values, geography), public, withheld, bounds)
+    found = relations(values, geography)
+    seen = {frozenset(r.terms) for r in found}
+    for relation in extra:
+        if frozenset(relation.terms) not in seen and relation.holds(values):
+            seen.add(frozenset(relation.terms))
+            found.append(relation)
+    return System(values, found, public, withheld, bounds)
 
 
 def protection_order(keys: Iterable[Key]) -> list[Key]:

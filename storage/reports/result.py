@@ -12,13 +12,16 @@ from datetime import date
 from enum import IntEnum
 
 from storage.reports.scope import ReportScope
-from storage.rules import GENDERS, SusGroup
+from storage.rules import GENDERS, INCOME_SOURCES, SusGroup
 
-WORK_OR_STUDIES_GOAL = 0.35
-GENDER_BALANCE = (0.40, 0.60)
 TOTAL = "total"
 GENDER_COLUMNS = GENDERS
 SUS_GROUPS = tuple(g.value for g in SusGroup)
+# A row that crosses two attributes ("Norra|woman", "work_training|private").
+COMPOSITE = "|"
+# Income source at exit: the vocabulary, and none recorded (an exit before it was asked).
+NOT_RECORDED = "not_recorded"
+EXIT_INCOMES = (*INCOME_SOURCES, NOT_RECORDED)
 
 
 class Mask(IntEnum):
@@ -148,6 +151,51 @@ class Report:
     # Set for the state on one date (storage/reports/at_date.py): the medians are then the
     # days in the programme so far of those enrolled that day.
     at: date | None = None
+    # The goals configured for the report's programme and period, against the shares.
+    goals: tuple[GoalResult, ...] = ()
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    """A configured goal (organisation file, storage/reports/goals.py) next to its result:
+    `low`/`high` bound the share (None: no bound); `share` is the protected result."""
+
+    measure: str
+    group: str
+    low: float | None
+    high: float | None
+    share: Share
+
+    @property
+    def difference(self) -> float | None:
+        """Result minus the goal: below a lower bound negative, above an upper bound positive,
+        0 inside a band; for a lower bound alone, how far above (or below) it."""
+        value = self.share.value
+        if value is None:
+            return None
+        if self.low is not None and (value < self.low or self.high is None):
+            return value - self.low
+        if self.high is not None and value > self.high:
+            return value - self.high
+        return 0.0
+
+    @property
+    def reached(self) -> bool | None:
+        value = self.share.value
+        if value is None:
+            return None
+        return (self.low is None or value >= self.low) and (self.high is None
+                                                              or value <= self.high)
+
+
+def column_percent(table: CountTable, row: int, column: int) -> float | None:
+    """A count as a share of its column's total, from printed figures only: None when either
+    is hidden, withheld or the total is 0 (so a percentage never tells more than the counts)."""
+    total = len(table.rows)
+    if not table.column_totals or table.is_masked(row, column) or table.is_masked(total, column):
+        return None
+    whole = table.value(total, column)
+    return table.value(row, column) / whole if whole else None
 
 
 # --- Goal indicators from the (protected) tables --------------------------------------------

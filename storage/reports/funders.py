@@ -1,0 +1,159 @@
+"""The funders' and evaluator's tables (Uppföljning Finsam, Ramboll's evaluation tables):
+exits by reason and destination (and SUS group), income source at start against at exit, the
+active by municipality and by county part, gender and age band, placements started by type,
+sector and gender, and progression steps by kind and gender.
+
+Exact counts for a period and the participants a filter chooses (none: the county). A masked
+report protects these tables together with the rest (`figures` keys them into the same
+families, so a table that shares a margin with another is linked to it).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import CountyPart, Municipality, Participant, Placement, ProgressionStep
+from storage.reports.queries import AGE_BANDS, REPORTED_EXIT_REASONS, _table, counted
+from storage.reports.result import (
+    COMPOSITE,
+    EXIT_INCOMES,
+    GENDER_COLUMNS,
+    NOT_RECORDED,
+    SUS_GROUPS,
+    CountTable,
+)
+from storage.reports.split import age_band
+from storage.rules import (
+    DESTINATIONS,
+    INCOME_SOURCES,
+    PLACEMENT_TYPES,
+    PROGRESSION_STEPS,
+    SECTORS,
+    SusGroup,
+)
+
+Counts = dict[tuple[str, str], int]
+
+# The tables, in the order the funders' card and the files show them.
+FUNDER_TABLES = (
+    "exits_reason_destination",
+    "exits_reason_sus",
+    "exits_income",
+    "active_municipality",
+    "active_part_age",
+    "placements_gender",
+    "steps",
+)
+
+
+def composite(first: str, second: str) -> str:
+    return f"{first}{COMPOSITE}{second}"
+
+
+def _sus(destination: str | None) -> str:
+    return (DESTINATIONS.get(destination or "") or SusGroup.OTHER).value
+
+
+class FunderCounts:
+    """The tables' exact counts; `tables` lays them out for a scope's county parts and
+    municipalities."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, Counts] = defaultdict(dict)
+
+    def add(self, table: str, row: str, column: str, n: int) -> None:
+        if n:
+            counts = self.counts[table]
+            counts[(row, column)] = counts.get((row, column), 0) + int(n)
+
+    def tables(self, parts: tuple[str, ...], towns: tuple[str, ...]) -> dict[str, CountTable]:
+        """The tables; `parts` and `towns` are the county parts and municipalities the rows
+        list (those of the report's scope, in order)."""
+        genders = GENDER_COLUMNS
+        specs: list[tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None]] = [
+            ("exits_reason_destination", REPORTED_EXIT_REASONS, tuple(DESTINATIONS), "exit_reason",
+             "destination"),
+            ("exits_reason_sus", REPORTED_EXIT_REASONS, SUS_GROUPS, "exit_reason", "sus"),
+            ("exits_income", INCOME_SOURCES, EXIT_INCOMES, "income", "income"),
+            ("active_municipality", towns, genders, None, "gender"),
+            ("active_part_age", tuple(composite(p, g) for p in parts for g in genders),
+             AGE_BANDS, "+gender", "report_age"),
+            ("placements_gender",
+             tuple(composite(k, s) for k in PLACEMENT_TYPES for s in SECTORS), genders,
+             "placement_type+sector", "gender"),
+            ("steps", PROGRESSION_STEPS, genders, "step", "gender"),
+        ]
+        return {
+            key: _table(key, self.counts.get(key, {}), rows, columns, row_vocab, column_vocab)
+            for key, rows, columns, row_vocab, column_vocab in specs
+        }
+
+
+async def count_funders(
+    session: AsyncSession, start: date, end: date, conditions: list[Any]
+) -> FunderCounts:
+    """Every funders' table for start–end over the participants `conditions` choose (none:
+    everyone). Each statement groups in the order of a covering index where there is one
+    (ix_participant_report_exits, ix_participant_report_people, ix_placement_report), so
+    years of participants are read without sorting them."""
+    found = FunderCounts()
+    # A felregistrering counts nowhere (queries.counted), as in every other table of the report:
+    # the linked tables share their margins.
+    conditions = [*conditions, counted()]
+    parts = {p.id: p.name for p in (await session.exec(select(CountyPart))).scalars()}
+    towns = {m.id: m.name for m in (await session.exec(select(Municipality))).scalars()}
+    exited = Participant.exit_date.between(start, end)
+    # Exits by reason and destination (and so SUS group).
+    columns = (Participant.gender, Participant.municipality_id, Participant.exit_reason,
+               Participant.exit_destination)
+    statement = select(*columns, func.count()).where(*conditions, exited).group_by(*columns)
+    for _, _, reason, destination, n in (await session.exec(statement)).all():
+        found.add("exits_reason_destination", str(reason), str(destination), n)
+        found.add("exits_reason_sus", str(reason), _sus(destination), n)
+    # Exits by income source at start and at exit.
+    columns = (Participant.income_source_start, Participant.income_source_exit)
+    statement = select(*columns, func.count()).where(*conditions, exited).group_by(*columns)
+    for income, income_exit, n in (await session.exec(statement)).all():
+        found.add("exits_income", str(income), income_exit or NOT_RECORDED, n)
+    # Active in the period (as the report's flow counts them): by county part and age band,
+    # and by municipality, with gender. Grouped in the order of ix_participant_report_people
+    # with a count per municipality beside each group: grouped by municipality too, the
+    # groups would have to be sorted (ten times slower over years of participants).
+    ids = sorted(towns)
+    columns = (Participant.gender, Participant.county_part_id,
+               Participant.income_source_start, Participant.birth_year)
+    statement = select(
+        *columns, func.count(),
+        *(func.count().filter(Participant.municipality_id == town) for town in ids),
+    ).where(
+        *conditions,
+        Participant.referral_date <= end,
+        Participant.enrolment_date <= end,
+        or_(Participant.exit_date.is_(None), Participant.exit_date >= start),
+    ).group_by(*columns)
+    for gender, part, _, born, n, *by_town in (await session.exec(statement)).all():
+        found.add("active_part_age", composite(parts[part], gender), age_band(end, born), n)
+        for town, count in zip(ids, by_town, strict=True):
+            found.add("active_municipality", towns[town], gender, count)
+    # Placements started in the period, with the participant's gender.
+    columns = (Placement.placement_type, Placement.sector, Participant.gender)
+    statement = select(*columns, func.count()).select_from(Placement).join(
+        Participant, Participant.id == Placement.participant_id).where(
+        *conditions,
+        Placement.start_date.between(start, end)).group_by(*columns)
+    for kind, sector, gender, n in (await session.exec(statement)).all():
+        found.add("placements_gender", composite(kind, sector), gender, n)
+    # Progression steps taken in the period (steps, not people), by kind and gender.
+    columns = (ProgressionStep.step, Participant.gender)
+    statement = select(*columns, func.count()).select_from(ProgressionStep).join(
+        Participant, Participant.id == ProgressionStep.participant_id).where(
+        *conditions,
+        ProgressionStep.step_date.between(start, end)).group_by(*columns)
+    for step, gender, n in (await session.exec(statement)).all():
+        found.add("steps", step, gender, n)
+    return found
