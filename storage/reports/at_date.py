@@ -80,8 +80,10 @@ async def state_report(session: AsyncSession, scope: ReportScope, day: date) -> 
                   at=day)
 
 
-async def report_for(session: AsyncSession, scope: ReportScope, wanted: ReportFilter) -> Report:
-    """The report `wanted` asks for: the state on its date, or the period's report."""
+async def report_for(session: AsyncSession, scope: ReportScope, wanted: ReportFilter, *,
+                     funders: bool = True) -> Report:
+    """The report `wanted` asks for: the state on its date, or the period's report (with the
+    funders' tables unless `funders` is False: see `build_report`)."""
     if wanted.at is not None:
         return await state_report(session, scope, wanted.at)
-    return await build_report(session, scope)
+    return await build_report(session, scope, funders=funders)

@@ -50,14 +50,21 @@ from storage.reports.scope import ReportScope
 from storage.reports.split import count_period
 
 
-async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
+async def build_report(session: AsyncSession, scope: ReportScope, *,
+                       funders: bool = True) -> Report:
     """Every measure for `scope`: exact when unmasked, else the protected figures; with the
-    number of changes to the period recorded after it ended."""
+    number of changes to the period recorded after it ended.
+
+    `funders` False: an unmasked report leaves out the funders' tables (storage/reports/
+    funders.py), which cost as much as the rest over years of participants, for an output that
+    does not show them (the report's cards). A masked report has them anyway: they are
+    protected with the rest of the period, once, and read from the cache."""
     if not scope.masked:
         report = await count_report(session, scope)
         conditions = participant_conditions(scope)
-        report = replace(report, tables={
-            **report.tables, **await _funder_tables(session, scope, conditions)})
+        if funders:
+            report = replace(report, tables={
+                **report.tables, **await _funder_tables(session, scope, conditions)})
         people = select(Participant.id).where(*conditions) if conditions else None
         late = await events.late_changes(session, scope.end, people)
         return replace(report, late_changes=late,
