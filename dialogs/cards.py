@@ -423,33 +423,28 @@ def file_info_card(name: str, content_url: str, unique_id: str, file_type: str) 
 # --- reports ---------------------------------------------------------------------------------
 
 
-def table(grid: list[list[str]]) -> dict[str, Any]:
-    """An Adaptive Card 1.5 Table: the first row is the header, numbers are right-aligned."""
-    width = len(grid[0])
+def table(grid: list[list[str]], number_width: int = 1) -> dict[str, Any]:
+    """An Adaptive Card 1.5 Table: the first row is the header, numbers are right-aligned.
+
+    As little markup per cell as Teams needs (the alignment is the column's; the weight the
+    default but in the header; labels wrap, numbers fit): more of a report fits a message."""
+    def cell(text: str, header: bool, label: bool) -> dict[str, Any]:
+        block: dict[str, Any] = {"type": "TextBlock", "text": text}
+        if header or label:
+            block["wrap"] = True
+        if header:
+            block["weight"] = "Bolder"
+        return {"type": "TableCell", "items": [block]}
+
+    numbers = {"width": number_width, "horizontalCellContentAlignment": "Right"}
     return {
         "type": "Table",
         "firstRowAsHeader": True,
         "showGridLines": False,
-        "columns": [{"width": 3}] + [{"width": 1} for _ in range(width - 1)],
+        "columns": [{"width": 3}] + [dict(numbers) for _ in grid[0][1:]],
         "rows": [
-            {
-                "type": "TableRow",
-                "cells": [
-                    {
-                        "type": "TableCell",
-                        "items": [
-                            {
-                                "type": "TextBlock",
-                                "text": text,
-                                "wrap": True,
-                                "weight": "Bolder" if number == 0 else "Default",
-                                "horizontalAlignment": "Left" if k == 0 else "Right",
-                            }
-                        ],
-                    }
-                    for k, text in enumerate(row)
-                ],
-            }
+            {"type": "TableRow",
+             "cells": [cell(text, number == 0, k == 0) for k, text in enumerate(row)]}
             for number, row in enumerate(grid)
         ],
     }

@@ -13,7 +13,7 @@ from typing import Any
 
 from botbuilder.schema import Activity
 
-from dialogs.cards import card, card_message, command_action, facts, heading, paragraph
+from dialogs.cards import card, card_message, command_action, facts, heading, paragraph, table
 from dialogs.report import one_liner, sees_individuals, show_with
 from dialogs.report_files import (
     cell_text,
@@ -58,34 +58,11 @@ def funder_grid(table: CountTable, locale: str | None) -> list[list[str]]:
     return grid
 
 
-def compact_table(grid: list[list[str]]) -> dict[str, Any]:
-    """An Adaptive Card 1.5 Table with as little markup per cell as Teams needs."""
-    def cell(text: str, first_row: bool, first_column: bool) -> dict[str, Any]:
-        block: dict[str, Any] = {"type": "TextBlock", "text": text, "wrap": True}
-        if first_row:
-            block["weight"] = "Bolder"
-        if not first_column:
-            block["horizontalAlignment"] = "Right"
-        return {"type": "TableCell", "items": [block]}
-
-    return {
-        "type": "Table",
-        "firstRowAsHeader": True,
-        "showGridLines": False,
-        "columns": [{"width": 3}] + [{"width": 2} for _ in grid[0][1:]],
-        "rows": [
-            {"type": "TableRow",
-             "cells": [cell(text, r == 0, k == 0) for k, text in enumerate(row)]}
-            for r, row in enumerate(grid)
-        ],
-    }
-
-
-def _table_items(table: CountTable, locale: str | None) -> list[dict[str, Any]]:
-    if table.withheld:
-        return [paragraph(f"**{t(f'report_table.{table.key}', locale)}**: "
+def _table_items(counts: CountTable, locale: str | None) -> list[dict[str, Any]]:
+    if counts.withheld:
+        return [paragraph(f"**{t(f'report_table.{counts.key}', locale)}**: "
                           f"{t('report_too_few', locale)}")]
-    return [compact_table(funder_grid(table, locale))]
+    return [table(funder_grid(counts, locale), number_width=2)]
 
 
 def funder_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:

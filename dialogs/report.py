@@ -7,12 +7,13 @@ it as a file instead. Masked reports run for one grid period that has ended, cou
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, Attachment
 
 from dialogs.cards import (
     card,
@@ -224,14 +225,110 @@ def save_input(locale: str | None) -> dict[str, Any]:
             "placeholder": t("saved_report_name_placeholder", locale), "maxLength": 60}
 
 
+# Teams refuses a message over about 28 KB; the card's tables fill it up to this size (JSON),
+# the rest are named and left to the files.
+CARD_BUDGET = 27_000
+
+
+def _download_actions(wanted: ReportFilter, locale: str | None) -> list[dict[str, Any]]:
+    return [
+        command_action(t("report_button_csv", locale), one_liner(wanted, "csv")),
+        command_action(t("report_button_xlsx", locale), one_liner(wanted, "xlsx")),
+        command_action(t("saved_report_button_save", locale), "spara " + one_liner(wanted)),
+    ]
+
+
+Grid = list[list[str]]
+
+
+def _grids(report: Report, keys: list[str], locale: str | None) -> dict[str, Grid | None]:
+    """Each table's rows as shown (None: withheld, too few to break down); `MEETINGS` is the
+    steering groups' meetings."""
+    found: dict[str, Grid | None] = {}
+    for key in keys:
+        if key == MEETINGS:
+            found[key] = meeting_grid(report, locale)
+        elif report.tables[key].withheld:
+            found[key] = None
+        else:
+            found[key] = _shown_rows(table_grid(report.tables[key], locale))
+    return found
+
+
+def _table_items(key: str, grid: Grid | None, locale: str | None,
+                 compact: bool) -> list[dict[str, Any]]:
+    """A table as a Table, or `compact`: its header, then each row as a fact ("aktiva:
+    12 · 13 · 0 · 25"), a fifth of the size, where the card has no room for more tables."""
+    if grid is None:
+        return [paragraph(f"**{t(f'report_table.{key}', locale)}**: "
+                          f"{t('report_too_few', locale)}")]
+    if not compact:
+        return [table(grid)]
+    (title, *columns), *rows = grid
+    return [facts([(f"**{title}**", " · ".join(columns)),
+                   *((label, " · ".join(values)) for label, *values in rows)])]
+
+
+def _size(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> int:
+    """The card's size as JSON, in the larger of its escaped and its UTF-8 forms."""
+    content = card(body, actions).content
+    return max(len(json.dumps(content)),
+               len(json.dumps(content, ensure_ascii=False).encode("utf-8")))
+
+
+def _card_with_tables(body: list[dict[str, Any]], actions: list[dict[str, Any]],
+                      sections: list[tuple[str | None, tuple[str, ...]]], report: Report,
+                      locale: str | None, priority: tuple[str, ...] = ()) -> Attachment:
+    """`body`, then the sections' tables in their order, then the box to save the report.
+
+    Under Teams' 28 KB: every table as lines first (as many as fit, in the order of
+    `priority`, then the sections'), then as tables in that order while room is left; a
+    table that does not fit at all is named (the files have every table)."""
+    keys = [key for _, section in sections for key in section]
+    grids = _grids(report, keys, locale)
+    end = [save_input(locale)]
+
+    def laid_out(shown: dict[str, bool]) -> list[dict[str, Any]]:
+        found = list(body)
+        for title, section in sections:
+            items = [item for key in section if key in shown
+                     for item in _table_items(key, grids[key], locale, shown[key])]
+            if items:
+                found += ([heading(title)] if title else []) + items
+        left_out = [grids[key][0][0] if grids[key] else t(f"report_table.{key}", locale)
+                    for key in keys if key not in shown]
+        if left_out:
+            found.append(paragraph(t("report_left_out", locale, tables="; ".join(left_out)),
+                                   subtle=True))
+        return found + end
+
+    shown: dict[str, bool] = {}  # key: shown as lines
+    order = sorted(keys, key=lambda k: priority.index(k) if k in priority else len(priority))
+    for compact in (True, False):
+        for key in order:
+            tried = {**shown, key: compact}
+            if _size(laid_out(tried), actions) <= CARD_BUDGET:
+                shown = tried
+    return card(laid_out(shown), actions)
+
+
+# The tables a card shows first when not all fit: the flows and exits behind the goals, the
+# meetings, then referrals and the participants' make-up.
+MEETINGS = "meetings"
+CARD_PRIORITY = (
+    "flows", "exits_sus", "exits_destination", MEETINGS, "referrals", "pending", "placements",
+    "active_county_part", "active_age", "progression", "past_12_months", "exits_reason",
+)
+
+
 def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:
-    """The overview with goals, the exits chart, meetings and download buttons, then one card
-    per section (all in one card would pass Teams' 28 KB for a message)."""
+    """One card: the overview with goals, the exits chart and meetings, then the tables by
+    section as far as Teams' 28 KB for a message allows, with the download buttons."""
     title = t("report_title", locale)
     goal = work_or_studies_goal(report)
     caption = (t("report_chart_caption", locale, goal=percent(goal)) if goal is not None
                else t("report_chart_caption_no_goal", locale))
-    overview = [
+    body = [
         heading(f"{title}: {t('report_section.overview', locale)}"),
         facts(filter_lines(report, locale)),
         facts(share_lines(report, locale)),
@@ -240,44 +337,27 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
         image(exits_chart(report, locale), caption),
         paragraph(caption, subtle=True),
     ]
-    if report.meetings:
-        overview.append(table(meeting_grid(report, locale)))
-    overview.append(save_input(locale))
-    actions = [
-        command_action(t("report_button_csv", locale), one_liner(wanted, "csv")),
-        command_action(t("report_button_xlsx", locale), one_liner(wanted, "xlsx")),
-        command_action(t("saved_report_button_save", locale), "spara " + one_liner(wanted)),
-    ]
-    messages = [card_message(card(overview, actions), title)]
-    for section, keys in SECTIONS.items():
-        body = [heading(t(f"report_section.{section}", locale))]
-        for key in keys:
-            if report.tables[key].withheld:
-                body.append({"type": "TextBlock", "wrap": True, "text": (
-                    f"**{t(f'report_table.{key}', locale)}**: {t('report_too_few', locale)}")})
-                continue
-            grid = table_grid(report.tables[key], locale)
-            body.append(table(_shown_rows(grid)))
-        messages.append(card_message(card(body), t(f"report_section.{section}", locale)))
-    return messages
+    actions = _download_actions(wanted, locale)
+    sections: list[tuple[str | None, tuple[str, ...]]] = [(None, (MEETINGS,))] * bool(
+        report.meetings)
+    sections += [(t(f"report_section.{section}", locale), keys)
+                 for section, keys in SECTIONS.items()]
+    return [card_message(
+        _card_with_tables(body, actions, sections, report, locale, CARD_PRIORITY), title)]
 
 
 STATE_TABLES = ("pending", "enrolled_at", "in_placement_at", "time_in_programme", "caseload")
 
 
 def state_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:
-    """The state on one date: the overview (date, filters, median time so far, changes
-    recorded afterwards) with download buttons, then the tables."""
+    """The state on one date in one card: the overview (date, filters, median time so far,
+    changes recorded afterwards), the tables and the download buttons."""
     title = t("report_title", locale)
-    overview = [heading(f"{title}: {report.at}"), facts(filter_lines(report, locale)),
-                facts(share_lines(report, locale)), save_input(locale)]
-    actions = [
-        command_action(t("report_button_csv", locale), one_liner(wanted, "csv")),
-        command_action(t("report_button_xlsx", locale), one_liner(wanted, "xlsx")),
-        command_action(t("saved_report_button_save", locale), "spara " + one_liner(wanted)),
-    ]
-    body = [table(_shown_rows(table_grid(report.tables[key], locale))) for key in STATE_TABLES]
-    return [card_message(card(overview, actions), title), card_message(card(body), title)]
+    body = [heading(f"{title}: {report.at}"), facts(filter_lines(report, locale)),
+            facts(share_lines(report, locale))]
+    actions = _download_actions(wanted, locale)
+    return [card_message(
+        _card_with_tables(body, actions, [(None, STATE_TABLES)], report, locale), title)]
 
 
 def report_audit(scope: ReportScope, file_format: str) -> dict[str, Any]:
@@ -338,12 +418,13 @@ Render = Callable[[Report, ReportFilter, str | None], list[Activity]]
 
 
 async def show_report(turn: Turn) -> None:
-    await show_with(turn, report_cards)
+    await show_with(turn, report_cards, funders=False)
 
 
-async def show_with(turn: Turn, render: Render, form: bool = True) -> None:
+async def show_with(turn: Turn, render: Render, form: bool = True, funders: bool = True) -> None:
     """A report in chat, drawn by `render` (the report's cards, or the funders' tables), or
-    its file; without fields, the form (`form`) or the default period."""
+    its file; without fields, the form (`form`) or the default period. `funders` False: the
+    cards do not show the funders' tables, so an unmasked report does not count them."""
     values = read_fields(turn.command.fields)
     if not values and form:
         await turn.reply(await form_card(turn))
@@ -356,7 +437,8 @@ async def show_with(turn: Turn, render: Render, form: bool = True) -> None:
         wanted = parse_filter(values, clock.today())
         async with turn.db.session() as session:
             scope = await resolve_filter(session, turn.actor, wanted)
-            report = None if file_format else await report_for(session, scope, wanted)
+            report = None if file_format else await report_for(session, scope, wanted,
+                                                               funders=funders)
             if report is not None:
                 await audit.record(
                     session, turn.actor, AuditAction.REPORT, "report",

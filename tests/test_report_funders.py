@@ -22,7 +22,9 @@ from sqlmodel import select
 
 from bench.report_bench import load
 from dialogs.annual import parse_year, to_annual_json
+from dialogs.report import SECTIONS
 from dialogs.report_files import to_csv, to_json, to_xlsx
+from dialogs.texts import t
 from storage.clock import clock
 from storage.db import Database
 from storage.goals import Goal, GoalError, goal_for, goals_from_json, goals_to_json, parse_goals
@@ -217,6 +219,29 @@ async def test_every_output_format_has_the_tables_with_percentages(db):
     assert any(row[2] == "Kvinnor %" for row in lines)
     assert any(row[:2] == ["Mål (mål · resultat · skillnad)", "Andel kvinnor bland aktiva"]
                and row[3].startswith("40–60 % · ") for row in lines)
+
+
+async def test_the_report_is_one_card_with_its_chart_for_a_population(bot, connector, db):
+    """`rapport` on 900 people: one message, valid Adaptive Cards 1.5 under 28 KB, the chart
+    inside it, and every table of the report in it (as a table, as lines, or named for the
+    files when neither fits), masked for the evaluator and exact for the programme lead."""
+    await _population(db)
+    validator = validator_for(SCHEMA)(SCHEMA)
+    lines = ("rapport period=2025-H2", "rapport från=2024-01-01 till=2026-02-28")
+    for who, line in ((user(VIEWER_AAD, "Ebba Utvärderare"), lines[0]),
+                      (user(LEAD_AAD, "Lena Insatsledare"), lines[1])):
+        (reply,) = await bot.say(message(line, connector.url, who))
+        activity = connector.activities[-1]
+        content = activity["attachments"][0]["content"]
+        assert len(json.dumps(activity).encode("utf-8")) < CARD_LIMIT
+        validator.validate(content)
+        (chart,) = [item for item in content["body"] if item["type"] == "Image"]
+        assert chart["url"].startswith("data:image/png;base64,")
+        for key in (key for keys in SECTIONS.values() for key in keys):
+            assert t(f"report_table.{key}", "sv") in reply, key
+        tables = [item["rows"][0]["cells"][0]["items"][0]["text"]
+                  for item in content["body"] if item["type"] == "Table"]
+        assert "Flöde under perioden" in tables  # the flows, a table
 
 
 async def test_funder_tables_in_chat(bot, connector, db):

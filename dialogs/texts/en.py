@@ -1538,4 +1538,6 @@ TEXTS: dict[str, str] = {
     "annual_past_12_months": "Enrolled more than 12 months at the year's end",
     "annual_work_or_studies": "5. Share of exits to work or studies",
     "annual_masked_needs_year": "The annual follow-up can be shown masked only when the association's masked reports cover calendar years (report_grid = \"year\" in the organisation file); otherwise the year and its halves together would give small numbers away. A coordinator, the programme lead or the programme owner can produce it unmasked.",
+    # --- reportspeed ---
+    "report_left_out": "More tables in the files (the buttons below): {tables}.",
 }

@@ -1548,4 +1548,6 @@ TEXTS: dict[str, str] = {
     "annual_past_12_months": "Inskrivna mer än 12 månader vid årets slut",
     "annual_work_or_studies": "5. Andel avslutade till arbete eller studier",
     "annual_masked_needs_year": "Årsuppföljningen kan visas maskerad bara när förbundets maskerade rapporter gäller kalenderår (report_grid = \"year\" i organisationsfilen); annars skulle året och dess halvår tillsammans avslöja små tal. En samordnare, insatsledaren eller insatsägaren kan ta fram den omaskerad.",
+    # --- reportspeed ---
+    "report_left_out": "Fler tabeller i filerna (knapparna nedan): {tables}.",
 }
