@@ -187,14 +187,16 @@ class Participant(SQLModel, table=True):
               "status", "exit_reason"),
         Index("ix_participant_report_exits", "gender", "municipality_id", "exit_reason",
               "exit_destination", "exit_date", "enrolment_date", "county_part_id",
-              "programme_id", "coach_id", "status"),
+              "programme_id", "coach_id", "status", "income_source_start",
+              "income_source_exit"),
         Index("ix_participant_report_referrals", "referring_party", "status", "referral_date",
               "county_part_id", "programme_id", "municipality_id", "coach_id", "exit_reason",
               "decision_date"),
         # The felregistreringar, left out of every count (storage/reports/queries.py).
         Index("ix_participant_felregistrering", "exit_reason", "status", "id"),
+        # The funders' tables join placements and steps to the participant's gender here.
         Index("ix_participant_report_scope", "id", "county_part_id", "programme_id",
-              "municipality_id", "coach_id"),
+              "municipality_id", "coach_id", "gender", "status", "exit_reason"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
