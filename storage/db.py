@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, event, text
+from sqlalchemy import CursorResult, Result, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.util.typing import TupleAny
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.orm.session import Session as SqlModelSession
 
@@ -60,6 +61,14 @@ def normalise_database_url(url: str) -> str:
     if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
         return "sqlite+aiosqlite://" + url[len("sqlite://") :]
     return url
+
+
+def rowcount(result: Result[*TupleAny]) -> int:
+    """The rows an UPDATE or DELETE matched. `Session.execute` declares a plain `Result`; for
+    such a statement it is a `CursorResult`, which counts them."""
+    if not isinstance(result, CursorResult):
+        raise TypeError("rowcount of a statement that returns rows")
+    return result.rowcount
 
 
 def insert_for(session: AsyncSession, table: Table) -> DialectInsert:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from sqlalchemy import Column, Index, LargeBinary, Table, Text, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy.orm import Mapped
+from sqlmodel import Field, SQLModel, col
 
 from storage.clock import clock
 from storage.rules import PAST_EVENT
@@ -48,6 +49,12 @@ def key_of(row: _Keyed) -> int:
     if row.id is None:
         raise ValueError(f"{type(row).__name__} has no id: it was never flushed")
     return row.id
+
+
+def key_col(column: int | None) -> Mapped[int]:
+    """`Model.id` as a column of ints, to select ids: a key read back is never NULL, though
+    the attribute is optional for a row not yet inserted (see `key_of`)."""
+    return cast(Mapped[int], col(column))
 
 
 class Association(SQLModel, table=True):
