@@ -580,11 +580,11 @@ def _live_sql(event: Any, known_at: datetime | None) -> list[Any]:
     """Conditions for `event` (an alias of the table) to be live as the records stood at
     `known_at`: as `live` above."""
     later = aliased(ParticipantEvent)
-    correction = select(col(later.id)).where(col(later.corrects_id) == col(event.id))
-    conditions = [col(event.kind) != Kind.VOID]
+    correction = select(col(later.id)).where(col(later.corrects_id) == event.id)
+    conditions = [event.kind != Kind.VOID]
     if known_at is not None:
         correction = correction.where(col(later.recorded_at) <= known_at)
-        conditions.append(col(event.recorded_at) <= known_at)
+        conditions.append(event.recorded_at <= known_at)
     return [*conditions, ~correction.exists()]
 
 
@@ -599,17 +599,17 @@ def _flagged(participant_id: Any, known_at: datetime | None) -> Any:
 def _decided(event: Any) -> Any:
     """Past waiting: accepted, refused, enrolled or exited."""
     return or_(
-        and_(col(event.kind) == Kind.DECISION,
-             col(event.status).in_((Status.ACCEPTED, Status.NOT_ACCEPTED))),
-        col(event.kind).in_((Kind.ENROLMENT, Kind.EXIT)),
+        and_(event.kind == Kind.DECISION,
+             event.status.in_((Status.ACCEPTED, Status.NOT_ACCEPTED))),
+        event.kind.in_((Kind.ENROLMENT, Kind.EXIT)),
     )
 
 
 def _left(event: Any) -> Any:
     """Off the caseload: refused after all, or exited."""
     return or_(
-        and_(col(event.kind) == Kind.DECISION, col(event.status) == Status.NOT_ACCEPTED),
-        col(event.kind) == Kind.EXIT,
+        and_(event.kind == Kind.DECISION, event.status == Status.NOT_ACCEPTED),
+        event.kind == Kind.EXIT,
     )
 
 
