@@ -2,9 +2,10 @@
 figures of the period's masked report.
 
 A masked report is county-wide and covers one period of the association's grid (half-years by
-default); its tables are protected together. The protected period is cached per process and data
-version; the same data always gives the same pattern, so several instances print the same
-figures.
+default); its tables are protected together. Narrowed to a county part or a municipality, it
+prints the county's figures for that area (storage/reports/area_view.py). The protected period
+is cached per process and data version; the same data always gives the same pattern, so several
+instances print the same figures.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from storage.models import (
     Staff,
     StaffCountyPart,
 )
+from storage.reports.area_view import area_view
 from storage.reports.figures import (
     Geography,
     Key,
@@ -73,6 +75,10 @@ async def build_report(session: AsyncSession, scope: ReportScope, *,
     protected = await protected_period(session, scope.period, scope.threshold,
                                        scope.min_population)
     report = protected.report(scope)
+    if scope.view_part is not None:
+        report = area_view(report, scope.view_part, protected.geography.parts[scope.view_part],
+                           scope.view_town)
+        return replace(report, late_changes=await events.late_changes(session, scope.end))
     return replace(report, meetings=tuple(await meetings(session, scope)),
                    late_changes=await events.late_changes(session, scope.end),
                    goals=await report_goals(session, scope, report.shares))
@@ -106,10 +112,12 @@ class ProtectedPeriod:
     minimum: int
 
     def mask(self, key: Key | None, value: int) -> Mask:
-        if key is None or value == 0:
+        if key is None:
             return Mask.SHOWN
         if key in self.outcome.withheld:
-            return Mask.WITHHELD
+            return Mask.WITHHELD  # zeros too: a group too small to break down shows nothing
+        if value == 0:
+            return Mask.SHOWN
         if key in self.outcome.small or key in self.public and value < self.threshold:
             return Mask.SMALL
         if key in self.outcome.complements:
