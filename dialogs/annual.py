@@ -67,7 +67,8 @@ async def annual_report(db: Database, actor: Actor, year: int, file_format: str,
             if error.code == "report_masked_grid" and error.details.get("grain_one") != "year":
                 raise RuleError("annual_masked_needs_year") from error
             raise
-        report = await build_report(session, scope)
+        # The follow-up's figures come from the report's own tables, none of the funders'.
+        report = await build_report(session, scope, funders=False)
         if audited:
             await audit.record(session, actor, AuditAction.EXPORT, "annual",
                                details=report_audit(scope, file_format))
