@@ -1538,4 +1538,25 @@ TEXTS: dict[str, str] = {
     "annual_past_12_months": "Enrolled more than 12 months at the year's end",
     "annual_work_or_studies": "5. Share of exits to work or studies",
     "annual_masked_needs_year": "The annual follow-up can be shown masked only when the association's masked reports cover calendar years (report_grid = \"year\" in the organisation file); otherwise the year and its halves together would give small numbers away. A coordinator, the programme lead or the programme owner can produce it unmasked.",
+    # --- paperwork ---
+    "report_survey_section": "The participant survey",
+    "report_survey_heading": "{title} ({count} surveys answered)",
+    "report_survey_statement": "Statement: share who agree",
+    "report_survey_cell": "{percent} % ({answered} answers)",
+    "report_survey_too_few": "too few answers",
+    "report_survey_note": (
+        "Share who answered 4 or 5 on the 1–5 scale, per half-year that has ended. The answers "
+        "are stored without any link to the participant; fewer than {threshold} answers are not "
+        "shown, and county parts only when every county part has enough answers."
+    ),
+    "report_survey_none.filtered": (
+        "Survey results are shown only in reports without a programme, municipality or coach "
+        "filter: the answers have no municipality or coach, and one programme's share next to "
+        "the total would give away the other programmes' small groups."
+    ),
+    "report_survey_none.no_half_year": (
+        "Survey results are shown for whole half-years that have ended, and the report's "
+        "period holds no such half-year."
+    ),
+    "report_survey_none.no_answers": "No survey answers in the report's half-years.",
 }

@@ -1548,4 +1548,25 @@ TEXTS: dict[str, str] = {
     "annual_past_12_months": "Inskrivna mer än 12 månader vid årets slut",
     "annual_work_or_studies": "5. Andel avslutade till arbete eller studier",
     "annual_masked_needs_year": "Årsuppföljningen kan visas maskerad bara när förbundets maskerade rapporter gäller kalenderår (report_grid = \"year\" i organisationsfilen); annars skulle året och dess halvår tillsammans avslöja små tal. En samordnare, insatsledaren eller insatsägaren kan ta fram den omaskerad.",
+    # --- paperwork ---
+    "report_survey_section": "Deltagarenkäten",
+    "report_survey_heading": "{title} ({count} besvarade enkäter)",
+    "report_survey_statement": "Påstående: andel som instämmer",
+    "report_survey_cell": "{percent} % ({answered} svar)",
+    "report_survey_too_few": "för få svar",
+    "report_survey_note": (
+        "Andel som svarat 4 eller 5 på skalan 1–5, per halvår som är slut. Svaren sparas utan "
+        "koppling till deltagaren; färre än {threshold} svar redovisas inte, och länsdelar "
+        "bara när alla länsdelar har tillräckligt många svar."
+    ),
+    "report_survey_none.filtered": (
+        "Enkätresultat visas bara i rapporter utan filter på insats, kommun eller coach: "
+        "svaren sparas utan kommun och coach, och en insats andel bredvid totalen skulle "
+        "avslöja de andra insatsernas små grupper."
+    ),
+    "report_survey_none.no_half_year": (
+        "Enkätresultat redovisas för hela halvår som är slut, och rapportens period rymmer "
+        "inget sådant halvår."
+    ),
+    "report_survey_none.no_answers": "Inga enkätsvar under rapportens halvår.",
 }
