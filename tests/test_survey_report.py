@@ -244,6 +244,51 @@ async def test_the_status_report_shows_the_reports_survey_figures(bot, connector
         assert row == answers.row("exit", question)
 
 
+def docx_tables(document: Any) -> list[list[list[str]]]:
+    return [[[c.text for c in row.cells] for row in table.rows] for table in document.tables]
+
+
+def sheet_rows(book: Any) -> dict[str, list[list[str]]]:
+    """Each sheet as strings (empty cells dropped), by its first cell."""
+    found = {}
+    for sheet in book.worksheets:
+        rows = [["" if c is None else str(c) for c in row]
+                for row in sheet.iter_rows(values_only=True)]
+        rows = [row[:max(i for i, c in enumerate(row) if c) + 1] for row in rows if any(row)]
+        found[rows[0][0]] = rows
+    return found
+
+
+@pytest.mark.parametrize("reader", [COORDINATOR, VIEWER], ids=["unmasked", "masked"])
+async def test_the_status_reports_tables_are_the_reports(bot, connector, db, upload, spring,
+                                                         reader):
+    """Every table of the lägesrapport is the table of the report of the same scope as a
+    spreadsheet (the funders' tables there have a share beside each count: the counts match),
+    and so are its goal lines."""
+    document = await status_document(bot, connector, upload, reader)
+    area = " länsdel=Västra" if reader is COORDINATOR else ""
+    await bot.say(message(f"rapport period=2026-H1{area} format=xlsx", connector.url, reader))
+    sheets = sheet_rows(load_workbook(io.BytesIO(await accepted_file(bot, connector, upload,
+                                                                     reader))))
+    matched = 0
+    for table in docx_tables(document):
+        sheet = sheets.get(table[0][0])
+        if sheet is None:
+            continue
+        if sheet[0] != table[0]:  # counts and their shares side by side: every other column
+            sheet = [[row[0], *row[1::2]] for row in sheet]
+        assert sheet == table, table[0][0]
+        matched += 1
+    assert matched >= 20
+    overview = sheets["Rapport"]
+    shares = next(t for t in docx_tables(document) if t[0][0].startswith("Andel avslutade"))
+    assert len(shares) > 5 and all(row in overview for row in shares)
+    surveys = [row for t in survey_tables(document) for row in t]
+    assert len(surveys) == 2 + 3 + 2 and all(row in sheets["Deltagarenkäten"] for row in surveys)
+    hidden = {c for t in docx_tables(document) for row in t for c in row[1:]} & {"x", ".."}
+    assert bool(hidden) == (reader is VIEWER)
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None,
                     reason="LibreOffice (soffice) is not installed: no conversion to PDF")
 async def test_libreoffice_opens_the_status_report(bot, connector, db, upload, spring,
