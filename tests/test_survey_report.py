@@ -11,9 +11,11 @@ import csv
 import io
 import json
 import random
+import re
 import shutil
 import subprocess
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -299,3 +301,18 @@ async def test_libreoffice_opens_the_status_report(bot, connector, db, upload, s
     subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
                     str(source)], check=True, capture_output=True, timeout=180)
     assert (tmp_path / "lagesrapport.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_only_the_survey_modules_read_the_answers():
+    """The answers reach reports, exports and extracts only as the shares
+    storage/reports/surveys.py counts: no other module names their tables (a new export that
+    did would have to pass the same protection, and fails here first)."""
+    root = Path(__file__).resolve().parents[1]
+    names = re.compile(r"\bSurvey(Answer|Response)\b|\bsurvey_(answer|response)\b(?!s)")
+    readers = {
+        path.relative_to(root).as_posix()
+        for folder in ("bot", "dialogs", "scheduler", "storage")
+        for path in (root / folder).rglob("*.py")
+        if "migrations" not in path.parts and names.search(path.read_text(encoding="utf-8"))
+    }
+    assert readers == {"storage/models.py", "storage/surveys.py", "storage/reports/surveys.py"}
