@@ -134,6 +134,11 @@ def render_results(locale: str | None, results: SurveyResults) -> str:
     return "\n".join(lines)
 
 
+# Half-years the report's survey card shows at most, the latest: more would pass Teams' 28 KB for
+# a message; the files have every half-year.
+CARD_HALF_YEARS = 2
+
+
 def report_survey_card(report: Report, locale: str | None) -> Activity | None:
     """The report's survey results (`Report.surveys`) as one card of the report, a table per
     half-year and moment; None when there are none (the overview then says why)."""
@@ -141,8 +146,14 @@ def report_survey_card(report: Report, locale: str | None) -> Activity | None:
         return None
     title = t("report_survey_section", locale)
     body: list[dict[str, Any]] = [heading(title)]
-    for caption, grid in survey_grids(report, locale):
-        body += [paragraph(f"**{caption}**"), table(grid)]
+    halves = sorted({r.period for r in report.surveys.results})
+    shown = set(halves[-CARD_HALF_YEARS:])
+    grids = survey_grids(report, locale)
+    for results, (caption, grid) in zip(report.surveys.results, grids, strict=True):
+        if results.period in shown:
+            body += [paragraph(f"**{caption}**"), table(grid)]
+    if len(halves) > len(shown):
+        body.append(paragraph(t("report_survey_more", locale, count=len(halves) - len(shown))))
     body += [paragraph(line, subtle=True) for line in survey_notes(report, locale)]
     return card_message(card(body), title)
 

@@ -21,7 +21,9 @@ from typing import Any
 import pytest
 from docx import Document
 from openpyxl import load_workbook
+from sqlmodel import select
 
+from storage.models import CountyPart, Programme, SurveyAnswer, SurveyResponse
 from storage.staff import load_actor
 from storage.surveys import save_survey
 from tests.fakes import consent_invoke
@@ -316,3 +318,33 @@ def test_only_the_survey_modules_read_the_answers():
         if "migrations" not in path.parts and names.search(path.read_text(encoding="utf-8"))
     }
     assert readers == {"storage/models.py", "storage/surveys.py", "storage/reports/surveys.py"}
+
+
+async def test_a_long_period_shows_the_latest_half_years_on_the_card(bot, connector, db,
+                                                                      upload, spring):
+    """Every ended half-year with answers is in the files; the card has the latest two (Teams
+    takes no message over 28 KB) and says where the others are."""
+    async with db.session() as session:
+        parts = {p.code: p.id for p in (await session.exec(select(CountyPart))).all()}
+        programme = (await session.exec(select(Programme))).first()
+        for period in ("2024-H1", "2024-H2", "2025-H1", "2025-H2"):
+            for n in range(6):
+                response = SurveyResponse(
+                    id=f"{period}-{n}", moment="exit", programme_id=programme.id,
+                    county_part_id=parts["vastra"], period=period, gender="man",
+                    age_band="30_39")
+                session.add(response)
+                await session.flush()
+                session.add(SurveyAnswer(response_id=response.id, question_code="listened_to",
+                                         value=1 + n % 5))
+    url = connector.url
+    line = "rapport från=2024-01-01 till=2026-06-30"
+    card = survey_reply(await bot.say(message(line, url, LEAD)))
+    assert "2026-H1" in card and "Enkäten vid utskrivning, 2025-H2 (6 besvarade" in card
+    assert "2025-H1" not in card and "2024" not in card
+    assert "Enkätresultat för 3 tidigare halvår finns i filerna" in card
+    await bot.say(message(f"{line} format=json", url, LEAD))
+    document = json.loads(await accepted_file(bot, connector, upload, LEAD))
+    periods = [(r["period"], r["moment"]) for r in document["surveys"]["results"]]
+    assert periods == [("2024-H1", "exit"), ("2024-H2", "exit"), ("2025-H1", "exit"),
+                       ("2025-H2", "exit"), ("2026-H1", "enrolment"), ("2026-H1", "exit")]

@@ -1559,4 +1559,5 @@ TEXTS: dict[str, str] = {
         "period holds no such half-year."
     ),
     "report_survey_none.no_answers": "No survey answers in the report's half-years.",
+    "report_survey_more": "Survey results for {count} earlier half-years are in the files (Excel, CSV, JSON).",
 }

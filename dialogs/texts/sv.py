@@ -1569,4 +1569,5 @@ TEXTS: dict[str, str] = {
         "inget sådant halvår."
     ),
     "report_survey_none.no_answers": "Inga enkätsvar under rapportens halvår.",
+    "report_survey_more": "Enkätresultat för {count} tidigare halvår finns i filerna (Excel, CSV, JSON).",
 }
