@@ -50,14 +50,15 @@ def _heading(document: Any, text: str, level: int) -> None:
     document.add_heading(text, level=level)
 
 
-def _grid(document: Any, grid: list[list[str]]) -> None:
+def _grid(document: Any, grid: list[list[str]], header: bool = True) -> None:
+    """A table; its first row bold when it is a header (not for label–value lists)."""
     table = document.add_table(rows=0, cols=len(grid[0]))
     table.style = "Table Grid"
     for number, row in enumerate(grid):
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=False):
             cell.text = value
-            if number == 0:
+            if header and number == 0:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
 
@@ -90,9 +91,9 @@ def render_docx(
     if report is None:
         document.add_paragraph(parts["report_error"])
     else:
-        _grid(document, [list(row) for row in filter_lines(report, locale)])
+        _grid(document, [list(row) for row in filter_lines(report, locale)], header=False)
         _heading(document, t("status_goals", locale), 3)
-        _grid(document, [list(row) for row in share_lines(report, locale)])
+        _grid(document, [list(row) for row in share_lines(report, locale)], header=False)
         for key in table_keys(report):
             grid = table_grid(report.tables[key], locale)
             _heading(document, grid[0][0], 3)

@@ -289,6 +289,12 @@ async def test_the_status_reports_tables_are_the_reports(bot, connector, db, upl
     assert len(shares) > 5 and all(row in overview for row in shares)
     surveys = [row for t in survey_tables(document) for row in t]
     assert len(surveys) == 2 + 3 + 2 and all(row in sheets["Deltagarenkäten"] for row in surveys)
+    def bold(table: Any) -> bool:
+        return any(run.bold for run in table.rows[0].cells[0].paragraphs[0].runs)
+
+    first_cells = {t.rows[0].cells[0].text: t for t in document.tables}
+    assert not bold(first_cells[shares[0][0]]) and not bold(first_cells["Period"])
+    assert bold(first_cells["Flöde under perioden"])  # a header: bold
     hidden = {c for t in docx_tables(document) for row in t for c in row[1:]} & {"x", ".."}
     assert bool(hidden) == (reader is VIEWER)
 
