@@ -44,6 +44,7 @@ from dialogs.report_files import (
     work_or_studies_goal,
 )
 from dialogs.router import Turn
+from dialogs.surveys import report_survey_card, report_survey_none
 from dialogs.texts import error_text, t
 from storage import audit
 from storage.audit import AuditAction
@@ -246,6 +247,7 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
           if report.goals else []),
         *([image(exits_chart(report, locale), caption), paragraph(caption, subtle=True)]
           if "exits_sus" in report.tables else []),
+        *report_survey_none(report, locale),
     ]
     if report.meetings:
         overview.append(table(meeting_grid(report, locale)))
@@ -270,7 +272,8 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
             grid = table_grid(report.tables[key], locale)
             body.append(table(_shown_rows(grid)))
         messages.append(card_message(card(body), t(f"report_section.{section}", locale)))
-    return messages
+    surveys = report_survey_card(report, locale)
+    return messages if surveys is None else [*messages, surveys]
 
 
 STATE_TABLES = ("pending", "enrolled_at", "in_placement_at", "time_in_programme", "caseload")

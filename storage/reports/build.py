@@ -51,6 +51,7 @@ from storage.reports.queries import count_report, participant_conditions
 from storage.reports.result import CountTable, Mask, Median, Report, goal_shares
 from storage.reports.scope import ReportScope
 from storage.reports.split import count_period
+from storage.reports.surveys import report_surveys
 
 
 async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
@@ -64,7 +65,8 @@ async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
         people = select(Participant.id).where(*conditions) if conditions else None
         late = await events.late_changes(session, scope.end, people)
         return replace(report, late_changes=late,
-                       goals=await report_goals(session, scope, report.shares))
+                       goals=await report_goals(session, scope, report.shares),
+                       surveys=await report_surveys(session, scope))
     assert scope.period is not None, "a masked scope has a grid period"
     protected = await protected_period(session, scope.period, scope.threshold,
                                        scope.min_population)
@@ -75,7 +77,8 @@ async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
         return replace(report, late_changes=await events.late_changes(session, scope.end))
     return replace(report, meetings=tuple(await meetings(session, scope)),
                    late_changes=await events.late_changes(session, scope.end),
-                   goals=await report_goals(session, scope, report.shares))
+                   goals=await report_goals(session, scope, report.shares),
+                   surveys=await report_surveys(session, scope))
 
 
 async def _funder_tables(session: AsyncSession, scope: ReportScope,

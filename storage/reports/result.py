@@ -12,6 +12,7 @@ from datetime import date
 from enum import IntEnum
 
 from storage.reports.scope import ReportScope
+from storage.reports.surveys import ReportSurveys
 from storage.rules import GENDERS, INCOME_SOURCES, SusGroup
 
 TOTAL = "total"
@@ -153,6 +154,9 @@ class Report:
     at: date | None = None
     # The goals configured for the report's programme and period, against the shares.
     goals: tuple[GoalResult, ...] = ()
+    # The participant survey's shares who agree, protected as `enkätresultat` protects them
+    # (storage/reports/surveys.py); None for the state on one date.
+    surveys: ReportSurveys | None = None
 
 
 @dataclass(frozen=True)
