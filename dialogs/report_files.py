@@ -155,6 +155,27 @@ def share_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
                    people=median.people)
         )
         lines.append((label, value))
+    return lines + training_lines(report, locale)
+
+
+def training_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
+    """Staff trained against the target, and the share who found it useful against its goal
+    (issue: Inkluderingslyftet's 180 trained, 90 % useful)."""
+    progress = report.training
+    if progress is None:
+        return []
+    if progress.target:
+        trained = t("report_training_value", locale, trained=progress.trained,
+                    target=progress.target, percent=progress.target_percent)
+    else:
+        trained = str(progress.trained)
+    lines = [(t("report_training", locale, programme=progress.programme), trained)]
+    if progress.useful_percent is not None:
+        goal = (t("report_training_goal", locale, goal=progress.useful_goal)
+                if progress.useful_goal else "")
+        lines.append((t("report_training_useful", locale), t(
+            "report_training_useful_value", locale, percent=progress.useful_percent,
+            responses=progress.survey_responses) + goal))
     return lines
 
 
@@ -386,6 +407,13 @@ def to_json(report: Report) -> str:
             for m in report.meetings
         ],
         "surveys": surveys_json(report),
+        "training": None if report.training is None else {
+            "programme": report.training.programme, "trained": report.training.trained,
+            "target": report.training.target,
+            "survey_responses": report.training.survey_responses,
+            "survey_useful": report.training.survey_useful,
+            "useful_goal_percent": report.training.useful_goal,
+        },
     }
     return json.dumps(document, ensure_ascii=False, indent=2, default=_iso)
 

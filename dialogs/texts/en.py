@@ -1571,4 +1571,10 @@ TEXTS: dict[str, str] = {
     ),
     "report_survey_none.no_answers": "No survey answers in the report's half-years.",
     "report_survey_more": "Survey results for {count} earlier half-years are in the files (Excel, CSV, JSON).",
+    # --- training in reports ---
+    "report_training": "Staff trained ({programme}), up to the period's end",
+    "report_training_value": "{trained} of the target {target} ({percent} %)",
+    "report_training_useful": "Found the training useful",
+    "report_training_useful_value": "{percent} % of {responses} answers",
+    "report_training_goal": " (goal {goal} %)",
 }

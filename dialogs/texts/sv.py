@@ -1581,4 +1581,10 @@ TEXTS: dict[str, str] = {
     ),
     "report_survey_none.no_answers": "Inga enkätsvar under rapportens halvår.",
     "report_survey_more": "Enkätresultat för {count} tidigare halvår finns i filerna (Excel, CSV, JSON).",
+    # --- training in reports ---
+    "report_training": "Utbildad personal ({programme}), till periodens slut",
+    "report_training_value": "{trained} av målet {target} ({percent} %)",
+    "report_training_useful": "Fann utbildningen användbar",
+    "report_training_useful_value": "{percent} % av {responses} svar",
+    "report_training_goal": " (mål {goal} %)",
 }

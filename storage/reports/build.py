@@ -52,6 +52,7 @@ from storage.reports.result import CountTable, Mask, Median, Report, goal_shares
 from storage.reports.scope import ReportScope
 from storage.reports.split import count_period
 from storage.reports.surveys import report_surveys
+from storage.training import training_progress
 
 
 async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
@@ -66,7 +67,8 @@ async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
         late = await events.late_changes(session, scope.end, people)
         return replace(report, late_changes=late,
                        goals=await report_goals(session, scope, report.shares),
-                       surveys=await report_surveys(session, scope))
+                       surveys=await report_surveys(session, scope),
+                       training=await training_progress(session, scope.end))
     assert scope.period is not None, "a masked scope has a grid period"
     protected = await protected_period(session, scope.period, scope.threshold,
                                        scope.min_population)
@@ -78,7 +80,8 @@ async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
     return replace(report, meetings=tuple(await meetings(session, scope)),
                    late_changes=await events.late_changes(session, scope.end),
                    goals=await report_goals(session, scope, report.shares),
-                   surveys=await report_surveys(session, scope))
+                   surveys=await report_surveys(session, scope),
+                   training=await training_progress(session, scope.end))
 
 
 async def _funder_tables(session: AsyncSession, scope: ReportScope,

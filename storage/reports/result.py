@@ -14,6 +14,7 @@ from enum import IntEnum
 from storage.reports.scope import ReportScope
 from storage.reports.surveys import ReportSurveys
 from storage.rules import GENDERS, INCOME_SOURCES, SusGroup
+from storage.training import TrainingProgress
 
 TOTAL = "total"
 GENDER_COLUMNS = GENDERS
@@ -157,6 +158,9 @@ class Report:
     # The participant survey's shares who agree, protected as `enkätresultat` protects them
     # (storage/reports/surveys.py); None for the state on one date.
     surveys: ReportSurveys | None = None
+    # Staff trained by the period's end against the target (storage/training.py); None for
+    # an area's view, the state on one date, or an association without a training programme.
+    training: TrainingProgress | None = None
 
 
 @dataclass(frozen=True)
