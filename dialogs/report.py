@@ -45,6 +45,7 @@ from dialogs.report_files import (
     work_or_studies_goal,
 )
 from dialogs.router import Turn
+from dialogs.surveys import report_survey_card, report_survey_none
 from dialogs.texts import error_text, t
 from storage import audit
 from storage.audit import AuditAction
@@ -343,6 +344,7 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
           if report.goals else []),
         *([image(exits_chart(report, locale), caption), paragraph(caption, subtle=True)]
           if "exits_sus" in report.tables else []),
+        *report_survey_none(report, locale),
     ]
     actions = _download_actions(wanted, locale)
     sections: list[tuple[str | None, tuple[str, ...]]] = [(None, (MEETINGS,))] * bool(
@@ -353,8 +355,10 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
     sections += [(t(f"report_section.{section}", locale),
                   tuple(key for key in keys if key in report.tables))
                  for section, keys in chosen.items()]
-    return [card_message(
-        _card_with_tables(body, actions, sections, report, locale, CARD_PRIORITY), title)]
+    message = card_message(
+        _card_with_tables(body, actions, sections, report, locale, CARD_PRIORITY), title)
+    surveys = report_survey_card(report, locale)
+    return [message] if surveys is None else [message, surveys]
 
 
 STATE_TABLES = ("pending", "enrolled_at", "in_placement_at", "time_in_programme", "caseload")

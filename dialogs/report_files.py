@@ -21,6 +21,8 @@ from storage.reports import (
 )
 from storage.reports.funders import FUNDER_TABLES
 from storage.reports.result import COMPOSITE, column_percent
+from storage.reports.surveys import Share as SurveyShare
+from storage.reports.surveys import SurveyResults
 
 # The order the card, the files and the chart show the tables in.
 TABLE_ORDER = (
@@ -153,6 +155,27 @@ def share_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
                    people=median.people)
         )
         lines.append((label, value))
+    return lines + training_lines(report, locale)
+
+
+def training_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
+    """Staff trained against the target, and the share who found it useful against its goal
+    (issue: Inkluderingslyftet's 180 trained, 90 % useful)."""
+    progress = report.training
+    if progress is None:
+        return []
+    if progress.target:
+        trained = t("report_training_value", locale, trained=progress.trained,
+                    target=progress.target, percent=progress.target_percent)
+    else:
+        trained = str(progress.trained)
+    lines = [(t("report_training", locale, programme=progress.programme), trained)]
+    if progress.useful_percent is not None:
+        goal = (t("report_training_goal", locale, goal=progress.useful_goal)
+                if progress.useful_goal else "")
+        lines.append((t("report_training_useful", locale), t(
+            "report_training_useful_value", locale, percent=progress.useful_percent,
+            responses=progress.survey_responses) + goal))
     return lines
 
 
@@ -263,6 +286,12 @@ def to_csv(report: Report, locale: str | None = "sv") -> bytes:
         for row in grid[1:]:
             for heading, value in zip(headings, row[1:], strict=True):
                 writer.writerow([title, row[0], heading, value])
+    for title, grid in survey_grids(report, locale):
+        for row in grid[1:]:
+            for heading, value in zip(grid[0][1:], row[1:], strict=True):
+                writer.writerow([title, row[0], heading, value])
+    for line in survey_notes(report, locale):
+        writer.writerow([t("report_survey_section", locale), line, "", ""])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -291,6 +320,8 @@ def to_xlsx(report: Report, locale: str | None = "sv") -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.column_dimensions["A"].width = 36
+    if report.surveys is not None:
+        _survey_sheet(book, report, locale)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -375,6 +406,14 @@ def to_json(report: Report) -> str:
              "open_action_points": m.open_action_points}
             for m in report.meetings
         ],
+        "surveys": surveys_json(report),
+        "training": None if report.training is None else {
+            "programme": report.training.programme, "trained": report.training.trained,
+            "target": report.training.target,
+            "survey_responses": report.training.survey_responses,
+            "survey_useful": report.training.survey_useful,
+            "useful_goal_percent": report.training.useful_goal,
+        },
     }
     return json.dumps(document, ensure_ascii=False, indent=2, default=_iso)
 
@@ -397,6 +436,94 @@ def _iso(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(type(value).__name__)
+
+
+# --- The participant survey (storage/reports/surveys.py) ---------------------------------------
+
+
+def survey_cell(share: SurveyShare, locale: str | None) -> str:
+    """"67 % (9 svar)", or "för få svar" for a group under the threshold."""
+    if share.percent is None:
+        return t("report_survey_too_few", locale)
+    return t("report_survey_cell", locale, percent=share.percent, answered=share.answered)
+
+
+def survey_title(results: SurveyResults, locale: str | None) -> str:
+    title = t(f"survey_results_title_{results.moment}", locale, period=results.period.code)
+    return t("report_survey_heading", locale, title=title, count=results.responses)
+
+
+def survey_grid(results: SurveyResults, locale: str | None) -> list[list[str]]:
+    """Statements × the report's total and, where every county part is large enough, each
+    county part: the shares as the result holds them, nothing counted here."""
+    parts = next((list(q.by_county_part) for q in results.questions if q.by_county_part), [])
+    grid = [[t("report_survey_statement", locale), t("report_total", locale), *parts]]
+    for item in results.questions:
+        breakdown = item.by_county_part or {}
+        grid.append([item.question.text, survey_cell(item.total, locale),
+                     *(survey_cell(breakdown[p], locale) if p in breakdown else "–"
+                       for p in parts)])
+    return grid
+
+
+def survey_grids(report: Report, locale: str | None) -> list[tuple[str, list[list[str]]]]:
+    """(heading, grid) for each half-year and moment the report has survey answers for."""
+    if report.surveys is None:
+        return []
+    return [(survey_title(r, locale), survey_grid(r, locale)) for r in report.surveys.results]
+
+
+def survey_notes(report: Report, locale: str | None) -> list[str]:
+    """Why there are no survey results, or how to read them."""
+    if report.surveys is None:
+        return []
+    if report.surveys.note is not None:
+        return [t(f"report_survey_none.{report.surveys.note}", locale)]
+    return [t("report_survey_note", locale, threshold=report.scope.threshold)]
+
+
+def _survey_sheet(book: Any, report: Report, locale: str | None) -> None:
+    from openpyxl.styles import Font
+
+    sheet = book.create_sheet(_sheet_name(t("report_survey_section", locale), book.sheetnames))
+    sheet.append([t("report_survey_section", locale)])
+    sheet["A1"].font = Font(bold=True, size=14)
+    for line in survey_notes(report, locale):
+        sheet.append([line])
+    for title, grid in survey_grids(report, locale):
+        sheet.append([])
+        sheet.append([title])
+        sheet.cell(sheet.max_row, 1).font = Font(bold=True)
+        for row in grid:
+            sheet.append(row)
+    sheet.column_dimensions["A"].width = 60
+    for column in "BCDEF":
+        sheet.column_dimensions[column].width = 18
+
+
+def _survey_share_json(share: SurveyShare) -> dict[str, Any]:
+    return {"answered": share.answered, "agree": share.agree, "share": _rounded(share.value)}
+
+
+def surveys_json(report: Report) -> dict[str, Any] | None:
+    """Per half-year and moment, each statement's share who agree (null under the threshold),
+    for the reader's county parts and, where shown, each county part."""
+    if report.surveys is None:
+        return None
+    return {
+        "note": report.surveys.note,
+        "results": [
+            {"period": r.period.code, "moment": r.moment, "responses": r.responses,
+             "questions": [
+                 {"code": q.question.code, "text": q.question.text,
+                  **_survey_share_json(q.total),
+                  "by_county_part": None if q.by_county_part is None else {
+                      name: _survey_share_json(part)
+                      for name, part in q.by_county_part.items()}}
+                 for q in r.questions]}
+            for r in report.surveys.results
+        ],
+    }
 
 
 # --- Chart ---------------------------------------------------------------------------------

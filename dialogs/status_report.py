@@ -1,9 +1,9 @@
 """`lägesrapport [grupp=…] [period=2026-H1]`: a steering group's half-year status report as a
 Word document the samordnare edits before the meeting. It gathers, for the group's county part
 (or county-wide) and the period: the report's figures and goal results (masked or not as the
-reader's role says, the same protected result every output renders), the group's decisions and
-decisions taken between meetings, open action points, staff-training progress and the
-participant survey's results. Nothing is stored; the file is made again when accepted.
+reader's role says, the same protected result every output renders, the participant survey's
+results included), the group's decisions and decisions taken between meetings, open action
+points and staff-training progress. Nothing is stored; the file is made again when accepted.
 """
 
 from __future__ import annotations
@@ -14,9 +14,16 @@ from typing import Any
 from dialogs.files import FileExport, is_personal, offer_file
 from dialogs.minutes import FIELD_ALIASES
 from dialogs.report import parse_filter, report_audit
-from dialogs.report_files import filter_lines, meeting_grid, share_lines, table_grid, table_keys
+from dialogs.report_files import (
+    filter_lines,
+    meeting_grid,
+    share_lines,
+    survey_grids,
+    survey_notes,
+    table_grid,
+    table_keys,
+)
 from dialogs.router import Route, Turn
-from dialogs.surveys import render_results
 from dialogs.texts import error_text, t
 from dialogs.training import render_overview
 from storage import audit
@@ -30,7 +37,6 @@ from storage.reports.at_date import report_for
 from storage.reports.period import latest_ended
 from storage.rules import RuleError
 from storage.status_report import GroupPeriod, group_period
-from storage.surveys import MOMENTS, survey_results
 from storage.training import training_overview
 
 FILE_KIND = "status_report"
@@ -44,14 +50,15 @@ def _heading(document: Any, text: str, level: int) -> None:
     document.add_heading(text, level=level)
 
 
-def _grid(document: Any, grid: list[list[str]]) -> None:
+def _grid(document: Any, grid: list[list[str]], header: bool = True) -> None:
+    """A table; its first row bold when it is a header (not for label–value lists)."""
     table = document.add_table(rows=0, cols=len(grid[0]))
     table.style = "Table Grid"
     for number, row in enumerate(grid):
         cells = table.add_row().cells
         for cell, value in zip(cells, row, strict=False):
             cell.text = value
-            if number == 0:
+            if header and number == 0:
                 for run in cell.paragraphs[0].runs:
                     run.bold = True
 
@@ -84,9 +91,9 @@ def render_docx(
     if report is None:
         document.add_paragraph(parts["report_error"])
     else:
-        _grid(document, [list(row) for row in filter_lines(report, locale)])
+        _grid(document, [list(row) for row in filter_lines(report, locale)], header=False)
         _heading(document, t("status_goals", locale), 3)
-        _grid(document, [list(row) for row in share_lines(report, locale)])
+        _grid(document, [list(row) for row in share_lines(report, locale)], header=False)
         for key in table_keys(report):
             grid = table_grid(report.tables[key], locale)
             _heading(document, grid[0][0], 3)
@@ -123,9 +130,13 @@ def render_docx(
     _lines(document, render_overview(locale, parts["training"]) if parts.get("training")
            else t("status_no_training", locale))
     _heading(document, t("status_survey", locale), 2)
-    for results in parts.get("surveys", []):
-        _lines(document, render_results(locale, results))
-    if not parts.get("surveys"):
+    if report is not None:  # the report's own survey results: the same protected figures
+        for caption, grid in survey_grids(report, locale):
+            _heading(document, caption, 3)
+            _grid(document, grid)
+        for line in survey_notes(report, locale):
+            document.add_paragraph(line)
+    else:
         document.add_paragraph(t("status_no_survey", locale))
     buffer = io.BytesIO()
     document.save(buffer)
@@ -161,10 +172,6 @@ async def _build(
             parts["training"] = await training_overview(session, actor, period.start.year)
         except RuleError:
             parts["training"] = None
-        if period.grain == "half" and period.has_ended(clock.today()):
-            parts["surveys"] = [
-                await survey_results(session, actor, moment, period) for moment in MOMENTS
-            ]
     name = t("status_file_name", locale, group=group.name, period=period.code)
     return FileExport(name, render_docx(parts, minutes, period.code, locale))
 

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from dialogs.cards import card, card_message, heading, paragraph
+from botbuilder.schema import Activity
+
+from dialogs.cards import card, card_message, heading, paragraph, table
 from dialogs.forms import CODE
+from dialogs.report_files import survey_grids, survey_notes
 from dialogs.router import Route, Turn
 from dialogs.texts import t
 from storage.permissions import Action
+from storage.reports import Report
 from storage.reports.period import parse_period
 from storage.rules import RuleError
 from storage.surveys import (
@@ -128,6 +132,38 @@ def render_results(locale: str | None, results: SurveyResults) -> str:
             )
     lines += ["", t("survey_results_note", locale, threshold=results.threshold)]
     return "\n".join(lines)
+
+
+# Half-years the report's survey card shows at most, the latest: more would pass Teams' 28 KB for
+# a message; the files have every half-year.
+CARD_HALF_YEARS = 2
+
+
+def report_survey_card(report: Report, locale: str | None) -> Activity | None:
+    """The report's survey results (`Report.surveys`) as one card of the report, a table per
+    half-year and moment; None when there are none (the overview then says why)."""
+    if report.surveys is None or not report.surveys.results:
+        return None
+    title = t("report_survey_section", locale)
+    body: list[dict[str, Any]] = [heading(title)]
+    halves = sorted({r.period for r in report.surveys.results})
+    shown = set(halves[-CARD_HALF_YEARS:])
+    grids = survey_grids(report, locale)
+    for results, (caption, grid) in zip(report.surveys.results, grids, strict=True):
+        if results.period in shown:
+            body += [paragraph(f"**{caption}**"), table(grid)]
+    if len(halves) > len(shown):
+        body.append(paragraph(t("report_survey_more", locale, count=len(halves) - len(shown))))
+    body += [paragraph(line, subtle=True) for line in survey_notes(report, locale)]
+    return card_message(card(body), title)
+
+
+def report_survey_none(report: Report, locale: str | None) -> list[dict[str, Any]]:
+    """For the report's overview: why it has no survey results, if so."""
+    if report.surveys is None or report.surveys.results:
+        return []
+    return [paragraph(f"{t('report_survey_section', locale)}: {line}", subtle=True)
+            for line in survey_notes(report, locale)]
 
 
 async def results(turn: Turn) -> None:

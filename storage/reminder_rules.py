@@ -110,7 +110,9 @@ DEFAULT_RULES: tuple[RuleConfig, ...] = (
     RuleConfig("placement_follow_up", Watch.PLACEMENT_ACTIVE, Direction.AFTER, 14, ("coach",)),
     RuleConfig("programme_end", Watch.PROGRAMME_END, Direction.BEFORE, 30, ("coach", "samordnare")),
     RuleConfig("survey_enrolment", Watch.SURVEY_ENROLMENT, Direction.AFTER, 7, ("samordnare",)),
-    RuleConfig("survey_exit", Watch.SURVEY_EXIT, Direction.AFTER, 7, ("samordnare",)),
+    # The "no exit survey 14 days after the exit": calendar days, sent the next
+    # working day (as every overdue reminder), so never before the 14 days have passed.
+    RuleConfig("survey_exit", Watch.SURVEY_EXIT, Direction.AFTER, 14, ("samordnare",)),
 )
 
 # Yearly report deadlines (month, day, rule code, title); the calendar is seeded from these for

@@ -5,17 +5,13 @@ participant: a response holds programme, county part, half-year, gender and age 
 id and no time, so no report, export or extract can join it to a code. Only the participant's
 "survey done" flag records that it happened (audited like any change of the record).
 
-Results are shares of those who agree (4 or 5 on the 1–5 scale), for ended half-years only (a
-running period would show each new answer as a difference), and a group smaller than the
-association's threshold shows no figures, whatever the reader's role: a coach must not be able
-to read one participant's answers. County parts are shown (as a breakdown, or as the total of a
-samordnare who sees only theirs) only when every county part is large enough, so no part can be
-worked out from the county-wide total and the others.
+Results are counted by `storage.reports.surveys`, for `enkätresultat` here and for every report
+alike: shares of those who agree, for ended half-years only, no figures for a group smaller than
+the association's threshold, county parts only when every county part is large enough.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,7 +20,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
 from storage.models import (
-    Association,
     CountyPart,
     Programme,
     SurveyAnswer,
@@ -36,22 +31,15 @@ from storage.permissions import Action, Actor, is_allowed, visible_county_parts
 from storage.pii import opaque_token
 from storage.reports.period import GridPeriod, latest_ended
 from storage.reports.split import age_band
+from storage.reports.surveys import MOMENTS, Question, SurveyResults, survey_shares
 from storage.rules import RuleError, Status
 
-MOMENTS = ("enrolment", "exit")
 SCALE = (1, 2, 3, 4, 5)
-AGREE = frozenset({4, 5})
 _FLAG = {"enrolment": "survey_enrolment_done", "exit": "survey_exit_done"}
 _STATUSES = {
     "enrolment": frozenset({Status.ENROLLED, Status.EXITED}),
     "exit": frozenset({Status.EXITED}),
 }
-
-
-@dataclass(frozen=True)
-class Question:
-    code: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -130,41 +118,6 @@ async def save_survey(
     return len(given)
 
 
-@dataclass(frozen=True)
-class Share:
-    """Those who agree among those who answered; `agree` None when the group is too small."""
-
-    answered: int
-    agree: int | None
-
-    @property
-    def percent(self) -> int | None:
-        if self.agree is None or not self.answered:
-            return None
-        return round(100 * self.agree / self.answered)
-
-
-@dataclass(frozen=True)
-class QuestionResult:
-    question: Question
-    total: Share
-    by_county_part: dict[str, Share] | None
-
-
-@dataclass(frozen=True)
-class SurveyResults:
-    period: GridPeriod
-    moment: str
-    responses: int
-    threshold: int
-    questions: list[QuestionResult]
-
-
-def _share(values: list[int], threshold: int) -> Share:
-    agree = sum(v in AGREE for v in values)
-    return Share(len(values), agree if len(values) >= threshold else None)
-
-
 async def survey_results(
     session: AsyncSession, actor: Actor, moment: str, period: GridPeriod | None = None
 ) -> SurveyResults:
@@ -178,44 +131,7 @@ async def survey_results(
     period = period or latest_ended(today, "half")
     if period.grain != "half" or not period.has_ended(today):
         raise RuleError("survey_results_period", latest=latest_ended(today, "half").code)
-    association = (await session.exec(select(Association))).first()
-    threshold = association.small_cell_threshold if association else 5
-    parts = {p.id: p for p in (await session.exec(select(CountyPart))).all()}
-    visible = visible_county_parts(actor, frozenset(p.code for p in parts.values()))
-    mine = {i for i, p in parts.items() if p.code in visible}
-    everyone = mine == set(parts)
-    where = (SurveyResponse.moment == moment, SurveyResponse.period == period.code)
-    rows = (
-        await session.exec(
-            select(SurveyResponse.county_part_id, SurveyAnswer.question_code, SurveyAnswer.value)
-            .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
-            .where(*where)
-        )
-    ).all()
-    responses = (
-        await session.exec(select(SurveyResponse.county_part_id).where(*where))
-    ).all()
-    questions = (
-        await session.exec(select(SurveyQuestion).order_by(SurveyQuestion.position))
-    ).all()
-    asked = Counter(code for _, code, _ in rows)
-    results = []
-    for q in questions:
-        if not asked[q.code] and not (q.active and moment in q.moments.split(",")):
-            continue
-        per_part = {
-            i: _share([v for p, c, v in rows if c == q.code and p == i], threshold) for i in parts
-        }
-        # Every county part large enough, or a part's figure follows from the others.
-        parts_ok = all(s.agree is not None for s in per_part.values())
-        total = _share([v for p, c, v in rows if c == q.code and p in mine], threshold)
-        if not everyone and not parts_ok:
-            total = Share(total.answered, None)
-        breakdown = (
-            {parts[i].name: per_part[i] for i in sorted(mine, key=lambda i: parts[i].name)}
-            if parts_ok and len(mine) > 1
-            else None
-        )
-        results.append(QuestionResult(Question(q.code, q.text), total, breakdown))
-    count = sum(part in mine for part in responses)
-    return SurveyResults(period, moment, count, threshold, results)
+    parts = (await session.exec(select(CountyPart))).all()
+    visible = visible_county_parts(actor, frozenset(p.code for p in parts))
+    mine = frozenset(p.id for p in parts if p.id is not None and p.code in visible)
+    return await survey_shares(session, moment, period, mine)

@@ -296,3 +296,48 @@ async def training_overview(
         survey_useful=sum(s.survey_useful or 0 for s in surveyed),
         recent=recent,
     )
+
+
+@dataclass(frozen=True)
+class TrainingProgress:
+    """People trained by the end of a report's period against the target, and the survey's
+    share who found it useful against its goal: counts of staff, never of participants."""
+
+    programme: str
+    trained: int
+    target: int | None
+    survey_responses: int
+    survey_useful: int
+    useful_goal: int | None
+
+    @property
+    def target_percent(self) -> int | None:
+        return round(100 * self.trained / self.target) if self.target else None
+
+    @property
+    def useful_percent(self) -> int | None:
+        if not self.survey_responses:
+            return None
+        return round(100 * self.survey_useful / self.survey_responses)
+
+
+async def training_progress(session: AsyncSession, until: date) -> TrainingProgress | None:
+    """For `rapport`: progress of the association's training programme over the sessions held
+    up to `until`; None when it has none (or several, and none with a target)."""
+    try:
+        programme = await training_programme(session)
+    except RuleError:
+        return None
+    sessions = list((await session.exec(select(TrainingSession).where(
+        TrainingSession.programme_id == programme.id, TrainingSession.held_on <= until))).all())
+    ids = [key_of(s) for s in sessions]
+    attendees = sum((await session.exec(select(TrainingAttendance.attendees).where(
+        col(TrainingAttendance.session_id).in_(ids)))).all()) if ids else 0
+    return TrainingProgress(
+        programme=programme.name,
+        trained=attendees - sum(s.already_counted for s in sessions),
+        target=programme.training_target,
+        survey_responses=sum(s.survey_responses or 0 for s in sessions),
+        survey_useful=sum(s.survey_useful or 0 for s in sessions),
+        useful_goal=programme.training_useful_goal,
+    )

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
+import subprocess
 from datetime import UTC, date, datetime
 
 import pytest
@@ -183,3 +185,23 @@ async def test_the_organisation_files_template_is_the_start(bot, connector, db, 
     (tmp_path / "mall.docx").unlink()
     with pytest.raises(OrgConfigError, match="går inte att läsa"):
         load_org_file(org_file)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None,
+                    reason="LibreOffice (soffice) is not installed: no conversion to PDF")
+async def test_libreoffice_opens_the_file(bot, connector, db, upload, tmp_path):
+    """Word is not here; LibreOffice reading the file and writing it as PDF is the nearest
+    check that it opens outside python-docx."""
+    code, _ = await setup(db)
+    url = connector.url
+    await bot.say(message(f'slutdokument {code} rekommendationer="Studier på komvux"', url,
+                          COACH))
+    context = connector.activities[-1]["attachments"][0]["content"]["acceptContext"]
+    invoke = consent_invoke(message("", url, COACH), "accept", context, upload.url("s.docx"))
+    assert (await bot.post(invoke)).status == 200
+    ((_, body),) = upload.received
+    source = tmp_path / "slutdokument.docx"
+    source.write_bytes(body)
+    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(source)], check=True, capture_output=True, timeout=180)
+    assert (tmp_path / "slutdokument.pdf").read_bytes().startswith(b"%PDF")

@@ -4,14 +4,17 @@ meeting's card (its agenda) and minutes export, and every refusal saving nothing
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime
 
 import pytest
+from docx import Document
 from sqlmodel import select
 
 from storage.clock import clock
 from storage.models import InterimDecision, Meeting
+from tests.fakes import consent_invoke
 from tests.people import COORDINATOR, LEAD, NORRA_COACH, VIEWER, add_staff
 from tests.teams import message
 
@@ -173,3 +176,20 @@ async def test_local_group_named_and_redelivery_saves_once(bot, connector, db):
     assert await bot.say(message("beslut mellan möten", url, NORRA_COACH)) == [
         "Inga beslut mellan möten väntar på att anmälas."
     ]
+
+
+async def test_the_word_minutes_list_them(bot, connector, db, upload):
+    """The minutes as a Word file (after Allow) have the section too, and open."""
+    await staff(db)
+    url = connector.url
+    await bot.say(message('beslut mellan möten "Budgetramen för 2027 fastställdes"', url, LEAD))
+    await bot.say(message(f'nytt möte grupp="{GROUP}" datum=2026-12-10', url, LEAD))
+    (meeting_id,) = await meeting_ids(db)
+    await bot.say(message(f"exportera protokoll {meeting_id}", url, LEAD))
+    context = connector.activities[-1]["attachments"][0]["content"]["acceptContext"]
+    invoke = consent_invoke(message("", url, LEAD), "accept", context, upload.url("m.docx"))
+    assert (await bot.post(invoke)).status == 200
+    ((_, body),) = upload.received
+    paragraphs = [p.text for p in Document(io.BytesIO(body)).paragraphs]
+    heading = paragraphs.index("Beslut mellan möten att anmäla")
+    assert "2026-11-23: Budgetramen för 2027 fastställdes" in paragraphs[heading + 1]

@@ -411,8 +411,8 @@ async def test_viewer_coach_and_admin_get_the_one_masked_report(db):
         assert {k: t.masks for k, t in report.tables.items()} == {
             k: t.masks for k, t in reports[0].tables.items()}
     report = reports[0]
-    # 36 active (public, printed): men 18; the one person of another gender hides the women.
-    assert row(report, "flows", "active") == ["x", 18, "x", 36]
+    # 36 active (public, printed): women 17; the one person of another gender hides the men.
+    assert row(report, "flows", "active") == [17, "x", "x", 36]
     # 12 referred, 7 enrolled: fewer than 20, not broken down.
     assert row(report, "flows", "referred") == ["..", "..", "..", 12]  # zeros too
     assert report.tables["referrals"].withheld and report.tables["caseload"].withheld
@@ -494,7 +494,7 @@ async def test_viewer_sees_masked_numbers_in_chat(bot, connector, db):
     )
     assert "Små tal: x döljer tal på 1–4 personer" in replies[0]
     assert "Period: 2026-01-01 – 2026-06-30" in replies[0]
-    assert "aktiva\nx\n18\nx\n36" in replies[0]
+    assert "aktiva\n17\nx\nx\n36" in replies[0]
     assert "Aktualiseringar per part och beslut**: För få för att redovisa." in replies[0]
     assert "Andel avslutade till arbete eller studier (Kvinnor): –" in replies[0]
     assert "[Ladda ner Excel]" in replies[0]

@@ -21,7 +21,14 @@ from sqlmodel import select
 from bench.report_bench import load
 from dialogs.report_files import to_json
 from storage.clock import clock
-from storage.models import Association, CountyPart, Municipality, Participant, Placement
+from storage.models import (
+    Association,
+    CountyPart,
+    Municipality,
+    Participant,
+    Placement,
+    Staff,
+)
 from storage.permissions import Actor, Role
 from storage.reports import (
     ReportFilter,
@@ -530,3 +537,36 @@ async def test_an_area_view_prints_only_what_the_county_report_prints(db):
                         assert county[table]["rows"][row][column] == value, (table, row, column)
     assert seen_tables == {"flows_county_part", "active_county_part", "active_part_age",
                            "active_municipality", "exits_municipality"}
+
+
+async def test_a_change_after_the_period_reuses_its_protection(db, monkeypatch):
+    """Work today changes the data version but not an ended period's figures: the report is
+    counted again and the pattern, which those figures alone decide, is reused, not solved
+    again; a change to the period's figures is protected anew."""
+    from storage.reports import build
+
+    await _population(db, "half")
+    period = parse_period("2026-H1")
+    solved = []
+    real = build.protect
+    monkeypatch.setattr(build, "protect", lambda *a, **k: solved.append(1) or real(*a, **k))
+    first = await _report(db, VIEWER, period)
+    async with db.session() as session:
+        before = await data_version(session)
+        someone = (await session.exec(select(Staff))).first()
+        someone.updated_at = datetime.now(UTC)  # e.g. a coach's languages edited today
+        session.add(someone)
+    async with db.session() as session:
+        assert await data_version(session) != before
+    second = await _report(db, VIEWER, period)
+    assert len(solved) == 1
+    assert {k: (t.counts, t.masks) for k, t in first.tables.items()} == {
+        k: (t.counts, t.masks) for k, t in second.tables.items()}
+    async with db.session() as session:
+        person = (await session.exec(select(Participant).where(
+            Participant.exit_date.between(period.start, period.end),
+            Participant.exit_destination != "studies"))).first()
+        person.exit_destination, person.updated_at = "studies", datetime.now(UTC)
+        session.add(person)
+    await _report(db, VIEWER, period)
+    assert len(solved) == 2

@@ -140,12 +140,12 @@ async def test_a_masked_reader_stores_the_masked_figures_only(bot, connector, db
     (row,) = await saved(db)
     assert row.masked
     figures = json.loads(row.figures)
-    # Exactly what the viewer saw: the women's count (17) hidden, the referrals withheld.
+    # Exactly what the viewer saw: the man count (18) hidden, the referrals withheld.
     assert figures["tables"]["flows"]["rows"]["active"] == {
-        "woman": "x", "man": 18, "other": "x", "total": 36}
+        "woman": 17, "man": "x", "other": "x", "total": 36}
     assert figures["tables"]["flows"]["rows"]["referred"]["woman"] == ".."
     for value in json.loads(row.figures)["tables"]["flows"]["rows"]["active"].values():
-        assert value != 17 and value != 1
+        assert value != 18 and value != 1
     (answer,) = await bot.say(message("rapport styrelsen", url, VIEWER))
     assert answer.endswith("Inget har ändrats sedan den sparades.\n\n"
                            "Hela rapporten som den ser ut nu: `rapport period=2026-H1`")

@@ -77,7 +77,7 @@ async def test_status_report_gathers_the_period(bot, connector, db, upload, monk
     assert "Rutinen för överlämning ändrades" in text
     assert "Boka lokal, Sara Samordnare (2026-09-01)" in text
     assert "Utbildade: 12 av målet 180 (7 %)." in text
-    assert "Enkäten vid utskrivning, 2026-H1" in text
+    assert "Deltagarenkäten\nInga enkätsvar under rapportens halvår." in text
     assert "2026-01-01 – 2026-06-30" in cells and "Länsdel\nVästra" in cells
 
     await bot.say(message('lägesrapport grupp="Lokal styrgrupp Västra"', url, VIEWER))

@@ -213,6 +213,12 @@ async def test_progress_matches_an_independent_count(bot, connector, db):
     labels = {"AF": "Arbetsförmedlingen", "FK": "Försäkringskassan", "annan": "annan organisation"}
     for org, count in expected_org.items():
         assert f"- {labels.get(org, org)}: {count}" in view, org
+    # The report carries the progress up to its period's end, masked or not (staff counts).
+    for who, command in ((VIEWER, "rapport period=2025-H2"),
+                         (LEAD, "rapport från=2025-07-01 till=2025-12-31")):
+        overview = (await bot.say(message(command, url, who)))[0]
+        n = expected_people[2025]
+        assert f"till periodens slut: {n} av målet 180 ({round(100 * n / 180)} %)" in overview
 
 
 def test_goals_come_from_the_organisation_file():

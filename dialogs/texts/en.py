@@ -1549,6 +1549,34 @@ TEXTS: dict[str, str] = {
         "county part and municipality. Shares, goals, medians and the other tables are "
         "reported masked for the whole county only."
     ),
+    # --- paperwork ---
+    "report_survey_section": "The participant survey",
+    "report_survey_heading": "{title} ({count} surveys answered)",
+    "report_survey_statement": "Statement: share who agree",
+    "report_survey_cell": "{percent} % ({answered} answers)",
+    "report_survey_too_few": "too few answers",
+    "report_survey_note": (
+        "Share who answered 4 or 5 on the 1–5 scale, per half-year that has ended. The answers "
+        "are stored without any link to the participant; fewer than {threshold} answers are not "
+        "shown, and county parts only when every county part has enough answers."
+    ),
+    "report_survey_none.filtered": (
+        "Survey results are shown only in reports without a programme, municipality or coach "
+        "filter: the answers have no municipality or coach, and one programme's share next to "
+        "the total would give away the other programmes' small groups."
+    ),
+    "report_survey_none.no_half_year": (
+        "Survey results are shown for whole half-years that have ended, and the report's "
+        "period holds no such half-year."
+    ),
+    "report_survey_none.no_answers": "No survey answers in the report's half-years.",
+    "report_survey_more": "Survey results for {count} earlier half-years are in the files (Excel, CSV, JSON).",
+    # --- training in reports ---
+    "report_training": "Staff trained ({programme}), up to the period's end",
+    "report_training_value": "{trained} of the target {target} ({percent} %)",
+    "report_training_useful": "Found the training useful",
+    "report_training_useful_value": "{percent} % of {responses} answers",
+    "report_training_goal": " (goal {goal} %)",
     # --- reportspeed ---
     "report_left_out": "More tables in the files (the buttons below): {tables}.",
 }

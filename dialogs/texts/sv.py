@@ -1559,6 +1559,34 @@ TEXTS: dict[str, str] = {
         "länsdel och kommun. Andelar, mål, mediantider och övriga tabeller redovisas maskerade "
         "bara för hela länet."
     ),
+    # --- paperwork ---
+    "report_survey_section": "Deltagarenkäten",
+    "report_survey_heading": "{title} ({count} besvarade enkäter)",
+    "report_survey_statement": "Påstående: andel som instämmer",
+    "report_survey_cell": "{percent} % ({answered} svar)",
+    "report_survey_too_few": "för få svar",
+    "report_survey_note": (
+        "Andel som svarat 4 eller 5 på skalan 1–5, per halvår som är slut. Svaren sparas utan "
+        "koppling till deltagaren; färre än {threshold} svar redovisas inte, och länsdelar "
+        "bara när alla länsdelar har tillräckligt många svar."
+    ),
+    "report_survey_none.filtered": (
+        "Enkätresultat visas bara i rapporter utan filter på insats, kommun eller coach: "
+        "svaren sparas utan kommun och coach, och en insats andel bredvid totalen skulle "
+        "avslöja de andra insatsernas små grupper."
+    ),
+    "report_survey_none.no_half_year": (
+        "Enkätresultat redovisas för hela halvår som är slut, och rapportens period rymmer "
+        "inget sådant halvår."
+    ),
+    "report_survey_none.no_answers": "Inga enkätsvar under rapportens halvår.",
+    "report_survey_more": "Enkätresultat för {count} tidigare halvår finns i filerna (Excel, CSV, JSON).",
+    # --- training in reports ---
+    "report_training": "Utbildad personal ({programme}), till periodens slut",
+    "report_training_value": "{trained} av målet {target} ({percent} %)",
+    "report_training_useful": "Fann utbildningen användbar",
+    "report_training_useful_value": "{percent} % av {responses} svar",
+    "report_training_goal": " (mål {goal} %)",
     # --- reportspeed ---
     "report_left_out": "Fler tabeller i filerna (knapparna nedan): {tables}.",
 }

@@ -256,7 +256,8 @@ class _Search:
         else:
             add_row([(s, 1.0), (n + s, -1.0)], float(self.threshold), INFINITY)
         solution = _run(columns, cost, lower, upper, starts, indices, coefficients,
-                        row_low, row_high, integer_columns=columns, values=2 * n)
+                        row_low, row_high, integer_columns=columns,
+                        values=0 if cands else 2 * n)
         if solution is None:
             return None
         return {k for k in cands
@@ -268,13 +269,14 @@ def _run(
     indices: list[int], coefficients: list[float], row_low: list[float],
     row_high: list[float], integer_columns: int, values: int,
 ) -> list[float] | None:
-    """Two assignments as the program's first `values` columns, or None when there are none.
+    """The solution, or None when there is none.
 
-    The linear relaxation first: when it has no solution, neither has the integer program,
-    and when its solution is whole it is a pair of integer assignments already (a cheaper
-    pattern than the integer program's optimum, perhaps, but as safe). Otherwise the integer
-    program, stopped after a fixed number of branch-and-bound nodes with the best pair found:
-    any pair protects, the optimum only hides less. Single-threaded, with a fixed seed and a
+    The linear relaxation first: when it has no solution, neither has the integer program.
+    When nothing is to be hidden (`values` > 0: the pair is the first `values` columns) and the
+    relaxation's pair is whole, that pair is the answer: a count already protected is most of
+    the programs, and costs one LP. Otherwise the integer program, for the pattern that hides
+    least, stopped after a fixed number of branch-and-bound nodes with the best pair found (any
+    pair protects; the optimum only hides less). Single-threaded, with a fixed seed and a
     node limit rather than a time limit, so the same system gives the same answer on every
     instance. HiGHS and numpy are imported here, when a masked report first needs them."""
     import highspy
@@ -298,7 +300,7 @@ def _run(
     if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
     relaxed = np.array(solver.getSolution().col_value)
-    if np.all(np.abs(relaxed[:values] - np.round(relaxed[:values])) < 1e-6):
+    if values and np.all(np.abs(relaxed[:values] - np.round(relaxed[:values])) < 1e-6):
         return list(relaxed)
     lp.integrality_ = [highspy.HighsVarType.kInteger] * integer_columns
     solver.passModel(lp)

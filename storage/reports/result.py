@@ -12,7 +12,9 @@ from datetime import date
 from enum import IntEnum
 
 from storage.reports.scope import ReportScope
+from storage.reports.surveys import ReportSurveys
 from storage.rules import GENDERS, INCOME_SOURCES, SusGroup
+from storage.training import TrainingProgress
 
 TOTAL = "total"
 GENDER_COLUMNS = GENDERS
@@ -153,6 +155,12 @@ class Report:
     at: date | None = None
     # The goals configured for the report's programme and period, against the shares.
     goals: tuple[GoalResult, ...] = ()
+    # The participant survey's shares who agree, protected as `enkätresultat` protects them
+    # (storage/reports/surveys.py); None for the state on one date.
+    surveys: ReportSurveys | None = None
+    # Staff trained by the period's end against the target (storage/training.py); None for
+    # an area's view, the state on one date, or an association without a training programme.
+    training: TrainingProgress | None = None
 
 
 @dataclass(frozen=True)

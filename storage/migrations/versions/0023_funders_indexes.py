@@ -1,8 +1,8 @@
 """funders' tables read covering indexes: income sources in the exits' index, gender and the
 felregistrering's columns in the scope index
 
-Revision ID: 0022_funders_indexes
-Revises: 0021_funders_goals
+Revision ID: 0023_funders_indexes
+Revises: 0022_survey_exit_14_days
 Create Date: 2026-12-01 19:00:00
 
 The funders' tables (storage/reports/funders.py) count exits by income source at start and at
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = '0022_funders_indexes'
-down_revision: str | Sequence[str] | None = '0021_funders_goals'
+revision: str = '0023_funders_indexes'
+down_revision: str | Sequence[str] | None = '0022_survey_exit_14_days'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
