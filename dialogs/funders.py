@@ -72,7 +72,8 @@ def funder_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
     overview = [heading(title), facts(filter_lines(report, locale))]
     if report.goals:
         overview += [paragraph(t("report_goals", locale)), facts(goal_lines(report, locale))]
-    overview += [facts(share_lines(report, locale)),
+    shares = share_lines(report, locale)
+    overview += [*([facts(shares)] if shares else []),
                  paragraph(t("funders_percent_note", locale), subtle=True)]
     actions = [
         command_action(t("report_button_csv", locale), one_liner(wanted, "csv")),
@@ -81,6 +82,8 @@ def funder_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
     messages = [card_message(card(overview, actions), title)]
     body: list[dict[str, Any]] = []
     for key in FUNDER_TABLES:
+        if key not in report.tables:
+            continue  # a masked report viewed for one area has its area's tables only
         items = _table_items(report.tables[key], locale)
         if body and _size(body + items) > CARD_BUDGET:
             messages.append(card_message(card(body), title))

@@ -339,7 +339,7 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
     body = [
         heading(f"{title}: {t('report_section.overview', locale)}"),
         facts(filter_lines(report, locale)),
-        facts(share_lines(report, locale)),
+        *([facts(share_lines(report, locale))] if share_lines(report, locale) else []),
         *([paragraph(t("report_goals", locale)), facts(goal_lines(report, locale))]
           if report.goals else []),
         *([image(exits_chart(report, locale), caption), paragraph(caption, subtle=True)]
@@ -352,7 +352,8 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
     # A masked report viewed for one area: its few tables in one section.
     chosen = ({"area": tuple(table_keys(report))} if report.scope.view_part is not None
               else SECTIONS)
-    sections += [(t(f"report_section.{section}", locale),
+    area = report.scope.view_town or report.scope.view_part
+    sections += [(t(f"report_section.{section}", locale, area=area),
                   tuple(key for key in keys if key in report.tables))
                  for section, keys in chosen.items()]
     message = card_message(

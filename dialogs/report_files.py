@@ -244,7 +244,10 @@ def filter_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
     lines.append((t("report_masking", locale), masking))
     if scope.view_part is not None:
         area = scope.view_town or scope.view_part
-        lines.append((t("report_view_label", locale), t("report_view_note", locale, area=area)))
+        split = t("report_view_split.town" if scope.view_town else "report_view_split.part",
+                  locale)
+        lines.append((t("report_view_label", locale),
+                      t("report_view_note", locale, area=area, split=split)))
     if report.late_changes:
         lines.append((t("report_late_label", locale),
                       t("report_late_changes", locale, count=report.late_changes)))

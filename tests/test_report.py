@@ -515,6 +515,14 @@ async def test_viewer_sees_masked_numbers_in_chat(bot, connector, db):
     assert "Andel avslutade till" not in replies[0]
     # Flen has fewer than 20 active: too few to report, the filter's minimum population.
     assert "**Aktiva per kommun**: För få för att redovisa." in replies[0]
+    # The funders' tables for an area: those of the county's that are by area, nothing else.
+    replies = await bot.say(message("finansiärstabeller period=2026-H1 länsdel=Västra",
+                                    connector.url, VIEWER))
+    assert "Område: Länets maskerade rapport, visad för Västra" in replies[0]
+    assert "Aktiva per kommun" in "".join(replies) and "orsak" not in "".join(replies[1:])
+    replies = await bot.say(message("rapport period=2026-H1 länsdel=Norra kommun=Flen",
+                                    connector.url, VIEWER))
+    assert replies == ["Flen ligger i Västra, inte i Norra."]
     assert await bot.say(message("rapport period=2026-H9", connector.url, VIEWER)) == [
         "”2026-H9” är ingen period. Skriv ett år (2026), ett halvår (2026-H1), ett kvartal "
         "(2026-K2) eller en månad (2026-06)."

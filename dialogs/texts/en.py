@@ -1541,14 +1541,17 @@ TEXTS: dict[str, str] = {
     "annual_work_or_studies": "5. Share of exits to work or studies",
     "annual_masked_needs_year": "The annual follow-up can be shown masked only when the association's masked reports cover calendar years (report_grid = \"year\" in the organisation file); otherwise the year and its halves together would give small numbers away. A coordinator, the programme lead or the programme owner can produce it unmasked.",
     # --- masked area views ---
-    "report_section.area": "The area",
+    "report_section.area": "The area: {area}",
     "report_table.flows_county_part": "Flow by county part",
     "report_view_label": "Area",
     "report_view_note": (
         "The county's masked report, shown for {area}: the tables that report the county by "
-        "county part and municipality. Shares, goals, medians and the other tables are "
-        "reported masked for the whole county only."
+        "{split}. Shares, goals, medians, later changes and the other tables are reported "
+        "masked for the whole county only."
     ),
+    "report_view_split.part": "county part and municipality",
+    "report_view_split.town": "municipality",
+    "report_view_wrong_part": "{municipality} is in {actual}, not in {county_part}.",
     # --- paperwork ---
     "report_survey_section": "The participant survey",
     "report_survey_heading": "{title} ({count} surveys answered)",

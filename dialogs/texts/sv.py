@@ -859,7 +859,7 @@ TEXTS: dict[str, str] = {
     "report_too_few": "För få för att redovisa.",
     "report_period_field": "Period",
     "report_period_hint": (
-        "Maskerade rapporter gäller ett helt {grain_one} som har tagit slut, för hela länet; "
+        "Maskerade rapporter gäller {grain_one} som har tagit slut, för hela länet; "
         "välj en länsdel eller kommun för att se länets tal för den."
     ),
     "report_bad_grid_period": (
@@ -867,7 +867,7 @@ TEXTS: dict[str, str] = {
         "(2026-K2) eller en månad (2026-06)."
     ),
     "report_masked_grid": (
-        "En maskerad rapport gäller ett helt {grain_one} som har tagit slut, t.ex. "
+        "En maskerad rapport gäller {grain_one} som har tagit slut, t.ex. "
         "period={example}. Andra perioder skulle låta den som jämför två rapporter räkna ut "
         "enskilda personer."
     ),
@@ -876,10 +876,11 @@ TEXTS: dict[str, str] = {
         "avgränsning på insats eller coach finns i omaskerade rapporter, för den som får se "
         "deltagarna."
     ),
-    "report_grain.month": "kalendermånad",
-    "report_grain.quarter": "kvartal",
-    "report_grain.half": "halvår",
-    "report_grain.year": "kalenderår",
+    # With the article: "en hel kalendermånad", "ett helt kvartal".
+    "report_grain.month": "en hel kalendermånad",
+    "report_grain.quarter": "ett helt kvartal",
+    "report_grain.half": "ett helt halvår",
+    "report_grain.year": "ett helt kalenderår",
     # --- wire: input bounds and file consent (helper "wire") ---
     "message_too_long": (
         "Meddelandet är för långt för mig: högst {limit} tecken går att skicka på en gång. "
@@ -1551,14 +1552,17 @@ TEXTS: dict[str, str] = {
     "annual_work_or_studies": "5. Andel avslutade till arbete eller studier",
     "annual_masked_needs_year": "Årsuppföljningen kan visas maskerad bara när förbundets maskerade rapporter gäller kalenderår (report_grid = \"year\" i organisationsfilen); annars skulle året och dess halvår tillsammans avslöja små tal. En samordnare, insatsledaren eller insatsägaren kan ta fram den omaskerad.",
     # --- masked area views ---
-    "report_section.area": "Området",
+    "report_section.area": "Området: {area}",
     "report_table.flows_county_part": "Flöde per länsdel",
     "report_view_label": "Område",
     "report_view_note": (
         "Länets maskerade rapport, visad för {area}: de tabeller som redovisar länet per "
-        "länsdel och kommun. Andelar, mål, mediantider och övriga tabeller redovisas maskerade "
-        "bara för hela länet."
+        "{split}. Andelar, mål, mediantider, ändringar i efterhand och övriga tabeller "
+        "redovisas maskerade bara för hela länet."
     ),
+    "report_view_split.part": "länsdel och kommun",
+    "report_view_split.town": "kommun",
+    "report_view_wrong_part": "{municipality} ligger i {actual}, inte i {county_part}.",
     # --- paperwork ---
     "report_survey_section": "Deltagarenkäten",
     "report_survey_heading": "{title} ({count} besvarade enkäter)",

@@ -172,14 +172,18 @@ CACHE_SIZE = 6
 async def protected_period(
     session: AsyncSession, period: GridPeriod, threshold: int, minimum: int
 ) -> ProtectedPeriod:
-    """The protected figures of `period`, from the cache when the data has not changed."""
-    key = (period.code, threshold, minimum, await data_version(session))
+    """The protected figures of `period`, from the cache when the data has not changed. The
+    county parts and their municipalities are part of the key: a part renamed or a
+    municipality moved in the organisation file changes the tables by area."""
+    geography = await _geography(session)
+    key = (period.code, threshold, minimum, await data_version(session),
+           tuple(sorted(geography.parts.items())))
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
     async with _LOCKS.setdefault(key, asyncio.Lock()):
         if key not in _CACHE:
-            _CACHE[key] = await _protect_period(session, period, threshold, minimum)
+            _CACHE[key] = await _protect_period(session, period, threshold, minimum, geography)
             while len(_CACHE) > CACHE_SIZE:
                 _CACHE.popitem(last=False)
     _LOCKS.pop(key, None)
@@ -229,10 +233,10 @@ async def _geography(session: AsyncSession) -> Geography:
 
 
 async def _protect_period(
-    session: AsyncSession, period: GridPeriod, threshold: int, minimum: int
+    session: AsyncSession, period: GridPeriod, threshold: int, minimum: int,
+    geography: Geography,
 ) -> ProtectedPeriod:
     """Count the period's masked report exactly, then protect all its tables together."""
-    geography = await _geography(session)
     names = {
         "parts": tuple(sorted(geography.parts)),
         "towns": tuple(sorted(t for ts in geography.parts.values() for t in ts)),

@@ -102,6 +102,7 @@ def protect(
     queue = [k for k in (order or sorted(small, key=repr)) if k in small]
     complements: set[Key] = set()
     outcome = Outcome(small, complements, withheld)
+    failed: set[Key] = set()
     position = 0
     while position < len(queue):
         key = queue[position]
@@ -122,9 +123,15 @@ def protect(
             group = (group_of or {}).get(key, key)
             members = {k for k in system.values if (group_of or {}).get(k, k) == group}
             if key in withheld:
-                # Its group is withheld already: withhold what it is summed with as well.
+                # Its group is withheld already: withhold what it is summed with as well, and
+                # ask again; failing twice, its whole family for the period.
                 members = {other for number in system.touching.get(key, ())
                            for other, _ in system.relations[number].terms}
+                if key in failed:
+                    members = {k for k in system.values if _family(k) == _family(key)}
+                else:
+                    failed.add(key)
+                    queue.append(key)
             withheld |= {k for k in members if k not in system.public}
             continue
         for other in sorted(added, key=repr):
@@ -134,6 +141,11 @@ def protect(
     outcome.small = {k for k in small if k not in withheld}
     outcome.complements = {k for k in complements if k not in withheld}
     return outcome
+
+
+def _family(key: Key) -> Key:
+    """A figure's family and period (the first two parts of a report's keys)."""
+    return key[:2] if isinstance(key, tuple) else key
 
 
 class _Search:
@@ -292,8 +304,7 @@ def _run(
     lp.a_matrix_.value_ = np.array(coefficients)
     solver = highspy.Highs()
     for option, value in (("output_flag", False), ("threads", 1), ("random_seed", 0),
-                          ("mip_rel_gap", 0.0), ("mip_max_nodes", MAX_NODES),
-                          ("time_limit", 60.0)):
+                          ("mip_rel_gap", 0.0), ("mip_max_nodes", MAX_NODES)):
         solver.setOptionValue(option, value)
     solver.passModel(lp)
     solver.run()

@@ -95,7 +95,7 @@ class CountTable:
 
     @property
     def withheld(self) -> bool:
-        """Too few to break down: every cell is withheld or an (always printed) zero. The
+        """Too few to break down: every cell is withheld or a printed zero. The
         table then answers "för få för att redovisa"."""
         n, m = len(self.rows), len(self.columns)
         cells = [(i, j) for i in range(n) for j in range(m)]

@@ -97,6 +97,7 @@ async def resolve_filter(
         allowed = frozenset(parts)  # masked reports are county-wide, for everyone alike
     allowed_ids = {parts[c].id for c in allowed}
     labels: dict[str, str] = {}
+    visible_ids = set(allowed_ids)
     if wanted.county_part:
         match = _by_name(parts.values(), wanted.county_part, "name", "code")
         if match is None or match.id not in allowed_ids:
@@ -112,6 +113,10 @@ async def resolve_filter(
     if wanted.municipality:
         rows = (await session.exec(select(Municipality))).scalars()
         municipality = _by_name(rows, wanted.municipality, "name")
+        if municipality is not None and municipality.county_part_id in visible_ids - allowed_ids:
+            actual = next(p.name for p in parts.values() if p.id == municipality.county_part_id)
+            raise RuleError("report_view_wrong_part", municipality=municipality.name,
+                            actual=actual, county_part=labels["county_part"])
         if municipality is None or municipality.county_part_id not in allowed_ids:
             raise RuleError("report_unknown_municipality", value=wanted.municipality)
         municipality_id, labels["municipality"] = municipality.id, municipality.name
