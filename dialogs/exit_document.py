@@ -204,8 +204,7 @@ async def _offer(turn: Turn, values: dict[str, str]) -> None:
             except RuleError:
                 doc = None
         if doc is None or error.code.startswith("exit_doc_not"):
-            await turn.reply(error_text(error, turn.locale))
-            return
+            raise
         await turn.reply(_form(turn, doc, kept, error_text(error, turn.locale)))
         return
     description = turn.text("exit_doc_file_description", code=values["code"])

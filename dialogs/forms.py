@@ -246,8 +246,6 @@ class FormDialog(ComponentDialog):
                 await self.complete(turn.context, values)
             except FieldError as error:
                 await self._begin(turn, values, [error.message], [error.field])
-            except RuleError as error:
-                await turn.reply(error_text(error, locale))
             return
         if not set(given) - {"code"}:
             command = " ".join(turn.command.words)

@@ -287,31 +287,27 @@ async def edit_meeting(turn: Turn) -> None:
         await turn.reply(turn.text("minutes_edit_usage"))
         return
     fields = turn.command.fields
-    try:
-        async with turn.db.session() as session:
-            if not fields:
-                detail = await meeting_detail(session, turn.actor, meeting_id)
-                if not may_write(turn.actor, detail.group):
-                    raise RuleError("minutes_not_allowed_write", group=detail.group.name)
-            else:
-                attendees, items, day = (
-                    _field(fields, "attendees"),
-                    _field(fields, "items"),
-                    _field(fields, "date"),
-                )
-                await update_meeting(
-                    session,
-                    turn.actor,
-                    meeting_id,
-                    group_text=_field(fields, "group"),
-                    meeting_date=parse_date(day) if day is not None else None,
-                    attendees=split_names(attendees) if attendees is not None else None,
-                    items=items.split(";") if items is not None else None,
-                )
-                detail = await meeting_detail(session, turn.actor, meeting_id)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        if not fields:
+            detail = await meeting_detail(session, turn.actor, meeting_id)
+            if not may_write(turn.actor, detail.group):
+                raise RuleError("minutes_not_allowed_write", group=detail.group.name)
+        else:
+            attendees, items, day = (
+                _field(fields, "attendees"),
+                _field(fields, "items"),
+                _field(fields, "date"),
+            )
+            await update_meeting(
+                session,
+                turn.actor,
+                meeting_id,
+                group_text=_field(fields, "group"),
+                meeting_date=parse_date(day) if day is not None else None,
+                attendees=split_names(attendees) if attendees is not None else None,
+                items=items.split(";") if items is not None else None,
+            )
+            detail = await meeting_detail(session, turn.actor, meeting_id)
     if not fields:
         await send_form(turn, detail_to_form(detail), meeting_id=meeting_id)
         return
@@ -379,11 +375,7 @@ async def show_minutes(turn: Turn) -> None:
     meeting_id = _number(words[0]) if len(words) == 1 else None
     async with turn.db.session() as session:
         if meeting_id is not None:
-            try:
-                detail = await meeting_detail(session, turn.actor, meeting_id)
-            except RuleError as error:
-                await turn.reply(error_text(error, turn.locale))
-                return
+            detail = await meeting_detail(session, turn.actor, meeting_id)
             await turn.reply(meeting_card(turn, detail))
             return
         query = " ".join(words)
@@ -443,12 +435,8 @@ async def decision(turn: Turn) -> None:
         title = turn.text("minutes_decisions_title", query=query)
         await turn.reply(f"**{title}**\n\n" + "\n".join(lines))
         return
-    try:
-        async with turn.db.session() as session:
-            await add_decision(session, turn.actor, meeting_id, " ".join(words[1:]))
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        await add_decision(session, turn.actor, meeting_id, " ".join(words[1:]))
     await turn.reply(turn.text("minutes_decision_saved", id=meeting_id))
 
 
@@ -460,18 +448,14 @@ async def action_point(turn: Turn) -> None:
         await turn.reply(turn.text("minutes_action_usage"))
         return
     fields = turn.command.fields
-    try:
-        due = _field(fields, "due")
-        point = ActionPointInput(
-            text=" ".join(words[1:]),
-            owner=_field(fields, "owner") or "",
-            due_date=parse_date(due) if due else None,
-        )
-        async with turn.db.session() as session:
-            row = await add_action_point(session, turn.actor, meeting_id, point)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    due = _field(fields, "due")
+    point = ActionPointInput(
+        text=" ".join(words[1:]),
+        owner=_field(fields, "owner") or "",
+        due_date=parse_date(due) if due else None,
+    )
+    async with turn.db.session() as session:
+        row = await add_action_point(session, turn.actor, meeting_id, point)
     line = _point_line(turn.locale, row.text, row.owner_name, row.due_date, False)
     await turn.reply(turn.text("minutes_action_saved", id=row.id, meeting=meeting_id, line=line))
 
@@ -510,12 +494,8 @@ async def action_done(turn: Turn) -> None:
     if point_id is None:
         await turn.reply(turn.text("minutes_done_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            point = await complete_action_point(session, turn.actor, point_id)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        point = await complete_action_point(session, turn.actor, point_id)
     await turn.reply(turn.text("minutes_action_done", id=point.id, text=point.text))
 
 
@@ -661,12 +641,8 @@ async def export_minutes(turn: Turn) -> None:
     if meeting_id is None or not file_type:
         await turn.reply(turn.text("minutes_export_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            detail = await meeting_detail(session, turn.actor, meeting_id)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        detail = await meeting_detail(session, turn.actor, meeting_id)
     export = build_export(detail, file_type, turn.locale)
     conversation = turn.context.activity.conversation
     kind = (conversation.conversation_type if conversation else None) or "personal"

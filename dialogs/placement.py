@@ -174,11 +174,7 @@ async def progression_step(turn: Turn) -> None:
     typed = " ".join(turn.args[1:]) or turn.command.fields.get("steg", "")
     if not typed:
         async with turn.db.session() as session:
-            try:
-                await participant_detail(session, turn.actor, code)
-            except RuleError as error:
-                await turn.reply(error_text(error, turn.locale))
-                return
+            await participant_detail(session, turn.actor, code)
         await turn.reply(steps_card(turn.locale, code, PROGRESSION_STEPS))
         return
     step = parse_vocab("step", typed)
@@ -187,11 +183,7 @@ async def progression_step(turn: Turn) -> None:
         return
     day = parse_date(turn.command.fields.get("datum"), clock.today()) or clock.today()
     async with turn.db.session() as session:
-        try:
-            await record_step(session, turn.actor, code, step, day)
-        except RuleError as error:
-            await turn.reply(error_text(error, turn.locale))
-            return
+        await record_step(session, turn.actor, code, step, day)
     await turn.reply(
         turn.text(
             "step_saved", code=code, step=label("step", step, turn.locale), date=day.isoformat()

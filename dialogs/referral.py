@@ -281,11 +281,7 @@ async def change_coach(turn: Turn) -> None:
         return
     code, name = turn.args[0], " ".join(turn.args[1:])
     async with turn.db.session() as session:
-        try:
-            participant = await assign_coach(session, turn.actor, code, name)
-        except RuleError as error:
-            await turn.reply(error_text(error, turn.locale))
-            return
+        participant = await assign_coach(session, turn.actor, code, name)
         coach = await session.get(Staff, participant.coach_id)
         code = participant.code
     await turn.reply(turn.text("coach_assigned", code=code, coach=coach.display_name))

@@ -16,7 +16,7 @@ from botbuilder.schema import Activity, ChannelAccount, Mention
 from dialogs.cards import card, card_message, command_action, facts, heading, paragraph
 from dialogs.commands import parse_id
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text, role_phrase, t
+from dialogs.texts import role_phrase, t
 from storage.audit import CLI
 from storage.clock import clock
 from storage.models import ReminderOutbox
@@ -36,7 +36,6 @@ from storage.reminders import (
     update_deadline,
     update_rule,
 )
-from storage.rules import RuleError
 
 _ON = frozenset({"på", "on", "ja", "yes"})
 _OFF = frozenset({"av", "off", "nej", "no"})
@@ -153,12 +152,8 @@ async def mark_done(turn: Turn) -> None:
     if outbox_id is None:
         await turn.reply(turn.text("reminder_id_missing"))
         return
-    try:
-        async with turn.db.session() as session:
-            await complete_reminder(session, turn.actor, outbox_id)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        await complete_reminder(session, turn.actor, outbox_id)
     await turn.reply(turn.text("reminder_done"))
 
 
@@ -168,12 +163,8 @@ async def snooze(turn: Turn) -> None:
         await turn.reply(turn.text("reminder_id_missing"))
         return
     choice = "week" if {"vecka", "week"} & set(turn.args) else "day"
-    try:
-        async with turn.db.session() as session:
-            day = await snooze_reminder(session, turn.actor, outbox_id, clock.today(), choice)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        day = await snooze_reminder(session, turn.actor, outbox_id, clock.today(), choice)
     await turn.reply(turn.text("reminder_snoozed", day=day.isoformat()))
 
 
@@ -213,20 +204,16 @@ async def edit_rule(turn: Turn) -> None:
     if not code:
         await turn.reply(turn.text("reminder_rule_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            await seed_reminders(session, clock.today())
-            row = await update_rule(
-                session,
-                code,
-                days=days,
-                enabled=enabled,
-                recipients=[w.strip() for w in who.split(",")] if who else None,
-            )
-            await session.flush()
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        await seed_reminders(session, clock.today())
+        row = await update_rule(
+            session,
+            code,
+            days=days,
+            enabled=enabled,
+            recipients=[w.strip() for w in who.split(",")] if who else None,
+        )
+        await session.flush()
     await turn.reply(turn.text("reminder_rule_saved", name=turn.text(f"reminder_rule.{row.code}")))
 
 
@@ -255,13 +242,9 @@ async def add_to_calendar(turn: Turn) -> None:
     if due is None or not code or not title:
         await turn.reply(turn.text("reminder_add_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            await seed_reminders(session, clock.today())
-            row = await add_deadline(session, code, title, due)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        await seed_reminders(session, clock.today())
+        row = await add_deadline(session, code, title, due)
     await turn.reply(turn.text("reminder_deadline_saved", title=row.title, date=due.isoformat()))
 
 
@@ -273,12 +256,8 @@ async def move_in_calendar(turn: Turn) -> None:
     if deadline_id is None or (due is None and not title):
         await turn.reply(turn.text("reminder_move_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            row = await update_deadline(session, deadline_id, due=due, title=title)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        row = await update_deadline(session, deadline_id, due=due, title=title)
     await turn.reply(
         turn.text("reminder_deadline_saved", title=row.title, date=row.due_date.isoformat())
     )
@@ -289,12 +268,8 @@ async def remove_from_calendar(turn: Turn) -> None:
     if deadline_id is None:
         await turn.reply(turn.text("reminder_move_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            row = await remove_deadline(session, deadline_id)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        row = await remove_deadline(session, deadline_id)
     await turn.reply(turn.text("reminder_deadline_removed", title=row.title))
 
 

@@ -320,11 +320,7 @@ async def remove_staff(turn: Turn) -> None:
         if not is_aad_object_id(who):
             rows = [r for r in await list_staff(session) if r.display_name.casefold() == who]
             target = rows[0].aad_object_id if len(rows) == 1 else who
-        try:
-            staff = await deactivate_staff(session, target, by=turn.actor)
-        except RuleError as error:
-            await turn.reply(error_text(error, turn.locale))
-            return
+        staff = await deactivate_staff(session, target, by=turn.actor)
     await turn.reply(turn.text("staff_removed", name=staff.display_name))
 
 
