@@ -177,7 +177,7 @@ class StegvisBot(TeamsActivityHandler):
         activity = turn_context.activity
         user = activity.from_property or ChannelAccount()
         kind = activity.conversation.conversation_type if activity.conversation else None
-        reference = TurnContext.get_conversation_reference(activity)
+        reference = TurnContext.get_conversation_reference(activity).serialize()
         async with self._db.read() as session:
             if await conversation_known(session, reference, user.name):
                 return False
