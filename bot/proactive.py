@@ -31,6 +31,8 @@ from botbuilder.schema import (
 )
 from msrest.exceptions import HttpOperationError
 
+from bot.replies import to_activity
+from dialogs.reply import Reply
 from scheduler.sending import GONE, OpenRefused, Outcome, Reference, SendResult
 
 log = logging.getLogger(__name__)
@@ -332,18 +334,20 @@ class ProactiveSender:
     async def send(
         self,
         stored: Reference,
-        activity: Activity,
+        message: Reply | Activity,
         gone: set[str] | None = None,
         deadline: float | None = None,
         on_sent: Callable[[SendResult], Awaitable[object]] | None = None,
     ) -> SendResult:
-        """Deliver `activity`; a few quick retries for transient errors, then the verdict.
+        """Deliver `message` (a project reply, or an activity); a few quick retries for
+        transient errors, then the verdict.
 
         `gone`: conversations that answered 403/404 earlier in this run (and are added to it),
         so the rows queued behind such an answer are not sent into the void. `deadline`
         (time.monotonic()): no quick retry starts after it; the caller's claim ends soon after.
         `on_sent`: records a message Teams accepted, before another request may start."""
         reference = ConversationReference().deserialize(stored)
+        activity = to_activity(message) if isinstance(message, Reply) else message
         conversation_id = reference.conversation.id
         gone = set() if gone is None else gone
         result = SendResult(Outcome.RETRY, error="not attempted")

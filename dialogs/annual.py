@@ -238,7 +238,7 @@ async def show_annual(turn: Turn) -> None:
     year = parse_year(typed_year, clock.today())
     report = await annual_report(turn.db, turn.actor, year, file_format, audited=False)
     export = annual_file(report, year, file_format, turn.locale)
-    await offer_file(turn.db, turn.context, FILE_KIND, {"year": year, "format": file_format},
+    await offer_file(turn, FILE_KIND, {"year": year, "format": file_format},
                      export, turn.text("annual_file_description", year=year))
 
 

@@ -208,7 +208,7 @@ async def _offer(turn: Turn, values: dict[str, str]) -> None:
         await turn.reply(_form(turn, doc, kept, error_text(error, turn.locale)))
         return
     description = turn.text("exit_doc_file_description", code=values["code"])
-    await offer_file(turn.db, turn.context, FILE_KIND, values, export, description)
+    await offer_file(turn, FILE_KIND, values, export, description)
 
 
 def _field(turn: Turn, slot: str) -> str | None:

@@ -21,9 +21,11 @@ from botbuilder.dialogs import (
     WaterfallStepContext,
 )
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
+from botbuilder.schema import ActionTypes, Activity, Attachment, CardAction
 
 from dialogs.cards import CardInput, choices_message, form_card
 from dialogs.commands import parse_date, parse_yes_no
+from dialogs.reply import Message
 from dialogs.texts import error_text, t
 from dialogs.vocab import label, labels, parse_vocab
 from storage import pii
@@ -323,13 +325,10 @@ class FormDialog(ComponentDialog):
             if notice and notice != question:  # a refusal that is the question says it once
                 question = f"{notice}\n\n{question}"
             options = await self.choices(field, values, locale)
-            prompt = (
-                choices_message(question, options, locale)
-                if options
-                else MessageFactory.text(question)
-            )
+            prompt = choices_message(question, options, locale) if options else question
             return await step.prompt(
-                self._prompt_id(field), PromptOptions(prompt=prompt, validations=values)
+                self._prompt_id(field),
+                PromptOptions(prompt=prompt_activity(prompt), validations=values),
             )
 
         return ask
@@ -370,6 +369,26 @@ class FormDialog(ComponentDialog):
         except RuleError as error:
             await step.context.send_activity(error_text(error, locale))
         return await step.end_dialog()
+
+
+def prompt_activity(message: Message) -> Activity:
+    """A question as the activity a botbuilder prompt sends (and the dialog state stores): the
+    prompt sends it itself, so the reply is converted here as bot/replies.py does for the rest."""
+    if isinstance(message, str):
+        return MessageFactory.text(message)
+    if message.suggested:
+        actions = [
+            CardAction(type=ActionTypes.im_back, title=answer, value=answer)
+            for answer in message.suggested
+        ]
+        return MessageFactory.suggested_actions(actions, text=message.text)
+    attachments = [
+        Attachment(content_type=a.content_type, content=a.content, name=a.name)
+        for a in message.attachments
+    ]
+    activity = MessageFactory.list(attachments, text=message.text)
+    activity.summary = message.summary
+    return activity
 
 
 # Where a turn keeps its actor once loaded (here or by bot/handler.py), for the rest of the turn.

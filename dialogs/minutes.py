@@ -18,7 +18,6 @@ from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
-from botbuilder.schema import Activity
 from msrest.exceptions import ClientException
 
 from dialogs.cards import (
@@ -30,6 +29,7 @@ from dialogs.channel_files import GRAPH_KEY, ChannelFiles, GraphError
 from dialogs.commands import parse_date as parse_typed_date
 from dialogs.commands import parse_id, split_words
 from dialogs.files import FileExport, offer_file
+from dialogs.reply import Reply
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, t
 from storage import pii
@@ -335,7 +335,7 @@ def _point_line(locale: str | None, text: str, owner: str, due: date | None, don
     return t("minutes_point_done", locale, text=line) if done else line
 
 
-def meeting_card(turn: Turn, detail: MeetingDetail) -> Activity:
+def meeting_card(turn: Turn, detail: MeetingDetail) -> Reply:
     locale = turn.locale
     meeting = detail.meeting
     status = "minutes_status_logged" if meeting.minutes_logged_at else "minutes_status_planned"
@@ -653,7 +653,7 @@ async def export_minutes(turn: Turn) -> None:
             date=detail.meeting.meeting_date.isoformat(),
         )
         params = {"meeting_id": meeting_id, "format": file_type}
-        await offer_file(turn.db, turn.context, FILE_KIND, params, export, description)
+        await offer_file(turn, FILE_KIND, params, export, description)
         return
     graph: ChannelFiles | None = turn.context.turn_state.get(GRAPH_KEY)
     if kind == "channel" and graph is not None and await _upload_to_channel(turn, graph, export):

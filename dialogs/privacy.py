@@ -59,7 +59,7 @@ async def show_extract(turn: Turn) -> None:
     values = {"code": code, "format": turn.command.fields.get("format", "xlsx").casefold()}
     export = await _extract(turn.db, turn.actor, values, turn.locale, audited=False)
     description = turn.text("extract_file_description", code=code)
-    await offer_file(turn.db, turn.context, FILE_KIND, values, export, description)
+    await offer_file(turn, FILE_KIND, values, export, description)
 
 
 async def erase(turn: Turn) -> None:

@@ -10,11 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from botbuilder.core import MessageFactory
-from botbuilder.schema import Activity, ChannelAccount, Mention
-
 from dialogs.cards import card, card_message, command_action, facts, heading, paragraph
 from dialogs.commands import parse_id
+from dialogs.reply import Mention, Reply
 from dialogs.router import Route, Turn
 from dialogs.texts import role_phrase, t
 from storage.audit import CLI
@@ -75,18 +73,16 @@ def _at(name: str) -> str:
     return f"<at>{name}</at>"
 
 
-def reminder_card(locale: str | None, row: ReminderOutbox, params: dict[str, str]) -> Activity:
+def reminder_card(locale: str | None, row: ReminderOutbox, params: dict[str, str]) -> Reply:
     """Adaptive Card with the reminder and its two answers (snooze: next working day or week);
     a notice is a plain message, with nothing to answer."""
     if row.rule_code == NOTICE_RULE:
-        message = MessageFactory.text(notice_text(locale, params))
+        text = notice_text(locale, params)
         if params.get("notice") == UNREACHABLE_MENTION:
             # Teams mentions a person by their AAD object id as well as by their Teams id.
-            mentioned = ChannelAccount(id=params["mention"], name=params.get("name", ""))
-            message.entities = [
-                Mention(mentioned=mentioned, text=_at(params.get("name", "")), type="mention")
-            ]
-        return message
+            name = params.get("name", "")
+            return Reply(text=text, mentions=(Mention(params["mention"], name, _at(name)),))
+        return Reply(text=text)
     body = [
         heading(t("reminder_title", locale)),
         paragraph(reminder_text(locale, params)),

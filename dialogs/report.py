@@ -12,8 +12,6 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from botbuilder.schema import Activity
-
 from dialogs.cards import (
     card,
     card_message,
@@ -28,6 +26,7 @@ from dialogs.cards import (
 )
 from dialogs.commands import parse_date
 from dialogs.files import FileExport, is_personal, offer_file
+from dialogs.reply import Reply
 from dialogs.report_files import (
     exits_chart,
     filename,
@@ -158,7 +157,7 @@ def one_liner(wanted: ReportFilter, file_format: str | None = None) -> str:
     return " ".join(parts)
 
 
-async def form_card(turn: Turn) -> Activity:
+async def form_card(turn: Turn) -> Reply:
     locale = turn.locale
     async with turn.db.session() as session:
         choices = await report_choices(session, turn.actor)
@@ -187,7 +186,7 @@ async def form_card(turn: Turn) -> Activity:
     return card_message(card(body, actions), t("report_form_title", locale))
 
 
-def _masked_form(choices: ReportChoices, locale: str | None) -> Activity:
+def _masked_form(choices: ReportChoices, locale: str | None) -> Reply:
     """Masked reports: a period of the association's grid that has ended, county-wide."""
     periods = recent_periods(clock.today(), choices.grain)
     body = [
@@ -224,7 +223,7 @@ def save_input(locale: str | None) -> dict[str, Any]:
             "placeholder": t("saved_report_name_placeholder", locale), "maxLength": 60}
 
 
-def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:
+def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Reply]:
     """The overview with goals, the exits chart, meetings and download buttons, then one card
     per section (all in one card would pass Teams' 28 KB for a message)."""
     title = t("report_title", locale)
@@ -265,7 +264,7 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
 STATE_TABLES = ("pending", "enrolled_at", "in_placement_at", "time_in_programme", "caseload")
 
 
-def state_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:
+def state_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Reply]:
     """The state on one date: the overview (date, filters, median time so far, changes
     recorded afterwards) with download buttons, then the tables."""
     title = t("report_title", locale)
@@ -331,10 +330,10 @@ async def _send_report_file(turn: Turn, values: dict[str, str], wanted: ReportFi
         return
     export = await _report_file(turn.db, turn.actor, values, turn.locale, audited=False)
     description = turn.text("report_file_description", start=wanted.start, end=wanted.end)
-    await offer_file(turn.db, turn.context, FILE_KIND, dict(values), export, description)
+    await offer_file(turn, FILE_KIND, dict(values), export, description)
 
 
-Render = Callable[[Report, ReportFilter, str | None], list[Activity]]
+Render = Callable[[Report, ReportFilter, str | None], list[Reply]]
 
 
 async def show_report(turn: Turn) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.core import MessageFactory
 from botbuilder.dialogs import (
     ComponentDialog,
     DialogTurnResult,
@@ -15,6 +14,7 @@ from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, Te
 
 from dialogs.cards import choices_message
 from dialogs.commands import parse_yes_no, split_list
+from dialogs.forms import prompt_activity
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, role_phrase, t
 from storage.db import Database
@@ -177,7 +177,7 @@ class StaffDialog(ComponentDialog):
                 return await step.next(given)
             await self._person_error(step.context, resolved, given)
         return await step.prompt(
-            "staff_person", PromptOptions(prompt=MessageFactory.text(t("staff_ask_person", locale)))
+            "staff_person", PromptOptions(prompt=prompt_activity(t("staff_ask_person", locale)))
         )
 
     async def _ask_name(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -190,7 +190,7 @@ class StaffDialog(ComponentDialog):
         return await step.prompt(
             "staff_name",
             PromptOptions(
-                prompt=MessageFactory.text(t("staff_ask_name", step.context.activity.locale))
+                prompt=prompt_activity(t("staff_ask_name", step.context.activity.locale))
             ),
         )
 
@@ -207,7 +207,7 @@ class StaffDialog(ComponentDialog):
         question = choices_message(
             t("staff_ask_role", locale, name=step.values["name"]), list(ROLE_CHOICES), locale
         )
-        return await step.prompt("staff_role", PromptOptions(prompt=question))
+        return await step.prompt("staff_role", PromptOptions(prompt=prompt_activity(question)))
 
     async def _ask_parts(self, step: WaterfallStepContext) -> DialogTurnResult:
         role = parse_role(step.result)
@@ -229,7 +229,7 @@ class StaffDialog(ComponentDialog):
             locale,
             multi=True,
         )
-        return await step.prompt("staff_parts", PromptOptions(prompt=question))
+        return await step.prompt("staff_parts", PromptOptions(prompt=prompt_activity(question)))
 
     async def _ask_confirm(self, step: WaterfallStepContext) -> DialogTurnResult:
         step.values["parts"] = await self._resolve_parts(step.result) if step.result else []
@@ -246,7 +246,7 @@ class StaffDialog(ComponentDialog):
             [t("yes", locale), t("no", locale)],
             locale,
         )
-        return await step.prompt("staff_confirm", PromptOptions(prompt=question))
+        return await step.prompt("staff_confirm", PromptOptions(prompt=prompt_activity(question)))
 
     async def _describe(self, locale: str | None, values: dict[str, Any]) -> str:
         async with self._db.session() as session:
