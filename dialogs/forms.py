@@ -4,18 +4,22 @@ then by asking for whatever is missing or wrong, one question at a time (the tex
 When saving fails on a rule that concerns one field (an age outside 18–64, say), only that
 field is asked again; everything else stays filled in. State lives in the dialog stack, which is
 stored in SQL, so a half-filled form survives restarts.
+
+This is the one dialogs module that imports botbuilder.dialogs (waterfalls, prompts): the staff
+dialog and the registry take its types from here (docs/architecture.md, "The SDK seam").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import (
     ComponentDialog,
+    Dialog,
     DialogTurnResult,
     WaterfallDialog,
     WaterfallStepContext,
@@ -37,6 +41,17 @@ from storage.pii import Policy
 from storage.rules import VOCABULARIES, RuleError, check_date_window
 from storage.staff import load_actor
 from storage.write_guard import check_column
+
+__all__ = [
+    "ComponentDialog",
+    "Dialog",
+    "DialogTurnResult",
+    "PromptOptions",
+    "PromptValidatorContext",
+    "TextPrompt",
+    "WaterfallDialog",
+    "WaterfallStepContext",
+]
 
 CODE = re.compile(r"^[A-ZÅÄÖ]{1,3}-\d{4}-\d{4,}$", re.IGNORECASE)
 # Wrong answers to one question before the form gives up (and says so) instead of asking again.
@@ -64,6 +79,19 @@ class Field:
 CODE_FIELD = Field("code", ("kod",), "code", "q_code")
 DATE_FIELD = Field("date", ("datum",), "date", "q_date", required=False, default_today=True)
 SURVEY_FIELD = Field("survey", ("enkät", "enkat"), "bool", "q_survey", required=False)
+
+
+@dataclass(frozen=True)
+class FormTurn:
+    """What a filled form's `complete` gets: who is asking, in which language, and a way to
+    answer; no Bot Framework type, whether the form was sent at once or asked step by step."""
+
+    actor: Actor
+    locale: str | None
+    send: Callable[[Message], Awaitable[object]]
+
+    async def reply(self, message: Message) -> None:
+        await self.send(message)
 
 
 class FieldError(Exception):
@@ -178,7 +206,7 @@ class FormDialog(ComponentDialog):
             raise FieldError(field.name, error_text(error, locale)) from error
         return text
 
-    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
+    async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
         """Save the filled form. Raise FieldError to ask one field again, RuleError to stop."""
         raise NotImplementedError
 
@@ -245,7 +273,7 @@ class FormDialog(ComponentDialog):
             for field in self.fields:
                 values.setdefault(field.name, self._default(field))
             try:
-                await self.complete(turn.context, values)
+                await self.complete(await self._form_turn(turn.context), values)
             except FieldError as error:
                 await self._begin(turn, values, [error.message], [error.field])
             return
@@ -262,6 +290,13 @@ class FormDialog(ComponentDialog):
         await turn.dialogs.begin_dialog(
             self.id, {"values": values, "notice": "\n\n".join(notices), "ask": ask}
         )
+
+    async def _form_turn(self, context: TurnContext) -> FormTurn:
+        async def send(message: Message) -> object:
+            sent = message if isinstance(message, str) else prompt_activity(message)
+            return await context.send_activity(sent)
+
+        return FormTurn(await turn_actor(self.db, context), context.activity.locale, send)
 
     async def _check_access(self, context: TurnContext, code: str) -> None:
         """Before any question: may this person do the form's work on `code`? If not, the same
@@ -352,7 +387,7 @@ class FormDialog(ComponentDialog):
         values = step.values["values"]
         locale = step.context.activity.locale
         try:
-            await self.complete(step.context, values)
+            await self.complete(await self._form_turn(step.context), values)
         except FieldError as error:
             tries = step.values["tries"] + 1
             if tries >= MAX_ATTEMPTS:

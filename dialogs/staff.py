@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.dialogs import (
-    ComponentDialog,
-    DialogTurnResult,
-    WaterfallDialog,
-    WaterfallStepContext,
-)
-from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
-
 from dialogs.cards import choices_message
 from dialogs.commands import parse_yes_no, split_list
-from dialogs.forms import prompt_activity
+from dialogs.forms import (
+    ComponentDialog,
+    DialogTurnResult,
+    PromptOptions,
+    PromptValidatorContext,
+    TextPrompt,
+    WaterfallDialog,
+    WaterfallStepContext,
+    prompt_activity,
+)
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, role_phrase, t
 from storage.db import Database

@@ -45,22 +45,14 @@ HISTORY = {("storage/migrations/versions/0008_wire.py", "bot")}
 
 SDK = frozenset({"botbuilder", "botframework", "msrest"})
 
-# Where the SDK may still be imported outside bot/: modules not yet moved behind the seam
-# (docs/architecture.md lists the work left). It only shrinks: a module that no longer imports
-# the SDK must leave this list.
-NOT_YET_BEHIND_THE_SEAM = frozenset(
-    {
-        "dialogs/exit.py",
-        "dialogs/files.py",
-        "dialogs/forms.py",
-        "dialogs/minutes.py",
-        "dialogs/placement.py",
-        "dialogs/referral.py",
-        "dialogs/registry.py",
-        "dialogs/router.py",
-        "dialogs/staff.py",
-    }
-)
+# botbuilder.dialogs (waterfalls, prompts, their stored state) stays behind this one dialogs
+# module: replacing it costs more than it saves (docs/architecture.md, "The SDK seam").
+DIALOGS_FRAMEWORK = "dialogs/forms.py"
+
+# Where the SDK may still be imported outside bot/ besides that: modules not yet moved behind
+# the seam (docs/architecture.md lists the work left). It only shrinks: a module that no longer
+# imports the SDK must leave this list.
+NOT_YET_BEHIND_THE_SEAM = frozenset({"dialogs/files.py", "dialogs/minutes.py", "dialogs/router.py"})
 
 
 def upward_imports(root: Path) -> list[str]:
@@ -100,8 +92,8 @@ def sdk_imports(root: Path) -> dict[str, list[int]]:
 
 def test_only_bot_knows_the_bot_framework() -> None:
     found = sdk_imports(ROOT)
-    assert {path: lines for path, lines in found.items()
-            if path not in NOT_YET_BEHIND_THE_SEAM} == {}
+    allowed = NOT_YET_BEHIND_THE_SEAM | {DIALOGS_FRAMEWORK}
+    assert {path: lines for path, lines in found.items() if path not in allowed} == {}
     assert sorted(NOT_YET_BEHIND_THE_SEAM - set(found)) == []  # moved: take it off the list
 
 
