@@ -52,7 +52,9 @@ DIALOGS_FRAMEWORK = "dialogs/forms.py"
 # Where the SDK may still be imported outside bot/ besides that: modules not yet moved behind
 # the seam (docs/architecture.md lists the work left). It only shrinks: a module that no longer
 # imports the SDK must leave this list.
-NOT_YET_BEHIND_THE_SEAM = frozenset({"dialogs/files.py", "dialogs/minutes.py", "dialogs/router.py"})
+NOT_YET_BEHIND_THE_SEAM = frozenset(
+    {"dialogs/files.py", "dialogs/minutes/_export.py", "dialogs/router.py"}
+)
 
 
 def upward_imports(root: Path) -> list[str]:
