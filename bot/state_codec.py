@@ -33,7 +33,7 @@ from botbuilder.schema import Activity, CardAction
 from msrest.serialization import Model
 from sqlalchemy import select
 
-from storage.models import BotStateItem
+from storage.models import BotStateItem, table_of
 
 log = logging.getLogger(__name__)
 
@@ -320,7 +320,7 @@ def convert_legacy_rows(connection: Any) -> tuple[int, int]:
     that cannot be converted are deleted. Returns (converted, deleted)."""
     # The model's table, not a bare `table()`: its columns carry their write policies, so the
     # random etag (an identifier) is not read as free text that might hold a personnummer.
-    rows: Any = BotStateItem.__table__  # type: ignore[attr-defined]
+    rows = table_of(BotStateItem)
     converted = deleted = 0
     for row_id, document in connection.execute(select(rows.c.id, rows.c.document)).all():
         if is_current(document):

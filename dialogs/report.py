@@ -36,6 +36,7 @@ from dialogs.report_files import (
     percent,
     share_lines,
     table_grid,
+    table_keys,
     to_csv,
     to_json,
     to_xlsx,
@@ -76,8 +77,8 @@ FIELD_ALIASES = {
 }
 SECTIONS = {
     "participants": (
-        "flows", "active_county_part", "active_age", "active_income", "progression",
-        "past_12_months", "caseload",
+        "flows", "flows_county_part", "active_county_part", "active_age", "active_income",
+        "progression", "past_12_months", "caseload",
     ),
     "referrals": ("referrals", "pending"),
     "exits": (
@@ -187,8 +188,10 @@ async def form_card(turn: Turn) -> Reply:
 
 
 def _masked_form(choices: ReportChoices, locale: str | None) -> Reply:
-    """Masked reports: a period of the association's grid that has ended, county-wide."""
+    """Masked reports: a period of the association's grid that has ended, the county's, shown
+    for the county, a county part or a municipality."""
     periods = recent_periods(clock.today(), choices.grain)
+    everyone = t("report_all", locale)
     body = [
         heading(t("report_form_title", locale)),
         {"type": "TextBlock", "wrap": True,
@@ -197,6 +200,10 @@ def _masked_form(choices: ReportChoices, locale: str | None) -> Reply:
         {"type": "Input.ChoiceSet", "id": "period", "label": t("report_period_field", locale),
          "style": "compact", "value": periods[0].code,
          "choices": [{"title": p.code, "value": p.code} for p in periods]},
+        optional_choice("länsdel", t("report_filter.county_part", locale),
+                        [(name, name) for name, _ in choices.county_parts], everyone),
+        optional_choice("kommun", t("report_filter.municipality", locale),
+                        [(name, name) for name in choices.municipalities], everyone),
     ]
     actions = [
         {"type": "Action.Submit", "title": t("report_button_show", locale),
@@ -236,8 +243,8 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
         facts(share_lines(report, locale)),
         *([paragraph(t("report_goals", locale)), facts(goal_lines(report, locale))]
           if report.goals else []),
-        image(exits_chart(report, locale), caption),
-        paragraph(caption, subtle=True),
+        *([image(exits_chart(report, locale), caption), paragraph(caption, subtle=True)]
+          if "exits_sus" in report.tables else []),
     ]
     if report.meetings:
         overview.append(table(meeting_grid(report, locale)))
@@ -248,9 +255,13 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
         command_action(t("saved_report_button_save", locale), "spara " + one_liner(wanted)),
     ]
     messages = [card_message(card(overview, actions), title)]
-    for section, keys in SECTIONS.items():
+    # A masked report viewed for one area: its few tables in one card.
+    sections = ({"area": tuple(table_keys(report))} if report.scope.view_part is not None
+                else SECTIONS)
+    for section, keys in sections.items():
+        shown = [key for key in keys if key in report.tables]
         body = [heading(t(f"report_section.{section}", locale))]
-        for key in keys:
+        for key in shown:
             if report.tables[key].withheld:
                 body.append({"type": "TextBlock", "wrap": True, "text": (
                     f"**{t(f'report_table.{key}', locale)}**: {t('report_too_few', locale)}")})

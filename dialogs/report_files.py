@@ -25,6 +25,7 @@ from storage.reports.result import COMPOSITE, column_percent
 # The order the card, the files and the chart show the tables in.
 TABLE_ORDER = (
     "flows",
+    "flows_county_part",
     "referrals",
     "pending",
     "active_county_part",
@@ -218,6 +219,9 @@ def filter_lines(report: Report, locale: str | None) -> list[tuple[str, str]]:
         else t("report_unmasked_note", locale)
     )
     lines.append((t("report_masking", locale), masking))
+    if scope.view_part is not None:
+        area = scope.view_town or scope.view_part
+        lines.append((t("report_view_label", locale), t("report_view_note", locale, area=area)))
     if report.late_changes:
         lines.append((t("report_late_label", locale),
                       t("report_late_changes", locale, count=report.late_changes)))

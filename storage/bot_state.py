@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select, update
 
 from storage.db import Database
-from storage.models import BotStateItem, utcnow
+from storage.models import BotStateItem, table_of, utcnow
 
-_TABLE = BotStateItem.__table__
+_TABLE = table_of(BotStateItem)
 
 
 class StateConflictError(Exception):

@@ -9,11 +9,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ConversationRef, utcnow
+from storage.db import insert_for
+from storage.models import ConversationRef, table_of, utcnow
 
 
 async def remember_conversation(
@@ -32,9 +32,9 @@ async def remember_conversation(
     if row is None:
         # Two first turns of one conversation can arrive together: insert-or-ignore, and only
         # the turn whose insert took effect counts the conversation as new.
-        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+        table = table_of(ConversationRef)
         inserted = await session.execute(
-            dialect.insert(ConversationRef.__table__)
+            insert_for(session, table)
             .values(
                 conversation_id=conversation_id,
                 conversation_type=conversation_type,
@@ -46,7 +46,7 @@ async def remember_conversation(
                 updated_at=now,
             )
             .on_conflict_do_nothing(index_elements=["conversation_id"])
-            .returning(ConversationRef.__table__.c.id)
+            .returning(table.c.id)
         )
         return inserted.first() is not None
     if _unchanged(row, document, user_name):
@@ -78,9 +78,10 @@ async def _stored(session: AsyncSession, conversation_id: str) -> ConversationRe
 def conversation_of(reference: Mapping[str, Any]) -> str:
     """The id of the conversation a reference points to."""
     conversation = reference.get("conversation")
-    if not isinstance(conversation, Mapping) or not isinstance(conversation.get("id"), str):
+    found = conversation.get("id") if isinstance(conversation, Mapping) else None
+    if not isinstance(found, str):
         raise ValueError("a conversation reference without a conversation id")
-    return conversation["id"]
+    return found
 
 
 def _document(reference: Mapping[str, Any]) -> str:

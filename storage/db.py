@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import CursorResult, Result, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -32,8 +32,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import ORMExecuteState, Session
-from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.util.typing import TupleAny
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.orm.session import Session as SqlModelSession
 
@@ -49,6 +49,9 @@ SQLITE_READERS = 8
 WRITE_WAIT_SECONDS = 30.0  # SQLite: longest wait for this process' write lock before giving up
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///stegvis.db"
 
+# Both dialects' inserts have `on_conflict_do_nothing/update` and `excluded`; the Core one has not.
+DialectInsert = postgresql.Insert | sqlite.Insert
+
 
 def normalise_database_url(url: str) -> str:
     """Accept the URLs people paste (postgres://, sqlite:///) and pick the async drivers."""
@@ -59,6 +62,21 @@ def normalise_database_url(url: str) -> str:
     if url.startswith("sqlite://") and not url.startswith("sqlite+aiosqlite://"):
         return "sqlite+aiosqlite://" + url[len("sqlite://") :]
     return url
+
+
+def rowcount(result: Result[*TupleAny]) -> int:
+    """The rows an UPDATE or DELETE matched. `Session.execute` declares a plain `Result`; for
+    such a statement it is a `CursorResult`, which counts them."""
+    if not isinstance(result, CursorResult):
+        raise TypeError("rowcount of a statement that returns rows")
+    return result.rowcount
+
+
+def insert_for(session: AsyncSession, table: Table) -> DialectInsert:
+    """A dialect insert for the session's database (see `Database.insert`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 class WriteOutsideLockError(RuntimeError):
@@ -199,13 +217,13 @@ class Database:
             self.read_engine = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         # Every value every INSERT and UPDATE writes is checked by its column's policy.
         write_guard.install(self.engine.sync_engine)
-        options: dict[str, Any] = {
-            "class_": AsyncSession,
-            "expire_on_commit": False,
-            "sync_session_class": _Session,
-        }
-        self._sessions = async_sessionmaker(self.engine, **options)
-        self._read_sessions = async_sessionmaker(self.read_engine, **options)
+        self._sessions = async_sessionmaker(
+            self.engine, class_=AsyncSession, expire_on_commit=False, sync_session_class=_Session
+        )
+        self._read_sessions = async_sessionmaker(
+            self.read_engine, class_=AsyncSession, expire_on_commit=False,
+            sync_session_class=_Session,
+        )
 
     @property
     def is_sqlite(self) -> bool:
@@ -347,10 +365,9 @@ class Database:
         async with self.read_engine.connect() as connection:
             yield connection
 
-    def insert(self, table: Any) -> Insert:
+    def insert(self, table: Table) -> DialectInsert:
         """A dialect insert, so callers can use `on_conflict_do_update` on both databases."""
-        dialect = sqlite if self.is_sqlite else postgresql
-        return dialect.insert(table)
+        return sqlite.insert(table) if self.is_sqlite else postgresql.insert(table)
 
     async def ping(self) -> None:
         """Raise if the database cannot answer a trivial query (used by /healthz)."""

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
@@ -27,6 +27,7 @@ from storage.models import (
     Participant,
     Placement,
     Staff,
+    key_of,
     utcnow,
 )
 from storage.participants import find_municipality
@@ -222,7 +223,7 @@ async def add_contact(
     contact_first = employer.contact_name.split()[:1]
     allowed = {employer.contact_name, *contact_first, employer.name, *staff} - {""}
     check(note, Policy.NO_NAMES, allowed_names=allowed)
-    contact = EmployerContact(employer_id=employer.id, contact_date=day, text=note,
+    contact = EmployerContact(employer_id=key_of(employer), contact_date=day, text=note,
                               created_by=actor.staff_id)
     employer.last_contact_on = max(day, employer.last_contact_on or day)
     employer.updated_at = utcnow()
@@ -247,7 +248,7 @@ async def _placements_by_employer(
     """Placements per employer name (normalised), and those that led to work: a placement that
     is employment, or a participant who left for work."""
     query = select(Placement.employer, Placement.placement_type, Participant.exit_destination)
-    query = query.join(Participant, Participant.id == Placement.participant_id)
+    query = query.join(Participant, col(Participant.id) == Placement.participant_id)
     if year is not None:
         query = query.where(Placement.start_date >= date(year, 1, 1),
                             Placement.start_date <= date(year, 12, 31))
@@ -299,7 +300,7 @@ async def employer_detail(session: AsyncSession, actor: Actor, text: str) -> Emp
         await session.exec(
             select(EmployerContact)
             .where(EmployerContact.employer_id == employer.id)
-            .order_by(EmployerContact.contact_date.desc(), EmployerContact.id.desc())
+            .order_by(col(EmployerContact.contact_date).desc(), col(EmployerContact.id).desc())
             .limit(10)
         )
     ).all()

@@ -33,7 +33,7 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import or_
 from sqlmodel import col, select
@@ -51,6 +51,8 @@ from storage.models import (
     Placement,
     Programme,
     ProgressionStep,
+    key_col,
+    table_of,
 )
 from storage.permissions import Action, Actor, is_allowed
 from storage.reports.period import GridPeriod, latest_ended, parse_period
@@ -169,7 +171,20 @@ def age_band(birth_year: int, end: date) -> str:
     return "outside"
 
 
-def status_at(p: Any, end: date) -> str:
+class _Dated(Protocol):
+    """What `status_at` reads of a participant (a row of the participant table)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def decision_date(self) -> date | None: ...
+    @property
+    def enrolment_date(self) -> date | None: ...
+    @property
+    def exit_date(self) -> date | None: ...
+
+
+def status_at(p: _Dated, end: date) -> str:
     """The participant's status on the period's last day, from the dates the row records."""
     if p.exit_date and p.exit_date <= end:
         return Status.EXITED
@@ -339,17 +354,19 @@ async def evaluator_extract(
     first, last = min(p.start for p in periods), max(p.end for p in periods)
     conditions = (
         Participant.referral_date <= last,
-        or_(col(Participant.exit_date).is_(None), Participant.exit_date >= first),
+        or_(col(Participant.exit_date).is_(None), col(Participant.exit_date) >= first),
         col(Participant.consent).is_(True),
     )
     people = list((await session.exec(
-        select(*Participant.__table__.c).where(*conditions).order_by(Participant.id)
+        select(*table_of(Participant).c).where(*conditions).order_by(col(Participant.id))
     )).all())
     names = {
-        "programme": _names((await session.exec(select(Programme.id, Programme.code))).all()),
-        "county_part": _names((await session.exec(select(CountyPart.id, CountyPart.code))).all()),
+        "programme": _names((await session.exec(
+            select(key_col(Programme.id), col(Programme.code)))).all()),
+        "county_part": _names((await session.exec(
+            select(key_col(CountyPart.id), col(CountyPart.code)))).all()),
         "municipality": _names(
-            (await session.exec(select(Municipality.id, Municipality.name))).all()),
+            (await session.exec(select(key_col(Municipality.id), col(Municipality.name)))).all()),
     }
     chosen = select(Participant.id).where(*conditions)
     placements = await _by_participant(
@@ -357,7 +374,7 @@ async def evaluator_extract(
     steps = await _by_participant(
         session, [ProgressionStep.participant_id, ProgressionStep.step,
                   ProgressionStep.step_date], chosen)
-    history = await _by_participant(session, list(ParticipantEvent.__table__.c), chosen,
+    history = await _by_participant(session, list(table_of(ParticipantEvent).c), chosen,
                                     order=ParticipantEvent.id)
     # Pure computation over what was read: in a worker thread, so the event loop (other
     # people's turns) is not held while tens of thousands of rows are made.

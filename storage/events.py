@@ -38,6 +38,8 @@ from storage.models import (
     ParticipantSpan,
     Placement,
     ProgressionStep,
+    key_of,
+    table_of,
 )
 from storage.permissions import Actor
 from storage.rules import Status
@@ -185,9 +187,9 @@ _TRACKED = {"participant": _participant, "placement": _placement, "progression_s
 
 async def live_events(session: AsyncSession, participant_id: int) -> list[ParticipantEvent]:
     """The participant's events that nothing has corrected, in the order they were recorded."""
-    rows = (await session.exec(
+    rows = (await session.execute(
         select(ParticipantEvent)
-        .where(ParticipantEvent.participant_id == participant_id)
+        .where(col(ParticipantEvent.participant_id) == participant_id)
         .order_by(col(ParticipantEvent.id))
     )).scalars().all()
     return live(rows)
@@ -252,8 +254,9 @@ async def take_back(
         return []
     events = await live_events(session, undone.participant_id)
     rec = _Recorder(undone.participant_id, events)
-    by_id = {e.id: e for e in (await session.exec(
-        select(ParticipantEvent).where(ParticipantEvent.participant_id == undone.participant_id)
+    mine = col(ParticipantEvent.participant_id) == undone.participant_id
+    by_id = {e.id: e for e in (await session.execute(
+        select(ParticipantEvent).where(mine)
     )).scalars()}
     for event in events:
         gone = _removed_with(undone, event)
@@ -269,7 +272,7 @@ async def take_back(
 
 async def forget(session: AsyncSession, participant_ids: Sequence[int]) -> None:
     """Erasure by deletion: the participant's history goes with the participant."""
-    for table in (ParticipantEvent.__table__, ParticipantSpan.__table__):
+    for table in (table_of(ParticipantEvent), table_of(ParticipantSpan)):
         for start in range(0, len(participant_ids), 500):
             chunk = list(participant_ids[start:start + 500])
             await session.execute(delete(table).where(table.c.participant_id.in_(chunk)))
@@ -277,7 +280,7 @@ async def forget(session: AsyncSession, participant_ids: Sequence[int]) -> None:
 
 async def forget_actors(session: AsyncSession, participant_ids: Sequence[int]) -> None:
     """Anonymisation: the facts stay for the counts, who recorded them goes."""
-    table = ParticipantEvent.__table__
+    table = table_of(ParticipantEvent)
     for start in range(0, len(participant_ids), 500):
         chunk = list(participant_ids[start:start + 500])
         await session.execute(
@@ -299,26 +302,27 @@ def _row_event(participant_id: int, kind: Kind, day: date, now: datetime,
 def _participant_row_events(p: Participant, now: datetime) -> Iterable[dict[str, Any]]:
     """The events one participant row records on its own (as migration 0013 derives them)."""
     later = (Status.ENROLLED, Status.EXITED)
-    yield _row_event(p.id, Kind.REFERRAL, p.referral_date, now, status=Status.REFERRED)
+    pid = key_of(p)
+    yield _row_event(pid, Kind.REFERRAL, p.referral_date, now, status=Status.REFERRED)
     if p.status in DECIDED or p.status in later:
         yield _row_event(
-            p.id, Kind.DECISION, p.decision_date or p.enrolment_date or p.referral_date, now,
+            pid, Kind.DECISION, p.decision_date or p.enrolment_date or p.referral_date, now,
             status=p.status if p.status in DECIDED else Status.ACCEPTED,
             reason=p.not_accepted_reason if p.status == Status.NOT_ACCEPTED else None,
             coach_id=p.coach_id,
         )
     elif p.coach_id is not None:
-        yield _row_event(p.id, Kind.COACH, p.referral_date, now, coach_id=p.coach_id)
+        yield _row_event(pid, Kind.COACH, p.referral_date, now, coach_id=p.coach_id)
     if p.enrolment_date is not None and p.status in later:
-        yield _row_event(p.id, Kind.ENROLMENT, p.enrolment_date, now, status=Status.ENROLLED)
+        yield _row_event(pid, Kind.ENROLMENT, p.enrolment_date, now, status=Status.ENROLLED)
         if p.extended_until is not None:
-            yield _row_event(p.id, Kind.EXTENSION, p.enrolment_date, now,
+            yield _row_event(pid, Kind.EXTENSION, p.enrolment_date, now,
                              until=p.extended_until)
     if p.exit_date is not None and p.status == Status.EXITED:
-        yield _row_event(p.id, Kind.EXIT, p.exit_date, now, status=Status.EXITED,
+        yield _row_event(pid, Kind.EXIT, p.exit_date, now, status=Status.EXITED,
                          reason=p.exit_reason, destination=p.exit_destination)
         if p.exit_reason == REGISTRATION_ERROR:
-            yield _row_event(p.id, Kind.FELREGISTRERING, p.referral_date, now)
+            yield _row_event(pid, Kind.FELREGISTRERING, p.referral_date, now)
 
 
 async def record_rows(session: AsyncSession) -> int:
@@ -326,14 +330,15 @@ async def record_rows(session: AsyncSession) -> int:
     without any event, placements and steps without theirs. Counted as recorded on the day
     they took effect, as migration 0013 does; returns how many were added."""
     now = clock.now()
-    mine = ParticipantEvent.participant_id
+    mine = col(ParticipantEvent.participant_id)
     found: list[dict[str, Any]] = []
-    for p in (await session.exec(select(Participant).where(
-        ~select(ParticipantEvent.id).where(mine == Participant.id).exists()
+    for p in (await session.execute(select(Participant).where(
+        ~select(col(ParticipantEvent.id)).where(mine == col(Participant.id)).exists()
     ))).scalars():
         found += _participant_row_events(p, now)
-    for pl in (await session.exec(select(Placement).where(
-        ~select(ParticipantEvent.id).where(ParticipantEvent.placement_id == Placement.id)
+    for pl in (await session.execute(select(Placement).where(
+        ~select(col(ParticipantEvent.id))
+        .where(col(ParticipantEvent.placement_id) == Placement.id)
         .exists()
     ))).scalars():
         found.append(_row_event(pl.participant_id, Kind.PLACEMENT_START, pl.start_date, now,
@@ -342,14 +347,15 @@ async def record_rows(session: AsyncSession) -> int:
         if pl.end_date is not None:
             found.append(_row_event(pl.participant_id, Kind.PLACEMENT_END, pl.end_date, now,
                                     placement_id=pl.id))
-    for st in (await session.exec(select(ProgressionStep).where(
-        ~select(ParticipantEvent.id).where(ParticipantEvent.step_id == ProgressionStep.id)
+    for st in (await session.execute(select(ProgressionStep).where(
+        ~select(col(ParticipantEvent.id))
+        .where(col(ParticipantEvent.step_id) == ProgressionStep.id)
         .exists()
     ))).scalars():
         found.append(_row_event(st.participant_id, Kind.STEP, st.step_date, now,
                                 step=st.step, step_id=st.id))
     for start in range(0, len(found), 5000):
-        await session.execute(ParticipantEvent.__table__.insert(), found[start:start + 5000])
+        await session.execute(table_of(ParticipantEvent).insert(), found[start:start + 5000])
     await rebuild_spans(session, sorted({row["participant_id"] for row in found}))
     return len(found)
 
@@ -463,7 +469,7 @@ async def histories(session: AsyncSession, participant_ids: Iterable[int] | None
         statement = statement.where(col(ParticipantEvent.participant_id).in_(
             list(participant_ids)))
     found: dict[int, list[ParticipantEvent]] = {}
-    for event in (await session.exec(statement)).scalars():
+    for event in (await session.execute(statement)).scalars():
         found.setdefault(event.participant_id, []).append(event)
     return found
 
@@ -522,7 +528,7 @@ def spans_of(history: Iterable[Any]) -> list[dict[str, Any]]:
 
 async def rebuild_spans(session: AsyncSession, participant_ids: Sequence[int]) -> None:
     """Derive the participants' spans again from their events (in the caller's transaction)."""
-    spans, events = ParticipantSpan.__table__, ParticipantEvent.__table__
+    spans, events = table_of(ParticipantSpan), table_of(ParticipantEvent)
     for start in range(0, len(participant_ids), 500):
         chunk = list(participant_ids[start:start + 500])
         await session.execute(delete(spans).where(spans.c.participant_id.in_(chunk)))
@@ -544,25 +550,25 @@ async def late_changes(session: AsyncSession, end: date, participants: Any = Non
     `participants`: a SELECT of the ids to count for (everyone if None)."""
     corrected = aliased(ParticipantEvent)
     statement = (
-        select(ParticipantEvent.participant_id)
+        select(col(ParticipantEvent.participant_id))
         .select_from(ParticipantEvent)
-        .outerjoin(corrected, corrected.id == ParticipantEvent.corrects_id)
+        .outerjoin(corrected, col(corrected.id) == ParticipantEvent.corrects_id)
         .where(
-            ParticipantEvent.recorded_at > end_of_day(end),
-            (ParticipantEvent.effective_on <= end) | (corrected.effective_on <= end),
+            col(ParticipantEvent.recorded_at) > end_of_day(end),
+            (col(ParticipantEvent.effective_on) <= end) | (col(corrected.effective_on) <= end),
         )
     )
     # The late changes are read from their index first, and counted here (a GROUP BY would
     # make SQLite read every event in participant order); then only their participants are
     # looked up (a filter on the participants first would read every one's events).
-    counts = Counter((await session.exec(statement)).scalars())
+    counts = Counter((await session.execute(statement)).scalars())
     if participants is None or not counts:
         return sum(counts.values())
     ids = list(counts)
     wanted: set[int] = set()
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        found = participants.where(Participant.id.in_(chunk))
+        found = participants.where(col(Participant.id).in_(chunk))
         wanted.update((await session.exec(found)).scalars())
     return sum(n for pid, n in counts.items() if pid in wanted)
 
@@ -574,18 +580,18 @@ def _live_sql(event: Any, known_at: datetime | None) -> list[Any]:
     """Conditions for `event` (an alias of the table) to be live as the records stood at
     `known_at`: as `live` above."""
     later = aliased(ParticipantEvent)
-    correction = select(later.id).where(later.corrects_id == event.id)
+    correction = select(col(later.id)).where(col(later.corrects_id) == event.id)
     conditions = [event.kind != Kind.VOID]
     if known_at is not None:
-        correction = correction.where(later.recorded_at <= known_at)
+        correction = correction.where(col(later.recorded_at) <= known_at)
         conditions.append(event.recorded_at <= known_at)
     return [*conditions, ~correction.exists()]
 
 
 def _flagged(participant_id: Any, known_at: datetime | None) -> Any:
     event = aliased(ParticipantEvent)
-    return select(event.id).where(
-        event.participant_id == participant_id, event.kind == Kind.FELREGISTRERING,
+    return select(col(event.id)).where(
+        col(event.participant_id) == participant_id, col(event.kind) == Kind.FELREGISTRERING,
         *_live_sql(event, known_at),
     ).exists()
 
@@ -613,23 +619,23 @@ def _only(participant_id: Any, day: date, known_at: datetime | None,
     for which `bad` does, and no felregistrering: one pass over their events (a subquery per
     condition would read them three times)."""
     event = aliased(ParticipantEvent)
-    in_effect = event.effective_on <= day
+    in_effect = col(event.effective_on) <= day
     verdict = func.max(case(
-        (event.kind == Kind.FELREGISTRERING, 2),
+        (col(event.kind) == Kind.FELREGISTRERING, 2),
         (and_(in_effect, bad(event)), 2),
         (and_(in_effect, good(event)), 1),
         else_=0,
     ))
     return select(verdict).where(
-        event.participant_id == participant_id, *_live_sql(event, known_at)
+        col(event.participant_id) == participant_id, *_live_sql(event, known_at)
     ).scalar_subquery() == 1
 
 
 def _spans_at(day: date, statuses: Iterable[str]) -> list[Any]:
     """The spans of `statuses` in effect on `day`: a range of ix_participant_span_at."""
     span = ParticipantSpan
-    return [col(span.status).in_(list(statuses)), span.valid_until > day,
-            span.valid_from <= day]
+    return [col(span.status).in_(list(statuses)), col(span.valid_until) > day,
+            col(span.valid_from) <= day]
 
 
 # For the records as they stand now (no `known_at`) the SQL below reads the spans, kept from
@@ -643,9 +649,9 @@ def status_at_sql(participant_id: Any, day: date) -> Any:
     referred yet, or a felregistrering); one lookup in ix_participant_span_participant."""
     span = ParticipantSpan
     return (
-        select(span.status)
-        .where(span.participant_id == participant_id, span.valid_until > day,
-               span.valid_from <= day, span.status != IN_PLACEMENT)
+        select(col(span.status))
+        .where(col(span.participant_id) == participant_id, col(span.valid_until) > day,
+               col(span.valid_from) <= day, col(span.status) != IN_PLACEMENT)
         .limit(1)
         .scalar_subquery()
     )
@@ -654,7 +660,7 @@ def status_at_sql(participant_id: Any, day: date) -> Any:
 def extended_sql(day: date) -> Any:
     """SELECT of the ids of participants enrolled at `day` with an extension in effect then."""
     span = ParticipantSpan
-    return select(span.participant_id).where(
+    return select(col(span.participant_id)).where(
         *_spans_at(day, (Status.ENROLLED,)), col(span.extended_until).is_not(None))
 
 
@@ -662,9 +668,9 @@ def waiting_sql(day: date, known_at: datetime | None = None) -> Any:
     """SELECT of the ids of participants waiting for a decision at `day` (referred, or told to
     wait, and not yet accepted, refused, enrolled or exited); as `figures_at`."""
     if known_at is None:
-        return select(ParticipantSpan.participant_id).where(
+        return select(col(ParticipantSpan.participant_id)).where(
             *_spans_at(day, WAITING_FOR_DECISION))
-    pid = Participant.id
+    pid = col(Participant.id)
     return select(pid).where(
         _only(pid, day, known_at, lambda e: e.kind == Kind.REFERRAL, _decided))
 
@@ -674,17 +680,17 @@ def caseload_sql(day: date, known_at: datetime | None = None) -> Any:
     coach of the latest decision or coach change in effect (NULL: none); as `figures_at`."""
     if known_at is None:
         span = ParticipantSpan
-        return select(span.participant_id.label("participant_id"),
-                      span.coach_id.label("coach_id")).where(*_spans_at(day, ON_CASELOAD))
-    pid = Participant.id
+        return select(col(span.participant_id).label("participant_id"),
+                      col(span.coach_id).label("coach_id")).where(*_spans_at(day, ON_CASELOAD))
+    pid = col(Participant.id)
     coaching = aliased(ParticipantEvent)
     coach = (
-        select(coaching.coach_id)
-        .where(coaching.participant_id == pid, coaching.effective_on <= day,
-               coaching.kind.in_((Kind.DECISION, Kind.COACH)), *_live_sql(coaching, known_at))
-        .order_by(coaching.effective_on.desc(),
-                  case((coaching.kind == Kind.COACH, 1), else_=0).desc(),
-                  coaching.id.desc())
+        select(col(coaching.coach_id))
+        .where(col(coaching.participant_id) == pid, col(coaching.effective_on) <= day,
+               col(coaching.kind).in_((Kind.DECISION, Kind.COACH)), *_live_sql(coaching, known_at))
+        .order_by(col(coaching.effective_on).desc(),
+                  case((col(coaching.kind) == Kind.COACH, 1), else_=0).desc(),
+                  col(coaching.id).desc())
         .limit(1)
         .scalar_subquery()
     )
@@ -699,15 +705,15 @@ def enrolled_sql(day: date, known_at: datetime | None = None) -> Any:
     as `figures_at`. `enrolled_on` gives the time in the programme at `day`."""
     if known_at is None:
         span = ParticipantSpan
-        return select(span.participant_id.label("participant_id"),
-                      span.enrolled_on.label("enrolled_on")).where(
+        return select(col(span.participant_id).label("participant_id"),
+                      col(span.enrolled_on).label("enrolled_on")).where(
             *_spans_at(day, (Status.ENROLLED,)))
-    pid = Participant.id
+    pid = col(Participant.id)
     enrolment = aliased(ParticipantEvent)
     enrolled_on = (
-        select(func.max(enrolment.effective_on))
-        .where(enrolment.participant_id == pid, enrolment.kind == Kind.ENROLMENT,
-               enrolment.effective_on <= day, *_live_sql(enrolment, known_at))
+        select(func.max(col(enrolment.effective_on)))
+        .where(col(enrolment.participant_id) == pid, col(enrolment.kind) == Kind.ENROLMENT,
+               col(enrolment.effective_on) <= day, *_live_sql(enrolment, known_at))
         .scalar_subquery()
     )
     inner = (
@@ -724,16 +730,16 @@ def in_placement_sql(day: date, known_at: datetime | None = None) -> Any:
     """SELECT of the ids of participants with a placement under way at `day` (started on or
     before it, not ended before it); as `figures_at`."""
     if known_at is None:
-        return select(ParticipantSpan.participant_id).where(*_spans_at(day, (IN_PLACEMENT,)))
-    pid = Participant.id
+        return select(col(ParticipantSpan.participant_id)).where(*_spans_at(day, (IN_PLACEMENT,)))
+    pid = col(Participant.id)
     start = aliased(ParticipantEvent)
     end = aliased(ParticipantEvent)
-    ended = select(end.id).where(
-        end.placement_id == start.placement_id, end.kind == Kind.PLACEMENT_END,
-        end.effective_on < day, *_live_sql(end, known_at),
+    ended = select(col(end.id)).where(
+        col(end.placement_id) == col(start.placement_id), col(end.kind) == Kind.PLACEMENT_END,
+        col(end.effective_on) < day, *_live_sql(end, known_at),
     ).exists()
-    under_way = select(start.id).where(
-        start.participant_id == pid, start.kind == Kind.PLACEMENT_START,
-        start.effective_on <= day, *_live_sql(start, known_at), ~ended,
+    under_way = select(col(start.id)).where(
+        col(start.participant_id) == pid, col(start.kind) == Kind.PLACEMENT_START,
+        col(start.effective_on) <= day, *_live_sql(start, known_at), ~ended,
     ).exists()
     return select(pid).where(under_way, ~_flagged(pid, known_at))

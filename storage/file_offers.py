@@ -11,11 +11,12 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, update
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import audit
-from storage.models import FileOffer, utcnow
+from storage.db import rowcount
+from storage.models import FileOffer, key_of, utcnow
 
 # A consent card stays in the chat; one accepted the next working day still works.
 OFFER_LIFETIME = timedelta(hours=24)
@@ -50,7 +51,7 @@ async def make_offer(
     """Store an offer and return the token for the card; offers long expired are removed."""
     now = utcnow()
     await session.execute(
-        delete(FileOffer).where(FileOffer.expires_at < now - OFFER_LIFETIME)
+        delete(FileOffer).where(col(FileOffer.expires_at) < now - OFFER_LIFETIME)
     )
     token = secrets.token_urlsafe(32)
     session.add(
@@ -79,19 +80,19 @@ async def take_offer(
     taken = await session.execute(
         update(FileOffer)
         .where(
-            FileOffer.token == token,
-            FileOffer.conversation_id == conversation_id,
-            FileOffer.aad_object_id == aad_object_id.lower(),
-            FileOffer.used_at.is_(None),
-            FileOffer.expires_at > now,
+            col(FileOffer.token) == token,
+            col(FileOffer.conversation_id) == conversation_id,
+            col(FileOffer.aad_object_id) == aad_object_id.lower(),
+            col(FileOffer.used_at).is_(None),
+            col(FileOffer.expires_at) > now,
         )
         .values(used_at=now)
     )
     row = (await session.exec(select(FileOffer).where(FileOffer.token == token))).first()
     if row is None:
         return Refusal.UNKNOWN
-    if taken.rowcount == 1:
-        offer = Offer(row.id, row.kind, json.loads(row.params))
+    if rowcount(taken) == 1:
+        offer = Offer(key_of(row), row.kind, json.loads(row.params))
         # What the file is made of (a code, a coach's recommendations) is needed once: an
         # offer used up keeps only who, where and when.
         row.params = "{}"
@@ -120,7 +121,7 @@ async def audit_refusal(session: AsyncSession, aad_object_id: str, offer_id: int
 async def forget_offers_about(session: AsyncSession, code: str) -> None:
     """Erasure: offers whose parameters name the participant go, used or not."""
     rows = (
-        await session.exec(select(FileOffer).where(FileOffer.params.contains(code.upper())))
+        await session.exec(select(FileOffer).where(col(FileOffer.params).contains(code.upper())))
     ).all()
     for row in rows:
         if code.upper() in json.loads(row.params).values():

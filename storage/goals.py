@@ -70,7 +70,8 @@ def parse_goals(entries: Any, programmes: set[str]) -> tuple[Goal, ...]:
                                 "(35 % skrivs 0.35)")
         if bounds == [None, None]:
             raise GoalError(f"{where}: ange at_least, at_most eller båda")
-        if None not in bounds and bounds[0] > bounds[1]:
+        low, high = bounds
+        if low is not None and high is not None and low > high:
             raise GoalError(f"{where}: at_least är större än at_most")
         found.append(Goal(measure, start, end, programme,
                           None if bounds[0] is None else float(bounds[0]),

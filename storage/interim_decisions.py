@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
@@ -25,7 +25,7 @@ from storage.minutes import (
     may_read,
     writable_groups,
 )
-from storage.models import InterimDecision, Meeting
+from storage.models import InterimDecision, Meeting, key_col
 from storage.permissions import Actor
 from storage.rules import RuleError
 
@@ -67,9 +67,9 @@ async def _default_group(session: AsyncSession, actor: Actor) -> GroupRef:
 async def _next_meeting(session: AsyncSession, group_id: int, day: date) -> NextMeeting | None:
     row = (
         await session.exec(
-            select(Meeting.id, Meeting.meeting_date)
+            select(key_col(Meeting.id), col(Meeting.meeting_date))
             .where(Meeting.steering_group_id == group_id, Meeting.meeting_date > day)
-            .order_by(Meeting.meeting_date, Meeting.id)
+            .order_by(col(Meeting.meeting_date), col(Meeting.id))
             .limit(1)
         )
     ).first()
@@ -83,10 +83,10 @@ async def _last_held(session: AsyncSession, group_id: int) -> Meeting | None:
             select(Meeting)
             .where(
                 Meeting.steering_group_id == group_id,
-                Meeting.minutes_logged_at.is_not(None),
+                col(Meeting.minutes_logged_at).is_not(None),
                 Meeting.meeting_date <= clock.today(),
             )
-            .order_by(Meeting.meeting_date.desc())
+            .order_by(col(Meeting.meeting_date).desc())
             .limit(1)
         )
     ).first()
@@ -144,8 +144,8 @@ async def pending_interim_decisions(session: AsyncSession, actor: Actor) -> list
     rows = (
         await session.exec(
             select(InterimDecision)
-            .where(InterimDecision.steering_group_id.in_(list(groups)))
-            .order_by(InterimDecision.decided_on, InterimDecision.id)
+            .where(col(InterimDecision.steering_group_id).in_(list(groups)))
+            .order_by(col(InterimDecision.decided_on), col(InterimDecision.id))
         )
     ).all()
     found = []

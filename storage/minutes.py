@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import select
+from sqlalchemy import ColumnElement
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
@@ -28,6 +29,7 @@ from storage.models import (
     Staff,
     StaffCountyPart,
     SteeringGroup,
+    key_of,
     utcnow,
 )
 from storage.permissions import AREA_ROLES, Action, Actor, Role, Scope, is_allowed
@@ -151,12 +153,12 @@ async def all_groups(session: AsyncSession) -> list[GroupRef]:
     rows = (
         await session.exec(
             select(SteeringGroup, CountyPart)
-            .join(CountyPart, CountyPart.id == SteeringGroup.county_part_id, isouter=True)
+            .join(CountyPart, col(CountyPart.id) == SteeringGroup.county_part_id, isouter=True)
             .order_by(SteeringGroup.name)
         )
     ).all()
     groups = [
-        GroupRef(g.id, g.code, g.name, p.code if p else None, p.name if p else None, g.kind)
+        GroupRef(key_of(g), g.code, g.name, p.code if p else None, p.name if p else None, g.kind)
         for g, p in rows
     ]
     return sorted(groups, key=lambda g: (g.county_part is not None, g.name))
@@ -315,7 +317,7 @@ async def log_minutes(
     if meeting_id is not None:
         meeting, _ = await _meeting_for(session, actor, meeting_id, Action.WRITE_MINUTES)
     else:
-        meeting = (
+        existing = (
             await session.exec(
                 select(Meeting).where(
                     Meeting.steering_group_id == group.id,
@@ -323,11 +325,11 @@ async def log_minutes(
                 )
             )
         ).first()
-        if meeting is not None and meeting.minutes_logged_at is not None:
+        if existing is not None and existing.minutes_logged_at is not None:
             raise RuleError(
-                "minutes_meeting_exists", id=meeting.id, date=data.meeting_date.isoformat()
+                "minutes_meeting_exists", id=existing.id, date=data.meeting_date.isoformat()
             )
-        meeting = meeting or Meeting(
+        meeting = existing or Meeting(
             steering_group_id=group.id, meeting_date=data.meeting_date, created_by=actor.staff_id
         )
     meeting.steering_group_id, meeting.meeting_date = group.id, data.meeting_date
@@ -348,7 +350,7 @@ async def log_minutes(
     for row in old_decisions:
         await session.delete(row)
     for text in decisions:
-        session.add(MeetingDecision(meeting_id=meeting.id, text=text))
+        session.add(MeetingDecision(meeting_id=key_of(meeting), text=text))
 
     old_points = {
         p.text: p
@@ -357,7 +359,7 @@ async def log_minutes(
         ).all()
     }
     for text, owner, due in points:
-        point = old_points.pop(text, None) or ActionPoint(meeting_id=meeting.id, text=text)
+        point = old_points.pop(text, None) or ActionPoint(meeting_id=key_of(meeting), text=text)
         point.owner_name, point.owner_staff_id = await _resolve_owner(session, actor, owner)
         point.due_date = due
         session.add(point)
@@ -404,7 +406,7 @@ async def add_decision(
     meeting, _ = await _meeting_for(session, actor, meeting_id, Action.WRITE_MINUTES)
     _check_held(meeting)
     people = await known_people(session, meeting.attendees)
-    decision = MeetingDecision(meeting_id=meeting.id, text=check_text(text, people))
+    decision = MeetingDecision(meeting_id=key_of(meeting), text=check_text(text, people))
     _touch(meeting)
     session.add_all([meeting, decision])
     await session.flush()
@@ -420,7 +422,7 @@ async def add_action_point(
     owner_name, owner_id = await _resolve_owner(session, actor, point.owner)
     people = await known_people(session, meeting.attendees)
     row = ActionPoint(
-        meeting_id=meeting.id,
+        meeting_id=key_of(meeting),
         text=check_text(point.text, people | _people(owner_name)),
         owner_name=owner_name,
         owner_staff_id=owner_id,
@@ -456,12 +458,14 @@ async def meeting_detail(session: AsyncSession, actor: Actor, meeting_id: int) -
         await session.exec(
             select(MeetingDecision)
             .where(MeetingDecision.meeting_id == meeting.id)
-            .order_by(MeetingDecision.id)
+            .order_by(col(MeetingDecision.id))
         )
     ).all()
     points = (
         await session.exec(
-            select(ActionPoint).where(ActionPoint.meeting_id == meeting.id).order_by(ActionPoint.id)
+            select(ActionPoint)
+            .where(ActionPoint.meeting_id == meeting.id)
+            .order_by(col(ActionPoint.id))
         )
     ).all()
     interim = await interim_decisions_for(session, meeting)
@@ -473,12 +477,12 @@ async def interim_decisions_for(session: AsyncSession, meeting: Meeting) -> list
     takes note of: dated on or after the previous meeting's day and before this one's."""
     previous = (
         await session.exec(
-            select(Meeting.meeting_date)
+            select(col(Meeting.meeting_date))
             .where(
                 Meeting.steering_group_id == meeting.steering_group_id,
                 Meeting.meeting_date < meeting.meeting_date,
             )
-            .order_by(Meeting.meeting_date.desc())
+            .order_by(col(Meeting.meeting_date).desc())
             .limit(1)
         )
     ).first()
@@ -487,8 +491,9 @@ async def interim_decisions_for(session: AsyncSession, meeting: Meeting) -> list
         InterimDecision.decided_on < meeting.meeting_date,
     )
     if previous is not None:
-        query = query.where(InterimDecision.decided_on >= previous)
-    rows = await session.exec(query.order_by(InterimDecision.decided_on, InterimDecision.id))
+        query = query.where(col(InterimDecision.decided_on) >= previous)
+    query = query.order_by(col(InterimDecision.decided_on), col(InterimDecision.id))
+    rows = await session.exec(query)
     return list(rows.all())
 
 
@@ -499,8 +504,8 @@ async def _readable_meetings(session: AsyncSession, actor: Actor) -> list[tuple[
     meetings = (
         await session.exec(
             select(Meeting)
-            .where(Meeting.steering_group_id.in_(list(groups)))
-            .order_by(Meeting.meeting_date.desc(), Meeting.id.desc())
+            .where(col(Meeting.steering_group_id).in_(list(groups)))
+            .order_by(col(Meeting.meeting_date).desc(), col(Meeting.id).desc())
         )
     ).all()
     return [(m, groups[m.steering_group_id]) for m in meetings]
@@ -520,9 +525,11 @@ async def list_meetings(
         return []
     ids = [m.id for m, _ in meetings]
     decisions = (
-        await session.exec(select(MeetingDecision).where(MeetingDecision.meeting_id.in_(ids)))
+        await session.exec(select(MeetingDecision).where(col(MeetingDecision.meeting_id).in_(ids)))
     ).all()
-    points = (await session.exec(select(ActionPoint).where(ActionPoint.meeting_id.in_(ids)))).all()
+    points = (
+        await session.exec(select(ActionPoint).where(col(ActionPoint.meeting_id).in_(ids)))
+    ).all()
     words = query.casefold().split()
     found = []
     for meeting, group in meetings:
@@ -541,7 +548,7 @@ async def list_meetings(
             continue
         found.append(
             MeetingSummary(
-                id=meeting.id,
+                id=key_of(meeting),
                 meeting_date=meeting.meeting_date,
                 group=group,
                 has_minutes=meeting.minutes_logged_at is not None,
@@ -562,8 +569,8 @@ async def search_decisions(
     rows = (
         await session.exec(
             select(MeetingDecision)
-            .where(MeetingDecision.meeting_id.in_(list(meetings)))
-            .order_by(MeetingDecision.id)
+            .where(col(MeetingDecision.meeting_id).in_(list(meetings)))
+            .order_by(col(MeetingDecision.id))
         )
     ).all()
     words = query.casefold().split()
@@ -585,20 +592,27 @@ async def _point_rows(
     meetings = (
         {
             m.id: m
-            for m in (await session.exec(select(Meeting).where(Meeting.id.in_(meeting_ids)))).all()
+            for m in (
+                await session.exec(select(Meeting).where(col(Meeting.id).in_(meeting_ids)))
+            ).all()
         }
         if meeting_ids
         else {}
     )
     owner_ids = {p.owner_staff_id for p in points if p.owner_staff_id is not None}
     owners = (
-        {s.id: s for s in (await session.exec(select(Staff).where(Staff.id.in_(owner_ids)))).all()}
+        {
+            s.id: s
+            for s in (
+                await session.exec(select(Staff).where(col(Staff.id).in_(owner_ids)))
+            ).all()
+        }
         if owner_ids
         else {}
     )
     rows = [
         ActionPointRow(
-            id=p.id,
+            id=key_of(p),
             meeting_id=p.meeting_id,
             meeting_date=meetings[p.meeting_id].meeting_date,
             group=groups[meetings[p.meeting_id].steering_group_id],
@@ -624,8 +638,8 @@ async def open_action_points(session: AsyncSession, actor: Actor) -> list[Action
     points = (
         await session.exec(
             select(ActionPoint).where(
-                ActionPoint.meeting_id.in_([m.id for m, _ in meetings]),
-                ActionPoint.done_at.is_(None),
+                col(ActionPoint.meeting_id).in_([m.id for m, _ in meetings]),
+                col(ActionPoint.done_at).is_(None),
             )
         )
     ).all()
@@ -644,9 +658,9 @@ async def action_points_due(session: AsyncSession, until: date) -> list[ActionPo
     points = (
         await session.exec(
             select(ActionPoint).where(
-                ActionPoint.done_at.is_(None),
-                ActionPoint.due_date.is_not(None),
-                ActionPoint.due_date <= until,
+                col(ActionPoint.done_at).is_(None),
+                col(ActionPoint.due_date).is_not(None),
+                col(ActionPoint.due_date) <= until,
             )
         )
     ).all()
@@ -662,7 +676,7 @@ async def minutes_writers(session: AsyncSession) -> dict[int, tuple[str, ...]]:
     links = (
         await session.exec(
             select(StaffCountyPart.staff_id, CountyPart.code).join(
-                CountyPart, CountyPart.id == StaffCountyPart.county_part_id
+                CountyPart, col(CountyPart.id) == col(StaffCountyPart.county_part_id)
             )
         )
     ).all()
@@ -683,23 +697,25 @@ async def minutes_writers(session: AsyncSession) -> dict[int, tuple[str, ...]]:
     return found
 
 
-async def _meetings_due(session: AsyncSession, *conditions: object) -> list[MeetingDue]:
+async def _meetings_due(
+    session: AsyncSession, *conditions: ColumnElement[bool]
+) -> list[MeetingDue]:
     meetings = (
         await session.exec(
-            select(Meeting).where(*conditions).order_by(Meeting.meeting_date, Meeting.id)
+            select(Meeting).where(*conditions).order_by(col(Meeting.meeting_date), col(Meeting.id))
         )
     ).all()
     groups = {g.id: g for g in await all_groups(session)}
-    return [MeetingDue(m.id, m.meeting_date, groups[m.steering_group_id]) for m in meetings]
+    return [MeetingDue(key_of(m), m.meeting_date, groups[m.steering_group_id]) for m in meetings]
 
 
 async def planned_meetings(session: AsyncSession, start: date, until: date) -> list[MeetingDue]:
     """Meetings dated `start`..`until` (inclusive) without minutes: "prepare the agenda"."""
     return await _meetings_due(
         session,
-        Meeting.meeting_date >= start,
-        Meeting.meeting_date <= until,
-        Meeting.minutes_logged_at.is_(None),
+        col(Meeting.meeting_date) >= start,
+        col(Meeting.meeting_date) <= until,
+        col(Meeting.minutes_logged_at).is_(None),
     )
 
 
@@ -712,6 +728,6 @@ async def meetings_without_minutes(
     """
     return await _meetings_due(
         session,
-        Meeting.meeting_date <= held_on_or_before,
-        Meeting.minutes_logged_at.is_(None),
+        col(Meeting.meeting_date) <= held_on_or_before,
+        col(Meeting.minutes_logged_at).is_(None),
     )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Column, Index, LargeBinary, Text, UniqueConstraint, text
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Column, Index, LargeBinary, Table, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped
+from sqlmodel import Field, SQLModel, col
 
 from storage.clock import clock
 from storage.rules import PAST_EVENT
@@ -26,6 +27,34 @@ PAST = _info(days_ahead=PAST_EVENT)  # the date something happened: tomorrow at 
 def utcnow() -> datetime:
     """Stored timestamps come from the one clock (aware UTC)."""
     return clock.now()
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table of a table model, for inserts and updates in bulk: SQLModel's metaclass
+    sets `__table__` but does not declare it to a type checker."""
+    table = model.__table__  # type: ignore[attr-defined]
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not a table model")
+    return table
+
+
+class _Keyed(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def key_of(row: _Keyed) -> int:
+    """The primary key of a row that was loaded or flushed. Models declare `id` optional
+    because a new row has none until its INSERT; a row read back always has one."""
+    if row.id is None:
+        raise ValueError(f"{type(row).__name__} has no id: it was never flushed")
+    return row.id
+
+
+def key_col(column: int | None) -> Mapped[int]:
+    """`Model.id` as a column of ints, to select ids: a key read back is never NULL, though
+    the attribute is optional for a row not yet inserted (see `key_of`)."""
+    return cast(Mapped[int], col(column))
 
 
 class Association(SQLModel, table=True):

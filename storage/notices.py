@@ -8,12 +8,19 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import STOCKHOLM, clock
-from storage.models import CountyPart, ReminderOutbox, Staff, StaffCountyPart, utcnow
+from storage.db import insert_for
+from storage.models import (
+    CountyPart,
+    ReminderOutbox,
+    Staff,
+    StaffCountyPart,
+    table_of,
+    utcnow,
+)
 from storage.permissions import Role
 from storage.reminder_rules import CHANNEL_PREFIX
 
@@ -35,12 +42,11 @@ async def enqueue_notice(
         "watch": NOTICE_RULE,
         "send_time": now.astimezone(STOCKHOLM).strftime("%H:%M"),
     }
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    table = ReminderOutbox.__table__
+    table = table_of(ReminderOutbox)
     planned = 0
     for recipient in dict.fromkeys(recipients):
         statement = (
-            dialect.insert(table)
+            insert_for(session, table)
             .values(
                 idempotency_key=f"{NOTICE_RULE}:{key}:{recipient}",
                 rule_code=NOTICE_RULE,
@@ -89,7 +95,7 @@ async def tell_unreachable(
             (
                 await session.exec(
                     select(CountyPart.name)
-                    .join(StaffCountyPart, StaffCountyPart.county_part_id == CountyPart.id)
+                    .join(StaffCountyPart, col(StaffCountyPart.county_part_id) == CountyPart.id)
                     .where(StaffCountyPart.staff_id == person.id)
                     .order_by(CountyPart.name)
                 )

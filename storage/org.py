@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import delete, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import pii
@@ -23,6 +23,7 @@ from storage.models import (
     ProgrammeCountyPart,
     SteeringGroup,
     SurveyQuestion,
+    key_of,
 )
 
 DEFAULT_ORG_FILE = Path(__file__).with_name("org_default.toml")
@@ -340,42 +341,42 @@ async def apply_org(session: AsyncSession, org: OrgConfig) -> None:
     for spec in org.county_parts:
         for name in spec.municipalities:
             municipality = municipalities.get(name) or Municipality(
-                name=name, county_part_id=parts[spec.code].id
+                name=name, county_part_id=key_of(parts[spec.code])
             )
-            municipality.county_part_id = parts[spec.code].id
+            municipality.county_part_id = key_of(parts[spec.code])
             session.add(municipality)
 
     programmes = {p.code: p for p in (await session.exec(select(Programme))).all()}
-    for spec in org.programmes:
-        programme = programmes.get(spec.code) or Programme(code=spec.code, name=spec.name)
-        programme.name, programme.takes_participants = spec.name, spec.takes_participants
-        programme.training_target = spec.training_target
-        programme.training_useful_goal = spec.training_useful_goal
+    for pspec in org.programmes:
+        programme = programmes.get(pspec.code) or Programme(code=pspec.code, name=pspec.name)
+        programme.name, programme.takes_participants = pspec.name, pspec.takes_participants
+        programme.training_target = pspec.training_target
+        programme.training_useful_goal = pspec.training_useful_goal
         programme.active = True
         session.add(programme)
-        programmes[spec.code] = programme
+        programmes[pspec.code] = programme
     await session.flush()
-    for spec in org.programmes:
-        programme_id = programmes[spec.code].id
+    for pspec in org.programmes:
+        programme_id = key_of(programmes[pspec.code])
         await session.exec(
-            delete(ProgrammeCountyPart).where(ProgrammeCountyPart.programme_id == programme_id)
+            delete(ProgrammeCountyPart).where(col(ProgrammeCountyPart.programme_id) == programme_id)
         )
-        for code in spec.county_parts:
+        for code in pspec.county_parts:
             session.add(
-                ProgrammeCountyPart(programme_id=programme_id, county_part_id=parts[code].id)
+                ProgrammeCountyPart(programme_id=programme_id, county_part_id=key_of(parts[code]))
             )
 
     await apply_survey_questions(session, org.survey_questions)
 
     groups = {g.code: g for g in (await session.exec(select(SteeringGroup))).all()}
-    for spec in org.steering_groups:
-        group = groups.get(spec.code) or SteeringGroup(
-            code=spec.code, name=spec.name, kind=spec.kind
+    for gspec in org.steering_groups:
+        group = groups.get(gspec.code) or SteeringGroup(
+            code=gspec.code, name=gspec.name, kind=gspec.kind
         )
-        group.name, group.kind = spec.name, spec.kind
-        group.county_part_id = parts[spec.county_part].id if spec.county_part else None
-        group.programme_id = programmes[spec.programme].id if spec.programme else None
-        group.meetings_per_half_year = spec.meetings_per_half_year
+        group.name, group.kind = gspec.name, gspec.kind
+        group.county_part_id = parts[gspec.county_part].id if gspec.county_part else None
+        group.programme_id = programmes[gspec.programme].id if gspec.programme else None
+        group.meetings_per_half_year = gspec.meetings_per_half_year
         session.add(group)
     await session.flush()
 
@@ -444,5 +445,5 @@ async def county_part_names(session: AsyncSession, codes: frozenset[str]) -> lis
     """Display names of the given county-part codes, sorted."""
     if not codes:
         return []
-    rows = await session.exec(select(CountyPart.name).where(CountyPart.code.in_(codes)))
+    rows = await session.exec(select(CountyPart.name).where(col(CountyPart.code).in_(codes)))
     return sorted(rows.all())

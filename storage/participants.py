@@ -31,6 +31,8 @@ from storage.models import (
     ProgressionStep,
     Staff,
     StaffCountyPart,
+    key_of,
+    table_of,
     utcnow,
 )
 from storage.permissions import Action, Actor, Role, Scope, is_allowed, visible_county_parts
@@ -156,7 +158,7 @@ async def _audit(
         after=after,
     )
     if after is not None:
-        await events.track(session, actor, entity, participant.id, before, after, entry)
+        await events.track(session, actor, entity, key_of(participant), before, after, entry)
     return entry
 
 
@@ -165,13 +167,13 @@ async def _create(
     actor: Actor,
     entity: str,
     row: SQLModel,
-    participant: Participant | None,
+    participant: Participant,
 ) -> None:
     """Insert a row and audit it (ids exist only after the flush; a new participant is its
     own participant)."""
     session.add(row)
     await session.flush()
-    await _audit(session, actor, AuditAction.CREATE, entity, row, participant or row)
+    await _audit(session, actor, AuditAction.CREATE, entity, row, participant)
 
 
 async def _scope(session: AsyncSession, participant: Participant) -> Scope:
@@ -208,8 +210,8 @@ async def get_participant(
 
 async def _next_code(session: AsyncSession, prefix: str, year: int) -> str:
     """Atomic counter per prefix and year; safe with several bot instances."""
-    table = CodeCounter.__table__
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    table = table_of(CodeCounter)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
         dialect.insert(table)
         .values(prefix=prefix, year=year, last=1)
@@ -244,7 +246,7 @@ async def register_referral(
     check_code("income", data.income_source)
     check_column(Participant.referring_unit, data.referring_unit)
     municipality = await find_municipality(session, data.municipality)
-    part = await session.get(CountyPart, municipality.county_part_id)
+    part = await session.get_one(CountyPart, municipality.county_part_id)
     if not is_allowed(actor, Action.REGISTER_REFERRAL, Scope(county_part=part.code)):
         raise RuleError("not_your_area", area=part.name)
     programme = (
@@ -254,9 +256,9 @@ async def register_referral(
         raise RuleError("unknown_programme", value=data.programme)
     participant = Participant(
         code=await _next_code(session, part.code_prefix, data.referral_date.year),
-        programme_id=programme.id,
-        county_part_id=part.id,
-        municipality_id=municipality.id,
+        programme_id=key_of(programme),
+        county_part_id=key_of(part),
+        municipality_id=key_of(municipality),
         gender=data.gender,
         birth_year=data.birth_year,
         income_source_start=data.income_source,
@@ -267,7 +269,7 @@ async def register_referral(
         status=Status.REFERRED,
         created_by=actor.staff_id,
     )
-    await _create(session, actor, "participant", participant, None)
+    await _create(session, actor, "participant", participant, participant)
     return participant
 
 
@@ -289,7 +291,7 @@ async def find_coach(session: AsyncSession, text: str, county_part_id: int) -> S
     coaches = (
         await session.exec(
             select(Staff)
-            .join(StaffCountyPart, StaffCountyPart.staff_id == Staff.id)
+            .join(StaffCountyPart, col(StaffCountyPart.staff_id) == Staff.id)
             .where(
                 Staff.active,
                 Staff.role == Role.COACH,
@@ -313,7 +315,7 @@ async def coaches_in_area(session: AsyncSession, county_part_id: int) -> list[St
         (
             await session.exec(
                 select(Staff)
-                .join(StaffCountyPart, StaffCountyPart.staff_id == Staff.id)
+                .join(StaffCountyPart, col(StaffCountyPart.staff_id) == Staff.id)
                 .where(
                     Staff.active,
                     Staff.role == Role.COACH,
@@ -395,11 +397,12 @@ async def add_placement(
     check_code("sector", data.sector)
     check_column(Placement.employer, data.employer)
     check_column(Placement.occupation_area, data.occupation_area)
-    check_dates_in_order(participant.enrolment_date, data.start_date, "placement")
+    if participant.enrolment_date is not None:  # set by `enrol`, with the status
+        check_dates_in_order(participant.enrolment_date, data.start_date, "placement")
     if data.planned_end_date:
         check_dates_in_order(data.start_date, data.planned_end_date, "planned_end")
     placement = Placement(
-        participant_id=participant.id,
+        participant_id=key_of(participant),
         placement_type=data.placement_type,
         sector=data.sector,
         employer=data.employer.strip(),
@@ -419,7 +422,7 @@ async def _placement(session: AsyncSession, participant: Participant, number: in
         await session.exec(
             select(Placement)
             .where(Placement.participant_id == participant.id)
-            .order_by(Placement.start_date, Placement.id)
+            .order_by(col(Placement.start_date), col(Placement.id))
         )
     ).all()
     if not 1 <= number <= len(placements):
@@ -436,7 +439,7 @@ async def add_placement_note(
         raise RuleError("note_empty")
     check_column(PlacementNote.note, note)
     row = PlacementNote(
-        placement_id=placement.id, note_date=day, note=note.strip(), created_by=actor.staff_id
+        placement_id=key_of(placement), note_date=day, note=note.strip(), created_by=actor.staff_id
     )
     await _create(session, actor, "placement_note", row, participant)
     return row
@@ -466,7 +469,7 @@ async def record_step(
     check_code("step", step)
     check_not_future(day, clock.today())
     row = ProgressionStep(
-        participant_id=participant.id, step=step, step_date=day, created_by=actor.staff_id
+        participant_id=key_of(participant), step=step, step_date=day, created_by=actor.staff_id
     )
     await _create(session, actor, "progression_step", row, participant)
     return row
@@ -482,7 +485,8 @@ async def exit_participant(
     check_code("destination", data.destination)
     check_code("income", data.income_source)
     check_not_future(data.exit_date, clock.today())
-    check_dates_in_order(participant.enrolment_date, data.exit_date, "exit")
+    if participant.enrolment_date is not None:  # set by `enrol`, with the status
+        check_dates_in_order(participant.enrolment_date, data.exit_date, "exit")
     before = snapshot(participant)
     participant.status, participant.exit_date = Status.EXITED, data.exit_date
     participant.exit_reason, participant.exit_destination = data.reason, data.destination
@@ -493,7 +497,7 @@ async def exit_participant(
     open_placements = (
         await session.exec(
             select(Placement).where(
-                Placement.participant_id == participant.id, Placement.end_date.is_(None)
+                col(Placement.participant_id) == participant.id, col(Placement.end_date).is_(None)
             )
         )
     ).all()
@@ -584,7 +588,7 @@ async def _refuse_if_changed_since(
     others = (
         select(AuditEntry)
         .where(
-            AuditEntry.id > entry.id,
+            col(AuditEntry.id) > entry.id,
             AuditEntry.actor_aad_object_id != actor.aad_object_id,
             col(AuditEntry.action).in_((AuditAction.CREATE, AuditAction.UPDATE)),
             col(AuditEntry.undone_at).is_(None),
@@ -696,7 +700,7 @@ def _visible(actor: Actor, all_parts: frozenset[str]) -> Any:
     if actor.role == Role.COACH:
         return Participant.coach_id == actor.staff_id
     if actor.role == Role.COORDINATOR:
-        return CountyPart.code.in_(visible_county_parts(actor, all_parts))
+        return col(CountyPart.code).in_(visible_county_parts(actor, all_parts))
     if actor.role in {Role.PROGRAMME_LEAD, Role.PROGRAMME_OWNER}:
         return True
     return False
@@ -727,15 +731,15 @@ async def list_participants(
         return ParticipantPage([], 0, 0)
     statement = (
         select(Participant, CountyPart.name, Municipality.name, Staff.display_name)
-        .join(CountyPart, CountyPart.id == Participant.county_part_id)
-        .join(Municipality, Municipality.id == Participant.municipality_id)
-        .join(Staff, Staff.id == Participant.coach_id, isouter=True)
+        .join(CountyPart, col(CountyPart.id) == Participant.county_part_id)
+        .join(Municipality, col(Municipality.id) == Participant.municipality_id)
+        .join(Staff, col(Staff.id) == Participant.coach_id, isouter=True)
         .where(condition, col(Participant.anonymised_at).is_(None))
         .order_by(Participant.code)
     )
     if not include_closed:
         statement = statement.where(
-            Participant.status.in_((Status.REFERRED, Status.WAITING, Status.ACCEPTED,
+            col(Participant.status).in_((Status.REFERRED, Status.WAITING, Status.ACCEPTED,
                                     Status.ENROLLED))
         )
     total = (
@@ -782,17 +786,17 @@ async def participant_detail(session: AsyncSession, actor: Actor, code: str) -> 
             await session.exec(
                 select(Placement)
                 .where(Placement.participant_id == participant.id)
-                .order_by(Placement.start_date, Placement.id)
+                .order_by(col(Placement.start_date), col(Placement.id))
             )
         ).all()
     )
-    notes: dict[int, list[PlacementNote]] = {p.id: [] for p in placements}
+    notes: dict[int, list[PlacementNote]] = {key_of(p): [] for p in placements}
     if placements:
         for note in (
             await session.exec(
                 select(PlacementNote)
-                .where(PlacementNote.placement_id.in_(list(notes)))
-                .order_by(PlacementNote.note_date, PlacementNote.id)
+                .where(col(PlacementNote.placement_id).in_(list(notes)))
+                .order_by(col(PlacementNote.note_date), col(PlacementNote.id))
             )
         ).all():
             notes[note.placement_id].append(note)
@@ -801,7 +805,7 @@ async def participant_detail(session: AsyncSession, actor: Actor, code: str) -> 
             await session.exec(
                 select(ProgressionStep)
                 .where(ProgressionStep.participant_id == participant.id)
-                .order_by(ProgressionStep.step_date, ProgressionStep.id)
+                .order_by(col(ProgressionStep.step_date), col(ProgressionStep.id))
             )
         ).all()
     )
@@ -825,12 +829,12 @@ async def caseload(session: AsyncSession, actor: Actor) -> list[tuple[str, str, 
         return []
     rows = (
         await session.exec(
-            select(CountyPart.name, Staff.display_name, func.count(Participant.id))
-            .join(Participant, Participant.coach_id == Staff.id)
-            .join(CountyPart, CountyPart.id == Participant.county_part_id)
+            select(col(CountyPart.name), col(Staff.display_name), func.count(col(Participant.id)))
+            .join(Participant, col(Participant.coach_id) == Staff.id)
+            .join(CountyPart, col(CountyPart.id) == Participant.county_part_id)
             .where(
-                CountyPart.code.in_(parts),
-                Participant.status.in_((Status.ACCEPTED, Status.ENROLLED)),
+                col(CountyPart.code).in_(parts),
+                col(Participant.status).in_((Status.ACCEPTED, Status.ENROLLED)),
             )
             .group_by(CountyPart.name, Staff.display_name)
             .order_by(CountyPart.name, Staff.display_name)

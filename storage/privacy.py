@@ -16,10 +16,10 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import bindparam, delete, func, or_, update
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import audit, events
@@ -42,6 +42,9 @@ from storage.models import (
     ProgressionStep,
     ReminderOutbox,
     Staff,
+    key_col,
+    key_of,
+    table_of,
     utcnow,
 )
 from storage.org import retention_policy
@@ -91,7 +94,7 @@ class _Related:
     state_keys: list[str] = field(default_factory=list)
 
 
-def _plain(row: Any) -> dict[str, Any]:
+def _plain(row: SQLModel) -> dict[str, Any]:
     """A row as JSON types, for the extract."""
     return row.model_dump(mode="json")
 
@@ -146,9 +149,9 @@ async def _state_keys(session: AsyncSession, codes: Sequence[str]) -> list[str]:
     while wanted:
         rows = (
             await session.exec(
-                select(BotStateItem.id, BotStateItem.key, BotStateItem.document)
-                .where(BotStateItem.id > last)
-                .order_by(BotStateItem.id)
+                select(key_col(BotStateItem.id), col(BotStateItem.key), col(BotStateItem.document))
+                .where(col(BotStateItem.id) > last)
+                .order_by(col(BotStateItem.id))
                 .limit(_CHUNK)
             )
         ).all()
@@ -160,10 +163,12 @@ async def _state_keys(session: AsyncSession, codes: Sequence[str]) -> list[str]:
 
 
 async def _related(session: AsyncSession, participants: Sequence[Participant]) -> _Related:
-    related = _Related([p.id for p in participants], [p.code for p in participants])
+    related = _Related([key_of(p) for p in participants], [p.code for p in participants])
     for ids in _chunks(related.participant_ids):
         related.placement_ids += (
-            await session.exec(select(Placement.id).where(col(Placement.participant_id).in_(ids)))
+            await session.exec(
+                select(key_col(Placement.id)).where(col(Placement.participant_id).in_(ids))
+            )
         ).all()
     related.refs = [f"participant:{i}" for i in related.participant_ids] + [
         f"placement:{i}" for i in related.placement_ids
@@ -198,11 +203,11 @@ async def _strip_audit(session: AsyncSession, participant_ids: Sequence[int]) ->
     so an anonymised row cannot be tied back to its code through the log. What stays of a
     row's changes depends only on which fields it names, and few sets of fields occur: one
     UPDATE per set, not one per row (a round trip per row made PostgreSQL slow)."""
-    table = AuditEntry.__table__
+    table = table_of(AuditEntry)
     for ids in _chunks(participant_ids):
         rows = (
             await session.exec(
-                select(AuditEntry.id, AuditEntry.changes).where(
+                select(key_col(AuditEntry.id), col(AuditEntry.changes)).where(
                     col(AuditEntry.participant_id).in_(ids), col(AuditEntry.changes).is_not(None)
                 )
             )
@@ -226,9 +231,9 @@ async def _strip_audit(session: AsyncSession, participant_ids: Sequence[int]) ->
 # Removal works on the tables (SQLAlchemy Core), not through the ORM: an ORM UPDATE or DELETE
 # looks through every object the session holds, which makes a run over thousands of
 # participants quadratic.
-_PARTICIPANT = Participant.__table__
-_PLACEMENT = Placement.__table__
-_STEP = ProgressionStep.__table__
+_PARTICIPANT = table_of(Participant)
+_PLACEMENT = table_of(Placement)
+_STEP = table_of(ProgressionStep)
 
 
 async def _delete_in(session: AsyncSession, column: Any, values: Sequence[Any]) -> None:
@@ -292,9 +297,9 @@ async def _close(session: AsyncSession, participants: Sequence[Participant]) -> 
                                         col(Placement.end_date).is_(None))
             )).all():
                 ended = audit.snapshot(placement)
-                await events.track(session, audit.SYSTEM, "placement", p.id, ended,
+                await events.track(session, audit.SYSTEM, "placement", key_of(p), ended,
                                    {**ended, "end_date": max(placement.start_date, day)})
-            larger = func.max if session.bind.dialect.name == "sqlite" else func.greatest
+            larger = func.max if session.get_bind().dialect.name == "sqlite" else func.greatest
             await session.execute(
                 update(_PLACEMENT)
                 .where(_PLACEMENT.c.participant_id == p.id, _PLACEMENT.c.end_date.is_(None))
@@ -305,7 +310,7 @@ async def _close(session: AsyncSession, participants: Sequence[Participant]) -> 
         await session.execute(
             update(_PARTICIPANT).where(_PARTICIPANT.c.id == p.id).values(**values)
         )
-        await events.track(session, audit.SYSTEM, "participant", p.id, before,
+        await events.track(session, audit.SYSTEM, "participant", key_of(p), before,
                            {**before, **values})
 
 
@@ -362,6 +367,30 @@ async def _target(session: AsyncSession, actor: Actor, code: str) -> Participant
     return participant
 
 
+_Item = TypeVar("_Item", MeetingDecision, ActionPoint)
+
+
+async def _item_mentions(
+    session: AsyncSession, model: type[_Item], code: str
+) -> list[dict[str, Any]]:
+    """`_minutes_mentions` among a meeting's decisions or action points."""
+    found: list[dict[str, Any]] = []
+    rows = (
+        await session.exec(
+            select(model, col(Meeting.meeting_date))
+            .join(Meeting, col(Meeting.id) == model.meeting_id)
+            .where(_contains_code(model.text, code))
+        )
+    ).all()
+    for row, day in rows:
+        if mentions_code(row.text, code):
+            found.append(
+                {"kind": model.__tablename__, "id": row.id, "meeting_id": row.meeting_id,
+                 "meeting_date": day.isoformat(), "text": row.text}
+            )
+    return found
+
+
 async def _minutes_mentions(session: AsyncSession, code: str) -> list[dict[str, Any]]:
     """Minutes whose text names the code: (kind, id, meeting, date, text)."""
     found: list[dict[str, Any]] = []
@@ -379,20 +408,8 @@ async def _minutes_mentions(session: AsyncSession, code: str) -> list[dict[str, 
                 {"kind": "meeting", "id": meeting.id, "meeting_id": meeting.id,
                  "meeting_date": meeting.meeting_date.isoformat(), "text": text}
             )
-    for model in (MeetingDecision, ActionPoint):
-        rows = (
-            await session.exec(
-                select(model, Meeting.meeting_date)
-                .join(Meeting, Meeting.id == model.meeting_id)
-                .where(_contains_code(model.text, code))
-            )
-        ).all()
-        for row, day in rows:
-            if mentions_code(row.text, code):
-                found.append(
-                    {"kind": model.__tablename__, "id": row.id, "meeting_id": row.meeting_id,
-                     "meeting_date": day.isoformat(), "text": row.text}
-                )
+    found += await _item_mentions(session, MeetingDecision, code)
+    found += await _item_mentions(session, ActionPoint, code)
     interim = (
         await session.exec(
             select(InterimDecision).where(_contains_code(InterimDecision.text, code))
@@ -407,7 +424,10 @@ async def _minutes_mentions(session: AsyncSession, code: str) -> list[dict[str, 
     return found
 
 
-async def _names(session: AsyncSession, model: Any, ids: Iterable[int | None]) -> dict[int, str]:
+async def _names(
+    session: AsyncSession, model: Any, ids: Iterable[int | None]
+) -> dict[int | None, str]:
+    """Names by id; keyed by optional ids, so that an id not set looks up to None."""
     wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
@@ -427,7 +447,7 @@ async def participant_extract(
             await session.exec(
                 select(Placement)
                 .where(Placement.participant_id == participant.id)
-                .order_by(Placement.start_date, Placement.id)
+                .order_by(col(Placement.start_date), col(Placement.id))
             )
         ).all()
     )
@@ -436,7 +456,7 @@ async def participant_extract(
             await session.exec(
                 select(PlacementNote)
                 .where(col(PlacementNote.placement_id).in_([p.id for p in placements]))
-                .order_by(PlacementNote.note_date, PlacementNote.id)
+                .order_by(col(PlacementNote.note_date), col(PlacementNote.id))
             )
         ).all()
     ) if placements else []
@@ -445,7 +465,7 @@ async def participant_extract(
             await session.exec(
                 select(ProgressionStep)
                 .where(ProgressionStep.participant_id == participant.id)
-                .order_by(ProgressionStep.step_date, ProgressionStep.id)
+                .order_by(col(ProgressionStep.step_date), col(ProgressionStep.id))
             )
         ).all()
     )
@@ -455,11 +475,11 @@ async def participant_extract(
                 select(AuditEntry)
                 .where(
                     or_(
-                        AuditEntry.participant_id == participant.id,
-                        AuditEntry.participant_code == participant.code,
+                        col(AuditEntry.participant_id) == participant.id,
+                        col(AuditEntry.participant_code) == participant.code,
                     )
                 )
-                .order_by(AuditEntry.id)
+                .order_by(col(AuditEntry.id))
             )
         ).all()
     )
@@ -469,7 +489,7 @@ async def participant_extract(
             await session.exec(
                 select(ReminderOutbox)
                 .where(col(ReminderOutbox.subject_ref).in_(related.refs))
-                .order_by(ReminderOutbox.id)
+                .order_by(col(ReminderOutbox.id))
             )
         ).all()
     )

@@ -18,12 +18,12 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, true, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.calendar import send_moment
+from storage.db import DialectInsert, insert_for
 from storage.minutes import (
     action_points_due,
     meetings_without_minutes,
@@ -40,6 +40,8 @@ from storage.models import (
     ReminderRule,
     Staff,
     StaffCountyPart,
+    key_of,
+    table_of,
     utcnow,
 )
 from storage.notices import NOTICE_RULE
@@ -126,7 +128,7 @@ def rule_config(row: ReminderRule) -> RuleConfig:
 
 
 async def list_rules(session: AsyncSession) -> list[ReminderRule]:
-    return list((await session.exec(select(ReminderRule).order_by(ReminderRule.id))).all())
+    return list((await session.exec(select(ReminderRule).order_by(col(ReminderRule.id)))).all())
 
 
 _PLAIN_LETTERS = str.maketrans("åäö", "aao")
@@ -180,7 +182,7 @@ async def list_deadlines(session: AsyncSession, start: date, end: date) -> list[
             await session.exec(
                 select(Deadline)
                 .where(Deadline.due_date >= start, Deadline.due_date <= end)
-                .order_by(Deadline.due_date, Deadline.id)
+                .order_by(col(Deadline.due_date), col(Deadline.id))
             )
         ).all()
     )
@@ -277,12 +279,12 @@ async def meeting_reminder_candidates(session: AsyncSession, today: date) -> lis
 
 
 async def _part_codes(session: AsyncSession) -> dict[int, str]:
-    return {p.id: p.code for p in (await session.exec(select(CountyPart))).all()}
+    return {key_of(p): p.code for p in (await session.exec(select(CountyPart))).all()}
 
 
 async def _coach_aads(session: AsyncSession) -> dict[int, str]:
     rows = (await session.exec(select(Staff).where(Staff.active))).all()
-    return {s.id: s.aad_object_id for s in rows}
+    return {key_of(s): s.aad_object_id for s in rows}
 
 
 async def open_subjects(
@@ -358,18 +360,11 @@ async def open_subjects(
             )
         )
     ).all()
-    last_notes = dict(
-        (
-            await session.exec(
-                select(PlacementNote.placement_id, PlacementNote.note_date).order_by(
-                    PlacementNote.note_date
-                )
-            )
-        ).all()
-    )
+    notes = select(col(PlacementNote.placement_id), col(PlacementNote.note_date))
+    last_notes = dict((await session.exec(notes.order_by(col(PlacementNote.note_date)))).all())
     for placement in placements:
         p = enrolled[placement.participant_id]
-        anchor = max(placement.start_date, last_notes.get(placement.id, placement.start_date))
+        anchor = max(placement.start_date, last_notes.get(key_of(placement), placement.start_date))
         subjects.append(
             Subject(
                 Watch.PLACEMENT_ACTIVE,
@@ -399,8 +394,8 @@ async def resolve_recipients(session: AsyncSession, due: DueReminder) -> list[st
             query = select(Staff.aad_object_id).where(Staff.active, Staff.role == who)
             if who == "samordnare" and due.subject.county_part:
                 query = (
-                    query.join(StaffCountyPart, StaffCountyPart.staff_id == Staff.id)
-                    .join(CountyPart, CountyPart.id == StaffCountyPart.county_part_id)
+                    query.join(StaffCountyPart, col(StaffCountyPart.staff_id) == Staff.id)
+                    .join(CountyPart, col(CountyPart.id) == StaffCountyPart.county_part_id)
                     .where(CountyPart.code == due.subject.county_part)
                 )
             found.extend((await session.exec(query)).all())
@@ -410,9 +405,8 @@ async def resolve_recipients(session: AsyncSession, due: DueReminder) -> list[st
 # --- planning -------------------------------------------------------------------------------
 
 
-def _insert(session: AsyncSession):
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    return dialect.insert(ReminderOutbox.__table__)
+def _insert(session: AsyncSession) -> DialectInsert:
+    return insert_for(session, table_of(ReminderOutbox))
 
 
 async def plan_reminders(
@@ -459,7 +453,7 @@ async def _plan_one(session: AsyncSession, due: DueReminder, send_at: time) -> i
                 created_at=utcnow(),
             )
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(ReminderOutbox.__table__.c.id)
+            .returning(table_of(ReminderOutbox).c.id)
         )
         planned += len((await session.execute(statement)).all())
     return planned
@@ -472,7 +466,7 @@ def _claimable(now: datetime) -> Any:
     """Pending and due, or a crashed dispatcher's expired claim; never one the user already
     answered (a snoozed reminder marked "Klar" stays quiet). The first two terms repeat the
     partial index's condition (ix_reminder_outbox_due), so SQLite uses it too."""
-    table = ReminderOutbox.__table__
+    table = table_of(ReminderOutbox)
     return (
         table.c.status.in_([Outbox.PENDING, Outbox.SENDING])
         & table.c.outcome.is_(None)
@@ -498,7 +492,7 @@ async def claim_due(
     SQLite evaluates `IN (SELECT …)` once, and its write lock admits one dispatcher at a time.
     `holding`: rows this dispatcher is still sending, never taken again by it.
     """
-    table = ReminderOutbox.__table__
+    table = table_of(ReminderOutbox)
     pick = (
         select(table.c.id)
         .where(_claimable(now), table.c.id.not_in(list(holding)))
@@ -506,7 +500,7 @@ async def claim_due(
         .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         picked = pick.cte("picked").prefix_with("MATERIALIZED")
         chosen = table.c.id == picked.c.id
     else:
@@ -523,7 +517,7 @@ async def claim_due(
     rows = await session.exec(
         select(ReminderOutbox)
         .where(col(ReminderOutbox.id).in_(claimed))
-        .order_by(ReminderOutbox.next_attempt_at, ReminderOutbox.id)
+        .order_by(col(ReminderOutbox.next_attempt_at), col(ReminderOutbox.id))
     )
     return list(rows.all())
 
@@ -537,7 +531,7 @@ async def claim_next(
 
 
 async def _finish(session: AsyncSession, outbox_id: int, **values: object) -> None:
-    table = ReminderOutbox.__table__
+    table = table_of(ReminderOutbox)
     await session.execute(update(table).where(table.c.id == outbox_id).values(**values))
 
 
@@ -558,7 +552,7 @@ async def mark_retry(
 ) -> None:
     """Back to pending until `at`. `counts=False`: the claim was not a real try (no conversation
     yet, or the conversation was busy), so it does not use up one of the row's attempts."""
-    table = ReminderOutbox.__table__
+    table = table_of(ReminderOutbox)
     values: dict[str, Any] = {}
     if not counts:
         values["attempts"] = table.c.attempts - 1
@@ -638,7 +632,7 @@ def _whose_participants(
             continue
         for who in rule.recipients:
             if who == "coach":
-                mine.append(Participant.coach_id == staff.id)
+                mine.append(col(Participant.coach_id) == staff.id)
             elif who == staff.role == "samordnare":
                 mine.append(
                     col(Participant.county_part_id).in_(
@@ -663,7 +657,7 @@ async def _coming(
         (
             await session.exec(
                 select(CountyPart.code)
-                .join(StaffCountyPart, StaffCountyPart.county_part_id == CountyPart.id)
+                .join(StaffCountyPart, col(StaffCountyPart.county_part_id) == CountyPart.id)
                 .where(StaffCountyPart.staff_id == staff.id)
             )
         ).all()
@@ -703,7 +697,7 @@ async def my_reminders(session: AsyncSession, aad_object_id: str, today: date) -
                 col(ReminderOutbox.status).in_([Outbox.PENDING, Outbox.SENDING, Outbox.SENT]),
                 ReminderOutbox.remind_on <= today + timedelta(days=UPCOMING_DAYS),
             )
-            .order_by(ReminderOutbox.remind_on, ReminderOutbox.id)
+            .order_by(col(ReminderOutbox.remind_on), col(ReminderOutbox.id))
         )
     ).all()
     known = set(
@@ -730,7 +724,7 @@ async def _own(session: AsyncSession, actor: Actor, outbox_id: int) -> ReminderO
         row.recipient == actor.aad_object_id.lower()
         or (row.recipient.startswith(CHANNEL_PREFIX) and actor.is_staff)
     )
-    if not mine:
+    if row is None or not mine:
         raise RuleError("reminder_not_found", id=outbox_id)
     return row
 

@@ -29,6 +29,7 @@ from storage.models import (
     ProcessedTurn,
     ReminderOutbox,
     SavedReport,
+    key_col,
 )
 from storage.org import RetentionPolicy, retention_policy
 from storage.permissions import Actor
@@ -133,11 +134,8 @@ async def run_retention(
     meeting_cutoff = years_before(today, policy.minutes_years) if policy.minutes_years else None
     meetings: list[int] = []
     if meeting_cutoff is not None:
-        meetings = list(
-            (
-                await session.exec(select(Meeting.id).where(Meeting.meeting_date <= meeting_cutoff))
-            ).all()
-        )
+        old = select(key_col(Meeting.id)).where(Meeting.meeting_date <= meeting_cutoff)
+        meetings = list((await session.exec(old)).all())
     run.kinds.append(
         KindCount("minutes", policy.minutes_years, "years", meeting_cutoff, len(meetings))
     )
@@ -145,7 +143,7 @@ async def run_retention(
     outbox_cutoff = today - timedelta(days=policy.outbox_days) if policy.outbox_days else None
     outbox_due = (
         col(ReminderOutbox.status).in_(FINISHED_OUTBOX)
-        & (ReminderOutbox.remind_on <= outbox_cutoff)
+        & (col(ReminderOutbox.remind_on) <= outbox_cutoff)
         if outbox_cutoff
         else None
     )
@@ -162,7 +160,7 @@ async def run_retention(
     state_cutoff = (
         today - timedelta(days=policy.dialog_state_days) if policy.dialog_state_days else None
     )
-    state_due = BotStateItem.updated_at < _moment(state_cutoff) if state_cutoff else None
+    state_due = col(BotStateItem.updated_at) < _moment(state_cutoff) if state_cutoff else None
     run.kinds.append(
         KindCount(
             "dialog_state",
@@ -176,7 +174,7 @@ async def run_retention(
     saved_cutoff = (
         today - timedelta(days=policy.saved_report_days) if policy.saved_report_days else None
     )
-    saved_due = SavedReport.updated_at < _moment(saved_cutoff) if saved_cutoff else None
+    saved_due = col(SavedReport.updated_at) < _moment(saved_cutoff) if saved_cutoff else None
     run.kinds.append(
         KindCount(
             "saved_reports",
@@ -188,7 +186,7 @@ async def run_retention(
     )
 
     audit_cutoff = years_before(today, policy.audit_years) if policy.audit_years else None
-    audit_due = AuditEntry.at < _moment(audit_cutoff) if audit_cutoff else None
+    audit_due = col(AuditEntry.at) < _moment(audit_cutoff) if audit_cutoff else None
     run.kinds.append(
         KindCount(
             "audit",
@@ -204,10 +202,10 @@ async def run_retention(
         if policy.employer_contact_years
         else None
     )
-    contacts_due = EmployerContact.contact_date <= contact_cutoff if contact_cutoff else None
+    contacts_due = col(EmployerContact.contact_date) <= contact_cutoff if contact_cutoff else None
     persons_due = (
         (func.coalesce(Employer.last_contact_on, func.date(Employer.created_at)) <= contact_cutoff)
-        & ((Employer.contact_name != "") | (Employer.contact_phone != ""))
+        & ((col(Employer.contact_name) != "") | (col(Employer.contact_phone) != ""))
         if contact_cutoff
         else None
     )
@@ -224,7 +222,7 @@ async def run_retention(
 
     # Which messages were handled (bot/once.py): a fixed week, as nobody resends a message later.
     keys_cutoff = today - timedelta(days=KEEP.days)
-    keys_due = ProcessedTurn.created_at < _moment(keys_cutoff)
+    keys_due = col(ProcessedTurn.created_at) < _moment(keys_cutoff)
     run.kinds.append(
         KindCount(
             "message_keys", KEEP.days, "days", keys_cutoff,

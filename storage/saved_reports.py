@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import delete, func
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import pii
@@ -126,7 +126,7 @@ async def remove(session: AsyncSession, owner: str, name: str) -> str | None:
     found = await find(session, owner, name)
     if found is None:
         return None
-    await session.execute(delete(SavedReport).where(SavedReport.id == found.id))
+    await session.execute(delete(SavedReport).where(col(SavedReport.id) == found.id))
     return found.name
 
 

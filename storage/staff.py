@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import audit
 from storage.audit import SYSTEM, AuditAction
-from storage.models import ConversationRef, CountyPart, Staff, StaffCountyPart, utcnow
+from storage.models import ConversationRef, CountyPart, Staff, StaffCountyPart, key_of, utcnow
 from storage.notices import enqueue_notice
 from storage.permissions import AREA_ROLES, Actor, Role
 from storage.rules import RuleError
@@ -39,7 +39,7 @@ def is_aad_object_id(value: str) -> bool:
 async def _county_parts(session: AsyncSession, codes: list[str]) -> list[CountyPart]:
     if not codes:
         return []
-    parts = (await session.exec(select(CountyPart).where(CountyPart.code.in_(codes)))).all()
+    parts = (await session.exec(select(CountyPart).where(col(CountyPart.code).in_(codes)))).all()
     missing = set(codes) - {p.code for p in parts}
     if missing:
         raise RuleError("staff_unknown_county_part", parts=", ".join(sorted(missing)))
@@ -50,10 +50,15 @@ async def _access(session: AsyncSession, staff: Staff) -> dict[str, Any] | None:
     """What a role change compares: role, active, county parts (None: not yet a member)."""
     if staff.id is None:
         return None
+    return await _saved_access(session, staff)
+
+
+async def _saved_access(session: AsyncSession, staff: Staff) -> dict[str, Any]:
+    """`_access` of a member already saved."""
     codes = (
         await session.exec(
             select(CountyPart.code)
-            .join(StaffCountyPart, StaffCountyPart.county_part_id == CountyPart.id)
+            .join(StaffCountyPart, col(StaffCountyPart.county_part_id) == CountyPart.id)
             .where(StaffCountyPart.staff_id == staff.id)
         )
     ).all()
@@ -79,7 +84,7 @@ async def _keep_an_admin(session: AsyncSession, staff: Staff) -> None:
         await session.exec(
             select(Staff.id)
             .where(Staff.role == Role.ADMIN, Staff.active)
-            .order_by(Staff.id)
+            .order_by(col(Staff.id))
             .with_for_update()
         )
     ).all()
@@ -160,11 +165,11 @@ async def upsert_staff(
     staff.role, staff.active, staff.updated_at = role, True, utcnow()
     session.add(staff)
     await session.flush()
-    await session.exec(delete(StaffCountyPart).where(StaffCountyPart.staff_id == staff.id))
+    await session.exec(delete(StaffCountyPart).where(col(StaffCountyPart.staff_id) == staff.id))
     for part in parts:
-        session.add(StaffCountyPart(staff_id=staff.id, county_part_id=part.id))
+        session.add(StaffCountyPart(staff_id=key_of(staff), county_part_id=key_of(part)))
     await session.flush()
-    after = await _access(session, staff)
+    after = await _saved_access(session, staff)
     if _without_name(after) != _without_name(before):
         await _record_access_change(session, by, staff, before, after)
     elif after != before:
@@ -191,7 +196,7 @@ async def deactivate_staff(
     staff.active, staff.updated_at = False, utcnow()
     session.add(staff)
     await session.flush()
-    await _record_access_change(session, by, staff, before, await _access(session, staff))
+    await _record_access_change(session, by, staff, before, await _saved_access(session, staff))
     return staff
 
 
@@ -199,15 +204,15 @@ async def list_staff(session: AsyncSession) -> list[StaffRow]:
     rows = (
         await session.exec(
             select(Staff, CountyPart.name)
-            .join(StaffCountyPart, StaffCountyPart.staff_id == Staff.id, isouter=True)
-            .join(CountyPart, CountyPart.id == StaffCountyPart.county_part_id, isouter=True)
+            .join(StaffCountyPart, col(StaffCountyPart.staff_id) == Staff.id, isouter=True)
+            .join(CountyPart, col(CountyPart.id) == StaffCountyPart.county_part_id, isouter=True)
             .where(Staff.active)
             .order_by(Staff.display_name)
         )
     ).all()
     grouped: dict[int, tuple[Staff, list[str]]] = {}
     for staff, part_name in rows:
-        entry = grouped.setdefault(staff.id, (staff, []))
+        entry = grouped.setdefault(key_of(staff), (staff, []))
         if part_name:
             entry[1].append(part_name)
     return [
@@ -222,8 +227,8 @@ async def load_actor(session: AsyncSession, aad_object_id: str, display_name: st
     rows = (
         await session.exec(
             select(Staff, CountyPart.code)
-            .join(StaffCountyPart, StaffCountyPart.staff_id == Staff.id, isouter=True)
-            .join(CountyPart, CountyPart.id == StaffCountyPart.county_part_id, isouter=True)
+            .join(StaffCountyPart, col(StaffCountyPart.staff_id) == Staff.id, isouter=True)
+            .join(CountyPart, col(CountyPart.id) == StaffCountyPart.county_part_id, isouter=True)
             .where(Staff.aad_object_id == aad, Staff.active)
         )
     ).all()
@@ -261,12 +266,12 @@ async def find_known_users(session: AsyncSession, query: str) -> list[tuple[str,
     rows = (
         await session.exec(
             select(ConversationRef.aad_object_id, ConversationRef.user_name).where(
-                ConversationRef.aad_object_id.is_not(None),
+                col(ConversationRef.aad_object_id).is_not(None),
                 ConversationRef.conversation_type == "personal",
             )
         )
     ).all()
-    people = {aad: name or aad for aad, name in rows}
+    people = {aad: name or aad for aad, name in rows if aad is not None}  # none is, by `where`
     exact = [(a, n) for a, n in people.items() if needle in {a, n.casefold()}]
     if exact:
         return exact

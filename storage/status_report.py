@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.minutes import (
@@ -54,9 +54,9 @@ async def group_period(
                 Meeting.steering_group_id == group.id,
                 Meeting.meeting_date >= start,
                 Meeting.meeting_date <= end,
-                Meeting.minutes_logged_at.is_not(None),
+                col(Meeting.minutes_logged_at).is_not(None),
             )
-            .order_by(Meeting.meeting_date, Meeting.id)
+            .order_by(col(Meeting.meeting_date), col(Meeting.id))
         )
     ).all()
     found = []
@@ -65,7 +65,7 @@ async def group_period(
             await session.exec(
                 select(MeetingDecision.text)
                 .where(MeetingDecision.meeting_id == meeting.id)
-                .order_by(MeetingDecision.id)
+                .order_by(col(MeetingDecision.id))
             )
         ).all()
         assert meeting.id is not None
@@ -78,7 +78,7 @@ async def group_period(
                 InterimDecision.decided_on >= start,
                 InterimDecision.decided_on <= end,
             )
-            .order_by(InterimDecision.decided_on, InterimDecision.id)
+            .order_by(col(InterimDecision.decided_on), col(InterimDecision.id))
         )
     ).all()
     points = [p for p in await open_action_points(session, actor) if p.group.id == group.id]

@@ -13,11 +13,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import delete, select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
-from storage.models import Programme, TrainingAttendance, TrainingSession, utcnow
+from storage.models import Programme, TrainingAttendance, TrainingSession, key_of, utcnow
 from storage.permissions import Action, Actor, Scope, is_allowed
 from storage.pii import Policy, check
 from storage.rules import RuleError, check_code
@@ -128,7 +128,7 @@ async def _replace_attendance(
     session: AsyncSession, session_id: int, attendance: dict[str, int]
 ) -> None:
     await session.exec(
-        delete(TrainingAttendance).where(TrainingAttendance.session_id == session_id)
+        delete(TrainingAttendance).where(col(TrainingAttendance.session_id) == session_id)
     )
     session.add_all(
         TrainingAttendance(session_id=session_id, organisation=org, attendees=count)
@@ -150,7 +150,7 @@ async def record_session(
     returning = data.returning or 0
     _check_counts(attendance, returning)
     row = TrainingSession(
-        programme_id=programme.id,
+        programme_id=key_of(programme),
         held_on=held_on,
         theme=check_code("training_theme", data.theme),
         title=_title(data.title or ""),
@@ -251,14 +251,13 @@ async def training_overview(
             TrainingSession.held_on >= date(year, 1, 1),
             TrainingSession.held_on <= date(year, 12, 31),
         )
-    sessions = list(
-        (await session.exec(query.order_by(TrainingSession.held_on, TrainingSession.id))).all()
-    )
+    query = query.order_by(col(TrainingSession.held_on), col(TrainingSession.id))
+    sessions = list((await session.exec(query)).all())
     ids = [s.id for s in sessions]
     rows = (
         (
             await session.exec(
-                select(TrainingAttendance).where(TrainingAttendance.session_id.in_(ids))
+                select(TrainingAttendance).where(col(TrainingAttendance.session_id).in_(ids))
             )
         ).all()
         if ids
@@ -272,7 +271,7 @@ async def training_overview(
     by_theme: dict[str, tuple[int, int]] = {}
     for s in sessions:
         count, people = by_theme.get(s.theme, (0, 0))
-        by_theme[s.theme] = (count + 1, people + per_session[s.id])
+        by_theme[s.theme] = (count + 1, people + per_session[key_of(s)])
     attendances = sum(per_session.values())
     surveyed = [s for s in sessions if s.survey_responses]
     recent = [

@@ -33,8 +33,8 @@ from sqlalchemy import bindparam, delete, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
-from storage.db import Database
-from storage.models import ProcessedTurn
+from storage.db import Database, rowcount
+from storage.models import ProcessedTurn, table_of
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ async def claim(
 ) -> tuple[Claim, Handled | None]:
     """Claim `key` for `owner` in a transaction of its own (see the module text)."""
     now = clock.now()
-    table = ProcessedTurn.__table__
+    table = table_of(ProcessedTurn)
     async with db.session(user_data=False) as session:
         inserted = await session.execute(
             db.insert(table)
@@ -98,7 +98,7 @@ async def claim(
             .where(table.c.key == key, table.c.owner == row.owner, table.c.status == "running")
             .values(owner=owner, lease_until=now + lease)
         )
-        return (Claim.NEW, None) if took.rowcount == 1 else (Claim.BUSY, None)
+        return (Claim.NEW, None) if rowcount(took) == 1 else (Claim.BUSY, None)
 
 
 def _handled(row: ProcessedTurn) -> Handled:
@@ -143,7 +143,7 @@ async def finish(
     """In the turn's own transaction: the key is done, with the replies the turn made. Written
     when no row is there, or over the running row `owner` claimed; anything else means another
     delivery committed this message (or took it over) first, and this turn must roll back."""
-    table = ProcessedTurn.__table__
+    table = table_of(ProcessedTurn)
     now = clock.now()
     done = {"status": "done", "owner": owner, "sent": 0, "lease_until": now + lease,
             "replies": json.dumps(replies, ensure_ascii=False)}
@@ -164,12 +164,12 @@ async def finish(
 async def forget(session: AsyncSession, key: str, owner: str) -> None:
     """In the turn's own transaction: the running row `owner` claimed goes, so that the same
     key runs afresh next time (a turn that wrote nothing)."""
-    table = ProcessedTurn.__table__
+    table = table_of(ProcessedTurn)
     result = await session.execute(
         delete(table).where(table.c.key == key, table.c.owner == owner,
                             table.c.status == "running")
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise TakenOver(key)
 
 
@@ -179,7 +179,7 @@ async def keep_undelivered(
     """A turn without a receipt (it wrote nothing) whose reply `sent` did not get through: its
     replies are kept for the redelivery the connector is asked for, which sends them at once
     (the lease has ended) instead of running the turn again."""
-    table = ProcessedTurn.__table__
+    table = table_of(ProcessedTurn)
     now = clock.now()
     async with db.session(user_data=False) as session:
         await session.execute(
@@ -194,7 +194,7 @@ async def take_sending(
     db: Database, key: str, owner: str, sent: int, lease: timedelta = LEASE
 ) -> bool:
     """A redelivery may send what is left once the committing turn's lease has passed."""
-    table = ProcessedTurn.__table__
+    table = table_of(ProcessedTurn)
     async with db.session(user_data=False) as session:
         result = await session.execute(
             update(table)
@@ -202,7 +202,7 @@ async def take_sending(
                    table.c.lease_until < clock.now())
             .values(owner=owner, lease_until=clock.now() + lease)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
 
 async def mark_sent(
@@ -212,7 +212,7 @@ async def mark_sent(
     the sender is alive). Once all have, their text is dropped: it is needed only to send it
     again, and a reply is kept no longer than that. False: another delivery took the sending
     over (this one was too slow), so this one must stop sending."""
-    table = ProcessedTurn.__table__
+    table = table_of(ProcessedTurn)
     values: dict[str, object] = {"sent": sent, "lease_until": clock.now() + lease}
     if sent >= total:
         values.update(sent=0, replies=None)
@@ -220,7 +220,7 @@ async def mark_sent(
         result = await session.execute(
             update(table).where(table.c.key == key, table.c.owner == owner).values(**values)
         )
-        return result.rowcount == 1
+        return rowcount(result) == 1
 
 
 class _Delivered:
@@ -242,7 +242,7 @@ class _Delivered:
             self._writer = asyncio.get_running_loop().create_task(self._write())
 
     async def _write(self) -> None:
-        table = ProcessedTurn.__table__
+        table = table_of(ProcessedTurn)
         statement = (
             update(table)
             .where(table.c.key == bindparam("k"), table.c.owner == bindparam("o"))
@@ -284,7 +284,7 @@ async def stop_sending(db: Database, key: str, owner: str, *, for_good: bool) ->
     """A reply did not get through. Let the redelivery the connector is asked for send it at
     once (the lease ends now); or, refused `for_good` (400, 403), drop what is left: it will
     never be sent, so it is not kept."""
-    table = ProcessedTurn.__table__
+    table = table_of(ProcessedTurn)
     values: dict[str, object] = {"lease_until": clock.now()}
     if for_good:
         values.update(sent=0, replies=None)
@@ -296,18 +296,18 @@ async def stop_sending(db: Database, key: str, owner: str, *, for_good: bool) ->
 
 async def forget_replies_about(session: AsyncSession, code: str) -> int:
     """Erasure: replies not yet delivered that name `code` are dropped with the participant."""
-    table = ProcessedTurn.__table__
+    table = table_of(ProcessedTurn)
     result = await session.execute(
         update(table)
         .where(table.c.replies.contains(code, autoescape=True))
         .values(replies=None, sent=0)
     )
-    return int(result.rowcount or 0)
+    return rowcount(result)
 
 
 async def release(db: Database, key: str, owner: str) -> None:
     """The turn failed and wrote nothing: a redelivery runs it afresh."""
-    table = ProcessedTurn.__table__
+    table = table_of(ProcessedTurn)
     async with db.session(user_data=False) as session:
         await session.execute(
             delete(table).where(

@@ -414,7 +414,7 @@ async def test_viewer_coach_and_admin_get_the_one_masked_report(db):
     # 36 active (public, printed): women 17; the one person of another gender hides the men.
     assert row(report, "flows", "active") == [17, "x", "x", 36]
     # 12 referred, 7 enrolled: fewer than 20, not broken down.
-    assert row(report, "flows", "referred") == ["..", "..", 0, 12]
+    assert row(report, "flows", "referred") == ["..", "..", "..", 12]  # zeros too
     assert report.tables["referrals"].withheld and report.tables["caseload"].withheld
     assert not report.tables["exits_sus"].withheld
     # The funders' tables share the exits' margins (by reason, by SUS group); protected
@@ -507,11 +507,18 @@ async def test_viewer_sees_masked_numbers_in_chat(bot, connector, db):
         "En maskerad rapport gäller ett helt halvår som har tagit slut, t.ex. period=2026-H1. "
         "Andra perioder skulle låta den som jämför två rapporter räkna ut enskilda personer."
     ]
-    replies = await bot.say(message("rapport period=2026-H1 kommun=Flen", connector.url, VIEWER))
+    replies = await bot.say(message("rapport period=2026-H1 insats=SMA", connector.url, VIEWER))
     assert replies == [
-        "Maskerade rapporter gäller hela länet; avgränsning på insats, länsdel, kommun eller "
-        "coach finns i omaskerade rapporter, för den som får se deltagarna."
+        "Maskerade rapporter gäller hela länet och kan visas för en länsdel eller kommun; "
+        "avgränsning på insats eller coach finns i omaskerade rapporter, för den som får se "
+        "deltagarna."
     ]
+    # A municipality: the county's protected rows for it, no shares or chart of its own.
+    replies = await bot.say(message("rapport period=2026-H1 kommun=Flen", connector.url, VIEWER))
+    assert "Kommun: Flen" in replies[0] and "Område: Länets maskerade rapport" in replies[0]
+    assert "Andel avslutade till" not in replies[0]
+    # Flen has fewer than 20 active: too few to report, the filter's minimum population.
+    assert "**Aktiva per kommun**: För få för att redovisa." in replies[1]
     assert await bot.say(message("rapport period=2026-H9", connector.url, VIEWER)) == [
         "”2026-H9” är ingen period. Skriv ett år (2026), ett halvår (2026-H1), ett kvartal "
         "(2026-K2) eller en månad (2026-06)."
@@ -619,8 +626,14 @@ async def test_cli_report_is_masked_unless_asked(cli_env, capsys, db, tmp_path):
     assert ["Avslut per SUS-grupp", "Totalt", "Män", "x"] in rows
     assert ["Avslut per SUS-grupp", "förvärvsarbete", "Män", "x"] in rows
     code, _, err = await cli(capsys, "report", "--format", "csv", *period,
-                             "--municipality", "Katrineholm")
+                             "--coach", "Cem Coach")
     assert code == 2 and "Maskerade rapporter gäller hela länet" in err
+    # A municipality is a view of the county's report: its rows, as the county's report has them.
+    code, out, _ = await cli(capsys, "report", "--format", "csv", *period,
+                             "--municipality", "Katrineholm")
+    rows = list(csv.reader(io.StringIO(out.lstrip("\ufeff")), delimiter=";"))
+    assert code == 0 and {r[0] for r in rows[1:]} - {"Översikt"} == {
+        "Aktiva per kommun", "Avslut per kommun och SUS-grupp"}
 
     target = tmp_path / "rapport.xlsx"
     code, out, _ = await cli(

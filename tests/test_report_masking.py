@@ -21,7 +21,14 @@ from sqlmodel import select
 from bench.report_bench import load
 from dialogs.report_files import to_json
 from storage.clock import clock
-from storage.models import Association, CountyPart, Municipality, Participant, Placement
+from storage.models import (
+    Association,
+    CountyPart,
+    Municipality,
+    Participant,
+    Placement,
+    Staff,
+)
 from storage.permissions import Actor, Role
 from storage.reports import (
     ReportFilter,
@@ -305,10 +312,22 @@ def _reader_system(documents: dict[str, dict], publics: dict[str, dict[str, int]
                  for t in ("exits_reason_destination", "exits_reason_sus", "exits_income")]
         same += [[("flows", "active", g), ("active_municipality", "total", g)]
                  for g in genders]
+        same += [[("flows", f, "total"), ("flows_county_part", f, "total")]
+                 for f in ("referred", "enrolled", "active", "exited")]
         same += [[("active_age", age, "total"), ("active_part_age", "total", age)]
                  for age in tables["active_age"]["rows"]]
         same.append([("flows", "active", "total"), ("active_part_age", "total", "total")])
         for part, towns in geography.items():
+            # The flow by county part: a part's active are its active by gender, its exits
+            # those of its municipalities, and who enrolled in it was active in it.
+            same.append([("active_county_part", part, "total"),
+                         ("flows_county_part", "active", part)])
+            relations.append(([(_name(period, "flows_county_part", "exited", part), 1)]
+                              + [(_name(period, "exits_municipality", town, "total"), -1)
+                                 for town in towns], "="))
+            relations.append(([(_name(period, "flows_county_part", "enrolled", part), 1),
+                               (_name(period, "flows_county_part", "active", part), -1)],
+                              "<="))
             for gender in genders:
                 # A county part is the sum of its municipalities.
                 relations.append(([(_name(period, "active_county_part", part, gender), 1)]
@@ -365,13 +384,14 @@ def _reader_system(documents: dict[str, dict], publics: dict[str, dict[str, int]
                             "exits_municipality", "exits_reason_destination",
                             "exits_reason_sus", "exits_income"]}
         for flow, value in publics[period].items():
-            names = [_name(period, "flows", flow, "total")]
+            names = [_name(period, "flows", flow, "total"),
+                     _name(period, "flows_county_part", flow, "total")]
             names += [_name(period, t, "total", "total") for t in alike.get(flow, [])]
             for name in names:
                 known[name] = value
                 hidden.discard(name)
                 withheld.discard(name)
-    for name in hidden:
+    for name in hidden:  # zeros are printed, except in a withheld group: at least 1
         bounds.setdefault(name, (1, None))
         low, high = bounds[name]
         bounds[name] = (max(low, 1), high)
@@ -423,8 +443,12 @@ async def test_attacker_recovers_no_hidden_count(db, grain):
     for name, (low, high) in bounds.items():
         assert low <= truth[name] and (high is None or truth[name] <= high), (name, truth[name])
     shown = set(known)
-    found = _attack(truth, relations, shown, bounds, sorted(hidden))
-    narrow = {k: v for k, v in found.items() if v[1] - v[0] < THRESHOLD}
+    # A small count withheld with its group must not be worked out either.
+    attacked = hidden | {k for k in withheld if truth[k] < THRESHOLD}
+    found = _attack(truth, relations, shown, bounds, sorted(attacked))
+    # A withheld count is safe too when it may be 0: no one can tell whether anyone is there.
+    narrow = {k: v for k, v in found.items() if v[1] - v[0] < THRESHOLD
+              and not (k in withheld and v[0] == 0)}
     assert not narrow, narrow
     assert len(hidden) > 10  # the population has small counts to hide
 
@@ -433,8 +457,10 @@ async def test_masked_reports_take_no_filter_and_stay_on_the_grid(db):
     await _population(db, "half")
     async with db.session() as session:
         for wanted, code in [
-            (ReportFilter(date(2026, 1, 1), date(2026, 6, 30), county_part="Norra"),
+            (ReportFilter(date(2026, 1, 1), date(2026, 6, 30), programme="SMA"),
              "report_masked_no_filter"),
+            (ReportFilter(date(2026, 1, 1), date(2026, 6, 30), county_part="Norra",
+                          municipality="Flen"), "report_unknown_municipality"),
             (ReportFilter(date(2026, 1, 1), date(2026, 6, 30), coach="Coach Norra 1"),
              "report_masked_no_filter"),
             (ReportFilter(date(2026, 1, 1), date(2026, 3, 31)), "report_masked_grid"),
@@ -474,3 +500,73 @@ async def test_the_cache_follows_the_data(db):
     exits = first.tables["exits_sus"], second.tables["exits_sus"]
     total = [t.value(t.row("studies"), t.column("total")) for t in exits]
     assert total[1] == total[0] + 1
+
+
+async def test_an_area_view_prints_only_what_the_county_report_prints(db):
+    """A masked report for a county part or a municipality is the county's protected report,
+    printed for that area: every figure and mark it prints is the county report's at the same
+    place, so it tells an attacker nothing the attack above has not had."""
+    await _population(db, "month")
+    period = latest_ended(clock.today(), "month")
+    county = json.loads(to_json(await _report(db, VIEWER, period)))["tables"]
+    async with db.session() as session:
+        parts = {p.id: p.name for p in (await session.exec(select(CountyPart))).all()}
+        towns = {m.name: parts[m.county_part_id]
+                 for m in (await session.exec(select(Municipality))).all()}
+    seen_tables = set()
+    for part in sorted(set(towns.values())):
+        for town in [None, *sorted(t for t, p in towns.items() if p == part)]:
+            async with db.session() as session:
+                scope = await resolve_filter(session, VIEWER, ReportFilter(
+                    period.start, period.end, county_part=part, municipality=town))
+                report = await build_report(session, scope)
+            assert scope.masked and scope.county_wide and scope.view_part == part
+            assert not report.shares and not report.medians and not report.goals
+            document = json.loads(to_json(report))
+            assert document["filter"]["county_part"] == part
+            for table, data in document["tables"].items():
+                seen_tables.add(table)
+                assert "total" not in data  # the county's totals are not the area's
+                for row, cells in data["rows"].items():
+                    if table == "flows_county_part":
+                        assert town is None and list(cells) == [part]
+                    else:
+                        assert row in (part, town) or row.startswith(part + "|") or (
+                            town is None and towns[row] == part)
+                    for column, value in cells.items():
+                        assert county[table]["rows"][row][column] == value, (table, row, column)
+    assert seen_tables == {"flows_county_part", "active_county_part", "active_part_age",
+                           "active_municipality", "exits_municipality"}
+
+
+async def test_a_change_after_the_period_reuses_its_protection(db, monkeypatch):
+    """Work today changes the data version but not an ended period's figures: the report is
+    counted again and the pattern, which those figures alone decide, is reused, not solved
+    again; a change to the period's figures is protected anew."""
+    from storage.reports import build
+
+    await _population(db, "half")
+    period = parse_period("2026-H1")
+    solved = []
+    real = build.protect
+    monkeypatch.setattr(build, "protect", lambda *a, **k: solved.append(1) or real(*a, **k))
+    first = await _report(db, VIEWER, period)
+    async with db.session() as session:
+        before = await data_version(session)
+        someone = (await session.exec(select(Staff))).first()
+        someone.updated_at = datetime.now(UTC)  # e.g. a coach's languages edited today
+        session.add(someone)
+    async with db.session() as session:
+        assert await data_version(session) != before
+    second = await _report(db, VIEWER, period)
+    assert len(solved) == 1
+    assert {k: (t.counts, t.masks) for k, t in first.tables.items()} == {
+        k: (t.counts, t.masks) for k, t in second.tables.items()}
+    async with db.session() as session:
+        person = (await session.exec(select(Participant).where(
+            Participant.exit_date.between(period.start, period.end),
+            Participant.exit_destination != "studies"))).first()
+        person.exit_destination, person.updated_at = "studies", datetime.now(UTC)
+        session.add(person)
+    await _report(db, VIEWER, period)
+    assert len(solved) == 2

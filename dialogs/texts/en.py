@@ -854,7 +854,8 @@ TEXTS: dict[str, str] = {
     "report_too_few": "Too few to report.",
     "report_period_field": "Period",
     "report_period_hint": (
-        "Masked reports cover a whole {grain_one} that has ended, for the whole county."
+        "Masked reports cover a whole {grain_one} that has ended, for the whole county; pick "
+        "a county part or municipality to see the county's figures for it."
     ),
     "report_bad_grid_period": (
         "”{value}” is not a period. Write a year (2026), a half-year (2026-H1), a quarter "
@@ -865,8 +866,9 @@ TEXTS: dict[str, str] = {
         "Other periods would let someone comparing two reports work out single people."
     ),
     "report_masked_no_filter": (
-        "Masked reports cover the whole county; narrowing by programme, county part, "
-        "municipality or coach is in unmasked reports, for those who may see the participants."
+        "Masked reports cover the whole county and can be shown for a county part or a "
+        "municipality; narrowing by programme or coach is in unmasked reports, for those who "
+        "may see the participants."
     ),
     "report_grain.month": "calendar month",
     "report_grain.quarter": "quarter",
@@ -1538,4 +1540,13 @@ TEXTS: dict[str, str] = {
     "annual_past_12_months": "Enrolled more than 12 months at the year's end",
     "annual_work_or_studies": "5. Share of exits to work or studies",
     "annual_masked_needs_year": "The annual follow-up can be shown masked only when the association's masked reports cover calendar years (report_grid = \"year\" in the organisation file); otherwise the year and its halves together would give small numbers away. A coordinator, the programme lead or the programme owner can produce it unmasked.",
+    # --- masked area views ---
+    "report_section.area": "The area",
+    "report_table.flows_county_part": "Flow by county part",
+    "report_view_label": "Area",
+    "report_view_note": (
+        "The county's masked report, shown for {area}: the tables that report the county by "
+        "county part and municipality. Shares, goals, medians and the other tables are "
+        "reported masked for the whole county only."
+    ),
 }

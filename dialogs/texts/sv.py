@@ -859,7 +859,8 @@ TEXTS: dict[str, str] = {
     "report_too_few": "För få för att redovisa.",
     "report_period_field": "Period",
     "report_period_hint": (
-        "Maskerade rapporter gäller ett helt {grain_one} som har tagit slut, för hela länet."
+        "Maskerade rapporter gäller ett helt {grain_one} som har tagit slut, för hela länet; "
+        "välj en länsdel eller kommun för att se länets tal för den."
     ),
     "report_bad_grid_period": (
         "”{value}” är ingen period. Skriv ett år (2026), ett halvår (2026-H1), ett kvartal "
@@ -871,8 +872,9 @@ TEXTS: dict[str, str] = {
         "enskilda personer."
     ),
     "report_masked_no_filter": (
-        "Maskerade rapporter gäller hela länet; avgränsning på insats, länsdel, kommun eller "
-        "coach finns i omaskerade rapporter, för den som får se deltagarna."
+        "Maskerade rapporter gäller hela länet och kan visas för en länsdel eller kommun; "
+        "avgränsning på insats eller coach finns i omaskerade rapporter, för den som får se "
+        "deltagarna."
     ),
     "report_grain.month": "kalendermånad",
     "report_grain.quarter": "kvartal",
@@ -1548,4 +1550,13 @@ TEXTS: dict[str, str] = {
     "annual_past_12_months": "Inskrivna mer än 12 månader vid årets slut",
     "annual_work_or_studies": "5. Andel avslutade till arbete eller studier",
     "annual_masked_needs_year": "Årsuppföljningen kan visas maskerad bara när förbundets maskerade rapporter gäller kalenderår (report_grid = \"year\" i organisationsfilen); annars skulle året och dess halvår tillsammans avslöja små tal. En samordnare, insatsledaren eller insatsägaren kan ta fram den omaskerad.",
+    # --- masked area views ---
+    "report_section.area": "Området",
+    "report_table.flows_county_part": "Flöde per länsdel",
+    "report_view_label": "Område",
+    "report_view_note": (
+        "Länets maskerade rapport, visad för {area}: de tabeller som redovisar länet per "
+        "länsdel och kommun. Andelar, mål, mediantider och övriga tabeller redovisas maskerade "
+        "bara för hela länet."
+    ),
 }

@@ -2,14 +2,16 @@
 figures of the period's masked report.
 
 A masked report is county-wide and covers one period of the association's grid (half-years by
-default); its tables are protected together. The protected period is cached per process and data
-version; the same data always gives the same pattern, so several instances print the same
-figures.
+default); its tables are protected together. Narrowed to a county part or a municipality, it
+prints the county's figures for that area (storage/reports/area_view.py). The protected period
+is cached per process and data version; the same data always gives the same pattern, so several
+instances print the same figures.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
@@ -29,6 +31,7 @@ from storage.models import (
     Staff,
     StaffCountyPart,
 )
+from storage.reports.area_view import area_view
 from storage.reports.figures import (
     Geography,
     Key,
@@ -66,6 +69,10 @@ async def build_report(session: AsyncSession, scope: ReportScope) -> Report:
     protected = await protected_period(session, scope.period, scope.threshold,
                                        scope.min_population)
     report = protected.report(scope)
+    if scope.view_part is not None:
+        report = area_view(report, scope.view_part, protected.geography.parts[scope.view_part],
+                           scope.view_town)
+        return replace(report, late_changes=await events.late_changes(session, scope.end))
     return replace(report, meetings=tuple(await meetings(session, scope)),
                    late_changes=await events.late_changes(session, scope.end),
                    goals=await report_goals(session, scope, report.shares))
@@ -99,10 +106,12 @@ class ProtectedPeriod:
     minimum: int
 
     def mask(self, key: Key | None, value: int) -> Mask:
-        if key is None or value == 0:
+        if key is None:
             return Mask.SHOWN
         if key in self.outcome.withheld:
-            return Mask.WITHHELD
+            return Mask.WITHHELD  # zeros too: a group too small to break down shows nothing
+        if value == 0:
+            return Mask.SHOWN
         if key in self.outcome.small or key in self.public and value < self.threshold:
             return Mask.SMALL
         if key in self.outcome.complements:
@@ -167,6 +176,7 @@ async def protected_period(
 def clear_cache() -> None:
     """Forget protected periods (benchmarks and tests that time or change the cold path)."""
     _CACHE.clear()
+    _OUTCOMES.clear()
 
 
 async def data_version(session: AsyncSession) -> tuple[Any, ...]:
@@ -224,7 +234,29 @@ async def _protect_period(
     values: dict[Key, int] = {}
     block_values(report, period, values)
     system = build_system(values, geography, minimum, table_relations(report, period))
-    order = protection_order(values)
-    groups = {k: group_of(k) for k in values}
-    outcome = await asyncio.to_thread(protect, system, threshold, order, groups)
+    figures = _figures_digest(values, geography, threshold, minimum)
+    outcome = _OUTCOMES.get(figures)
+    if outcome is None:
+        order = protection_order(values)
+        groups = {k: group_of(k) for k in values}
+        outcome = await asyncio.to_thread(protect, system, threshold, order, groups)
+        _OUTCOMES[figures] = outcome
+        while len(_OUTCOMES) > OUTCOMES_SIZE:
+            _OUTCOMES.popitem(last=False)
+    else:
+        _OUTCOMES.move_to_end(figures)
     return ProtectedPeriod(geography, report, outcome, system.public, threshold, minimum)
+
+
+# The protection of a period's figures, by the figures themselves: a registration today changes
+# the data version but not the figures of a period that has ended, so the report is counted
+# again (a fraction of a second) and the pattern (seconds) reused; the same figures always get
+# the same pattern, so reusing it changes nothing a reader could compare.
+_OUTCOMES: OrderedDict[str, Outcome] = OrderedDict()
+OUTCOMES_SIZE = 24
+
+
+def _figures_digest(values: dict[Key, int], geography: Geography, threshold: int,
+                    minimum: int) -> str:
+    text = repr((sorted(values.items()), sorted(geography.parts.items()), threshold, minimum))
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -100,6 +100,12 @@ def place_keys(table: CountTable, period: GridPeriod) -> dict[tuple[int, int], K
                           "exited": "exit"}[rows[i]]
                 width = PUBLIC_FAMILIES[family]
                 key = (family, time, area, programme, *([STAR] * (width - 1)), c)
+            case "flows_county_part":
+                family = {"referred": "ref", "enrolled": "enr", "active": "act",
+                          "exited": "exit"}[rows[i]]
+                place = area if c == STAR else f"c:{c}"
+                width = PUBLIC_FAMILIES[family]
+                key = (family, time, place, programme, *([STAR] * width))
             case "referrals":
                 key = ("ref", time, area, programme, r, c, STAR)
             case "pending":
@@ -285,6 +291,7 @@ def build_system(values: dict[Key, int], geography: Geography, minimum: int,
     `table_relations`), and what is withheld: every breakdown of a total below `minimum`
     ("för få för att redovisa")."""
     public = public_keys(values)
+    # Zeros too: a group too small to break down prints nothing of it.
     withheld = {k for k in values if k not in public and values[group_of(k)] < minimum}
     bounds: dict[Key, tuple[int, int | None]] = {}
     for key in {group_of(k) for k in values}:

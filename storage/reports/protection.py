@@ -24,6 +24,8 @@ from enum import Enum
 from math import inf as INFINITY
 
 Key = Hashable
+# Branch-and-bound nodes an integer program may take before its best pair is used.
+MAX_NODES = 200
 
 
 class Sense(Enum):
@@ -47,8 +49,9 @@ class Relation:
 class System:
     """Figures with their values, what the reader knows about them, and their relations.
 
-    `public`: known to the reader whatever is printed. `withheld`: never printed (known only to
-    lie within `bounds`). Zeros are always printed, so a hidden figure is known to be at least 1.
+    `public`: known to the reader whatever is printed. `withheld`: never printed, zeros neither
+    (known only to lie within `bounds`); a withheld count is protected when it may be 0. Other
+    zeros are printed, so a hidden figure is known to be at least 1.
     `bounds` adds what the reader learns from the "too few" rule (a withheld group's total is
     below the minimum; a printed group's total is at least the minimum).
     """
@@ -90,9 +93,10 @@ def protect(
     group is withheld."""
     _quiet_banner()
     withheld = set(system.withheld)
+    # Small counts withheld with their group ("för få") are protected like hidden ones: a
+    # group's total can be the difference of printed figures (the county less its other parts).
     small = {
-        k for k, v in system.values.items()
-        if 0 < v < threshold and k not in system.public and k not in withheld
+        k for k, v in system.values.items() if 0 < v < threshold and k not in system.public
     }
     hidden = set(small)
     queue = [k for k in (order or sorted(small, key=repr)) if k in small]
@@ -102,7 +106,7 @@ def protect(
     while position < len(queue):
         key = queue[position]
         position += 1
-        if key in withheld:
+        if key in withheld and key not in small:
             continue
         search = _Search(system, threshold, hidden, withheld)
         outcome.programs += 1
@@ -117,6 +121,10 @@ def protect(
         if added is None:
             group = (group_of or {}).get(key, key)
             members = {k for k in system.values if (group_of or {}).get(k, k) == group}
+            if key in withheld:
+                # Its group is withheld already: withhold what it is summed with as well.
+                members = {other for number in system.touching.get(key, ())
+                           for other, _ in system.relations[number].terms}
             withheld |= {k for k in members if k not in system.public}
             continue
         for other in sorted(added, key=repr):
@@ -182,7 +190,7 @@ class _Search:
 
     def _bounds(self, key: Key) -> tuple[float, float]:
         low, high = self.system.bounds.get(key, (0, None))
-        if key in self.hidden and key not in self.withheld:
+        if key in self.hidden and key not in self.withheld:  # zeros are printed: at least 1
             low = max(low, 1)
         return float(low), INFINITY if high is None else float(high)
 
@@ -242,22 +250,35 @@ class _Search:
                 add_row([(i + offset, 1.0), (column, -big)], -INFINITY, 0.0)
                 add_row([(i + offset, -1.0), (column, -float(v - 1))], -INFINITY, 0.0)
         s = index[key]
-        add_row([(s, 1.0), (n + s, -1.0)], float(self.threshold), INFINITY)
+        if key in self.withheld:
+            # Printed as "..", like a zero of its group: protected when it may be 0.
+            add_row([(n + s, 1.0)], -float(values[key]), -float(values[key]))
+        else:
+            add_row([(s, 1.0), (n + s, -1.0)], float(self.threshold), INFINITY)
         solution = _run(columns, cost, lower, upper, starts, indices, coefficients,
-                        row_low, row_high, integer_columns=columns)
+                        row_low, row_high, integer_columns=columns,
+                        values=0 if cands else 2 * n)
         if solution is None:
             return None
-        return {k for k, column in cand_index.items() if solution[column] > 0.5}
+        return {k for k in cands
+                if round(solution[index[k]]) != 0 or round(solution[n + index[k]]) != 0}
 
 
 def _run(
     columns: int, cost: list[float], lower: list[float], upper: list[float], starts: list[int],
     indices: list[int], coefficients: list[float], row_low: list[float],
-    row_high: list[float], integer_columns: int,
+    row_high: list[float], integer_columns: int, values: int,
 ) -> list[float] | None:
-    """Solve the integer program (None: no solution); single-threaded with a fixed seed, so the
-    same system always gives the same answer on every instance. HiGHS and numpy are imported
-    here, when a masked report first needs them, not when the bot starts."""
+    """The solution, or None when there is none.
+
+    The linear relaxation first: when it has no solution, neither has the integer program.
+    When nothing is to be hidden (`values` > 0: the pair is the first `values` columns) and the
+    relaxation's pair is whole, that pair is the answer: a count already protected is most of
+    the programs, and costs one LP. Otherwise the integer program, for the pattern that hides
+    least, stopped after a fixed number of branch-and-bound nodes with the best pair found (any
+    pair protects; the optimum only hides less). Single-threaded, with a fixed seed and a
+    node limit rather than a time limit, so the same system gives the same answer on every
+    instance. HiGHS and numpy are imported here, when a masked report first needs them."""
     import highspy
     import numpy as np
 
@@ -269,14 +290,23 @@ def _run(
     lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
     lp.a_matrix_.index_ = np.array(indices, dtype=np.int32)
     lp.a_matrix_.value_ = np.array(coefficients)
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * integer_columns
     solver = highspy.Highs()
     for option, value in (("output_flag", False), ("threads", 1), ("random_seed", 0),
-                          ("mip_rel_gap", 0.0), ("time_limit", 20.0)):
+                          ("mip_rel_gap", 0.0), ("mip_max_nodes", MAX_NODES),
+                          ("time_limit", 60.0)):
         solver.setOptionValue(option, value)
     solver.passModel(lp)
     solver.run()
     if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return None
+    relaxed = np.array(solver.getSolution().col_value)
+    if values and np.all(np.abs(relaxed[:values] - np.round(relaxed[:values])) < 1e-6):
+        return list(relaxed)
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * integer_columns
+    solver.passModel(lp)
+    solver.run()
+    feasible = solver.getInfo().primal_solution_status == 2  # kSolutionStatusFeasible
+    if solver.getModelStatus() == highspy.HighsModelStatus.kInfeasible or not feasible:
         return None
     return list(solver.getSolution().col_value)
 

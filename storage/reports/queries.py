@@ -290,9 +290,9 @@ async def _pending(session: AsyncSession, scope: ReportScope) -> CountTable:
 
 
 async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list[CountTable]:
-    """The flow (referred, enrolled, active, exited in the period), and the participants active
-    in the period by county part, age band, income source, progression and time past
-    12 months, all split by gender.
+    """The flow (referred, enrolled, active, exited in the period), also by county part, and
+    the participants active in the period by county part, age band, income source, progression
+    and time past 12 months, all split by gender.
 
     The cube groups by gender, county part, income source and birth year (the order of
     ix_participant_report_people) and counts each measure once per group.
@@ -336,6 +336,8 @@ async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list
     counts = await _rollups(session, [
         *(_rollup(cube, "flows", flow, gender, cube.c[flow]) for flow in FLOWS),
         _rollup(cube, "active_county_part", CountyPart.name, gender, cube.c.active, with_part),
+        *(_rollup(cube, "flows_county_part", flow, CountyPart.name, cube.c[flow], with_part)
+          for flow in FLOWS),
         _rollup(cube, "active_age", _age_band(scope.end, cube.c.birth_year), gender,
                 cube.c.active),
         _rollup(cube, "active_income", cube.c.income_source_start, gender, cube.c.active),
@@ -359,6 +361,8 @@ async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list
     return [
         _table("flows", counts.get("flows", {}), FLOWS, GENDER_COLUMNS, "report_flow", "gender",
                column_totals=False),
+        _table("flows_county_part", counts.get("flows_county_part", {}), FLOWS, part_names,
+               "report_flow", None, column_totals=False),
         *(
             _table(key, counts.get(key, {}), rows, GENDER_COLUMNS, vocab, "gender")
             for key, (rows, vocab) in tables.items()

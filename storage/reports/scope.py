@@ -1,5 +1,6 @@
 """What a report covers: the user's filter, resolved within what the actor may see, and the
-rules for masked reports (one grid period that has ended, county-wide)."""
+rules for masked reports (one grid period that has ended, the county's, viewed for the whole
+county, one county part or one municipality)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ class ReportFilter:
 class ReportScope:
     """The resolved filter: ids the SQL uses, names the card shows, and whether to mask.
 
-    A masked scope is county-wide and has its grid `period`.
+    A masked scope is county-wide and has its grid `period`; `view_part`/`view_town` narrow
+    what is printed of it.
     """
 
     start: date
@@ -50,6 +52,10 @@ class ReportScope:
     labels: dict[str, str] = field(default_factory=dict)
     min_population: int = 20
     period: GridPeriod | None = None
+    # A masked report narrowed to a county part or a municipality: still the county's
+    # protected report, printed for that area only (storage/reports/area_view.py).
+    view_part: str | None = None
+    view_town: str | None = None
 
 
 def report_access(actor: Actor, all_parts: frozenset[str]) -> tuple[frozenset[str], bool]:
@@ -115,6 +121,18 @@ async def resolve_filter(
         if coach is None:
             raise RuleError("report_unknown_coach", value=wanted.coach)
         coach_id, labels["coach"] = coach.id, coach.display_name
+    view_part = view_town = None
+    if masked:
+        view_town = labels.get("municipality")
+        if municipality_id is not None:
+            part_id = next(m.county_part_id for m in (await session.exec(
+                select(Municipality).where(Municipality.id == municipality_id))).scalars())
+            view_part = next(p.name for p in parts.values() if p.id == part_id)
+        else:
+            view_part = labels.get("county_part")
+        if view_part is not None:
+            labels["county_part"] = view_part
+        allowed_ids, municipality_id = {part.id for part in parts.values()}, None
     return ReportScope(
         start=period.start if period else wanted.start,
         end=period.end if period else wanted.end,
@@ -128,6 +146,8 @@ async def resolve_filter(
         coach_id=coach_id,
         labels=labels,
         period=period,
+        view_part=view_part,
+        view_town=view_town,
     )
 
 
@@ -146,9 +166,11 @@ def _masked_period(wanted: ReportFilter, grain: str) -> GridPeriod:
 
 
 def _masked_filter(wanted: ReportFilter) -> ReportFilter:
-    """Masked reports are county-wide: every filter is another table a reader could subtract
-    from the county's, and protecting them all together is more than a report can wait for."""
-    if any((wanted.programme, wanted.county_part, wanted.municipality, wanted.coach)):
+    """Masked reports are the county's: a filter of their own would be another table a reader
+    could subtract from the county's, and protecting them all together is more than a report
+    can wait for. A county part or a municipality is a view of the county's report (its rows
+    for that area); a programme or a coach is not in it at all."""
+    if wanted.programme or wanted.coach:
         raise RuleError("report_masked_no_filter")
     return wanted
 
@@ -169,6 +191,8 @@ async def report_choices(session: AsyncSession, actor: Actor) -> ReportChoices:
     association = (await session.exec(select(Association))).scalars().first()
     parts = {p.code: p for p in (await session.exec(select(CountyPart))).scalars()}
     allowed, masked = report_access(actor, frozenset(parts))
+    if masked and allowed:
+        allowed = frozenset(parts)  # a masked report is the county's, viewed for any area
     ids = [parts[c].id for c in allowed]
     programmes = (
         await session.exec(

@@ -115,16 +115,17 @@ class PeriodCounts:
             ("exits_sus", SUS_GROUPS, genders, "sus", "gender"),
             ("exits_municipality", towns, SUS_GROUPS, None, "sus"),
         ]
+        specs.insert(3, ("flows_county_part", FLOWS, parts, "report_flow", None))
         tables = {
             key: _table(key, summed.get(key, {}), rows, columns, row_vocab, column_vocab,
-                        column_totals=key != "flows")
+                        column_totals=key not in ("flows", "flows_county_part"))
             for key, rows, columns, row_vocab, column_vocab in specs
         }
         caseload = summed.get("caseload", {})
         coaches = tuple(sorted({coach for coach, _ in caseload}))
         tables["caseload"] = _table("caseload", caseload, coaches, genders, None, "gender")
-        ordered = ["referrals", "pending", "flows", "active_county_part", "active_age",
-                   "active_income", "progression", "past_12_months", "placements",
+        ordered = ["referrals", "pending", "flows", "flows_county_part", "active_county_part",
+                   "active_age", "active_income", "progression", "past_12_months", "placements",
                    "placements_active", "exits_reason", "exits_destination", "exits_sus",
                    "exits_municipality", "caseload"]
         tables = {key: tables[key] for key in ordered}
@@ -217,6 +218,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
         cell = (m, p)
         for flow, n in zip(FLOWS, (referred, enrolled, present, exited), strict=True):
             found.add(cell, "flows", flow, gender, n)
+            found.add(cell, "flows_county_part", flow, parts[part], n)
         found.add(cell, "active_county_part", parts[part], gender, present)
         found.add(cell, "active_age", age_band(end, born), gender, present)
         found.add(cell, "active_income", income, gender, present)
