@@ -27,6 +27,7 @@ from bot.handler import StegvisBot, tenant_of
 from bot.once import UNDELIVERED
 from bot.privacy import install_log_redaction
 from bot.scheduling import scheduler_runner
+from bot.state import SqlStorage
 from bot.tokens import TokenRejected, check_channel_token
 from bot.wire import (
     FILE_CONSENT,
@@ -39,7 +40,7 @@ from bot.wire import (
 )
 from dialogs.texts import t
 from scheduler.service import SchedulerRunner
-from storage.bot_state import SqlStorage, StateConflictError
+from storage.bot_state import StateConflictError
 from storage.db import Database, current_writes, track_writes
 from storage.language import chosen_locale
 from storage.org import ensure_org

@@ -17,6 +17,7 @@ from bot.graph import GraphClient, GraphSettings
 from bot.once import UNDELIVERED, TurnLogic, once, turn_key
 from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
+from bot.replies import sendable, to_activity, to_attachment
 from bot.wire import text_without_bot_mention
 from dialogs.cards import ANSWER_KEY, submitted_card
 from dialogs.channel_files import GRAPH_KEY
@@ -161,7 +162,7 @@ class StegvisBot(TeamsActivityHandler):
         update = Activity(
             type=ActivityTypes.message,
             id=activity.reply_to_id,
-            attachments=[submitted_card(activity.locale, summary)],
+            attachments=[to_attachment(submitted_card(activity.locale, summary))],
         )
         try:
             await turn_context.update_activity(update)
@@ -177,7 +178,7 @@ class StegvisBot(TeamsActivityHandler):
         activity = turn_context.activity
         user = activity.from_property or ChannelAccount()
         kind = activity.conversation.conversation_type if activity.conversation else None
-        reference = TurnContext.get_conversation_reference(activity)
+        reference = TurnContext.get_conversation_reference(activity).serialize()
         async with self._db.read() as session:
             if await conversation_known(session, reference, user.name):
                 return False
@@ -229,7 +230,7 @@ class StegvisBot(TeamsActivityHandler):
         async with self._db.read() as session:
             names = await county_part_names(session, actor.county_parts)
         await turn_context.send_activity(
-            welcome_message(turn_context.activity.locale, actor, names, name)
+            to_activity(welcome_message(turn_context.activity.locale, actor, names, name))
         )
 
     async def on_members_added_activity(
@@ -313,7 +314,12 @@ class StegvisBot(TeamsActivityHandler):
             return
 
         turn = Turn(
-            turn_context, dialog_context, await self._actor(turn_context), command, self._db
+            turn_context,
+            dialog_context,
+            await self._actor(turn_context),
+            command,
+            self._db,
+            send=lambda message: turn_context.send_activity(sendable(message)),
         )
         if dialog_context.active_dialog is not None:
             # A command word while a form is open starts that command; the form is kept on the
@@ -346,6 +352,7 @@ class StegvisBot(TeamsActivityHandler):
             file_consent_card_response,
             self._file_builders,
             self._settings.file_upload_hosts,
+            lambda message: turn_context.send_activity(sendable(message)),
         )
 
     async def on_teams_file_consent_decline(

@@ -13,7 +13,12 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import ClientError
 from botbuilder.core import TurnContext
-from botbuilder.schema import ActivityTypes, ChannelAccount, ConversationParameters
+from botbuilder.schema import (
+    ActivityTypes,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+)
 from msrest.exceptions import HttpOperationError
 from sqlmodel import col, select
 
@@ -64,7 +69,8 @@ async def in_personal_chat(asked: TurnContext, db: Database, app_id: str, logic:
     row = await _personal_reference(db, sender.aad_object_id) if sender.aad_object_id else None
     try:
         if row is not None:
-            await asked.adapter.continue_conversation(load_reference(row), callback, app_id)
+            reference = ConversationReference().deserialize(load_reference(row))
+            await asked.adapter.continue_conversation(reference, callback, app_id)
             return True
         tenant = (activity.conversation.tenant_id if activity.conversation else None) or (
             (activity.channel_data or {}).get("tenant", {}).get("id")

@@ -31,7 +31,9 @@ from botbuilder.schema import (
 )
 from msrest.exceptions import HttpOperationError
 
-from scheduler.sending import GONE, Outcome, SendResult, http_status
+from bot.replies import to_activity
+from dialogs.reply import Reply
+from scheduler.sending import GONE, OpenRefused, Outcome, Reference, SendResult
 
 log = logging.getLogger(__name__)
 
@@ -191,6 +193,11 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(seconds, 0.0) if math.isfinite(seconds) else None
 
 
+def http_status(error: BaseException) -> int | None:
+    """The HTTP status of a connector error, if it has one."""
+    return getattr(getattr(error, "response", None), "status_code", None)
+
+
 def status_of(error: BaseException) -> tuple[int | None, float | None]:
     """HTTP status and Retry-After seconds of a connector error, if it has them."""
     headers = getattr(getattr(error, "response", None), "headers", None) or {}
@@ -285,13 +292,14 @@ class ProactiveSender:
                     return SendResult(Outcome.RETRY, error=f"{type(error).__name__}: {error}")
 
     async def open_personal(
-        self, template: ConversationReference, tenant_id: str, aad_object_id: str
-    ) -> ConversationReference:
+        self, stored: Reference, tenant_id: str, aad_object_id: str
+    ) -> Reference:
         """Create (or find: Teams answers with the existing one) the personal chat of a person
         who never wrote to the bot, as a proactive install does: `POST /v3/conversations` with
         the tenant and their AAD object id as the member. `template` is any stored conversation
-        of that tenant (the service URL and the bot's account). Connector errors propagate:
-        403/404 mean the app is not installed for that person."""
+        of that tenant (the service URL and the bot's account). A refusal is OpenRefused with
+        the connector's status: 403/404 mean the app is not installed for that person."""
+        template = ConversationReference().deserialize(stored)
         created: list[str] = []
 
         async def callback(context: TurnContext) -> None:
@@ -305,10 +313,13 @@ class ProactiveSender:
             channel_data={"tenant": {"id": tenant_id}},
         )
         await self.pacer.wait(f"create:{aad_object_id}")
-        await self._adapter.create_conversation(
-            self._app_id, callback, parameters, template.channel_id, template.service_url
-        )
-        return ConversationReference(
+        try:
+            await self._adapter.create_conversation(
+                self._app_id, callback, parameters, template.channel_id, template.service_url
+            )
+        except HttpOperationError as error:
+            raise OpenRefused(http_status(error), str(error)) from error
+        reference = ConversationReference(
             bot=template.bot,
             user=ChannelAccount(id=aad_object_id, aad_object_id=aad_object_id),
             conversation=ConversationAccount(
@@ -317,21 +328,26 @@ class ProactiveSender:
             channel_id=template.channel_id,
             service_url=template.service_url,
         )
+        document: Reference = reference.serialize()
+        return document
 
     async def send(
         self,
-        reference: ConversationReference,
-        activity: Activity,
+        stored: Reference,
+        message: Reply | Activity,
         gone: set[str] | None = None,
         deadline: float | None = None,
         on_sent: Callable[[SendResult], Awaitable[object]] | None = None,
     ) -> SendResult:
-        """Deliver `activity`; a few quick retries for transient errors, then the verdict.
+        """Deliver `message` (a project reply, or an activity); a few quick retries for
+        transient errors, then the verdict.
 
         `gone`: conversations that answered 403/404 earlier in this run (and are added to it),
         so the rows queued behind such an answer are not sent into the void. `deadline`
         (time.monotonic()): no quick retry starts after it; the caller's claim ends soon after.
         `on_sent`: records a message Teams accepted, before another request may start."""
+        reference = ConversationReference().deserialize(stored)
+        activity = to_activity(message) if isinstance(message, Reply) else message
         conversation_id = reference.conversation.id
         gone = set() if gone is None else gone
         result = SendResult(Outcome.RETRY, error="not attempted")

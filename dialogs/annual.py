@@ -29,7 +29,7 @@ from dialogs.report_files import (
     table_json,
 )
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text, t
+from dialogs.texts import t
 from storage import audit
 from storage.audit import AuditAction
 from storage.clock import clock
@@ -236,14 +236,10 @@ async def show_annual(turn: Turn) -> None:
     if not is_personal(turn.context):
         await turn.reply(turn.text("report_files_personal_only"))
         return
-    try:
-        year = parse_year(typed_year, clock.today())
-        report = await annual_report(turn.db, turn.actor, year, file_format, audited=False)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    year = parse_year(typed_year, clock.today())
+    report = await annual_report(turn.db, turn.actor, year, file_format, audited=False)
     export = annual_file(report, year, file_format, turn.locale)
-    await offer_file(turn.db, turn.context, FILE_KIND, {"year": year, "format": file_format},
+    await offer_file(turn, FILE_KIND, {"year": year, "format": file_format},
                      export, turn.text("annual_file_description", year=year))
 
 

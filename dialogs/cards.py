@@ -1,4 +1,5 @@
-"""Adaptive Card builders (schema 1.5). The only place cards are shaped."""
+"""Adaptive Card builders (schema 1.5). The only place cards are shaped: as plain dicts in
+project replies (dialogs/reply.py), which bot/replies.py puts on the wire."""
 
 from __future__ import annotations
 
@@ -6,10 +7,7 @@ import base64
 from dataclasses import dataclass
 from typing import Any
 
-from botbuilder.core import CardFactory, MessageFactory
-from botbuilder.schema import ActionTypes, Activity, Attachment, CardAction
-from botbuilder.schema.teams import FileConsentCard, FileInfoCard
-
+from dialogs.reply import ADAPTIVE_CARD, Attachment, Reply
 from dialogs.texts import t
 from dialogs.vocab import label
 from storage.pii import opaque_token
@@ -53,7 +51,7 @@ def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None
     if actions:
         content["actions"] = actions
     _stamp_submits(content)
-    return CardFactory.adaptive_card(content)
+    return Attachment(ADAPTIVE_CARD, content)
 
 
 def heading(text: str) -> dict[str, Any]:
@@ -71,14 +69,12 @@ def facts(pairs: list[tuple[str, str]]) -> dict[str, Any]:
     return {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in pairs]}
 
 
-def card_message(attachment: Attachment, fallback_text: str) -> Activity:
+def card_message(attachment: Attachment, fallback_text: str) -> Reply:
     """A message with a card and a plain-text summary for notifications and screen readers."""
-    activity = MessageFactory.attachment(attachment)
-    activity.summary = fallback_text
-    return activity
+    return Reply(attachments=(attachment,), summary=fallback_text)
 
 
-def welcome_card(locale: str | None, status_line: str, steps: list[tuple[str, str]]) -> Activity:
+def welcome_card(locale: str | None, status_line: str, steps: list[tuple[str, str]]) -> Reply:
     """The greeting: what Stegvis is, who you are to it, and three things to do now (command,
     what it does), each a button."""
     body = [
@@ -92,7 +88,7 @@ def welcome_card(locale: str | None, status_line: str, steps: list[tuple[str, st
     return card_message(card(body, actions), t("welcome_title", locale))
 
 
-def help_card(locale: str | None, commands: list[tuple[str, str]]) -> Activity:
+def help_card(locale: str | None, commands: list[tuple[str, str]]) -> Reply:
     body = [
         heading(t("help_title", locale)),
         paragraph(t("help_intro", locale)),
@@ -101,7 +97,7 @@ def help_card(locale: str | None, commands: list[tuple[str, str]]) -> Activity:
     return card_message(card(body), t("help_title", locale))
 
 
-def suggestions_card(locale: str | None, options: list[str]) -> Activity:
+def suggestions_card(locale: str | None, options: list[str]) -> Reply:
     """What was typed is not repeated: it may hold something that must not be shown again."""
     body = [
         paragraph(t("unknown_command", locale)),
@@ -130,14 +126,11 @@ def _choice_style(count: int) -> str:
 
 def choices_message(
     prompt: str, options: list[str], locale: str | None = None, multi: bool = False
-) -> Activity:
+) -> Reply:
     """A question with its options: up to three as suggested actions (one tap), more as a card
     with a list to choose from and one button. Typing the answer works either way."""
     if len(options) <= MAX_SUGGESTED and not (multi and len(options) > 1):
-        return MessageFactory.suggested_actions(
-            [CardAction(type=ActionTypes.im_back, title=o, value=o) for o in options],
-            text=prompt,
-        )
+        return Reply(text=prompt, suggested=tuple(options))
     choice_set: dict[str, Any] = {
         "type": "Input.ChoiceSet",
         "id": ANSWER_KEY,
@@ -195,7 +188,7 @@ def _choice_set(input_id: str, label_text: str, options: list[tuple[str, str]]) 
 
 def form_card(
     locale: str | None, title: str, inputs: list[CardInput], command: str, intro: str = ""
-) -> Activity:
+) -> Reply:
     """A whole form as one card. Submitting sends `command` with the inputs as fields, which
     Stegvis reads exactly like the one-line form, so both paths share every check."""
     body = [heading(title)]
@@ -209,7 +202,7 @@ def form_card(
 
 def steps_card(
     locale: str | None, code: str, steps: tuple[str, ...], not_understood: str = ""
-) -> Activity:
+) -> Reply:
     """One tap records a progression step: each button sends `steg <kod> <steg>`."""
     body = [heading(t("step_card_title", locale, code=code))]
     if not_understood:
@@ -225,7 +218,7 @@ def steps_card(
     return card_message(card(body), t("step_card_title", locale, code=code))
 
 
-def participant_card(locale: str | None, detail: Any) -> Activity:
+def participant_card(locale: str | None, detail: Any) -> Reply:
     """`visa <kod>`: the recorded path of one participant (a ParticipantDetail)."""
     p = detail.participant
     rows = [
@@ -306,7 +299,7 @@ def minutes_form_card(
     values: dict[str, str],
     submit_data: dict[str, Any],
     error: str | None = None,
-) -> Activity:
+) -> Reply:
     """Log or edit a meeting: the groups the user may write, date, and one line per entry.
 
     `values` fill the inputs, so a form sent back after a mistake keeps what was typed.
@@ -361,7 +354,7 @@ def record_card(
     pairs: list[tuple[str, str]],
     sections: list[tuple[str, list[str]]],
     buttons: list[tuple[str, str]],
-) -> Activity:
+) -> Reply:
     """A record to read: facts, numbered sections, and command buttons (title, command)."""
     body = [heading(title), facts(pairs)]
     for section_title, lines in sections:
@@ -371,7 +364,7 @@ def record_card(
     return card_message(card(body, actions), title)
 
 
-def checklist_card(title: str, items: list[tuple[str, tuple[str, str] | None]]) -> Activity:
+def checklist_card(title: str, items: list[tuple[str, tuple[str, str] | None]]) -> Reply:
     """One line per item, each with its own button (title, command) when it has one."""
     body: list[dict[str, Any]] = [heading(title)]
     for text, button in items:
@@ -396,27 +389,23 @@ FILE_CONSENT_CARD = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO_CARD = "application/vnd.microsoft.teams.card.file.info"
 
 
-def file_consent_card(name: str, description: str, size: int, context: dict[str, Any]) -> Activity:
+def file_consent_card(name: str, description: str, size: int, context: dict[str, Any]) -> Reply:
     """Teams asks the user before a bot puts a file in their OneDrive (personal chat only);
     `context` comes back in the fileConsent/invoke so the bot knows what to upload."""
-    consent = FileConsentCard(
-        description=description,
-        size_in_bytes=size,
-        accept_context=context,
-        decline_context=context,
-    )
-    attachment = Attachment(content_type=FILE_CONSENT_CARD, name=name, content=consent.serialize())
-    return card_message(attachment, name)
+    consent = {
+        "description": description,
+        "sizeInBytes": size,
+        "acceptContext": context,
+        "declineContext": context,
+    }
+    return card_message(Attachment(FILE_CONSENT_CARD, consent, name=name), name)
 
 
-def file_info_card(name: str, content_url: str, unique_id: str, file_type: str) -> Activity:
+def file_info_card(name: str, content_url: str, unique_id: str, file_type: str) -> Reply:
     """The uploaded file as Teams shows it in the chat, after the user accepted it."""
-    attachment = Attachment(
-        content_type=FILE_INFO_CARD,
-        name=name,
-        content_url=content_url,
-        content=FileInfoCard(unique_id=unique_id, file_type=file_type).serialize(),
-    )
+    info = {"uniqueId": unique_id, "fileType": file_type}
+    content = {key: value for key, value in info.items() if value is not None}
+    attachment = Attachment(FILE_INFO_CARD, content, name=name, content_url=content_url)
     return card_message(attachment, name)
 
 

@@ -60,7 +60,7 @@ async def offer_extract(turn: Turn) -> None:
     # The offer names the periods the file covers, so accepting it later (even after a new
     # period has ended) gives the same periods.
     values["period"] = periods
-    await offer_file(turn.db, turn.context, FILE_KIND, values, export,
+    await offer_file(turn, FILE_KIND, values, export,
                      turn.text("evaluator_file_description", periods=values["period"]))
 
 

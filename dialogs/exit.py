@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from botbuilder.core import TurnContext
-
 from dialogs.forms import (
     CODE_FIELD,
     DATE_FIELD,
@@ -14,8 +12,8 @@ from dialogs.forms import (
     Field,
     FieldError,
     FormDialog,
+    FormTurn,
     form_route,
-    turn_actor,
 )
 from dialogs.router import Route
 from dialogs.texts import error_text, t
@@ -42,8 +40,8 @@ class ExitForm(FormDialog):
         SURVEY_FIELD,
     )
 
-    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
-        locale = context.activity.locale
+    async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
+        locale = turn.locale
         data = ExitInput(
             exit_date=date.fromisoformat(values["date"]),
             reason=values["reason"],
@@ -51,7 +49,7 @@ class ExitForm(FormDialog):
             income_source=values["income"],
             survey_done=bool(values.get("survey")),
         )
-        actor = await turn_actor(self.db, context)
+        actor = turn.actor
         async with self.db.session() as session:
             try:
                 await exit_participant(session, actor, values["code"], data)
@@ -59,7 +57,7 @@ class ExitForm(FormDialog):
                 if error.code in {"rule_date_order", "rule_date_future"}:
                     raise FieldError("date", error_text(error, locale)) from error
                 raise
-        await context.send_activity(
+        await turn.reply(
             t(
                 "exited",
                 locale,

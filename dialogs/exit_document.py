@@ -204,12 +204,11 @@ async def _offer(turn: Turn, values: dict[str, str]) -> None:
             except RuleError:
                 doc = None
         if doc is None or error.code.startswith("exit_doc_not"):
-            await turn.reply(error_text(error, turn.locale))
-            return
+            raise
         await turn.reply(_form(turn, doc, kept, error_text(error, turn.locale)))
         return
     description = turn.text("exit_doc_file_description", code=values["code"])
-    await offer_file(turn.db, turn.context, FILE_KIND, values, export, description)
+    await offer_file(turn, FILE_KIND, values, export, description)
 
 
 def _field(turn: Turn, slot: str) -> str | None:

@@ -22,6 +22,8 @@ from botbuilder.schema.teams import FileConsentCardResponse
 from yarl import URL
 
 from dialogs.cards import file_consent_card, file_info_card
+from dialogs.reply import Message
+from dialogs.router import Turn
 from dialogs.texts import error_text, t
 from storage.db import Database
 from storage.file_offers import Refusal, audit_refusal, find_offer_id, make_offer, take_offer
@@ -92,16 +94,15 @@ def _user_and_conversation(context: TurnContext) -> tuple[str, str]:
 
 
 async def offer_file(
-    db: Database,
-    context: TurnContext,
+    turn: Turn,
     kind: str,
     params: dict[str, Any],
     export: FileExport,
     description: str,
 ) -> None:
     """Ask the user to accept the file; `params` must let the builder for `kind` remake it."""
-    aad_object_id, conversation_id = _user_and_conversation(context)
-    async with db.session() as session:
+    aad_object_id, conversation_id = _user_and_conversation(turn.context)
+    async with turn.db.session() as session:
         token = await make_offer(
             session,
             conversation_id=conversation_id,
@@ -109,7 +110,7 @@ async def offer_file(
             kind=kind,
             params=params,
         )
-    await context.send_activity(
+    await turn.reply(
         file_consent_card(export.name, description, len(export.data), {OFFER_KEY: token})
     )
 
@@ -129,9 +130,11 @@ async def accept_file(
     actor: Actor,
     response: FileConsentCardResponse,
     builders: Mapping[str, FileBuilder],
-    upload_hosts: Iterable[str] = DEFAULT_UPLOAD_HOSTS,
+    upload_hosts: Iterable[str],
+    reply: Callable[[Message], Awaitable[object]],
 ) -> None:
-    """Take the offer, rebuild its file, PUT it to the upload URL Teams gave, show the file."""
+    """Take the offer, rebuild its file, PUT it to the upload URL Teams gave, show the file
+    (`reply` puts a reply on the channel)."""
     token = response.context.get(OFFER_KEY) if isinstance(response.context, dict) else None
     aad_object_id, conversation_id = _user_and_conversation(context)
     info = response.upload_info
@@ -170,7 +173,7 @@ async def accept_file(
     except aiohttp.ClientError:
         await context.send_activity(t("file_upload_failed", locale))
         return
-    await context.send_activity(
+    await reply(
         file_info_card(info.name or export.name, info.content_url, info.unique_id, info.file_type)
     )
 

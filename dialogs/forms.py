@@ -4,26 +4,32 @@ then by asking for whatever is missing or wrong, one question at a time (the tex
 When saving fails on a rule that concerns one field (an age outside 18–64, say), only that
 field is asked again; everything else stays filled in. State lives in the dialog stack, which is
 stored in SQL, so a half-filled form survives restarts.
+
+This is the one dialogs module that imports botbuilder.dialogs (waterfalls, prompts): the staff
+dialog and the registry take its types from here (docs/architecture.md, "The SDK seam").
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import (
     ComponentDialog,
+    Dialog,
     DialogTurnResult,
     WaterfallDialog,
     WaterfallStepContext,
 )
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
+from botbuilder.schema import ActionTypes, Activity, Attachment, CardAction
 
 from dialogs.cards import CardInput, choices_message, form_card
 from dialogs.commands import parse_date, parse_yes_no
+from dialogs.reply import Message
 from dialogs.texts import error_text, t
 from dialogs.vocab import label, labels, parse_vocab
 from storage import pii
@@ -35,6 +41,17 @@ from storage.pii import Policy
 from storage.rules import VOCABULARIES, RuleError, check_date_window
 from storage.staff import load_actor
 from storage.write_guard import check_column
+
+__all__ = [
+    "ComponentDialog",
+    "Dialog",
+    "DialogTurnResult",
+    "PromptOptions",
+    "PromptValidatorContext",
+    "TextPrompt",
+    "WaterfallDialog",
+    "WaterfallStepContext",
+]
 
 CODE = re.compile(r"^[A-ZÅÄÖ]{1,3}-\d{4}-\d{4,}$", re.IGNORECASE)
 # Wrong answers to one question before the form gives up (and says so) instead of asking again.
@@ -62,6 +79,19 @@ class Field:
 CODE_FIELD = Field("code", ("kod",), "code", "q_code")
 DATE_FIELD = Field("date", ("datum",), "date", "q_date", required=False, default_today=True)
 SURVEY_FIELD = Field("survey", ("enkät", "enkat"), "bool", "q_survey", required=False)
+
+
+@dataclass(frozen=True)
+class FormTurn:
+    """What a filled form's `complete` gets: who is asking, in which language, and a way to
+    answer; no Bot Framework type, whether the form was sent at once or asked step by step."""
+
+    actor: Actor
+    locale: str | None
+    send: Callable[[Message], Awaitable[object]]
+
+    async def reply(self, message: Message) -> None:
+        await self.send(message)
 
 
 class FieldError(Exception):
@@ -176,7 +206,7 @@ class FormDialog(ComponentDialog):
             raise FieldError(field.name, error_text(error, locale)) from error
         return text
 
-    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
+    async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
         """Save the filled form. Raise FieldError to ask one field again, RuleError to stop."""
         raise NotImplementedError
 
@@ -243,11 +273,9 @@ class FormDialog(ComponentDialog):
             for field in self.fields:
                 values.setdefault(field.name, self._default(field))
             try:
-                await self.complete(turn.context, values)
+                await self.complete(await self._form_turn(turn.context), values)
             except FieldError as error:
                 await self._begin(turn, values, [error.message], [error.field])
-            except RuleError as error:
-                await turn.reply(error_text(error, locale))
             return
         if not set(given) - {"code"}:
             command = " ".join(turn.command.words)
@@ -262,6 +290,13 @@ class FormDialog(ComponentDialog):
         await turn.dialogs.begin_dialog(
             self.id, {"values": values, "notice": "\n\n".join(notices), "ask": ask}
         )
+
+    async def _form_turn(self, context: TurnContext) -> FormTurn:
+        async def send(message: Message) -> object:
+            sent = message if isinstance(message, str) else prompt_activity(message)
+            return await context.send_activity(sent)
+
+        return FormTurn(await turn_actor(self.db, context), context.activity.locale, send)
 
     async def _check_access(self, context: TurnContext, code: str) -> None:
         """Before any question: may this person do the form's work on `code`? If not, the same
@@ -325,13 +360,10 @@ class FormDialog(ComponentDialog):
             if notice and notice != question:  # a refusal that is the question says it once
                 question = f"{notice}\n\n{question}"
             options = await self.choices(field, values, locale)
-            prompt = (
-                choices_message(question, options, locale)
-                if options
-                else MessageFactory.text(question)
-            )
+            prompt = choices_message(question, options, locale) if options else question
             return await step.prompt(
-                self._prompt_id(field), PromptOptions(prompt=prompt, validations=values)
+                self._prompt_id(field),
+                PromptOptions(prompt=prompt_activity(prompt), validations=values),
             )
 
         return ask
@@ -355,7 +387,7 @@ class FormDialog(ComponentDialog):
         values = step.values["values"]
         locale = step.context.activity.locale
         try:
-            await self.complete(step.context, values)
+            await self.complete(await self._form_turn(step.context), values)
         except FieldError as error:
             tries = step.values["tries"] + 1
             if tries >= MAX_ATTEMPTS:
@@ -372,6 +404,26 @@ class FormDialog(ComponentDialog):
         except RuleError as error:
             await step.context.send_activity(error_text(error, locale))
         return await step.end_dialog()
+
+
+def prompt_activity(message: Message) -> Activity:
+    """A question as the activity a botbuilder prompt sends (and the dialog state stores): the
+    prompt sends it itself, so the reply is converted here as bot/replies.py does for the rest."""
+    if isinstance(message, str):
+        return MessageFactory.text(message)
+    if message.suggested:
+        actions = [
+            CardAction(type=ActionTypes.im_back, title=answer, value=answer)
+            for answer in message.suggested
+        ]
+        return MessageFactory.suggested_actions(actions, text=message.text)
+    attachments = [
+        Attachment(content_type=a.content_type, content=a.content, name=a.name)
+        for a in message.attachments
+    ]
+    activity = MessageFactory.list(attachments, text=message.text)
+    activity.summary = message.summary
+    return activity
 
 
 # Where a turn keeps its actor once loaded (here or by bot/handler.py), for the rest of the turn.

@@ -11,9 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from botbuilder.schema import Activity
-
 from dialogs.cards import card, card_message, command_action, facts, heading, paragraph, table
+from dialogs.reply import Reply
 from dialogs.report import one_liner, sees_individuals, show_with
 from dialogs.report_files import (
     cell_text,
@@ -65,7 +64,7 @@ def _table_items(counts: CountTable, locale: str | None) -> list[dict[str, Any]]
     return [table(funder_grid(counts, locale), number_width=2)]
 
 
-def funder_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:
+def funder_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Reply]:
     """The overview (filter, goals: goal, result, difference; shares) with download buttons,
     then the tables, as many to a card as fit under the budget."""
     title = t("funders_title", locale)

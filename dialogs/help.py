@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from botbuilder.schema import Activity
 from sqlmodel import select
 
 from dialogs.cards import help_card, suggestions_card, welcome_card
+from dialogs.reply import Reply
 from dialogs.router import Route, Router, Turn
 from dialogs.texts import role_phrase, t
 from storage.language import choose_locale
@@ -50,7 +50,7 @@ async def _area_names(turn: Turn) -> list[str]:
 
 def welcome_message(
     locale: str | None, actor: Actor, area_names: list[str], name: str = ""
-) -> Activity:
+) -> Reply:
     """The greeting on install: who the user is to Stegvis, and three things to do now. A first
     admin registered before Teams told their name is stored under the id: not a name to greet."""
     known = actor.display_name if actor.display_name.casefold() != actor.aad_object_id else ""

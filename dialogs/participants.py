@@ -7,7 +7,6 @@ from dialogs.cards import participant_card
 from dialogs.commands import parse_date
 from dialogs.forms import CODE
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text
 from dialogs.vocab import label, parse_vocab
 from storage.clock import clock
 from storage.participants import (
@@ -83,11 +82,7 @@ async def show_participant(turn: Turn) -> None:
         await turn.reply(turn.text("show_usage"))
         return
     async with turn.db.session() as session:
-        try:
-            detail = await participant_detail(session, turn.actor, turn.args[0])
-        except RuleError as error:
-            await turn.reply(error_text(error, turn.locale))
-            return
+        detail = await participant_detail(session, turn.actor, turn.args[0])
     await turn.reply(participant_card(turn.locale, detail))
 
 
@@ -119,12 +114,8 @@ async def edit_participant(turn: Turn) -> None:
         )
         return
     async with turn.db.session() as session:
-        try:
-            changes = {EDIT_KEYS[k]: _edit_value(EDIT_KEYS[k], v) for k, v in fields.items()}
-            participant = await update_fields(session, turn.actor, turn.args[0], changes)
-        except RuleError as error:
-            await turn.reply(error_text(error, turn.locale))
-            return
+        changes = {EDIT_KEYS[k]: _edit_value(EDIT_KEYS[k], v) for k, v in fields.items()}
+        participant = await update_fields(session, turn.actor, turn.args[0], changes)
         code = participant.code
     summary = ", ".join(f"{key}={value}" for key, value in fields.items())
     await turn.reply(turn.text("edited", code=code, changes=summary))
@@ -146,8 +137,7 @@ async def undo(turn: Turn) -> None:
             if error.code == "undo_needs_free_text":
                 names = str(error.details["fields"]).split(", ")
                 error.details["fields"] = ", ".join(_field_word(turn, n) for n in names)
-            await turn.reply(error_text(error, turn.locale))
-            return
+            raise
     what = turn.text(f"undo.{result.entity}.{result.action}")
     await turn.reply(turn.text("undone", what=what, code=result.participant_code or ""))
 

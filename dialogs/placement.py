@@ -5,8 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from botbuilder.core import TurnContext
-
 from dialogs.cards import steps_card
 from dialogs.commands import parse_date
 from dialogs.forms import (
@@ -16,8 +14,8 @@ from dialogs.forms import (
     Field,
     FieldError,
     FormDialog,
+    FormTurn,
     form_route,
-    turn_actor,
 )
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, t
@@ -58,8 +56,8 @@ class PlacementForm(FormDialog):
         Field("contact", ("kontakt", "arbetsgivarkontakt"), "date", "q_contact", required=False),
     )
 
-    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
-        locale = context.activity.locale
+    async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
+        locale = turn.locale
         data = PlacementInput(
             placement_type=values["type"],
             sector=values["sector"],
@@ -71,7 +69,7 @@ class PlacementForm(FormDialog):
                 date.fromisoformat(values["contact"]) if values.get("contact") else None
             ),
         )
-        actor = await turn_actor(self.db, context)
+        actor = turn.actor
         async with self.db.session() as session:
             try:
                 placement = await add_placement(session, actor, values["code"], data)
@@ -83,7 +81,7 @@ class PlacementForm(FormDialog):
                 raise
             detail = await participant_detail(session, actor, values["code"])
             number = [p.id for p in detail.placements].index(placement.id) + 1
-        await context.send_activity(
+        await turn.reply(
             t(
                 "placement_saved",
                 locale,
@@ -111,9 +109,9 @@ class NoteForm(FormDialog):
         DATE_FIELD,
     )
 
-    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
-        locale = context.activity.locale
-        actor = await turn_actor(self.db, context)
+    async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
+        locale = turn.locale
+        actor = turn.actor
         async with self.db.session() as session:
             number = values.get("placement") or len(
                 (await participant_detail(session, actor, values["code"])).placements
@@ -131,7 +129,7 @@ class NoteForm(FormDialog):
                 if error.code in {"rule_full_name", "rule_personal_number", "note_empty"}:
                     raise FieldError("note", error_text(error, locale)) from error
                 raise
-        await context.send_activity(t("note_saved", locale, code=values["code"], number=number))
+        await turn.reply(t("note_saved", locale, code=values["code"], number=number))
 
 
 class EndPlacementForm(FormDialog):
@@ -144,8 +142,8 @@ class EndPlacementForm(FormDialog):
         DATE_FIELD,
     )
 
-    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
-        actor = await turn_actor(self.db, context)
+    async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
+        actor = turn.actor
         async with self.db.session() as session:
             await end_placement(
                 session,
@@ -154,10 +152,10 @@ class EndPlacementForm(FormDialog):
                 values["placement"],
                 date.fromisoformat(values["date"]),
             )
-        await context.send_activity(
+        await turn.reply(
             t(
                 "placement_ended",
-                context.activity.locale,
+                turn.locale,
                 code=values["code"],
                 number=values["placement"],
                 date=values["date"],
@@ -174,11 +172,7 @@ async def progression_step(turn: Turn) -> None:
     typed = " ".join(turn.args[1:]) or turn.command.fields.get("steg", "")
     if not typed:
         async with turn.db.session() as session:
-            try:
-                await participant_detail(session, turn.actor, code)
-            except RuleError as error:
-                await turn.reply(error_text(error, turn.locale))
-                return
+            await participant_detail(session, turn.actor, code)
         await turn.reply(steps_card(turn.locale, code, PROGRESSION_STEPS))
         return
     step = parse_vocab("step", typed)
@@ -187,11 +181,7 @@ async def progression_step(turn: Turn) -> None:
         return
     day = parse_date(turn.command.fields.get("datum"), clock.today()) or clock.today()
     async with turn.db.session() as session:
-        try:
-            await record_step(session, turn.actor, code, step, day)
-        except RuleError as error:
-            await turn.reply(error_text(error, turn.locale))
-            return
+        await record_step(session, turn.actor, code, step, day)
     await turn.reply(
         turn.text(
             "step_saved", code=code, step=label("step", step, turn.locale), date=day.isoformat()

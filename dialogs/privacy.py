@@ -16,7 +16,6 @@ from dialogs.files import FileExport, offer_file
 from dialogs.forms import CODE
 from dialogs.privacy_files import EXTRACT_FORMATS, extract_filename, to_json, to_xlsx
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text
 from storage.db import Database
 from storage.permissions import Action, Actor
 from storage.privacy import erase_participant, erasure_preview, participant_extract
@@ -58,13 +57,9 @@ async def show_extract(turn: Turn) -> None:
         await turn.reply(turn.text("extract_usage"))
         return
     values = {"code": code, "format": turn.command.fields.get("format", "xlsx").casefold()}
-    try:
-        export = await _extract(turn.db, turn.actor, values, turn.locale, audited=False)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    export = await _extract(turn.db, turn.actor, values, turn.locale, audited=False)
     description = turn.text("extract_file_description", code=code)
-    await offer_file(turn.db, turn.context, FILE_KIND, values, export, description)
+    await offer_file(turn, FILE_KIND, values, export, description)
 
 
 async def erase(turn: Turn) -> None:
@@ -73,15 +68,11 @@ async def erase(turn: Turn) -> None:
         await turn.reply(turn.text("erase_usage"))
         return
     confirmed = any(word in CONFIRM_WORDS for word in turn.args[1:])
-    try:
-        async with turn.db.session() as session:
-            if confirmed:
-                done = await erase_participant(session, turn.actor, code)
-            else:
-                preview = await erasure_preview(session, turn.actor, code)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        if confirmed:
+            done = await erase_participant(session, turn.actor, code)
+        else:
+            preview = await erasure_preview(session, turn.actor, code)
     if confirmed:
         await turn.reply(turn.text(f"erased.{done.mode}", code=done.code))
         return

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from botbuilder.core import TurnContext
 from sqlmodel import select
 
 from dialogs.forms import (
@@ -15,8 +14,8 @@ from dialogs.forms import (
     Field,
     FieldError,
     FormDialog,
+    FormTurn,
     form_route,
-    turn_actor,
 )
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, t
@@ -80,8 +79,8 @@ class ReferralForm(FormDialog):
             raise FieldError(field.name, t("unknown_programme", locale, value=raw))
         return await super().parse(field, raw, values, locale)
 
-    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
-        locale = context.activity.locale
+    async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
+        locale = turn.locale
         data = ReferralInput(
             referral_date=date.fromisoformat(values["date"]),
             referring_party=values["party"],
@@ -95,7 +94,7 @@ class ReferralForm(FormDialog):
         )
         if not data.consent:
             raise RuleError("referral_needs_consent")
-        actor = await turn_actor(self.db, context)
+        actor = turn.actor
         async with self.db.session() as session:
             try:
                 participant = await register_referral(session, actor, data)
@@ -115,7 +114,7 @@ class ReferralForm(FormDialog):
                 t("referred_by", locale, party=label("party", data.referring_party, locale)),
             ]
         )
-        await context.send_activity(t("referral_saved", locale, code=code, summary=summary))
+        await turn.reply(t("referral_saved", locale, code=code, summary=summary))
 
 
 class DecisionForm(FormDialog):
@@ -167,14 +166,14 @@ class DecisionForm(FormDialog):
                     raise FieldError(field.name, error_text(error, locale)) from error
         return await super().parse(field, raw, values, locale)
 
-    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
-        locale = context.activity.locale
+    async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
+        locale = turn.locale
         decision = Status(values["decision"])
         if decision == Status.ACCEPTED and not values.get("coach"):
             raise FieldError("coach", t("q_coach", locale, code=values["code"]))
         if decision == Status.NOT_ACCEPTED and not values.get("reason"):
             raise FieldError("reason", t("q_not_accepted", locale, code=values["code"]))
-        actor = await turn_actor(self.db, context)
+        actor = turn.actor
         async with self.db.session() as session:
             participant = await decide(
                 session,
@@ -192,7 +191,7 @@ class DecisionForm(FormDialog):
             Status.WAITING: "decision_waiting",
         }[decision]
         reason = label("not_accepted", values["reason"], locale) if values.get("reason") else ""
-        await context.send_activity(
+        await turn.reply(
             t(key, locale, code=code, coach=values.get("coach") or "", reason=reason)
         )
 
@@ -212,9 +211,9 @@ class EnrolForm(FormDialog):
         SURVEY_FIELD,
     )
 
-    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
-        locale = context.activity.locale
-        actor = await turn_actor(self.db, context)
+    async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
+        locale = turn.locale
+        actor = turn.actor
         async with self.db.session() as session:
             participant = await enrol(
                 session,
@@ -225,7 +224,7 @@ class EnrolForm(FormDialog):
             )
             end = programme_end(participant.enrolment_date, participant.extended_until)
             code = participant.code
-        await context.send_activity(
+        await turn.reply(
             t("enrolled", locale, code=code, date=values["date"], end=end.isoformat())
         )
 
@@ -248,9 +247,9 @@ class ExtendForm(FormDialog):
         ),
     )
 
-    async def complete(self, context: TurnContext, values: dict[str, Any]) -> None:
-        locale = context.activity.locale
-        actor = await turn_actor(self.db, context)
+    async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
+        locale = turn.locale
+        actor = turn.actor
         async with self.db.session() as session:
             try:
                 participant = await extend(
@@ -271,7 +270,7 @@ class ExtendForm(FormDialog):
                     raise FieldError("motivation", error_text(error, locale)) from error
                 raise
             code = participant.code
-        await context.send_activity(t("extended", locale, code=code, date=values["until"]))
+        await turn.reply(t("extended", locale, code=code, date=values["until"]))
 
 
 async def change_coach(turn: Turn) -> None:
@@ -281,11 +280,7 @@ async def change_coach(turn: Turn) -> None:
         return
     code, name = turn.args[0], " ".join(turn.args[1:])
     async with turn.db.session() as session:
-        try:
-            participant = await assign_coach(session, turn.actor, code, name)
-        except RuleError as error:
-            await turn.reply(error_text(error, turn.locale))
-            return
+        participant = await assign_coach(session, turn.actor, code, name)
         coach = await session.get(Staff, participant.coach_id)
         code = participant.code
     await turn.reply(turn.text("coach_assigned", code=code, coach=coach.display_name))

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from botbuilder.dialogs import Dialog
-
 from dialogs import (
     annual,
     employers,
@@ -28,6 +26,7 @@ from dialogs import (
 )
 from dialogs import exit as exit_dialogs
 from dialogs.files import FileBuilder
+from dialogs.forms import Dialog
 from dialogs.router import Route, always
 from storage.db import Database
 

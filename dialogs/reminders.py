@@ -10,13 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from botbuilder.core import MessageFactory
-from botbuilder.schema import Activity, ChannelAccount, Mention
-
 from dialogs.cards import card, card_message, command_action, facts, heading, paragraph
 from dialogs.commands import parse_id
+from dialogs.reply import Mention, Reply
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text, role_phrase, t
+from dialogs.texts import role_phrase, t
 from storage.audit import CLI
 from storage.clock import clock
 from storage.models import ReminderOutbox
@@ -36,7 +34,6 @@ from storage.reminders import (
     update_deadline,
     update_rule,
 )
-from storage.rules import RuleError
 
 _ON = frozenset({"på", "on", "ja", "yes"})
 _OFF = frozenset({"av", "off", "nej", "no"})
@@ -76,18 +73,16 @@ def _at(name: str) -> str:
     return f"<at>{name}</at>"
 
 
-def reminder_card(locale: str | None, row: ReminderOutbox, params: dict[str, str]) -> Activity:
+def reminder_card(locale: str | None, row: ReminderOutbox, params: dict[str, str]) -> Reply:
     """Adaptive Card with the reminder and its two answers (snooze: next working day or week);
     a notice is a plain message, with nothing to answer."""
     if row.rule_code == NOTICE_RULE:
-        message = MessageFactory.text(notice_text(locale, params))
+        text = notice_text(locale, params)
         if params.get("notice") == UNREACHABLE_MENTION:
             # Teams mentions a person by their AAD object id as well as by their Teams id.
-            mentioned = ChannelAccount(id=params["mention"], name=params.get("name", ""))
-            message.entities = [
-                Mention(mentioned=mentioned, text=_at(params.get("name", "")), type="mention")
-            ]
-        return message
+            name = params.get("name", "")
+            return Reply(text=text, mentions=(Mention(params["mention"], name, _at(name)),))
+        return Reply(text=text)
     body = [
         heading(t("reminder_title", locale)),
         paragraph(reminder_text(locale, params)),
@@ -153,12 +148,8 @@ async def mark_done(turn: Turn) -> None:
     if outbox_id is None:
         await turn.reply(turn.text("reminder_id_missing"))
         return
-    try:
-        async with turn.db.session() as session:
-            await complete_reminder(session, turn.actor, outbox_id)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        await complete_reminder(session, turn.actor, outbox_id)
     await turn.reply(turn.text("reminder_done"))
 
 
@@ -168,12 +159,8 @@ async def snooze(turn: Turn) -> None:
         await turn.reply(turn.text("reminder_id_missing"))
         return
     choice = "week" if {"vecka", "week"} & set(turn.args) else "day"
-    try:
-        async with turn.db.session() as session:
-            day = await snooze_reminder(session, turn.actor, outbox_id, clock.today(), choice)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        day = await snooze_reminder(session, turn.actor, outbox_id, clock.today(), choice)
     await turn.reply(turn.text("reminder_snoozed", day=day.isoformat()))
 
 
@@ -213,20 +200,16 @@ async def edit_rule(turn: Turn) -> None:
     if not code:
         await turn.reply(turn.text("reminder_rule_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            await seed_reminders(session, clock.today())
-            row = await update_rule(
-                session,
-                code,
-                days=days,
-                enabled=enabled,
-                recipients=[w.strip() for w in who.split(",")] if who else None,
-            )
-            await session.flush()
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        await seed_reminders(session, clock.today())
+        row = await update_rule(
+            session,
+            code,
+            days=days,
+            enabled=enabled,
+            recipients=[w.strip() for w in who.split(",")] if who else None,
+        )
+        await session.flush()
     await turn.reply(turn.text("reminder_rule_saved", name=turn.text(f"reminder_rule.{row.code}")))
 
 
@@ -255,13 +238,9 @@ async def add_to_calendar(turn: Turn) -> None:
     if due is None or not code or not title:
         await turn.reply(turn.text("reminder_add_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            await seed_reminders(session, clock.today())
-            row = await add_deadline(session, code, title, due)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        await seed_reminders(session, clock.today())
+        row = await add_deadline(session, code, title, due)
     await turn.reply(turn.text("reminder_deadline_saved", title=row.title, date=due.isoformat()))
 
 
@@ -273,12 +252,8 @@ async def move_in_calendar(turn: Turn) -> None:
     if deadline_id is None or (due is None and not title):
         await turn.reply(turn.text("reminder_move_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            row = await update_deadline(session, deadline_id, due=due, title=title)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        row = await update_deadline(session, deadline_id, due=due, title=title)
     await turn.reply(
         turn.text("reminder_deadline_saved", title=row.title, date=row.due_date.isoformat())
     )
@@ -289,12 +264,8 @@ async def remove_from_calendar(turn: Turn) -> None:
     if deadline_id is None:
         await turn.reply(turn.text("reminder_move_usage"))
         return
-    try:
-        async with turn.db.session() as session:
-            row = await remove_deadline(session, deadline_id)
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
-        return
+    async with turn.db.session() as session:
+        row = await remove_deadline(session, deadline_id)
     await turn.reply(turn.text("reminder_deadline_removed", title=row.title))
 
 

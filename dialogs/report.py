@@ -13,8 +13,6 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from botbuilder.schema import Activity, Attachment
-
 from dialogs.cards import (
     card,
     card_message,
@@ -29,6 +27,7 @@ from dialogs.cards import (
 )
 from dialogs.commands import parse_date
 from dialogs.files import FileExport, is_personal, offer_file
+from dialogs.reply import Attachment, Reply
 from dialogs.report_files import (
     exits_chart,
     filename,
@@ -46,7 +45,7 @@ from dialogs.report_files import (
 )
 from dialogs.router import Turn
 from dialogs.surveys import report_survey_card, report_survey_none
-from dialogs.texts import error_text, t
+from dialogs.texts import t
 from storage import audit
 from storage.audit import AuditAction
 from storage.clock import clock
@@ -161,7 +160,7 @@ def one_liner(wanted: ReportFilter, file_format: str | None = None) -> str:
     return " ".join(parts)
 
 
-async def form_card(turn: Turn) -> Activity:
+async def form_card(turn: Turn) -> Reply:
     locale = turn.locale
     async with turn.db.session() as session:
         choices = await report_choices(session, turn.actor)
@@ -190,7 +189,7 @@ async def form_card(turn: Turn) -> Activity:
     return card_message(card(body, actions), t("report_form_title", locale))
 
 
-def _masked_form(choices: ReportChoices, locale: str | None) -> Activity:
+def _masked_form(choices: ReportChoices, locale: str | None) -> Reply:
     """Masked reports: a period of the association's grid that has ended, the county's, shown
     for the county, a county part or a municipality."""
     periods = recent_periods(clock.today(), choices.grain)
@@ -329,7 +328,7 @@ CARD_PRIORITY = (
 )
 
 
-def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:
+def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Reply]:
     """One card: the overview with goals, the exits chart and meetings, then the tables by
     section as far as Teams' 28 KB for a message allows, with the download buttons."""
     title = t("report_title", locale)
@@ -365,7 +364,7 @@ def report_cards(report: Report, wanted: ReportFilter, locale: str | None) -> li
 STATE_TABLES = ("pending", "enrolled_at", "in_placement_at", "time_in_programme", "caseload")
 
 
-def state_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Activity]:
+def state_cards(report: Report, wanted: ReportFilter, locale: str | None) -> list[Reply]:
     """The state on one date in one card: the overview (date, filters, median time so far,
     changes recorded afterwards), the tables and the download buttons."""
     title = t("report_title", locale)
@@ -427,10 +426,10 @@ async def _send_report_file(turn: Turn, values: dict[str, str], wanted: ReportFi
         return
     export = await _report_file(turn.db, turn.actor, values, turn.locale, audited=False)
     description = turn.text("report_file_description", start=wanted.start, end=wanted.end)
-    await offer_file(turn.db, turn.context, FILE_KIND, dict(values), export, description)
+    await offer_file(turn, FILE_KIND, dict(values), export, description)
 
 
-Render = Callable[[Report, ReportFilter, str | None], list[Activity]]
+Render = Callable[[Report, ReportFilter, str | None], list[Reply]]
 
 
 async def show_report(turn: Turn) -> None:
@@ -449,31 +448,27 @@ async def show_with(turn: Turn, render: Render, form: bool = True, funders: bool
     if file_format and file_format not in FILE_FORMATS:
         await turn.reply(turn.text("report_bad_format", value=file_format))
         return
-    try:
-        wanted = parse_filter(values, clock.today())
-        async with turn.db.session() as session:
-            scope = await resolve_filter(session, turn.actor, wanted)
-            report = None if file_format else await report_for(session, scope, wanted,
-                                                               funders=funders)
-            if report is not None:
-                await audit.record(
-                    session, turn.actor, AuditAction.REPORT, "report",
-                    details=report_audit(scope, "card"),
-                )
-        # The period the report really covers (a masked report without one takes the latest
-        # ended), so buttons and files ask for the same report.
-        wanted = replace(wanted, start=scope.start, end=scope.end, default_period=False)
-        if report is not None and report.at is not None:
-            for message in state_cards(report, wanted, turn.locale):
-                await turn.reply(message)
-            return
-        if scope.period is not None:
-            values = {**values, "period": scope.period.code}
-        if report is None:
-            await _send_report_file(turn, values, wanted)
-            return
-    except RuleError as error:
-        await turn.reply(error_text(error, turn.locale))
+    wanted = parse_filter(values, clock.today())
+    async with turn.db.session() as session:
+        scope = await resolve_filter(session, turn.actor, wanted)
+        report = None if file_format else await report_for(session, scope, wanted,
+                                                           funders=funders)
+        if report is not None:
+            await audit.record(
+                session, turn.actor, AuditAction.REPORT, "report",
+                details=report_audit(scope, "card"),
+            )
+    # The period the report really covers (a masked report without one takes the latest
+    # ended), so buttons and files ask for the same report.
+    wanted = replace(wanted, start=scope.start, end=scope.end, default_period=False)
+    if report is not None and report.at is not None:
+        for message in state_cards(report, wanted, turn.locale):
+            await turn.reply(message)
+        return
+    if scope.period is not None:
+        values = {**values, "period": scope.period.code}
+    if report is None:
+        await _send_report_file(turn, values, wanted)
         return
     for message in render(report, wanted, turn.locale):
         await turn.reply(message)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import DialogContext
-from botbuilder.schema import Activity
 
 from dialogs.commands import Command
+from dialogs.reply import Message
 from dialogs.texts import error_text, t
 from storage.db import Database
 from storage.permissions import Action, Actor, is_allowed
@@ -19,13 +19,15 @@ from storage.rules import RuleError
 
 @dataclass
 class Turn:
-    """What a command handler gets: the turn, its dialog context, who is asking, and what."""
+    """What a command handler gets: the turn, its dialog context, who is asking, and what;
+    `send` puts a reply on the channel (given by bot/handler.py)."""
 
     context: TurnContext
     dialogs: DialogContext
     actor: Actor
     command: Command
     db: Database
+    send: Callable[[Message], Awaitable[object]]
     args: tuple[str, ...] = ()
 
     @property
@@ -35,8 +37,8 @@ class Turn:
     def text(self, key: str, **values: object) -> str:
         return t(key, self.locale, **values)
 
-    async def reply(self, message: str | Activity) -> None:
-        await self.context.send_activity(message)
+    async def reply(self, message: Message) -> None:
+        await self.send(message)
 
 
 Handler = Callable[[Turn], Awaitable[None]]

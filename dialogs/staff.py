@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.core import MessageFactory
-from botbuilder.dialogs import (
-    ComponentDialog,
-    DialogTurnResult,
-    WaterfallDialog,
-    WaterfallStepContext,
-)
-from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
-
 from dialogs.cards import choices_message
 from dialogs.commands import parse_yes_no, split_list
+from dialogs.forms import (
+    ComponentDialog,
+    DialogTurnResult,
+    PromptOptions,
+    PromptValidatorContext,
+    TextPrompt,
+    WaterfallDialog,
+    WaterfallStepContext,
+    prompt_activity,
+)
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, role_phrase, t
 from storage.db import Database
@@ -177,7 +178,7 @@ class StaffDialog(ComponentDialog):
                 return await step.next(given)
             await self._person_error(step.context, resolved, given)
         return await step.prompt(
-            "staff_person", PromptOptions(prompt=MessageFactory.text(t("staff_ask_person", locale)))
+            "staff_person", PromptOptions(prompt=prompt_activity(t("staff_ask_person", locale)))
         )
 
     async def _ask_name(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -190,7 +191,7 @@ class StaffDialog(ComponentDialog):
         return await step.prompt(
             "staff_name",
             PromptOptions(
-                prompt=MessageFactory.text(t("staff_ask_name", step.context.activity.locale))
+                prompt=prompt_activity(t("staff_ask_name", step.context.activity.locale))
             ),
         )
 
@@ -207,7 +208,7 @@ class StaffDialog(ComponentDialog):
         question = choices_message(
             t("staff_ask_role", locale, name=step.values["name"]), list(ROLE_CHOICES), locale
         )
-        return await step.prompt("staff_role", PromptOptions(prompt=question))
+        return await step.prompt("staff_role", PromptOptions(prompt=prompt_activity(question)))
 
     async def _ask_parts(self, step: WaterfallStepContext) -> DialogTurnResult:
         role = parse_role(step.result)
@@ -229,7 +230,7 @@ class StaffDialog(ComponentDialog):
             locale,
             multi=True,
         )
-        return await step.prompt("staff_parts", PromptOptions(prompt=question))
+        return await step.prompt("staff_parts", PromptOptions(prompt=prompt_activity(question)))
 
     async def _ask_confirm(self, step: WaterfallStepContext) -> DialogTurnResult:
         step.values["parts"] = await self._resolve_parts(step.result) if step.result else []
@@ -246,7 +247,7 @@ class StaffDialog(ComponentDialog):
             [t("yes", locale), t("no", locale)],
             locale,
         )
-        return await step.prompt("staff_confirm", PromptOptions(prompt=question))
+        return await step.prompt("staff_confirm", PromptOptions(prompt=prompt_activity(question)))
 
     async def _describe(self, locale: str | None, values: dict[str, Any]) -> str:
         async with self._db.session() as session:
@@ -320,11 +321,7 @@ async def remove_staff(turn: Turn) -> None:
         if not is_aad_object_id(who):
             rows = [r for r in await list_staff(session) if r.display_name.casefold() == who]
             target = rows[0].aad_object_id if len(rows) == 1 else who
-        try:
-            staff = await deactivate_staff(session, target, by=turn.actor)
-        except RuleError as error:
-            await turn.reply(error_text(error, turn.locale))
-            return
+        staff = await deactivate_staff(session, target, by=turn.actor)
     await turn.reply(turn.text("staff_removed", name=staff.display_name))
 
 

@@ -210,7 +210,7 @@ async def status_report(turn: Turn) -> None:
     values = {"group": group, "period": period_text}
     export = await _build(turn.db, turn.actor, values, turn.locale, audited=False)
     description = turn.text("status_file_description", group=group, period=period_text)
-    await offer_file(turn.db, turn.context, FILE_KIND, values, export, description)
+    await offer_file(turn, FILE_KIND, values, export, description)
 
 
 ROUTES = [

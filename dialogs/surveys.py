@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.schema import Activity
-
 from dialogs.cards import card, card_message, heading, paragraph, table
 from dialogs.forms import CODE
+from dialogs.reply import Reply
 from dialogs.report_files import survey_grids, survey_notes
 from dialogs.router import Route, Turn
 from dialogs.texts import t
@@ -139,7 +138,7 @@ def render_results(locale: str | None, results: SurveyResults) -> str:
 CARD_HALF_YEARS = 2
 
 
-def report_survey_card(report: Report, locale: str | None) -> Activity | None:
+def report_survey_card(report: Report, locale: str | None) -> Reply | None:
     """The report's survey results (`Report.surveys`) as one card of the report, a table per
     half-year and moment; None when there are none (the overview then says why)."""
     if report.surveys is None or not report.surveys.results:

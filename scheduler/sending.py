@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
-from botbuilder.schema import Activity, ConversationReference
+# Where to write: the channel's conversation reference as its JSON document (stored by
+# storage/conversations.py; bot/proactive.py turns it into the SDK's own type).
+Reference = dict[str, Any]
 
 # 403/404: the bot was removed or blocked; retrying never helps.
 GONE = frozenset({403, 404})
@@ -30,9 +32,12 @@ class SendResult:
     retry_after: float | None = None
 
 
-def http_status(error: BaseException) -> int | None:
-    """The HTTP status of a connector error, if it has one."""
-    return getattr(getattr(error, "response", None), "status_code", None)
+class OpenRefused(Exception):
+    """The connector refused to open a personal chat; `status` is its HTTP status, if any."""
+
+    def __init__(self, status: int | None, message: str = "") -> None:
+        super().__init__(message or f"HTTP {status}")
+        self.status = status
 
 
 class ConversationPacing(Protocol):
@@ -48,13 +53,15 @@ class Sender(Protocol):
     def pacer(self) -> ConversationPacing: ...
 
     async def open_personal(
-        self, template: ConversationReference, tenant_id: str, aad_object_id: str
-    ) -> ConversationReference: ...
+        self, template: Reference, tenant_id: str, aad_object_id: str
+    ) -> Reference:
+        """The person's personal chat; OpenRefused when the connector says no."""
+        ...
 
     async def send(
         self,
-        reference: ConversationReference,
-        activity: Activity,
+        reference: Reference,
+        activity: Any,
         gone: set[str] | None = None,
         deadline: float | None = None,
         on_sent: Callable[[SendResult], Awaitable[object]] | None = None,

@@ -21,18 +21,17 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from botbuilder.schema import ConversationReference
-from msrest.exceptions import HttpOperationError
 from sqlmodel import col, select
 
 from dialogs.reminders import reminder_card
 from scheduler.leader import LeaderElection
-from scheduler.sending import GONE, Outcome, Sender, SendResult, http_status
+from scheduler.sending import GONE, OpenRefused, Outcome, Reference, Sender, SendResult
 from storage.audit import SYSTEM
 from storage.calendar import in_dst_window
 from storage.clock import STOCKHOLM, clock
 from storage.conversations import (
     THREAD_MARKER,
+    conversation_of,
     forget_conversation,
     latest_conversation,
     load_reference,
@@ -142,7 +141,7 @@ class _NotInstalled:
 
 
 REMOVED = _Removed()
-Found = tuple[ConversationReference, str] | _Removed | _NotInstalled | None
+Found = tuple[Reference, str] | _Removed | _NotInstalled | None
 
 
 @dataclass
@@ -203,7 +202,7 @@ class ReminderService:
         live = [row for row in rows if row.removed_at is None]
         if live and recipient.startswith(CHANNEL_PREFIX):
             reference = load_reference(live[0])
-            reference.conversation.id = channel  # a new post, not a reply in that thread
+            reference["conversation"]["id"] = channel  # a new post, not a reply in that thread
             return reference, channel
         if live:
             return load_reference(live[0]), live[0].conversation_id
@@ -240,8 +239,8 @@ class ReminderService:
             reference = await self.sender.open_personal(
                 load_reference(template), tenant, aad_object_id
             )
-        except HttpOperationError as error:
-            status = http_status(error)
+        except OpenRefused as error:
+            status = error.status
             if status in GONE:
                 log.warning("the app is not installed for a recipient (HTTP %s)", status)
                 return _NotInstalled(f"HTTP {status}: the app is not installed for the person")
@@ -255,7 +254,7 @@ class ReminderService:
                 aad_object_id=aad_object_id,
                 user_name=person.display_name if person else None,
             )
-        return reference, reference.conversation.id
+        return reference, conversation_of(reference)
 
     async def _not_installed(self, row: ReminderOutbox, found: _NotInstalled) -> str:
         """Mention the person in the team channel and tell the admins (once a day, as outbox
@@ -322,7 +321,7 @@ class ReminderService:
                 async with self.db.session() as session:
                     await mark_retry(session, _key(row), later, "conversation busy", counts=False)
                 return Outcome.RETRY
-            locale = getattr(reference, "locale", None) or self.settings.locale
+            locale = reference.get("locale") or self.settings.locale
             activity = reminder_card(locale, row, json.loads(row.params))
         except Exception as error:
             log.exception("reminder %s could not be prepared", row.id)

@@ -1,61 +1,52 @@
-"""Bot Framework state storage on SQL, so dialogs survive restarts and run on several instances.
+"""The chat's conversation state as JSON documents in SQL, so dialogs survive restarts and run
+on several instances.
 
-Documents are plain JSON of the dialog stack's own types (storage/state_codec.py). A document
-that is not (written by something else, or damaged) is logged and treated as absent: that
-conversation starts afresh, and nothing in the row is ever instantiated or run.
+What a document holds is the channel's business (bot/state.py encodes the dialog stack with
+bot/state_codec.py); here a document is text under a key, with an eTag for optimistic
+concurrency.
 """
 
 from __future__ import annotations
 
-import logging
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
 
-from botbuilder.core import Storage
 from sqlalchemy import delete, select, update
 
 from storage.db import Database
-from storage.models import BotStateItem, utcnow
-from storage.state_codec import StateFormatError, decode_state, encode_state
+from storage.models import BotStateItem, table_of, utcnow
 
-log = logging.getLogger(__name__)
-_TABLE = BotStateItem.__table__
+_TABLE = table_of(BotStateItem)
 
 
 class StateConflictError(Exception):
     """Another turn changed the same state since it was read (eTag mismatch)."""
 
 
-def _get_etag(item: object) -> str | None:
-    if isinstance(item, Mapping):
-        return item.get("e_tag")
-    return getattr(item, "e_tag", None)
+@dataclass(frozen=True)
+class StoredState:
+    row_id: int
+    document: str
+    etag: str
 
 
-def _set_etag(item: object, etag: str) -> None:
-    if isinstance(item, dict):
-        item["e_tag"] = etag
-    elif hasattr(item, "e_tag") or hasattr(item, "__dict__"):
-        item.e_tag = etag
+@dataclass(frozen=True)
+class StateChange:
+    """A document to store under a key; `expected` is the eTag it was read with (None or "*":
+    overwrite, the Bot Framework convention)."""
+
+    document: str
+    expected: str | None = None
 
 
-def _encode(item: object) -> str:
-    if not isinstance(item, Mapping):
-        raise TypeError("state items are dicts of state properties")
-    return encode_state(item)
-
-
-class SqlStorage(Storage):
-    """`Storage` with optimistic concurrency: a write whose eTag is stale raises StateConflictError.
-
-    A change without an eTag, or with "*", overwrites (the Bot Framework convention).
-    """
+class StateDocuments:
+    """Read, write (compare-and-set on the eTag) and delete state documents by key."""
 
     def __init__(self, database: Database) -> None:
         self._db = database
 
-    async def read(self, keys: list[str]) -> dict[str, Any]:
+    async def read(self, keys: list[str]) -> dict[str, StoredState]:
         if not keys:
             return {}
         async with self._db.connect() as connection:
@@ -66,33 +57,24 @@ class SqlStorage(Storage):
                     )
                 )
             ).all()
-        result: dict[str, Any] = {}
-        for row_id, key, document, etag in rows:
-            try:
-                item = decode_state(document)
-            except StateFormatError as error:
-                log.warning("bot_state row %s is not readable state (%s): ignored", row_id, error)
-                continue
-            _set_etag(item, etag)
-            result[key] = item
-        return result
+        return {key: StoredState(row_id, document, etag) for row_id, key, document, etag in rows}
 
-    async def write(self, changes: dict[str, Any]) -> None:
-        if changes is None:
-            raise ValueError("changes are required when writing")
+    async def write(self, changes: Mapping[str, StateChange]) -> dict[str, str]:
+        """Store every change in one transaction; the new eTag of each key. A change whose
+        expected eTag is stale raises StateConflictError and stores nothing."""
+        etags: dict[str, str] = {}
         if not changes:
-            return
+            return etags
         async with self._db.begin() as connection:
-            for key, item in changes.items():
-                expected = _get_etag(item)
+            for key, change in changes.items():
                 new_etag = uuid.uuid4().hex
                 values = {
                     "key": key,
-                    "document": _encode(item),
+                    "document": change.document,
                     "etag": new_etag,
                     "updated_at": utcnow(),
                 }
-                if expected in (None, "*"):
+                if change.expected in (None, "*"):
                     statement = self._db.insert(_TABLE).values(**values)
                     statement = statement.on_conflict_do_update(
                         index_elements=[_TABLE.c.key],
@@ -106,7 +88,7 @@ class SqlStorage(Storage):
                 else:
                     result = await connection.execute(
                         update(_TABLE)
-                        .where(_TABLE.c.key == key, _TABLE.c.etag == expected)
+                        .where(_TABLE.c.key == key, _TABLE.c.etag == change.expected)
                         .values(
                             document=values["document"],
                             etag=new_etag,
@@ -122,9 +104,8 @@ class SqlStorage(Storage):
                         if exists is not None:
                             raise StateConflictError(key)
                         await connection.execute(self._db.insert(_TABLE).values(**values))
-                # The caller's cached copy now carries the stored eTag, so a second save in the
-                # same turn is not mistaken for a conflict.
-                _set_etag(item, new_etag)
+                etags[key] = new_etag
+        return etags
 
     async def delete(self, keys: list[str]) -> None:
         if not keys:

@@ -1,20 +1,24 @@
-"""Conversation references: where the bot may write later (reminders, exports)."""
+"""Conversation references: where the bot may write later (reminders, exports).
+
+A reference is the channel's own JSON document (a Bot Framework ConversationReference,
+serialised by bot/): storage keeps it and hands it back, and reads only its conversation id."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from typing import Any
 
-from botbuilder.schema import ConversationReference
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import ConversationRef, utcnow
+from storage.db import insert_for
+from storage.models import ConversationRef, table_of, utcnow
 
 
 async def remember_conversation(
     session: AsyncSession,
-    reference: ConversationReference,
+    reference: Mapping[str, Any],
     *,
     conversation_type: str,
     tenant_id: str | None,
@@ -22,15 +26,15 @@ async def remember_conversation(
     user_name: str | None,
 ) -> bool:
     """Store or refresh the reference; returns True when the conversation is new to the bot."""
-    conversation_id = reference.conversation.id
+    conversation_id = conversation_of(reference)
     row = await _stored(session, conversation_id)
     document = _document(reference)
     if row is None:
         # Two first turns of one conversation can arrive together: insert-or-ignore, and only
         # the turn whose insert took effect counts the conversation as new.
-        dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+        table = table_of(ConversationRef)
         inserted = await session.execute(
-            dialect.insert(ConversationRef.__table__)
+            insert_for(session, table)
             .values(
                 conversation_id=conversation_id,
                 conversation_type=conversation_type,
@@ -42,7 +46,7 @@ async def remember_conversation(
                 updated_at=now,
             )
             .on_conflict_do_nothing(index_elements=["conversation_id"])
-            .returning(ConversationRef.__table__.c.id)
+            .returning(table.c.id)
         )
         return inserted.first() is not None
     if _unchanged(row, document, user_name):
@@ -55,11 +59,11 @@ async def remember_conversation(
 
 
 async def conversation_known(
-    session: AsyncSession, reference: ConversationReference, user_name: str | None
+    session: AsyncSession, reference: Mapping[str, Any], user_name: str | None
 ) -> bool:
     """True when the stored reference is this one already: the usual turn, which then needs no
     write transaction (on SQLite: does not wait for the write lock)."""
-    row = await _stored(session, reference.conversation.id)
+    row = await _stored(session, conversation_of(reference))
     return row is not None and _unchanged(row, _document(reference), user_name)
 
 
@@ -71,10 +75,19 @@ async def _stored(session: AsyncSession, conversation_id: str) -> ConversationRe
     ).first()
 
 
-def _document(reference: ConversationReference) -> str:
+def conversation_of(reference: Mapping[str, Any]) -> str:
+    """The id of the conversation a reference points to."""
+    conversation = reference.get("conversation")
+    found = conversation.get("id") if isinstance(conversation, Mapping) else None
+    if not isinstance(found, str):
+        raise ValueError("a conversation reference without a conversation id")
+    return found
+
+
+def _document(reference: Mapping[str, Any]) -> str:
     """The reference as stored. The id of the activity that brought it changes every turn and
     is not needed to write proactively; leaving it out means an ordinary message writes nothing."""
-    stored = reference.serialize()
+    stored = json.loads(json.dumps(reference))
     stored.pop("activityId", None)
     # A group chat's or channel's name is whatever its members typed; it is not needed to
     # write there, so it is not kept.
@@ -103,8 +116,10 @@ async def forget_conversation(session: AsyncSession, conversation_id: str) -> No
         session.add(row)
 
 
-def load_reference(row: ConversationRef) -> ConversationReference:
-    return ConversationReference().deserialize(json.loads(row.reference))
+def load_reference(row: ConversationRef) -> dict[str, Any]:
+    """The stored reference document, for bot/ to turn into the channel's own type."""
+    document: dict[str, Any] = json.loads(row.reference)
+    return document
 
 
 # Teams channel conversations are stored per thread ("19:…@thread.tacv2;messageid=…"); the part

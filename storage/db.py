@@ -39,6 +39,7 @@ from sqlmodel.orm.session import Session as SqlModelSession
 
 from storage import write_guard
 from storage.models import BOOKKEEPING
+from storage.rules import RuleError
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,15 @@ def _note_saved() -> None:
     record = _turn_writes.get()
     if record is not None:
         record.saved = True
+
+
+def _keep_refused(session: AsyncSession, error: BaseException) -> bool:
+    """Add again what a refusal keeps though its block was undone (see `RuleError`), as new
+    rows: each undone block adds them to the one around it, until a block is kept."""
+    rows = error.keep if isinstance(error, RuleError) else []
+    for row in rows:
+        session.add(type(row)(**row.model_dump()))
+    return bool(rows)
 
 
 _DML = frozenset({"INSERT", "UPDATE", "DELETE"})
@@ -302,8 +312,10 @@ class Database:
                     # The caller caught a refused write (e.g. personal data at flush) and
                     # went on: what it did is rolled back, nothing half-done is committed.
                     await session.rollback()
-            except BaseException:
+            except BaseException as error:
                 await session.rollback()
+                if _keep_refused(session, error):
+                    await session.commit()
                 raise
             if committed and user_data and session.sync_session.info.get("wrote"):
                 _note_saved()
@@ -430,8 +442,9 @@ class Unit:
         try:
             try:
                 yield session
-            except BaseException:
+            except BaseException as error:
                 await nested.rollback()  # also after a failed flush, when it is inactive
+                _keep_refused(session, error)
                 raise
             if nested.is_active:
                 try:

@@ -141,7 +141,7 @@ async def _audit(
     row: SQLModel,
     participant: Participant,
     before: dict[str, Any] | None = None,
-) -> None:
+) -> AuditEntry:
     """One audit row about `row` of `participant`; writes compare `before` with the row now,
     and record what they changed in the participant's state as events (storage/events.py)."""
     writes = action in {AuditAction.CREATE, AuditAction.UPDATE}
@@ -159,6 +159,7 @@ async def _audit(
     )
     if after is not None:
         await events.track(session, actor, entity, key_of(participant), before, after, entry)
+    return entry
 
 
 async def _create(
@@ -196,8 +197,12 @@ async def get_participant(
     if participant is None:
         raise RuleError("participant_not_found", code=code)
     if not is_allowed(actor, action, await _scope(session, participant)):
-        await _audit(session, actor, AuditAction.DENIED, "participant", participant, participant)
-        raise RuleError("participant_not_found", code=code)
+        entry = await _audit(
+            session, actor, AuditAction.DENIED, "participant", participant, participant
+        )
+        refused = RuleError("participant_not_found", code=code)
+        refused.keep.append(AuditEntry(**entry.model_dump(exclude={"id"})))
+        raise refused
     if action == Action.READ_PARTICIPANT:
         await _audit(session, actor, AuditAction.READ, "participant", participant, participant)
     return participant

@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 GENDERS = ("woman", "man", "other")
 
@@ -150,12 +151,17 @@ ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
 
 
 class RuleError(ValueError):
-    """A rule said no. `code` is a text key; `details` fill its placeholders."""
+    """A rule said no. `code` is a text key; `details` fill its placeholders.
+
+    The block that raised it is undone (storage/db.py), except the unsaved rows in `keep`,
+    which are written all the same: the audit of a denied access outlives the refusal.
+    """
 
     def __init__(self, code: str, /, **details: object) -> None:
         super().__init__(code)
         self.code = code
         self.details = details
+        self.keep: list[Any] = []
 
 
 def check_transition(current: str, target: Status) -> None:

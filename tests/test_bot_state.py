@@ -17,9 +17,10 @@ from botbuilder.dialogs.prompts import PromptOptions
 from botbuilder.schema import Activity, ActivityTypes
 from sqlalchemy import text
 
-from storage.bot_state import SqlStorage, StateConflictError
+from bot.state import SqlStorage
+from bot.state_codec import convert_legacy, convert_legacy_rows, decode_state, encode_state
+from storage.bot_state import StateConflictError
 from storage.models import BotStateItem, utcnow
-from storage.state_codec import convert_legacy, convert_legacy_rows, decode_state, encode_state
 from tests.teams import message
 from tests.test_participants_http import ADMIN, COORDINATOR, staff
 

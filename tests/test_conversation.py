@@ -171,7 +171,7 @@ async def test_cancel_without_form(bot, connector):
 
 async def test_two_first_turns_at_once_store_one_reference(db):
     activity = Activity().deserialize(message("hej", "http://127.0.0.1:1/", COACH))
-    reference = TurnContext.get_conversation_reference(activity)
+    reference = TurnContext.get_conversation_reference(activity).serialize()
 
     async def first_turn() -> bool:
         async with db.session() as session:

@@ -8,9 +8,9 @@ from botbuilder.dialogs import DialogSet, DialogTurnStatus
 from botbuilder.schema import ChannelAccount
 from sqlmodel import select
 
+from bot.state import SqlStorage
 from dialogs import referral
 from dialogs.staff import StaffDialog
-from storage.bot_state import SqlStorage
 from storage.models import Participant
 from storage.permissions import Role
 from storage.staff import load_actor, upsert_staff

@@ -3,6 +3,9 @@
 bot -> scheduler -> dialogs -> storage; manifest stands alone. The scheduler sits above dialogs
 because it renders reminder cards; nothing below imports anything above it. A new upward import
 fails here, naming the file, the line and the import.
+
+The Bot Framework SDK (botbuilder, botframework, and msrest under them) is known only to bot/
+(docs/architecture.md, "The SDK seam"), so that a move to the Agents SDK changes one folder.
 """
 
 from __future__ import annotations
@@ -36,12 +39,32 @@ def imported_packages(source: str) -> list[tuple[int, str]]:
     return found
 
 
+# History: the 0008 migration converted the old pickled dialog state once, with the codec that
+# knows the dialog stack's SDK types (bot/state_codec.py). It runs only on a database that old.
+HISTORY = {("storage/migrations/versions/0008_wire.py", "bot")}
+
+SDK = frozenset({"botbuilder", "botframework", "msrest"})
+
+# botbuilder.dialogs (waterfalls, prompts, their stored state) stays behind this one dialogs
+# module: replacing it costs more than it saves (docs/architecture.md, "The SDK seam").
+DIALOGS_FRAMEWORK = "dialogs/forms.py"
+
+# Where the SDK may still be imported outside bot/ besides that: modules not yet moved behind
+# the seam (docs/architecture.md lists the work left). It only shrinks: a module that no longer
+# imports the SDK must leave this list.
+NOT_YET_BEHIND_THE_SEAM = frozenset(
+    {"dialogs/files.py", "dialogs/minutes/_export.py", "dialogs/router.py"}
+)
+
+
 def upward_imports(root: Path) -> list[str]:
     """Every import of a project package its layer may not use, as `path:line: a -> b`."""
     problems = []
     for package, allowed in ALLOWED.items():
         for path in sorted((root / package).rglob("*.py")):
             for line, target in imported_packages(path.read_text(encoding="utf-8")):
+                if (path.relative_to(root).as_posix(), target) in HISTORY:
+                    continue
                 if target in ALLOWED and target != package and target not in allowed:
                     relative = path.relative_to(root)
                     problems.append(f"{relative}:{line}: {package} -> {target}")
@@ -50,6 +73,41 @@ def upward_imports(root: Path) -> list[str]:
 
 def test_no_module_imports_from_a_layer_above_it() -> None:
     assert upward_imports(ROOT) == []
+
+
+def sdk_imports(root: Path) -> dict[str, list[int]]:
+    """{path: lines} of every module outside bot/ that imports the Bot Framework SDK."""
+    found: dict[str, list[int]] = {}
+    for package in ALLOWED:
+        if package == "bot":
+            continue
+        for path in sorted((root / package).rglob("*.py")):
+            lines = [
+                line
+                for line, target in imported_packages(path.read_text(encoding="utf-8"))
+                if target in SDK
+            ]
+            if lines:
+                found[path.relative_to(root).as_posix()] = lines
+    return found
+
+
+def test_only_bot_knows_the_bot_framework() -> None:
+    found = sdk_imports(ROOT)
+    allowed = NOT_YET_BEHIND_THE_SEAM | {DIALOGS_FRAMEWORK}
+    assert {path: lines for path, lines in found.items() if path not in allowed} == {}
+    assert sorted(NOT_YET_BEHIND_THE_SEAM - set(found)) == []  # moved: take it off the list
+
+
+def test_an_sdk_import_outside_bot_is_named(tmp_path: Path) -> None:
+    for path, source in [
+        ("storage/x.py", "import botbuilder.schema\n"),
+        ("scheduler/x.py", "def f():\n    from botframework.connector import ConnectorClient\n"),
+        ("bot/x.py", "from botbuilder.core import TurnContext\n"),
+    ]:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(source, encoding="utf-8")
+    assert sdk_imports(tmp_path) == {"scheduler/x.py": [2], "storage/x.py": [1]}
 
 
 @pytest.mark.parametrize(
@@ -85,7 +143,7 @@ def test_an_upward_import_is_named(tmp_path: Path, path: str, source: str, expec
     [
         ("bot/x.py", "from dialogs.texts import t\nfrom scheduler import service\n"),
         ("dialogs/x.py", "from storage.db import Database\nfrom .cards import card\n"),
-        ("storage/x.py", "from storage.clock import clock\nimport botbuilder.schema\n"),
+        ("storage/x.py", "from storage.clock import clock\nimport sqlalchemy\n"),
         ("scheduler/x.py", "from dialogs.reminders import reminder_card\n"),
     ],
 )

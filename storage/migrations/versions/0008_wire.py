@@ -41,7 +41,7 @@ def upgrade() -> None:
     with op.batch_alter_table('file_offer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_file_offer_expires_at'), ['expires_at'], unique=False)
 
-    from storage.state_codec import convert_legacy_rows
+    from bot.state_codec import convert_legacy_rows
     convert_legacy_rows(op.get_bind())
 
 

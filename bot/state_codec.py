@@ -12,7 +12,8 @@ for personal data sees what users typed. A dict that itself has a "$type" key (a
 could be called that) is wrapped, so every value round-trips.
 
 Rows written by the old code are converted once by the 0008_wire migration with
-`convert_legacy`, which reads jsonpickle through an allow-list of the same types.
+`convert_legacy`, which reads jsonpickle through an allow-list of the same types. It lives in
+bot/ with the Bot Framework types it knows; storage/bot_state.py stores only the documents.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from botbuilder.schema import Activity, CardAction
 from msrest.serialization import Model
 from sqlalchemy import select
 
-from storage.models import BotStateItem
+from storage.models import BotStateItem, table_of
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class StateFormatError(ValueError):
 # --- encoding --------------------------------------------------------------------------------
 
 
-def _encode_model(model: Model) -> Any:
+def _encode_model(model: Any) -> Any:
     return model.serialize()
 
 
@@ -109,7 +110,8 @@ def _model(cls: type[Model]) -> Callable[[dict[str, Any]], Any]:
     def build(node: dict[str, Any]) -> Any:
         if not isinstance(node.get("json"), dict):
             raise StateFormatError(f"{cls.__name__} without its JSON")
-        return cls().deserialize(node["json"])
+        built: Any = cls()
+        return built.deserialize(node["json"])
 
     return build
 
@@ -318,7 +320,7 @@ def convert_legacy_rows(connection: Any) -> tuple[int, int]:
     that cannot be converted are deleted. Returns (converted, deleted)."""
     # The model's table, not a bare `table()`: its columns carry their write policies, so the
     # random etag (an identifier) is not read as free text that might hold a personnummer.
-    rows = BotStateItem.__table__
+    rows = table_of(BotStateItem)
     converted = deleted = 0
     for row_id, document in connection.execute(select(rows.c.id, rows.c.document)).all():
         if is_current(document):

@@ -1,0 +1,79 @@
+"""Bot Framework state storage on SQL: the SDK's `Storage`, over storage/bot_state.py.
+
+Documents are plain JSON of the dialog stack's own types (bot/state_codec.py). A document
+that is not (written by something else, or damaged) is logged and treated as absent: that
+conversation starts afresh, and nothing in the row is ever instantiated or run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from botbuilder.core import Storage
+
+from bot.state_codec import StateFormatError, decode_state, encode_state
+from storage.bot_state import StateChange, StateDocuments
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def _get_etag(item: object) -> str | None:
+    if isinstance(item, Mapping):
+        return item.get("e_tag")
+    return getattr(item, "e_tag", None)
+
+
+def _set_etag(item: Any, etag: str) -> None:
+    if isinstance(item, dict):
+        item["e_tag"] = etag
+    elif hasattr(item, "e_tag") or hasattr(item, "__dict__"):
+        item.e_tag = etag
+
+
+def _encode(item: object) -> str:
+    if not isinstance(item, Mapping):
+        raise TypeError("state items are dicts of state properties")
+    return encode_state(item)
+
+
+class SqlStorage(Storage):
+    """`Storage` with optimistic concurrency: a write whose eTag is stale raises
+    StateConflictError (storage/bot_state.py).
+
+    A change without an eTag, or with "*", overwrites (the Bot Framework convention).
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._documents = StateDocuments(database)
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, stored in (await self._documents.read(keys)).items():
+            try:
+                item = decode_state(stored.document)
+            except StateFormatError as error:
+                log.warning(
+                    "bot_state row %s is not readable state (%s): ignored", stored.row_id, error
+                )
+                continue
+            _set_etag(item, stored.etag)
+            result[key] = item
+        return result
+
+    async def write(self, changes: dict[str, Any]) -> None:
+        if changes is None:
+            raise ValueError("changes are required when writing")
+        encoded = {
+            key: StateChange(_encode(item), _get_etag(item)) for key, item in changes.items()
+        }
+        etags = await self._documents.write(encoded)
+        # The caller's cached copy now carries the stored eTag, so a second save in the same
+        # turn is not mistaken for a conflict.
+        for key, item in changes.items():
+            _set_etag(item, etags[key])
+
+    async def delete(self, keys: list[str]) -> None:
+        await self._documents.delete(keys)
