@@ -123,9 +123,12 @@ def sections(report: Report, locale: str | None) -> list[tuple[str, list[list[st
     people_row = [t("annual_median_people", locale)]
     for group in (*GENDER_COLUMNS, TOTAL):
         median = medians.get(group)
-        known = median is not None and median.days is not None
-        median_row.append(decimal(median.days, locale) if known else "–")
-        people_row.append(str(median.people) if known else "–")
+        if median is None or median.days is None:
+            median_row.append("–")
+            people_row.append("–")
+        else:
+            median_row.append(decimal(median.days, locale))
+            people_row.append(str(median.people))
     found.append((t("annual_time", locale), [
         _gender_header("", locale),
         median_row,

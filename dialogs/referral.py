@@ -222,6 +222,7 @@ class EnrolForm(FormDialog):
                 date.fromisoformat(values["date"]),
                 survey_done=bool(values.get("survey")),
             )
+            assert participant.enrolment_date is not None, "enrol sets the date"
             end = programme_end(participant.enrolment_date, participant.extended_until)
             code = participant.code
         await turn.reply(
@@ -283,6 +284,7 @@ async def change_coach(turn: Turn) -> None:
         participant = await assign_coach(session, turn.actor, code, name)
         coach = await session.get(Staff, participant.coach_id)
         code = participant.code
+    assert coach is not None, "assign_coach sets an existing coach"
     await turn.reply(turn.text("coach_assigned", code=code, coach=coach.display_name))
 
 

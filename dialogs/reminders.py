@@ -17,7 +17,7 @@ from dialogs.router import Route, Turn
 from dialogs.texts import role_phrase, t
 from storage.audit import CLI
 from storage.clock import clock
-from storage.models import ReminderOutbox
+from storage.models import ReminderOutbox, key_of
 from storage.notices import NOTICE_RULE, UNREACHABLE_MENTION
 from storage.permissions import Action
 from storage.reminders import (
@@ -88,10 +88,13 @@ def reminder_card(locale: str | None, row: ReminderOutbox, params: dict[str, str
         paragraph(reminder_text(locale, params)),
         paragraph(t(f"reminder_rule.{row.rule_code}", locale), subtle=True),
     ]
+    outbox_id = key_of(row)
     actions = [
-        _button(t("reminder_button_done", locale), f"påminnelse klar {row.id}", row.id),
-        _button(t("reminder_button_day", locale), f"påminnelse senare {row.id} dag", row.id),
-        _button(t("reminder_button_week", locale), f"påminnelse senare {row.id} vecka", row.id),
+        _button(t("reminder_button_done", locale), f"påminnelse klar {outbox_id}", outbox_id),
+        _button(t("reminder_button_day", locale), f"påminnelse senare {outbox_id} dag",
+                outbox_id),
+        _button(t("reminder_button_week", locale), f"påminnelse senare {outbox_id} vecka",
+                outbox_id),
     ]
     return card_message(card(body, actions), reminder_text(locale, params))
 

@@ -113,18 +113,20 @@ def parse_filter(values: dict[str, str], today: date) -> ReportFilter:
     half-year (a masked report takes the latest ended period instead). Names are checked later,
     against the database."""
     default_start, default_end = half_year(today)
-    names = {key: values.get(key) for key in ("programme", "county_part", "municipality",
-                                               "coach")}
+    named = ReportFilter(start=default_start, end=default_end,
+                         programme=values.get("programme"),
+                         county_part=values.get("county_part"),
+                         municipality=values.get("municipality"), coach=values.get("coach"))
     if "at" in values:
         day = parse_date(values["at"], today)
         if day is None:
             raise RuleError("report_bad_date", value=values["at"])
-        return ReportFilter(start=day, end=day, at=day, **names)
+        return replace(named, start=day, end=day, at=day)
     if "period" in values:
         period = parse_period(values["period"])
         if period is None:
             raise RuleError("report_bad_grid_period", value=values["period"])
-        return ReportFilter(start=period.start, end=period.end, **names)
+        return replace(named, start=period.start, end=period.end)
     days = []
     for key, default in (("start", default_start), ("end", default_end)):
         if key not in values:
@@ -134,8 +136,8 @@ def parse_filter(values: dict[str, str], today: date) -> ReportFilter:
         if day is None:
             raise RuleError("report_bad_date", value=values[key])
         days.append(day)
-    default = "start" not in values and "end" not in values
-    return ReportFilter(start=days[0], end=days[1], default_period=default, **names)
+    typed = "start" in values or "end" in values
+    return replace(named, start=days[0], end=days[1], default_period=not typed)
 
 
 def one_liner(wanted: ReportFilter, file_format: str | None = None) -> str:
@@ -302,7 +304,7 @@ def _card_with_tables(body: list[dict[str, Any]], actions: list[dict[str, Any]],
                      for item in _table_items(key, grids[key], locale, shown[key])]
             if items:
                 found += ([heading(title)] if title else []) + items
-        left_out = [grids[key][0][0] if grids[key] else t(f"report_table.{key}", locale)
+        left_out = [grid[0][0] if (grid := grids[key]) else t(f"report_table.{key}", locale)
                     for key in keys if key not in shown]
         if left_out:
             found.append(paragraph(t("report_left_out", locale, tables="; ".join(left_out)),

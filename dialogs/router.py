@@ -32,7 +32,8 @@ class Turn:
 
     @property
     def locale(self) -> str | None:
-        return self.context.activity.locale
+        locale: str | None = self.context.activity.locale
+        return locale
 
     def text(self, key: str, **values: object) -> str:
         return t(key, self.locale, **values)

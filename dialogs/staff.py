@@ -212,6 +212,7 @@ class StaffDialog(ComponentDialog):
 
     async def _ask_parts(self, step: WaterfallStepContext) -> DialogTurnResult:
         role = parse_role(step.result)
+        assert role is not None, "the role prompt's validator accepts roles only"
         step.values["role"] = role.value
         if role not in AREA_ROLES:
             return await step.next("")

@@ -15,11 +15,11 @@ from dialogs.texts import t
 from storage.permissions import Action
 from storage.reports import Report
 from storage.reports.period import parse_period
+from storage.reports.surveys import SurveyResults
 from storage.rules import RuleError
 from storage.surveys import (
     SCALE,
     SurveyForm,
-    SurveyResults,
     save_survey,
     start_survey,
     survey_results,

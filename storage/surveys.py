@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
@@ -56,7 +56,7 @@ def half_year(day: date) -> str:
 async def _questions(session: AsyncSession, programme_code: str, moment: str) -> list[Question]:
     rows = (
         await session.exec(
-            select(SurveyQuestion).where(SurveyQuestion.active).order_by(SurveyQuestion.position)
+            select(SurveyQuestion).where(SurveyQuestion.active).order_by(col(SurveyQuestion.position))
         )
     ).all()
     return [

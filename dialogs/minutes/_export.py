@@ -130,7 +130,7 @@ async def _team_group_id(context: TurnContext) -> str:
         )
     except (ClientException, TypeError, ValueError) as error:  # not in a team, or no answer
         raise GraphError(0, f"team details: {error}") from error
-    return details.aad_group_id
+    return str(details.aad_group_id)
 
 
 async def _upload_to_channel(turn: Turn, graph: ChannelFiles, export: FileExport) -> bool:

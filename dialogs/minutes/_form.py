@@ -30,6 +30,7 @@ from storage.minutes import (
     update_meeting,
     writable_groups,
 )
+from storage.models import key_of
 from storage.pii import PersonalDataError, Policy
 from storage.rules import RuleError
 
@@ -91,7 +92,7 @@ async def _save_and_confirm(
     try:
         async with turn.db.session() as session:
             meeting = await log_minutes(session, turn.actor, data, meeting_id)
-            detail = await meeting_detail(session, turn.actor, meeting.id)
+            detail = await meeting_detail(session, turn.actor, key_of(meeting))
     except RuleError as error:
         await send_form(turn, values, error, meeting_id)
         return
