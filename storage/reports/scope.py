@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.clock import clock
 from storage.models import Association, CountyPart, Municipality, Programme, Staff, StaffCountyPart
 from storage.permissions import Action, Actor, Role, Scope, is_allowed, visible_county_parts
+from storage.pii import normalise
 from storage.reports.period import GridPeriod, grid_period, latest_ended
 from storage.rules import RuleError
 
@@ -233,7 +234,9 @@ async def report_choices(session: AsyncSession, actor: Actor) -> ReportChoices:
 
 
 def _by_name(rows: Any, typed: str, *attributes: str) -> Any:
-    needle = typed.strip().casefold()
+    """The row named `typed`, as a hurried user types it: case, fullwidth letters, zero-width
+    characters and spaces around it do not matter (the one normalisation, `pii.normalise`)."""
+    needle = normalise(typed).strip().casefold()
     for row in rows:
         if any(str(getattr(row, a)).casefold() == needle for a in attributes):
             return row
