@@ -137,7 +137,7 @@ class ProgressionStep(SQLModel, table=True):
 
 
 class ParticipantEvent(SQLModel, table=True):
-    """One change of a participant's state (storage/events.py): what changed, the date it took
+    """One change of a participant's state (storage/events/): what changed, the date it took
     effect (`effective_on`) and when it was recorded (`recorded_at`). Coded values only.
 
     History is never rewritten: a correction is a new event naming the one it replaces in
@@ -148,7 +148,7 @@ class ParticipantEvent(SQLModel, table=True):
 
     __tablename__ = "participant_event"
     # A participant's events by kind and date, with what the state queries read
-    # (storage/events.py): those never touch the table's rows.
+    # (storage/events/): those never touch the table's rows.
     __table_args__ = (
         Index("ix_participant_event_state", "participant_id", "kind", "effective_on", "status",
               "coach_id", "id"),
@@ -182,7 +182,7 @@ FOREVER = date(2999, 12, 31)
 
 class ParticipantSpan(SQLModel, table=True):
     """A stretch of valid time with one state of a participant, derived from the live events
-    (storage/events.py, `spans_of`) and rebuilt whenever they change: status spans (with the
+    (storage/events/, `spans_of`) and rebuilt whenever they change: status spans (with the
     coach, enrolment date and extension then) and "in_placement" spans. `valid_until` is the
     first day after the span (FOREVER while open). A participant marked as a felregistrering
     has none. So "who was X at D" is one index range scan, and "what was this participant at

@@ -26,7 +26,7 @@ async def _audit(
     before: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """One audit row about `row` of `participant`; writes compare `before` with the row now,
-    and record what they changed in the participant's state as events (storage/events.py)."""
+    and record what they changed in the participant's state as events (storage/events/)."""
     writes = action in {AuditAction.CREATE, AuditAction.UPDATE}
     after = snapshot(row) if writes else None
     entry = await audit.record(
