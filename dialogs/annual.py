@@ -18,15 +18,14 @@ from typing import Any
 
 from dialogs.files import FileExport, is_personal, offer_file
 from dialogs.report import report_audit
-from dialogs.report_files import (
+from dialogs.report_files import goals_json, table_json
+from dialogs.report_text import (
     decimal,
     filter_lines,
     goal_lines,
-    goals_json,
     key_label,
     percent,
     table_grid,
-    table_json,
 )
 from dialogs.router import Route, Turn
 from dialogs.texts import t

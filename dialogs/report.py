@@ -28,9 +28,9 @@ from dialogs.cards import (
 from dialogs.commands import parse_date
 from dialogs.files import FileExport, is_personal, offer_file
 from dialogs.reply import Attachment, Reply
-from dialogs.report_files import (
-    exits_chart,
-    filename,
+from dialogs.report_chart import exits_chart
+from dialogs.report_files import filename, to_csv, to_json, to_xlsx
+from dialogs.report_text import (
     filter_lines,
     goal_lines,
     meeting_grid,
@@ -38,9 +38,6 @@ from dialogs.report_files import (
     share_lines,
     table_grid,
     table_keys,
-    to_csv,
-    to_json,
-    to_xlsx,
     work_or_studies_goal,
 )
 from dialogs.router import Turn

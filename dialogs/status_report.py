@@ -14,7 +14,7 @@ from typing import Any
 from dialogs.files import FileExport, is_personal, offer_file
 from dialogs.minutes import FIELD_ALIASES
 from dialogs.report import parse_filter, report_audit
-from dialogs.report_files import (
+from dialogs.report_text import (
     filter_lines,
     meeting_grid,
     share_lines,

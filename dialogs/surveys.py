@@ -9,7 +9,7 @@ from typing import Any
 from dialogs.cards import card, card_message, heading, paragraph, table
 from dialogs.forms import CODE
 from dialogs.reply import Reply
-from dialogs.report_files import survey_grids, survey_notes
+from dialogs.report_text import survey_grids, survey_notes
 from dialogs.router import Route, Turn
 from dialogs.texts import t
 from storage.permissions import Action
