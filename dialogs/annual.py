@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from dialogs.files import FileExport, is_personal, offer_file
+from dialogs.files import FileExport, offer_file
 from dialogs.report import report_audit
 from dialogs.report_files import goals_json, table_json
 from dialogs.report_text import (
@@ -235,7 +235,7 @@ async def show_annual(turn: Turn) -> None:
     if file_format not in FORMATS:
         await turn.reply(turn.text("annual_bad_format", value=file_format))
         return
-    if not is_personal(turn.context):
+    if not turn.inbound.personal:
         await turn.reply(turn.text("report_files_personal_only"))
         return
     year = parse_year(typed_year, clock.today())
