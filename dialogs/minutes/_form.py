@@ -144,7 +144,7 @@ async def _with_group_code(turn: Turn, values: dict[str, str]) -> dict[str, str]
 
 async def save_form(turn: Turn) -> None:
     """The card's submit: `value` holds the form and, for an edit, the meeting id."""
-    value = turn.context.activity.value if isinstance(turn.context.activity.value, dict) else {}
+    value = turn.inbound.value
     values = {name: str(value.get(name) or "").strip() for name in FORM_FIELDS}
     meeting_id = _number(str(value.get("meeting_id") or ""))
     try:
