@@ -478,19 +478,15 @@ async def turn_actor(db: Database, context: TurnContext) -> Actor:
     return actor
 
 
-def code_and_fields(turn_args: tuple[str, ...], fields: dict[str, str]) -> dict[str, str]:
-    """`skriv in V-2026-0042 datum=idag` → {"code": "V-2026-0042", "datum": "idag"}."""
-    given = dict(fields)
-    if turn_args and "code" not in given and "kod" not in given:
-        given["code"] = turn_args[0]
-    return given
-
-
 def form_route(form: type[FormDialog], fixed: dict[str, str] | None = None) -> Any:
-    """A command handler that starts `form` with what the command line already says."""
+    """A command handler that starts `form` with what the command line already says:
+    `skriv in V-2026-0042 datum=idag` → {"code": "V-2026-0042", "datum": "idag"}."""
 
     async def handler(turn: Any) -> None:
-        given = raw_fields(form.fields, code_and_fields(turn.args, turn.command.fields))
+        typed = dict(turn.command.fields)
+        if turn.args and "code" not in typed and "kod" not in typed:
+            typed["code"] = turn.args[0]
+        given = raw_fields(form.fields, typed)
         if form.free_text_field and form.free_text_field not in given and len(turn.args) > 1:
             # The words after the code, as typed; `key=value` fields are not part of the text.
             after_code = len(turn.command.typed) - len(turn.args) + 1
