@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import (
@@ -145,6 +145,8 @@ class FormDialog(ComponentDialog):
     access: Action | None = None
     # Text after the participant code that is not key=value fills this field (e.g. a note).
     free_text_field: str | None = None
+    # Refusals on save that concern one answer, by text key: that question is asked again.
+    rule_fields: ClassVar[dict[str, str]] = {}
 
     def __init__(self, db: Database) -> None:
         super().__init__(self.ID)
@@ -219,8 +221,23 @@ class FormDialog(ComponentDialog):
         return text
 
     async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
-        """Save the filled form. Raise FieldError to ask one field again, RuleError to stop."""
+        """Save the filled form. Raise FieldError to ask one field again, RuleError to stop
+        (or to ask again, where `field_of` names the field)."""
         raise NotImplementedError
+
+    def field_of(self, error: RuleError) -> str | None:
+        """The question a refusal on save is about, if it is about one."""
+        return self.rule_fields.get(error.code)
+
+    async def _save(self, turn: FormTurn, values: dict[str, Any]) -> None:
+        """`complete`, with a refusal about one answer turned into asking that question again."""
+        try:
+            await self.complete(turn, values)
+        except RuleError as error:
+            field = self.field_of(error)
+            if field is None:
+                raise
+            raise FieldError(field, error_text(error, turn.locale)) from error
 
     async def card(self, locale: str | None, values: dict[str, Any], command: str) -> Any:
         """The form as an Adaptive Card, for people who prefer filling it in at once."""
@@ -285,7 +302,7 @@ class FormDialog(ComponentDialog):
             for field in self.fields:
                 values.setdefault(field.name, self._default(field))
             try:
-                await self.complete(FormTurn(turn.actor, locale, turn.send), values)
+                await self._save(FormTurn(turn.actor, locale, turn.send), values)
             except FieldError as error:
                 await self._begin(turn, values, [error.message], [error.field])
             return
@@ -400,7 +417,7 @@ class FormDialog(ComponentDialog):
         values = step.values["values"]
         locale = step.context.activity.locale
         try:
-            await self.complete(await self._form_turn(step.context), values)
+            await self._save(await self._form_turn(step.context), values)
         except FieldError as error:
             tries = step.values["tries"] + 1
             if tries >= MAX_ATTEMPTS:
