@@ -50,6 +50,7 @@ class FakeConnector:
         self.enforce, self.latency = enforce_limits, latency
         self.received: list[Received] = []
         self.by_conversation: dict[str, list[Received]] = defaultdict(list)
+        self.by_reply_to: dict[str, list[Received]] = defaultdict(list)  # replies to a message
         self.throttled = 0
         self._app = [Window(Limit(per_app, 1.0))]
         self._conversations: dict[str, list[Window]] = {}
@@ -100,5 +101,6 @@ class FakeConnector:
         received = Received(now, conversation, activity)
         self.received.append(received)
         self.by_conversation[conversation].append(received)
+        self.by_reply_to[activity.get("replyToId") or ""].append(received)
         self.arrived.set()
         return web.json_response({"id": f"activity-{next(self._ids)}"})

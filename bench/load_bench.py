@@ -21,8 +21,11 @@ import argparse
 import asyncio
 import re
 import statistics
+import subprocess
 import tempfile
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,57 +87,73 @@ class Result:
         self.reasons[reason] = self.reasons.get(reason, 0) + 1
 
 
+async def one_turn(
+    http: aiohttp.ClientSession,
+    port: int,
+    connector: FakeConnector,
+    result: Result,
+    n: int,
+    text: str,
+    echo: bool,
+) -> None:
+    """Samordnare `n` says `text` in its own conversation; a 503 is sent again after its
+    Retry-After, as the Bot Connector does. Counts the turn, its latency (the POST until it is
+    answered, which is after the last reply reached the connector), and what went wrong."""
+    url = f"http://127.0.0.1:{port}/api/messages"
+    conversation = f"a:bench-{n}"
+    activity = message(text, connector.url, user(aad(n), f"Samordnare {n}"),
+                       conversation_id=conversation)
+    began = time.monotonic()
+    status = 0
+    while True:
+        try:
+            async with http.post(url, json=activity) as response:
+                await response.read()
+                status = response.status
+                retry_after = float(response.headers.get("Retry-After") or 1)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            result.fail(type(error).__name__)
+            break
+        if status != 503:
+            break
+        result.shed += 1
+        await asyncio.sleep(retry_after)
+    result.turns += 1
+    result.latencies.append(time.monotonic() - began)
+    replies = [r.activity.get("text") or "" for r in connector.by_reply_to[activity["id"]]]
+    if status not in (200, 201):
+        if status:
+            result.fail(f"HTTP {status}")
+    elif not replies:
+        result.fail("no reply")
+    elif any(e in r for r in replies for e in ERROR_TEXTS):
+        result.fail("error text")
+    elif not echo and text.startswith("ny aktualisering"):
+        codes = [m.group(1) for r in replies if (m := CONFIRMED.search(r))]
+        if codes:
+            result.confirmed.extend(codes)
+        else:
+            result.fail("no confirmation")
+
+
+def client() -> aiohttp.ClientSession:
+    """An HTTP client without a limit on connections at once (the benchmarks set the load)."""
+    return aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=120),
+        connector=aiohttp.TCPConnector(limit=0),
+    )
+
+
 async def closed_loop(
     port: int, connector: FakeConnector, conversations: int, turns: int, echo: bool
 ) -> Result:
     result = Result()
-    url = f"http://127.0.0.1:{port}/api/messages"
 
     async def talk(http: aiohttp.ClientSession, n: int) -> None:
-        sender = user(aad(n), f"Samordnare {n}")
-        conversation = f"a:bench-{n}"
         for text in script(n, turns):
-            activity = message(text, connector.url, sender, conversation_id=conversation)
-            replies_before = len(connector.by_conversation[conversation])
-            began = time.monotonic()
-            status = 0
-            while True:
-                try:
-                    async with http.post(url, json=activity) as response:
-                        await response.read()
-                        status = response.status
-                        retry_after = float(response.headers.get("Retry-After") or 1)
-                except (aiohttp.ClientError, TimeoutError) as error:
-                    result.fail(type(error).__name__)
-                    break
-                if status != 503:
-                    break
-                result.shed += 1
-                await asyncio.sleep(retry_after)
-            result.turns += 1
-            result.latencies.append(time.monotonic() - began)
-            replies = [
-                r.activity.get("text") or ""
-                for r in connector.by_conversation[conversation][replies_before:]
-            ]
-            if status not in (200, 201):
-                if status:
-                    result.fail(f"HTTP {status}")
-            elif not replies:
-                result.fail("no reply")
-            elif any(e in r for r in replies for e in ERROR_TEXTS):
-                result.fail("error text")
-            elif not echo and text.startswith("ny aktualisering"):
-                codes = [m.group(1) for r in replies if (m := CONFIRMED.search(r))]
-                if codes:
-                    result.confirmed.extend(codes)
-                else:
-                    result.fail("no confirmation")
+            await one_turn(http, port, connector, result, n, text, echo)
 
-    timeout = aiohttp.ClientTimeout(total=120)
-    async with aiohttp.ClientSession(
-        timeout=timeout, connector=aiohttp.TCPConnector(limit=0)
-    ) as http:
+    async with client() as http:
         began = time.monotonic()
         await asyncio.gather(*(talk(http, n) for n in range(conversations)))
         result.seconds = time.monotonic() - began
@@ -178,41 +197,80 @@ def describe(label: str, result: Result, floor: Result | None, lost: int | None 
     return line
 
 
+@dataclass
+class Running:
+    """A bot process started for a benchmark: its port, process and log."""
+
+    port: int
+    process: subprocess.Popen
+    log: Path
+
+
+@asynccontextmanager
+async def stegvis(
+    name: str,
+    url: str,
+    staff: int,
+    root: Path = ROOT,
+    env: dict[str, str] | None = None,
+    prepare: Callable[[], Awaitable[None]] | None = None,
+) -> AsyncIterator[Running]:
+    """`python -m bot serve` on a migrated database with `staff` samordnare (aad(0) …) and
+    whatever `prepare` writes, healthy; stopped on the way out."""
+    port = free_port()
+    environment = bot_env(url, port, **(env or {}))
+    run(["-m", "bot", "migrate"], environment, root)
+    await seed(url, staff)
+    if prepare is not None:
+        await prepare()
+    log = Path(tempfile.gettempdir()) / f"stegvis-{name}.log"
+    process = start(["-m", "bot", "serve"], environment, log, root)
+    try:
+        await wait_healthy(port, process)
+        yield Running(port, process, log)
+    finally:
+        stop(process)
+
+
+@asynccontextmanager
+async def echo_bot(name: str) -> AsyncIterator[Running]:
+    """The echo floor (bench/echo_bot.py) as a process, healthy; stopped on the way out."""
+    port = free_port()
+    log = Path(tempfile.gettempdir()) / f"stegvis-{name}-echo.log"
+    process = start(["-m", "bench.echo_bot", "serve", "--port", str(port)], bot_env("", port), log)
+    try:
+        await wait_healthy(port, process)
+        yield Running(port, process, log)
+    finally:
+        stop(process)
+
+
+async def lost_writes(url: str, result: Result) -> tuple[int, str]:
+    """Referrals confirmed to the user but not in the database, and a line on the rest: those
+    saved without a confirmation, codes confirmed twice."""
+    codes = await saved_codes(url)
+    confirmed = set(result.confirmed)
+    return len(confirmed - codes), (
+        f"{len(codes)} referrals in the database; {len(codes - confirmed)} saved without a "
+        f"confirmation; {len(result.confirmed) - len(confirmed)} codes confirmed twice"
+    )
+
+
 async def bench_stegvis(
     label: str, url: str, args: argparse.Namespace, connector: FakeConnector, floor: Result
 ) -> None:
     root = Path(args.bot_root).resolve() if args.bot_root else ROOT
-    port = free_port()
-    env = bot_env(url, port, **dict(pair.split("=", 1) for pair in args.bot_env))
-    run(["-m", "bot", "migrate"], env, root)
-    await seed(url, args.conversations)
-    log = Path(tempfile.gettempdir()) / f"stegvis-load-{label}.log"
-    process = start(["-m", "bot", "serve"], env, log, root)
-    try:
-        await wait_healthy(port, process)
-        result = await closed_loop(port, connector, args.conversations, args.turns, echo=False)
-    finally:
-        stop(process)
-    codes = await saved_codes(url)
-    lost = len(set(result.confirmed) - codes)
-    unconfirmed = len(codes - set(result.confirmed))
+    env = dict(pair.split("=", 1) for pair in args.bot_env)
+    async with stegvis(f"load-{label}", url, args.conversations, root, env) as bot:
+        result = await closed_loop(bot.port, connector, args.conversations, args.turns, False)
+    lost, rest = await lost_writes(url, result)
     print(describe(f"Stegvis {label}", result, floor, lost))
-    print(
-        f"    {len(codes)} referrals in the database; {unconfirmed} saved without a "
-        f"confirmation; {len(result.confirmed) - len(set(result.confirmed))} codes confirmed "
-        f"twice; log: {log}"
-    )
+    print(f"    {rest}; log: {bot.log}")
 
 
 async def bench_echo(args: argparse.Namespace, connector: FakeConnector) -> Result:
-    port = free_port()
-    log = Path(tempfile.gettempdir()) / "stegvis-load-echo.log"
-    process = start(["-m", "bench.echo_bot", "serve", "--port", str(port)], bot_env("", port), log)
-    try:
-        await wait_healthy(port, process)
-        return await closed_loop(port, connector, args.conversations, args.turns, echo=True)
-    finally:
-        stop(process)
+    async with echo_bot("load") as bot:
+        return await closed_loop(bot.port, connector, args.conversations, args.turns, True)
 
 
 async def main() -> None:
