@@ -94,7 +94,10 @@ def describe(label: str, result: Result, late: float, lost: int | None = None) -
         line += f"  referrals confirmed {len(result.confirmed)}, lost {lost}"
     if result.reasons:
         line += f"  ({', '.join(f'{k}: {v}' for k, v in result.reasons.items())})"
-    return line + f"  (sender at most {late * 1000:.0f} ms late)"
+    return (
+        line
+        + f"  (last answer at {result.seconds:.1f} s; sender at most {late * 1000:.0f} ms late)"
+    )
 
 
 async def main() -> None:
