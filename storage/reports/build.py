@@ -16,7 +16,9 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import String, cast, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, String, cast, func, literal, select, union_all
+from sqlalchemy.util.typing import TupleAny
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import events
@@ -30,6 +32,7 @@ from storage.models import (
     ProgressionStep,
     Staff,
     StaffCountyPart,
+    key_col,
 )
 from storage.reports.area_view import area_view
 from storage.reports.figures import (
@@ -70,7 +73,7 @@ async def build_report(session: AsyncSession, scope: ReportScope, *,
         if funders:
             report = replace(report, tables={
                 **report.tables, **await _funder_tables(session, scope, conditions)})
-        people = select(Participant.id).where(*conditions) if conditions else None
+        people = select(key_col(Participant.id)).where(*conditions) if conditions else None
         late = await events.late_changes(session, scope.end, people)
         return replace(report, late_changes=late,
                        goals=await report_goals(session, scope, report.shares),
@@ -95,14 +98,15 @@ async def _funder_tables(session: AsyncSession, scope: ReportScope,
                          conditions: list[Any]) -> dict[str, CountTable]:
     """The funders' tables of an unmasked report: the county parts and municipalities in its
     scope, as the other tables by area list them."""
-    parts = tuple(sorted((await session.exec(
-        select(CountyPart.name).where(CountyPart.id.in_(scope.county_part_ids)))).scalars()))
+    parts = tuple(sorted((await session.execute(
+        select(col(CountyPart.name)).where(col(CountyPart.id).in_(scope.county_part_ids))
+    )).scalars()))
     if scope.municipality_id is not None:
         towns: tuple[str, ...] = (scope.labels["municipality"],)
     else:
-        towns = tuple((await session.exec(
-            select(Municipality.name).where(Municipality.county_part_id.in_(
-                scope.county_part_ids)).order_by(Municipality.name))).scalars())
+        towns = tuple((await session.execute(
+            select(col(Municipality.name)).where(col(Municipality.county_part_id).in_(
+                scope.county_part_ids)).order_by(col(Municipality.name)))).scalars())
     counts = await count_funders(session, scope.start, scope.end, conditions)
     return counts.tables(parts, towns)
 
@@ -113,7 +117,7 @@ class ProtectedPeriod:
 
     geography: Geography
     exact: Report
-    outcome: Outcome
+    outcome: Outcome[Key]
     public: set[Key]
     threshold: int
     minimum: int
@@ -146,7 +150,7 @@ class ProtectedPeriod:
 
     def _masked(self, table: CountTable, period: GridPeriod) -> CountTable:
         keys = place_keys(table, period)
-        masks = {}
+        masks: dict[tuple[int, int], Mask] = {}
         for place, key in keys.items():
             mask = self.mask(key, table.value(*place))
             if mask != Mask.SHOWN:
@@ -200,32 +204,35 @@ async def data_version(session: AsyncSession) -> tuple[Any, ...]:
     """What changes when anything a report counts changes: row counts and the latest id and
     change time of participants, placements (with their end dates), progression steps, the
     participants' events, staff, and the organisation. One statement; the same on every instance."""
-    def row(name: str, *columns: Any) -> Any:
+    def row(name: str, *columns: ColumnElement[Any]) -> Select[*TupleAny]:
         texts = [cast(c, String) for c in columns] + [literal("")] * (3 - len(columns))
         return select(literal(name), *texts)
 
     parts = [
-        row("participant", func.count(), func.max(Participant.id),
-            func.max(Participant.updated_at)).select_from(Participant),
-        row("placement", func.count(), func.max(Placement.id), func.max(Placement.end_date)),
-        row("placement_ended", func.count(Placement.end_date)),
-        row("step", func.count(), func.max(ProgressionStep.id)).select_from(ProgressionStep),
+        row("participant", func.count(), func.max(col(Participant.id)),
+            func.max(col(Participant.updated_at))).select_from(Participant),
+        row("placement", func.count(), func.max(col(Placement.id)),
+            func.max(col(Placement.end_date))),
+        row("placement_ended", func.count(col(Placement.end_date))),
+        row("step", func.count(), func.max(col(ProgressionStep.id)))
+        .select_from(ProgressionStep),
         # Every change adds events and none is changed afterwards: the latest id is enough.
-        row("event", func.max(ParticipantEvent.id)).select_from(ParticipantEvent),
-        row("staff", func.count(), func.max(Staff.id), func.max(Staff.updated_at))
+        row("event", func.max(col(ParticipantEvent.id))).select_from(ParticipantEvent),
+        row("staff", func.count(), func.max(col(Staff.id)), func.max(col(Staff.updated_at)))
         .select_from(Staff),
         row("staff_part", func.count()).select_from(StaffCountyPart),
-        row("municipality", func.count(), func.max(Municipality.id),
-            func.max(Municipality.county_part_id)).select_from(Municipality),
-        row("programme", func.count(), func.max(Programme.id)).select_from(Programme),
+        row("municipality", func.count(), func.max(col(Municipality.id)),
+            func.max(col(Municipality.county_part_id))).select_from(Municipality),
+        row("programme", func.count(), func.max(col(Programme.id))).select_from(Programme),
     ]
-    rows = (await session.exec(union_all(*parts))).all()
+    rows = (await session.execute(union_all(*parts))).all()
     return tuple(sorted(tuple(r) for r in rows))
 
 
 async def _geography(session: AsyncSession) -> Geography:
-    parts = (await session.exec(select(CountyPart))).scalars().all()
-    towns = (await session.exec(select(Municipality).order_by(Municipality.name))).scalars()
+    parts = (await session.execute(select(CountyPart))).scalars().all()
+    towns = (await session.execute(
+        select(Municipality).order_by(col(Municipality.name)))).scalars()
     by_part: dict[int, list[str]] = {}
     for town in towns:
         by_part.setdefault(town.county_part_id, []).append(town.name)
@@ -269,7 +276,7 @@ async def _protect_period(
 # the data version but not the figures of a period that has ended, so the report is counted
 # again (a fraction of a second) and the pattern (seconds) reused; the same figures always get
 # the same pattern, so reusing it changes nothing a reader could compare.
-_OUTCOMES: OrderedDict[str, Outcome] = OrderedDict()
+_OUTCOMES: OrderedDict[str, Outcome[Key]] = OrderedDict()
 OUTCOMES_SIZE = 24
 
 

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
@@ -101,19 +101,18 @@ async def survey_shares(
     parts = {p.id: p for p in (await session.exec(select(CountyPart))).all()}
     mine = {i for i in parts if i in county_part_ids}
     everyone = mine == set(parts)
-    where = (SurveyResponse.moment == moment, SurveyResponse.period == period.code)
+    where = (col(SurveyResponse.moment) == moment, col(SurveyResponse.period) == period.code)
+    part_id = col(SurveyResponse.county_part_id)
     rows = (
         await session.exec(
-            select(SurveyResponse.county_part_id, SurveyAnswer.question_code, SurveyAnswer.value)
-            .join(SurveyAnswer, SurveyAnswer.response_id == SurveyResponse.id)
+            select(part_id, col(SurveyAnswer.question_code), col(SurveyAnswer.value))
+            .join(SurveyAnswer, col(SurveyAnswer.response_id) == SurveyResponse.id)
             .where(*where)
         )
     ).all()
-    responses = (
-        await session.exec(select(SurveyResponse.county_part_id).where(*where))
-    ).all()
+    responses = (await session.exec(select(part_id).where(*where))).all()
     questions = (
-        await session.exec(select(SurveyQuestion).order_by(SurveyQuestion.position))
+        await session.exec(select(SurveyQuestion).order_by(col(SurveyQuestion.position)))
     ).all()
     asked = Counter(code for _, code, _ in rows)
     results = []
