@@ -21,7 +21,7 @@ extract gives that without giving away who anyone is:
   number of rows, never the rows.
 
 Status, placements under way and steps at a period's end come from the participants' events
-(storage/events.py), as the records stand when the extract is made: a correction recorded later
+(storage/events/), as the records stand when the extract is made: a correction recorded later
 shows in the next extract.
 """
 

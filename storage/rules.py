@@ -225,7 +225,7 @@ def check_extension(enrolment: date, until: date, motivation: str) -> None:
 
 
 # Every date Stegvis stores lies in this window: from EARLIEST_DATE to some days after today,
-# per column (storage/models.py, `days_ahead`); DEFAULT_DAYS_AHEAD where a column says nothing.
+# per column (storage/models/, `days_ahead`); DEFAULT_DAYS_AHEAD where a column says nothing.
 EARLIEST_DATE = date(2000, 1, 1)
 DEFAULT_DAYS_AHEAD = 5 * 366
 # Past events (a referral, an exit) may be dated tomorrow at most: clocks and time zones differ.

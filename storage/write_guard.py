@@ -2,7 +2,7 @@
 
 Each INSERT and UPDATE passes its values through `check_value` before the database sees them,
 so a write path nobody thought of is still guarded, whatever wrote it (ORM, Core, a CLI, a
-job). A column declares its policy in `info` (storage/models.py):
+job). A column declares its policy in `info` (storage/models/):
 
 - `pii`: what text may hold (storage/pii.py): no personnummer anywhere; `no_names` where a
   column is about participants; `identifier` for ids the bot makes or Teams sends;

@@ -38,11 +38,13 @@ from storage.models import (
     ProgressionStep,
 )
 from storage.org import OrgConfigError, load_org_file, parse_org
+from storage.participants import update_fields
 from storage.permissions import Actor, Role
 from storage.reports import (
     GoalResult,
     ReportFilter,
     Share,
+    build,
     build_report,
     clear_cache,
     parse_period,
@@ -50,7 +52,7 @@ from storage.reports import (
 )
 from storage.reports.result import NOT_RECORDED, TOTAL
 from storage.rules import DESTINATIONS, RuleError
-from storage.staff import upsert_staff
+from storage.staff import load_actor, upsert_staff
 from tests.conftest import cli
 from tests.fakes import consent_invoke
 from tests.teams import COORDINATOR_AAD, channel_message, message, user
@@ -548,3 +550,42 @@ def test_any_typed_year_is_a_year_or_a_clear_refusal(typed):
         assert error.code == "annual_bad_year"
         return
     assert 2000 <= year <= 2026
+
+
+
+async def test_a_scope_is_counted_once_while_nothing_changes(db, monkeypatch):
+    """The card, its files and the funders' tables ask for the same scope one after the
+    other: counted once while the data and the day are the same; a correction that is no
+    event (a gender) or the next day counts it again."""
+    await _population(db)
+    counted = []
+    real = build.count_report
+
+    async def counting(session, scope):
+        counted.append(scope.end)
+        return await real(session, scope)
+
+    monkeypatch.setattr(build, "count_report", counting)
+    lead = Actor("lead", Role.PROGRAMME_LEAD)
+    wanted = ReportFilter(date(2024, 1, 1), date(2026, 2, 28))
+    first = await _report(db, lead, wanted)
+    again = await _report(db, lead, wanted)
+    assert len(counted) == 1 and again.tables == first.tables
+    async with db.session() as session:
+        enrolled = (await session.exec(select(Participant).where(
+            Participant.status == "enrolled", Participant.gender == "woman",
+            Participant.enrolment_date <= date(2026, 1, 31)))).first()
+        editor = await load_actor(session, LEAD_AAD)
+        await update_fields(session, editor, enrolled.code, {"gender": "man"})
+    corrected = await _report(db, lead, wanted)
+    assert len(counted) == 2
+
+    def active(report, gender: str) -> int:
+        table = report.tables["active_municipality"]
+        return table.value(table.row(TOTAL), table.column(gender))
+
+    assert active(corrected, "woman") == active(first, "woman") - 1
+    assert active(corrected, "man") == active(first, "man") + 1
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 3, 11, 9, 0, tzinfo=UTC))
+    await _report(db, lead, wanted)
+    assert len(counted) == 3

@@ -22,7 +22,10 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import events
+from storage.audit import AuditAction
+from storage.clock import clock
 from storage.models import (
+    AuditEntry,
     CountyPart,
     Municipality,
     Participant,
@@ -68,11 +71,9 @@ async def build_report(session: AsyncSession, scope: ReportScope, *,
     does not show them (the report's cards). A masked report has them anyway: they are
     protected with the rest of the period, once, and read from the cache."""
     if not scope.masked:
-        report = await count_report(session, scope)
         conditions = participant_conditions(scope)
-        if funders:
-            report = replace(report, tables={
-                **report.tables, **await _funder_tables(session, scope, conditions)})
+        report = replace(await exact_counts(session, scope, conditions, funders=funders),
+                         scope=scope)
         people = select(key_col(Participant.id)).where(*conditions) if conditions else None
         late = await events.late_changes(session, scope.end, people)
         return replace(report, late_changes=late,
@@ -92,6 +93,30 @@ async def build_report(session: AsyncSession, scope: ReportScope, *,
                    goals=await report_goals(session, scope, report.shares),
                    surveys=await report_surveys(session, scope),
                    training=await training_progress(session, scope.end))
+
+
+async def exact_counts(session: AsyncSession, scope: ReportScope, conditions: list[Any], *,
+                       funders: bool) -> Report:
+    """The exact tables of an unmasked scope, from the cache while the data and the day are
+    the same: counting years of participants costs more than a chat turn should wait, and the
+    card, its files and the funders' tables ask for the same scope one after the other. The
+    key is the scope's ids (not its labels) and the data version, so every instance counts the
+    same figures and a change anywhere counts them again."""
+    key = ("exact", scope.start, scope.end, scope.county_part_ids, scope.county_wide,
+           scope.programme_id, scope.municipality_id, scope.coach_id, funders,
+           clock.today(), await data_version(session))
+    cached = _EXACT.get(key)
+    if cached is not None:
+        _EXACT.move_to_end(key)
+        return cached
+    report = await count_report(session, scope)
+    if funders:
+        report = replace(report, tables={
+            **report.tables, **await _funder_tables(session, scope, conditions)})
+    _EXACT[key] = report
+    while len(_EXACT) > EXACT_SIZE:
+        _EXACT.popitem(last=False)
+    return report
 
 
 async def _funder_tables(session: AsyncSession, scope: ReportScope,
@@ -169,6 +194,10 @@ class ProtectedPeriod:
 # --- The period, cached ----------------------------------------------------------------------
 
 _CACHE: OrderedDict[tuple[Any, ...], ProtectedPeriod] = OrderedDict()
+AUDITED_WRITES = (AuditAction.CREATE, AuditAction.UPDATE, AuditAction.UNDO, AuditAction.ERASE,
+                  AuditAction.RETENTION)
+_EXACT: OrderedDict[tuple[Any, ...], Report] = OrderedDict()
+EXACT_SIZE = 12
 _LOCKS: dict[tuple[Any, ...], asyncio.Lock] = {}
 CACHE_SIZE = 6
 
@@ -180,7 +209,7 @@ async def protected_period(
     county parts and their municipalities are part of the key: a part renamed or a
     municipality moved in the organisation file changes the tables by area."""
     geography = await _geography(session)
-    key = (period.code, threshold, minimum, await data_version(session),
+    key = (period.code, threshold, minimum, clock.today(), await data_version(session),
            tuple(sorted(geography.parts.items())))
     if key in _CACHE:
         _CACHE.move_to_end(key)
@@ -195,15 +224,17 @@ async def protected_period(
 
 
 def clear_cache() -> None:
-    """Forget protected periods (benchmarks and tests that time or change the cold path)."""
+    """Forget counted and protected periods (benchmarks and tests that time the cold path)."""
     _CACHE.clear()
+    _EXACT.clear()
     _OUTCOMES.clear()
 
 
 async def data_version(session: AsyncSession) -> tuple[Any, ...]:
     """What changes when anything a report counts changes: row counts and the latest id and
     change time of participants, placements (with their end dates), progression steps, the
-    participants' events, staff, and the organisation. One statement; the same on every instance."""
+    participants' events, staff, the organisation, and the latest audited write. One statement;
+    the same on every instance."""
     def row(name: str, *columns: ColumnElement[Any]) -> Select[*TupleAny]:
         texts = [cast(c, String) for c in columns] + [literal("")] * (3 - len(columns))
         return select(literal(name), *texts)
@@ -224,6 +255,11 @@ async def data_version(session: AsyncSession) -> tuple[Any, ...]:
         row("municipality", func.count(), func.max(col(Municipality.id)),
             func.max(col(Municipality.county_part_id))).select_from(Municipality),
         row("programme", func.count(), func.max(col(Programme.id))).select_from(Programme),
+        # Every correction of a participant's facts is audited, also those that are no event
+        # (gender, birth year, income source): the latest write's row, whatever the clocks of
+        # the instances say about `updated_at`.
+        row("audit", func.max(col(AuditEntry.id)))
+        .where(col(AuditEntry.action).in_(AUDITED_WRITES)),
     ]
     rows = (await session.execute(union_all(*parts))).all()
     return tuple(sorted(tuple(r) for r in rows))
