@@ -59,10 +59,10 @@ async def state_report(session: AsyncSession, scope: ReportScope, day: date) -> 
     part_names = tuple(sorted((await session.execute(
         select(col(CountyPart.name)).where(col(CountyPart.id).in_(scope.county_part_ids))
     )).scalars()))
-    enrolled_counts = await _grouped(session, CountyPart.name, Participant.gender, people,
-                                     with_enrolment)
-    placed_counts = await _grouped(session, CountyPart.name, Participant.gender, placed, parts)
-    time_counts = await _grouped(session, band, Participant.gender, people, with_enrolment)
+    part_name, gender = col(CountyPart.name), col(Participant.gender)
+    enrolled_counts = await _grouped(session, part_name, gender, people, with_enrolment)
+    placed_counts = await _grouped(session, part_name, gender, placed, parts)
+    time_counts = await _grouped(session, band, gender, people, with_enrolment)
     tables = {
         "pending": await _pending(session, at),
         "enrolled_at": _table("enrolled_at", enrolled_counts, part_names, GENDER_COLUMNS, None,
@@ -74,7 +74,7 @@ async def state_report(session: AsyncSession, scope: ReportScope, day: date) -> 
         "caseload": await _caseload(session, at),
     }
     histogram = {(gender, float(d)): n for (gender, d), n in (
-        await _grouped(session, Participant.gender, days, people, with_enrolment)).items()}
+        await _grouped(session, gender, days, people, with_enrolment)).items()}
     ids = select(key_col(Participant.id)).where(*people) if people else None
     return Report(scope=at, tables=tables, shares=(), medians=tuple(medians(histogram)),
                   meetings=(), late_changes=await events.late_changes(session, day, ids),

@@ -11,8 +11,9 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlmodel
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Mapped
+from sqlalchemy.util.typing import TupleAny
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -175,7 +176,7 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
 
     # Referrals by party and decision.
     decided = decision_at(end)
-    statement = select(*where_cell, party, decided, func.count()).where(
+    statement: Select[*TupleAny] = select(*where_cell, party, decided, func.count()).where(
         counted(), between(referral)).group_by(*where_cell, party, decided)
     for m, p, referred_by, status, n in (await session.execute(statement)).all():
         accepted = status in (Status.ENROLLED, Status.EXITED)
