@@ -20,13 +20,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage import events
 from storage.models import CountyPart, Participant, key_col, table_of
 from storage.reports.build import build_report
-from storage.reports.queries import (
-    _caseload,
-    _grouped,
-    _participants,
-    _pending,
-    _table,
-)
+from storage.reports.counting import _grouped, _participants, _table
+from storage.reports.queries import _caseload, _pending
 from storage.reports.result import GENDER_COLUMNS, Report
 from storage.reports.scope import ReportFilter, ReportScope
 from storage.reports.split import medians

@@ -38,6 +38,7 @@ from storage.models import (
     key_col,
 )
 from storage.reports.area_view import area_view
+from storage.reports.counting import participant_conditions
 from storage.reports.figures import (
     Geography,
     Key,
@@ -53,7 +54,7 @@ from storage.reports.goals import report_goals
 from storage.reports.meetings import meetings
 from storage.reports.period import GridPeriod
 from storage.reports.protection import Outcome, protect
-from storage.reports.queries import count_report, participant_conditions
+from storage.reports.queries import count_report
 from storage.reports.result import CountTable, Mask, Median, Report, goal_shares
 from storage.reports.scope import ReportScope
 from storage.reports.split import count_period

@@ -18,15 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from storage.reports.period import GridPeriod
-from storage.reports.protection import Relation, Sense, System
-from storage.reports.queries import (
+from storage.reports.counting import (
     AGE_BANDS,
     DECISIONS,
     FLOWS,
     REPORTED_EXIT_REASONS,
     WAIT_BANDS,
 )
+from storage.reports.period import GridPeriod
+from storage.reports.protection import Relation, Sense, System
 from storage.reports.result import (
     COMPOSITE,
     EXIT_INCOMES,

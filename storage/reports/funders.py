@@ -28,7 +28,7 @@ from storage.models import (
     ProgressionStep,
     key_of,
 )
-from storage.reports.queries import AGE_BANDS, REPORTED_EXIT_REASONS, _table, counted, likely
+from storage.reports.counting import AGE_BANDS, REPORTED_EXIT_REASONS, _table, counted, likely
 from storage.reports.result import (
     COMPOSITE,
     EXIT_INCOMES,
@@ -112,14 +112,14 @@ async def count_funders(
     (ix_participant_report_exits, ix_participant_report_people, ix_placement_report), so
     years of participants are read without sorting them."""
     found = FunderCounts()
-    # A felregistrering counts nowhere (queries.counted), as in every other table of the report:
+    # A felregistrering counts nowhere (counting.counted), as in every other table of the report:
     # the linked tables share their margins.
     conditions = [*conditions, counted()]
     parts = {key_of(p): p.name for p in await session.exec(sqlmodel.select(CountyPart))}
     towns = {key_of(m): m.name for m in await session.exec(sqlmodel.select(Municipality))}
     gender = col(Participant.gender)
     # likely(): SQLite reads the covering index rather than walking the exit date's index and
-    # looking each row up (queries.likely).
+    # looking each row up (counting.likely).
     exited = likely(col(Participant.exit_date).between(start, end))
     # Exits by reason and destination (and so SUS group).
     exits = (gender, col(Participant.municipality_id), col(Participant.exit_reason),

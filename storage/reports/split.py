@@ -20,8 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage import events
 from storage.clock import clock
 from storage.models import CountyPart, Municipality, Participant, Placement, ProgressionStep, Staff
-from storage.reports.period import GridPeriod
-from storage.reports.queries import (
+from storage.reports.counting import (
     AGE_BANDS,
     DECISIONS,
     FLOWS,
@@ -31,6 +30,7 @@ from storage.reports.queries import (
     counted,
     decision_at,
 )
+from storage.reports.period import GridPeriod
 from storage.reports.result import (
     GENDER_COLUMNS,
     SUS_GROUPS,
