@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -31,7 +31,8 @@ from storage.rules import RuleError
 TIME_BANDS = ("0_3", "3_6", "6_12", "12_plus")
 
 
-def _days_since(session: AsyncSession, day: date, enrolled_on: Any) -> Any:
+def _days_since(session: AsyncSession, day: date,
+                enrolled_on: ColumnElement[Any]) -> ColumnElement[Any]:
     if session.get_bind().dialect.name == "postgresql":
         return day - enrolled_on
     return func.julianday(day.isoformat()) - func.julianday(enrolled_on)

@@ -96,8 +96,8 @@ async def build_report(session: AsyncSession, scope: ReportScope, *,
                    training=await training_progress(session, scope.end))
 
 
-async def exact_counts(session: AsyncSession, scope: ReportScope, conditions: list[Any], *,
-                       funders: bool) -> Report:
+async def exact_counts(session: AsyncSession, scope: ReportScope,
+                       conditions: list[ColumnElement[bool]], *, funders: bool) -> Report:
     """The exact tables of an unmasked scope, from the cache while the data and the day are
     the same: counting years of participants costs more than a chat turn should wait, and the
     card, its files and the funders' tables ask for the same scope one after the other. The
@@ -121,7 +121,7 @@ async def exact_counts(session: AsyncSession, scope: ReportScope, conditions: li
 
 
 async def _funder_tables(session: AsyncSession, scope: ReportScope,
-                         conditions: list[Any]) -> dict[str, CountTable]:
+                         conditions: list[ColumnElement[bool]]) -> dict[str, CountTable]:
     """The funders' tables of an unmasked report: the county parts and municipalities in its
     scope, as the other tables by area list them."""
     parts = tuple(sorted((await session.execute(

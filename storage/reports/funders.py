@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
 
 import sqlmodel
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.util.typing import TupleAny
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -105,7 +104,7 @@ class FunderCounts:
 
 
 async def count_funders(
-    session: AsyncSession, start: date, end: date, conditions: list[Any]
+    session: AsyncSession, start: date, end: date, conditions: list[ColumnElement[bool]]
 ) -> FunderCounts:
     """Every funders' table for start–end over the participants `conditions` choose (none:
     everyone). Each statement groups in the order of a covering index where there is one
