@@ -20,7 +20,8 @@ from dialogs.forms import (
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, t
 from dialogs.vocab import label
-from storage.models import Municipality, Participant, Programme, Staff
+from storage.lookups import organisation
+from storage.models import Participant, Staff
 from storage.participants import (
     ReferralInput,
     assign_coach,
@@ -58,7 +59,7 @@ class ReferralForm(FormDialog):
     async def choices(self, field: Field, values: dict[str, Any], locale: str | None) -> list[str]:
         if field.kind == "municipality":
             async with self.db.read() as session:
-                return sorted((await session.exec(select(Municipality.name))).all())
+                return sorted(m.name for m in (await organisation(session)).municipalities)
         return await super().choices(field, values, locale)
 
     async def parse(
@@ -72,7 +73,7 @@ class ReferralForm(FormDialog):
                     raise FieldError(field.name, error_text(error, locale)) from error
         if field.kind == "programme":
             async with self.db.read() as session:
-                programmes = (await session.exec(select(Programme))).all()
+                programmes = (await organisation(session)).programmes.values()
             for programme in programmes:
                 if raw.strip().casefold() in {programme.code, programme.name.casefold()}:
                     return programme.code

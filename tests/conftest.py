@@ -24,6 +24,7 @@ from bot.app import create_app
 from bot.cli import main
 from bot.config import Settings, normalise_database_url
 from dialogs.files import DEFAULT_UPLOAD_HOSTS
+from storage import lookups
 from storage.clock import clock
 from storage.db import Database
 from storage.migrate import upgrade
@@ -162,6 +163,13 @@ async def upload() -> AsyncIterator[FakeUpload]:
     await fake.server.start_server()
     yield fake
     await fake.server.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_organisation() -> None:
+    """Each test has its own database, and on PostgreSQL the same address as the last one's:
+    the organisation snapshot (storage/lookups.py) is read anew."""
+    lookups.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -11,15 +11,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.audit import snapshot
 from storage.clock import clock
+from storage.lookups import Place, find_place, organisation
 from storage.models import (
     CodeCounter,
-    CountyPart,
-    Municipality,
     Participant,
-    Programme,
     Staff,
     StaffCountyPart,
-    key_of,
     table_of,
 )
 from storage.participants._access import _create, _save, get_participant
@@ -66,14 +63,13 @@ async def _next_code(session: AsyncSession, prefix: str, year: int) -> str:
     return participant_code(prefix, year, number)
 
 
-async def find_municipality(session: AsyncSession, name: str) -> Municipality:
-    rows = (await session.exec(select(Municipality))).all()
-    for municipality in rows:
-        if municipality.name.casefold() == name.strip().casefold():
-            return municipality
-    raise RuleError(
-        "unknown_municipality", value=name, names=", ".join(sorted(m.name for m in rows))
-    )
+async def find_municipality(session: AsyncSession, name: str) -> Place:
+    """The municipality as typed (case and surrounding spaces do not matter)."""
+    place, org = await find_place(session, name)
+    if place is None:
+        names = ", ".join(sorted(m.name for m in org.municipalities))
+        raise RuleError("unknown_municipality", value=name, names=names)
+    return place
 
 
 async def register_referral(
@@ -88,19 +84,18 @@ async def register_referral(
     check_code("income", data.income_source)
     check_column(Participant.referring_unit, data.referring_unit)
     municipality = await find_municipality(session, data.municipality)
-    part = await session.get_one(CountyPart, municipality.county_part_id)
+    org = await organisation(session)
+    part = org.parts[municipality.county_part_id]
     if not is_allowed(actor, Action.REGISTER_REFERRAL, Scope(county_part=part.code)):
         raise RuleError("not_your_area", area=part.name)
-    programme = (
-        await session.exec(select(Programme).where(Programme.code == data.programme))
-    ).first()
+    programme = org.programmes.get(data.programme)
     if programme is None or not programme.takes_participants:
         raise RuleError("unknown_programme", value=data.programme)
     participant = Participant(
         code=await _next_code(session, part.code_prefix, data.referral_date.year),
-        programme_id=key_of(programme),
-        county_part_id=key_of(part),
-        municipality_id=key_of(municipality),
+        programme_id=programme.id,
+        county_part_id=part.id,
+        municipality_id=municipality.id,
         gender=data.gender,
         birth_year=data.birth_year,
         income_source_start=data.income_source,
