@@ -39,7 +39,7 @@ from bot.wire import (
     parse_json,
 )
 from dialogs.texts import t
-from scheduler.service import SchedulerRunner
+from scheduler.runner import SchedulerRunner
 from storage.bot_state import StateConflictError
 from storage.db import Database, current_writes, track_writes
 from storage.language import chosen_locale

@@ -14,13 +14,13 @@ from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChan
 
 from bot.config import Settings
 from bot.graph import GraphClient, GraphSettings
+from bot.inbound import consent_answer, conversation_type, inbound
 from bot.once import UNDELIVERED, TurnLogic, once, turn_key
 from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
 from bot.replies import sendable, to_activity, to_attachment
 from bot.wire import text_without_bot_mention
 from dialogs.cards import ANSWER_KEY, submitted_card
-from dialogs.channel_files import GRAPH_KEY
 from dialogs.commands import (
     Command,
     card_answer,
@@ -28,7 +28,7 @@ from dialogs.commands import (
     command_from_card,
     parse_command,
 )
-from dialogs.files import accept_file, decline_file, is_personal
+from dialogs.files import accept_file, decline_file
 from dialogs.forms import ACTOR_KEY
 from dialogs.help import HELP_WORDS, HelpRoutes, welcome_message
 from dialogs.registry import conversation_dialogs, conversation_routes, file_builders
@@ -122,10 +122,9 @@ class StegvisBot(TeamsActivityHandler):
             await refuse(turn_context, t("personal_number_refused", activity.locale))
             return
         turn_context.on_send_activities(redact_replies)
-        turn_context.turn_state[GRAPH_KEY] = self._graph
         if (
             activity.type == ActivityTypes.message
-            and not is_personal(turn_context)
+            and conversation_type(activity) != "personal"
             and _answer_of(activity) is None
         ):
             command = command_from_card(parse_command(message_text(activity)), activity.value)
@@ -290,7 +289,6 @@ class StegvisBot(TeamsActivityHandler):
 
         async def logic(personal: TurnContext) -> None:
             personal.on_send_activities(redact_replies)
-            personal.turn_state[GRAPH_KEY] = self._graph
             await self._once(personal, turn_key(turn_context.activity), turn)
             if personal.turn_state.get(UNDELIVERED):  # the asker's request answers 503
                 turn_context.turn_state[UNDELIVERED] = True
@@ -314,7 +312,7 @@ class StegvisBot(TeamsActivityHandler):
             return
 
         turn = Turn(
-            turn_context,
+            inbound(turn_context, self._graph),
             dialog_context,
             await self._actor(turn_context),
             command,
@@ -346,10 +344,10 @@ class StegvisBot(TeamsActivityHandler):
         """The user let the bot put a file in their OneDrive (personal chat): upload it now."""
         actor = await self._actor(turn_context)
         await accept_file(
-            turn_context,
+            inbound(turn_context, self._graph),
             self._db,
             actor,
-            file_consent_card_response,
+            consent_answer(file_consent_card_response),
             self._file_builders,
             self._settings.file_upload_hosts,
             lambda message: turn_context.send_activity(sendable(message)),
@@ -358,4 +356,9 @@ class StegvisBot(TeamsActivityHandler):
     async def on_teams_file_consent_decline(
         self, turn_context: TurnContext, file_consent_card_response: FileConsentCardResponse
     ) -> None:
-        await decline_file(turn_context, self._db, file_consent_card_response)
+        await decline_file(
+            inbound(turn_context, self._graph),
+            self._db,
+            consent_answer(file_consent_card_response),
+            lambda message: turn_context.send_activity(sendable(message)),
+        )

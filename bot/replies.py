@@ -1,60 +1,15 @@
-"""The project's replies (dialogs/reply.py) as Bot Framework activities: the one place a
-message's shape on the wire is decided."""
+"""The project's replies (dialogs/reply.py) as Bot Framework activities. The conversion itself
+is dialogs/forms.py's `to_activity`, the one place a message's shape on the wire is decided: a
+botbuilder prompt sends its question itself, so the forms need it before bot/ sees the reply."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from botbuilder.core import MessageFactory
-from botbuilder.schema import (
-    ActionTypes,
-    Activity,
-    Attachment,
-    CardAction,
-    ChannelAccount,
-    Mention,
-)
-
 from dialogs import reply as plain
+from dialogs.forms import to_activity, to_attachment
 
-
-def to_attachment(attachment: plain.Attachment) -> Attachment:
-    return Attachment(
-        content_type=attachment.content_type,
-        content=attachment.content,
-        name=attachment.name,
-        content_url=attachment.content_url,
-    )
-
-
-def to_activity(message: plain.Message) -> Activity:
-    """The activity that carries `message` (plain text is a text message)."""
-    if isinstance(message, str):
-        return MessageFactory.text(message)
-    if message.suggested:
-        actions = [
-            CardAction(type=ActionTypes.im_back, title=answer, value=answer)
-            for answer in message.suggested
-        ]
-        activity = MessageFactory.suggested_actions(actions, text=message.text)
-    elif message.attachments:
-        activity = MessageFactory.list(
-            [to_attachment(a) for a in message.attachments], text=message.text
-        )
-    else:
-        activity = MessageFactory.text(message.text or "")
-    if message.summary is not None:
-        activity.summary = message.summary
-    if message.mentions:
-        activity.entities = [
-            Mention(
-                mentioned=ChannelAccount(id=m.user_id, name=m.user_name),
-                text=m.text,
-                type="mention",
-            )
-            for m in message.mentions
-        ]
-    return activity
+__all__ = ["sendable", "to_activity", "to_attachment"]
 
 
 def sendable(message: Any) -> Any:

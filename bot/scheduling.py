@@ -1,7 +1,7 @@
 """The reminder scheduler as configured: the app's adapter sends as the bot (settings.APP_ID).
 
-Wiring lives here, above the scheduler, so scheduler/ knows neither the settings nor the Bot
-Framework sender it is given.
+Wiring lives here, above the scheduler, so scheduler/ knows neither the settings, nor the Bot
+Framework sender it is given, nor the reminder card (dialogs/reminders.py) it sends.
 """
 
 from __future__ import annotations
@@ -12,8 +12,10 @@ from botbuilder.core import BotAdapter
 
 from bot.config import Settings
 from bot.proactive import Pacer, ProactiveSender
+from dialogs.reminders import reminder_card
 from scheduler.leader import LeaderElection
-from scheduler.service import ReminderService, ReminderSettings, SchedulerRunner
+from scheduler.runner import SchedulerRunner
+from scheduler.service import ReminderService, ReminderSettings
 from storage.db import Database
 
 
@@ -27,6 +29,7 @@ def reminder_service(settings: Settings, db: Database, adapter: BotAdapter) -> R
             Pacer(per_app=settings.reminder_app_limit),
             in_flight=settings.reminder_senders,
         ),
+        reminder_card,
         ReminderSettings(
             send_at=settings.reminder_time,
             lease=timedelta(seconds=settings.reminder_lease_seconds),

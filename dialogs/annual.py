@@ -16,17 +16,16 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from dialogs.files import FileExport, is_personal, offer_file
+from dialogs.files import FileExport, offer_file
 from dialogs.report import report_audit
-from dialogs.report_files import (
+from dialogs.report_files import goals_json, table_json
+from dialogs.report_text import (
     decimal,
     filter_lines,
     goal_lines,
-    goals_json,
     key_label,
     percent,
     table_grid,
-    table_json,
 )
 from dialogs.router import Route, Turn
 from dialogs.texts import t
@@ -236,7 +235,7 @@ async def show_annual(turn: Turn) -> None:
     if file_format not in FORMATS:
         await turn.reply(turn.text("annual_bad_format", value=file_format))
         return
-    if not is_personal(turn.context):
+    if not turn.inbound.personal:
         await turn.reply(turn.text("report_files_personal_only"))
         return
     year = parse_year(typed_year, clock.today())

@@ -401,7 +401,9 @@ def file_consent_card(name: str, description: str, size: int, context: dict[str,
     return card_message(Attachment(FILE_CONSENT_CARD, consent, name=name), name)
 
 
-def file_info_card(name: str, content_url: str, unique_id: str, file_type: str) -> Reply:
+def file_info_card(
+    name: str, content_url: str | None, unique_id: str | None, file_type: str | None
+) -> Reply:
     """The uploaded file as Teams shows it in the chat, after the user accepted it."""
     info = {"uniqueId": unique_id, "fileType": file_type}
     content = {key: value for key, value in info.items() if value is not None}

@@ -1,16 +1,13 @@
 """What a dialog needs to put a file in a channel's Files, so dialogs never import `bot/`.
 
 bot/graph.py implements `ChannelFiles` with Microsoft Graph; bot/handler.py creates the client
-and leaves it in the turn's `turn_state` under `GRAPH_KEY` when uploads are configured.
+and hands it to dialogs on the inbound turn (`Inbound.graph`) when uploads are configured.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Protocol
-
-# Where the handler leaves the client for conversation modules (TurnContext.turn_state).
-GRAPH_KEY = "stegvis.graph"
 
 
 class GraphError(RuntimeError):

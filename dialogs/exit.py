@@ -10,23 +10,23 @@ from dialogs.forms import (
     DATE_FIELD,
     SURVEY_FIELD,
     Field,
-    FieldError,
     FormDialog,
     FormTurn,
     form_route,
 )
 from dialogs.router import Route
-from dialogs.texts import error_text, t
+from dialogs.texts import t
 from dialogs.vocab import label
 from storage.participants import ExitInput, exit_participant
 from storage.permissions import Action
-from storage.rules import RuleError, sus_group
+from storage.rules import sus_group
 
 
 class ExitForm(FormDialog):
     ID = "exit"
     access = Action.WRITE_PARTICIPANT
     title = "form_title_exit"
+    rule_fields = {"rule_date_order": "date", "rule_date_future": "date"}
     fields = (
         CODE_FIELD,
         Field("reason", ("orsak",), "vocab", "q_exit_reason", vocabulary="exit_reason"),
@@ -51,12 +51,7 @@ class ExitForm(FormDialog):
         )
         actor = turn.actor
         async with self.db.session() as session:
-            try:
-                await exit_participant(session, actor, values["code"], data)
-            except RuleError as error:
-                if error.code in {"rule_date_order", "rule_date_future"}:
-                    raise FieldError("date", error_text(error, locale)) from error
-                raise
+            await exit_participant(session, actor, values["code"], data)
         await turn.reply(
             t(
                 "exited",

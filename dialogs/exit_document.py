@@ -236,7 +236,7 @@ async def start(turn: Turn) -> None:
 
 async def submit(turn: Turn) -> None:
     """The card's button: its inputs and the code it was made for."""
-    value = turn.context.activity.value if isinstance(turn.context.activity.value, dict) else {}
+    value = turn.inbound.value
     code = str(value.get("code") or "").upper()
     if not CODE.match(code):
         await turn.reply(turn.text("exit_doc_usage"))

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
-from botbuilder.core import TurnContext
-from botbuilder.schema.teams import FileConsentCardResponse
 from yarl import URL
 
 from dialogs.cards import file_consent_card, file_info_card
+from dialogs.inbound import Inbound
 from dialogs.reply import Message
 from dialogs.router import Turn
 from dialogs.texts import error_text, t
@@ -54,9 +53,22 @@ class FileExport:
 FileBuilder = Callable[[Database, Actor, dict[str, Any], str | None], Awaitable[FileExport]]
 
 
-def is_personal(context: TurnContext) -> bool:
-    conversation = context.activity.conversation
-    return ((conversation.conversation_type if conversation else None) or "personal") == "personal"
+@dataclass(frozen=True)
+class ConsentAnswer:
+    """The user's answer to a file consent card, as plain values (bot/inbound.py reads it off
+    the invoke): the context the card was sent with, which carries the offer's token, and on
+    an accept where Teams lets the file be put and shown."""
+
+    context: object
+    upload_url: str | None = None
+    name: str | None = None
+    content_url: str | None = None
+    unique_id: str | None = None
+    file_type: str | None = None
+
+    @property
+    def token(self) -> object:
+        return self.context.get(OFFER_KEY) if isinstance(self.context, dict) else None
 
 
 def allowed_upload_url(url: object, hosts: Iterable[str]) -> URL | None:
@@ -84,15 +96,6 @@ def allowed_upload_url(url: object, hosts: Iterable[str]) -> URL | None:
     return None
 
 
-def _user_and_conversation(context: TurnContext) -> tuple[str, str]:
-    activity = context.activity
-    user = activity.from_property
-    return (
-        ((user.aad_object_id if user else None) or "").lower(),
-        (activity.conversation.id if activity.conversation else None) or "",
-    )
-
-
 async def offer_file(
     turn: Turn,
     kind: str,
@@ -101,12 +104,11 @@ async def offer_file(
     description: str,
 ) -> None:
     """Ask the user to accept the file; `params` must let the builder for `kind` remake it."""
-    aad_object_id, conversation_id = _user_and_conversation(turn.context)
     async with turn.db.session() as session:
         token = await make_offer(
             session,
-            conversation_id=conversation_id,
-            aad_object_id=aad_object_id,
+            conversation_id=turn.inbound.conversation_id,
+            aad_object_id=turn.inbound.sender_aad_id,
             kind=kind,
             params=params,
         )
@@ -115,49 +117,52 @@ async def offer_file(
     )
 
 
+Reply = Callable[[Message], Awaitable[object]]  # puts a reply on the channel
+
+
 async def _refuse(
-    context: TurnContext, db: Database, aad_object_id: str, token: object, reason: Refusal
+    inbound: Inbound, db: Database, token: object, reason: Refusal, reply: Reply
 ) -> None:
     async with db.session() as session:
-        await audit_refusal(session, aad_object_id, await find_offer_id(session, token))
+        await audit_refusal(session, inbound.sender_aad_id, await find_offer_id(session, token))
     log.warning("refused a file consent: %s", reason.value)
-    await context.send_activity(t("file_offer_invalid", context.activity.locale))
+    await reply(t("file_offer_invalid", inbound.locale))
 
 
 async def accept_file(
-    context: TurnContext,
+    inbound: Inbound,
     db: Database,
     actor: Actor,
-    response: FileConsentCardResponse,
+    answer: ConsentAnswer,
     builders: Mapping[str, FileBuilder],
     upload_hosts: Iterable[str],
-    reply: Callable[[Message], Awaitable[object]],
+    reply: Reply,
 ) -> None:
-    """Take the offer, rebuild its file, PUT it to the upload URL Teams gave, show the file
-    (`reply` puts a reply on the channel)."""
-    token = response.context.get(OFFER_KEY) if isinstance(response.context, dict) else None
-    aad_object_id, conversation_id = _user_and_conversation(context)
-    info = response.upload_info
-    target = allowed_upload_url(info.upload_url if info else None, upload_hosts)
+    """Take the offer, rebuild its file, PUT it to the upload URL Teams gave, show the file."""
+    token = answer.token
+    target = allowed_upload_url(answer.upload_url, upload_hosts)
     if target is None:
-        await _refuse(context, db, aad_object_id, token, Refusal.HOST)
+        await _refuse(inbound, db, token, Refusal.HOST, reply)
         return
     async with db.session() as session:
         offer = await take_offer(
-            session, token, conversation_id=conversation_id, aad_object_id=aad_object_id
+            session,
+            token,
+            conversation_id=inbound.conversation_id,
+            aad_object_id=inbound.sender_aad_id,
         )
     if isinstance(offer, Refusal):
-        await _refuse(context, db, aad_object_id, token, offer)
+        await _refuse(inbound, db, token, offer, reply)
         return
     builder = builders.get(offer.kind)
     if builder is None:  # a kind this version no longer builds
-        await _refuse(context, db, aad_object_id, token, Refusal.UNKNOWN)
+        await _refuse(inbound, db, token, Refusal.UNKNOWN, reply)
         return
-    locale = context.activity.locale
+    locale = inbound.locale
     try:
         export = await builder(db, actor, offer.params, locale)
     except RuleError as error:
-        await context.send_activity(error_text(error, locale))
+        await reply(error_text(error, locale))
         return
     size = len(export.data)
     headers = {"Content-Length": str(size), "Content-Range": f"bytes 0-{size - 1}/{size}"}
@@ -166,26 +171,27 @@ async def accept_file(
             # No redirects: the file goes to the host that was checked, or nowhere.
             async with session.put(
                 target, data=export.data, headers=headers, allow_redirects=False
-            ) as answer:
-                answer.raise_for_status()
-                if answer.status >= 300:
-                    raise aiohttp.ClientError(f"upload answered {answer.status}")
+            ) as put:
+                put.raise_for_status()
+                if put.status >= 300:
+                    raise aiohttp.ClientError(f"upload answered {put.status}")
     except aiohttp.ClientError:
-        await context.send_activity(t("file_upload_failed", locale))
+        await reply(t("file_upload_failed", locale))
         return
     await reply(
-        file_info_card(info.name or export.name, info.content_url, info.unique_id, info.file_type)
+        file_info_card(
+            answer.name or export.name, answer.content_url, answer.unique_id, answer.file_type
+        )
     )
 
 
-async def decline_file(
-    context: TurnContext, db: Database, response: FileConsentCardResponse
-) -> None:
+async def decline_file(inbound: Inbound, db: Database, answer: ConsentAnswer, reply: Reply) -> None:
     """The user said no: the offer is used up (if it was theirs) and nothing is sent."""
-    token = response.context.get(OFFER_KEY) if isinstance(response.context, dict) else None
-    aad_object_id, conversation_id = _user_and_conversation(context)
     async with db.session() as session:
         await take_offer(
-            session, token, conversation_id=conversation_id, aad_object_id=aad_object_id
+            session,
+            answer.token,
+            conversation_id=inbound.conversation_id,
+            aad_object_id=inbound.sender_aad_id,
         )
-    await context.send_activity(t("file_declined", context.activity.locale))
+    await reply(t("file_declined", inbound.locale))

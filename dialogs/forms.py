@@ -5,8 +5,10 @@ When saving fails on a rule that concerns one field (an age outside 18–64, say
 field is asked again; everything else stays filled in. State lives in the dialog stack, which is
 stored in SQL, so a half-filled form survives restarts.
 
-This is the one dialogs module that imports botbuilder.dialogs (waterfalls, prompts): the staff
-dialog and the registry take its types from here (docs/architecture.md, "The SDK seam").
+This is the one dialogs module that imports the Bot Framework SDK: botbuilder.dialogs
+(waterfalls, prompts), and the activity a reply becomes, since a prompt sends its question
+itself. The staff dialog, the registry and the router take its types from here
+(docs/architecture.md, "The SDK seam").
 """
 
 from __future__ import annotations
@@ -14,19 +16,28 @@ from __future__ import annotations
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import (
     ComponentDialog,
     Dialog,
+    DialogContext,
     DialogTurnResult,
     WaterfallDialog,
     WaterfallStepContext,
 )
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext, TextPrompt
-from botbuilder.schema import ActionTypes, Activity, Attachment, CardAction
+from botbuilder.schema import (
+    ActionTypes,
+    Activity,
+    Attachment,
+    CardAction,
+    ChannelAccount,
+    Mention,
+)
 
+from dialogs import reply as plain
 from dialogs.cards import CardInput, choices_message, form_card
 from dialogs.commands import parse_date, parse_yes_no
 from dialogs.reply import Message
@@ -45,6 +56,7 @@ from storage.write_guard import check_column
 __all__ = [
     "ComponentDialog",
     "Dialog",
+    "DialogContext",
     "DialogTurnResult",
     "PromptOptions",
     "PromptValidatorContext",
@@ -133,6 +145,8 @@ class FormDialog(ComponentDialog):
     access: Action | None = None
     # Text after the participant code that is not key=value fills this field (e.g. a note).
     free_text_field: str | None = None
+    # Refusals on save that concern one answer, by text key: that question is asked again.
+    rule_fields: ClassVar[dict[str, str]] = {}
 
     def __init__(self, db: Database) -> None:
         super().__init__(self.ID)
@@ -207,8 +221,23 @@ class FormDialog(ComponentDialog):
         return text
 
     async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
-        """Save the filled form. Raise FieldError to ask one field again, RuleError to stop."""
+        """Save the filled form. Raise FieldError to ask one field again, RuleError to stop
+        (or to ask again, where `field_of` names the field)."""
         raise NotImplementedError
+
+    def field_of(self, error: RuleError) -> str | None:
+        """The question a refusal on save is about, if it is about one."""
+        return self.rule_fields.get(error.code)
+
+    async def _save(self, turn: FormTurn, values: dict[str, Any]) -> None:
+        """`complete`, with a refusal about one answer turned into asking that question again."""
+        try:
+            await self.complete(turn, values)
+        except RuleError as error:
+            field = self.field_of(error)
+            if field is None:
+                raise
+            raise FieldError(field, error_text(error, turn.locale)) from error
 
     async def card(self, locale: str | None, values: dict[str, Any], command: str) -> Any:
         """The form as an Adaptive Card, for people who prefer filling it in at once."""
@@ -264,7 +293,7 @@ class FormDialog(ComponentDialog):
                 refused.append(field.name)
         if "code" in values:
             try:
-                await self._check_access(turn.context, values["code"])
+                await self._check_access(turn.actor, values["code"], locale)
             except FieldError as error:
                 await turn.reply(error.message)
                 return
@@ -273,7 +302,7 @@ class FormDialog(ComponentDialog):
             for field in self.fields:
                 values.setdefault(field.name, self._default(field))
             try:
-                await self.complete(await self._form_turn(turn.context), values)
+                await self._save(FormTurn(turn.actor, locale, turn.send), values)
             except FieldError as error:
                 await self._begin(turn, values, [error.message], [error.field])
             return
@@ -293,22 +322,21 @@ class FormDialog(ComponentDialog):
 
     async def _form_turn(self, context: TurnContext) -> FormTurn:
         async def send(message: Message) -> object:
-            sent = message if isinstance(message, str) else prompt_activity(message)
+            sent = message if isinstance(message, str) else to_activity(message)
             return await context.send_activity(sent)
 
         return FormTurn(await turn_actor(self.db, context), context.activity.locale, send)
 
-    async def _check_access(self, context: TurnContext, code: str) -> None:
+    async def _check_access(self, actor: Actor, code: str, locale: str | None) -> None:
         """Before any question: may this person do the form's work on `code`? If not, the same
         answer as for a code that does not exist."""
         if self.access is None:
             return
-        actor = await turn_actor(self.db, context)
         async with self.db.session() as session:
             try:
                 await get_participant(session, actor, code, self.access)
             except RuleError as error:
-                raise FieldError("code", error_text(error, context.activity.locale)) from error
+                raise FieldError("code", error_text(error, locale)) from error
 
     @staticmethod
     def _default(field: Field) -> Any:
@@ -321,7 +349,9 @@ class FormDialog(ComponentDialog):
             try:
                 value = await self.parse(field, prompt.recognized.value or "", values, locale)
                 if field.kind == "code":
-                    await self._check_access(prompt.context, value)
+                    await self._check_access(
+                        await turn_actor(self.db, prompt.context), value, locale
+                    )
             except FieldError as error:
                 if prompt.options.number_of_attempts + 1 >= MAX_ATTEMPTS:
                     await prompt.context.send_activity(
@@ -363,7 +393,7 @@ class FormDialog(ComponentDialog):
             prompt = choices_message(question, options, locale) if options else question
             return await step.prompt(
                 self._prompt_id(field),
-                PromptOptions(prompt=prompt_activity(prompt), validations=values),
+                PromptOptions(prompt=to_activity(prompt), validations=values),
             )
 
         return ask
@@ -387,7 +417,7 @@ class FormDialog(ComponentDialog):
         values = step.values["values"]
         locale = step.context.activity.locale
         try:
-            await self.complete(await self._form_turn(step.context), values)
+            await self._save(await self._form_turn(step.context), values)
         except FieldError as error:
             tries = step.values["tries"] + 1
             if tries >= MAX_ATTEMPTS:
@@ -406,9 +436,20 @@ class FormDialog(ComponentDialog):
         return await step.end_dialog()
 
 
-def prompt_activity(message: Message) -> Activity:
-    """A question as the activity a botbuilder prompt sends (and the dialog state stores): the
-    prompt sends it itself, so the reply is converted here as bot/replies.py does for the rest."""
+def to_attachment(attachment: plain.Attachment) -> Attachment:
+    return Attachment(
+        content_type=attachment.content_type,
+        content=attachment.content,
+        name=attachment.name,
+        content_url=attachment.content_url,
+    )
+
+
+def to_activity(message: Message) -> Activity:
+    """The activity that carries `message` (plain text is a text message): the one place a
+    reply's shape on the wire is decided. It lives here, not in bot/, because a botbuilder
+    prompt sends its question itself (and the dialog state stores it); bot/replies.py uses it
+    for every other reply."""
     if isinstance(message, str):
         return MessageFactory.text(message)
     if message.suggested:
@@ -416,13 +457,24 @@ def prompt_activity(message: Message) -> Activity:
             CardAction(type=ActionTypes.im_back, title=answer, value=answer)
             for answer in message.suggested
         ]
-        return MessageFactory.suggested_actions(actions, text=message.text)
-    attachments = [
-        Attachment(content_type=a.content_type, content=a.content, name=a.name)
-        for a in message.attachments
-    ]
-    activity = MessageFactory.list(attachments, text=message.text)
-    activity.summary = message.summary
+        activity = MessageFactory.suggested_actions(actions, text=message.text)
+    elif message.attachments:
+        activity = MessageFactory.list(
+            [to_attachment(a) for a in message.attachments], text=message.text
+        )
+    else:
+        activity = MessageFactory.text(message.text or "")
+    if message.summary is not None:
+        activity.summary = message.summary
+    if message.mentions:
+        activity.entities = [
+            Mention(
+                mentioned=ChannelAccount(id=m.user_id, name=m.user_name),
+                text=m.text,
+                type="mention",
+            )
+            for m in message.mentions
+        ]
     return activity
 
 
@@ -443,19 +495,15 @@ async def turn_actor(db: Database, context: TurnContext) -> Actor:
     return actor
 
 
-def code_and_fields(turn_args: tuple[str, ...], fields: dict[str, str]) -> dict[str, str]:
-    """`skriv in V-2026-0042 datum=idag` → {"code": "V-2026-0042", "datum": "idag"}."""
-    given = dict(fields)
-    if turn_args and "code" not in given and "kod" not in given:
-        given["code"] = turn_args[0]
-    return given
-
-
 def form_route(form: type[FormDialog], fixed: dict[str, str] | None = None) -> Any:
-    """A command handler that starts `form` with what the command line already says."""
+    """A command handler that starts `form` with what the command line already says:
+    `skriv in V-2026-0042 datum=idag` → {"code": "V-2026-0042", "datum": "idag"}."""
 
     async def handler(turn: Any) -> None:
-        given = raw_fields(form.fields, code_and_fields(turn.args, turn.command.fields))
+        typed = dict(turn.command.fields)
+        if turn.args and "code" not in typed and "kod" not in typed:
+            typed["code"] = turn.args[0]
+        given = raw_fields(form.fields, typed)
         if form.free_text_field and form.free_text_field not in given and len(turn.args) > 1:
             # The words after the code, as typed; `key=value` fields are not part of the text.
             after_code = len(turn.command.typed) - len(turn.args) + 1

@@ -14,7 +14,7 @@ from typing import Any
 from dialogs.cards import card, card_message, command_action, facts, heading, paragraph, table
 from dialogs.reply import Reply
 from dialogs.report import one_liner, sees_individuals, show_with
-from dialogs.report_files import (
+from dialogs.report_text import (
     cell_text,
     filter_lines,
     goal_lines,

@@ -100,15 +100,14 @@ async def choose_language(turn: Turn) -> None:
     if locale is None:
         await turn.reply(turn.text("language_usage"))
         return
-    sender = turn.context.activity.from_property
     async with turn.db.session() as session:
-        await choose_locale(session, sender.id, locale)
-    turn.context.activity.locale = locale
+        await choose_locale(session, turn.inbound.sender_id, locale)
+    turn.inbound.use_locale(locale)
     await turn.reply(turn.text("language_chosen"))
 
 
 async def whoami(turn: Turn) -> None:
-    name = turn.actor.display_name or turn.context.activity.from_property.name or "?"
+    name = turn.actor.display_name or turn.inbound.sender_name or "?"
     if turn.actor.role is None:
         await turn.reply(turn.text("whoami_not_staff", name=name))
         return

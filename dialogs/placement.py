@@ -12,13 +12,12 @@ from dialogs.forms import (
     CODE_FIELD,
     DATE_FIELD,
     Field,
-    FieldError,
     FormDialog,
     FormTurn,
     form_route,
 )
 from dialogs.router import Route, Turn
-from dialogs.texts import error_text, t
+from dialogs.texts import t
 from dialogs.vocab import label, parse_vocab
 from storage.clock import clock
 from storage.models import Placement, PlacementNote
@@ -56,6 +55,10 @@ class PlacementForm(FormDialog):
         Field("contact", ("kontakt", "arbetsgivarkontakt"), "date", "q_contact", required=False),
     )
 
+    def field_of(self, error: RuleError) -> str | None:
+        """Dates out of order name the date they are about."""
+        return {"placement": "start", "planned_end": "end"}.get(str(error.details.get("what")))
+
     async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:
         locale = turn.locale
         data = PlacementInput(
@@ -71,14 +74,7 @@ class PlacementForm(FormDialog):
         )
         actor = turn.actor
         async with self.db.session() as session:
-            try:
-                placement = await add_placement(session, actor, values["code"], data)
-            except RuleError as error:
-                if error.details.get("what") == "placement":
-                    raise FieldError("start", error_text(error, locale)) from error
-                if error.details.get("what") == "planned_end":
-                    raise FieldError("end", error_text(error, locale)) from error
-                raise
+            placement = await add_placement(session, actor, values["code"], data)
             detail = await participant_detail(session, actor, values["code"])
             number = [p.id for p in detail.placements].index(placement.id) + 1
         await turn.reply(
@@ -101,6 +97,7 @@ class NoteForm(FormDialog):
     ID = "placement_note"
     access = Action.WRITE_PARTICIPANT
     title = "form_title_note"
+    rule_fields = {"rule_full_name": "note", "rule_personal_number": "note", "note_empty": "note"}
     free_text_field = "note"
     fields = (
         CODE_FIELD,
@@ -116,19 +113,10 @@ class NoteForm(FormDialog):
             number = values.get("placement") or len(
                 (await participant_detail(session, actor, values["code"])).placements
             )
-            try:
-                await add_placement_note(
-                    session,
-                    actor,
-                    values["code"],
-                    number,
-                    date.fromisoformat(values["date"]),
-                    values["note"],
-                )
-            except RuleError as error:
-                if error.code in {"rule_full_name", "rule_personal_number", "note_empty"}:
-                    raise FieldError("note", error_text(error, locale)) from error
-                raise
+            await add_placement_note(
+                session, actor, values["code"], number, date.fromisoformat(values["date"]),
+                values["note"],
+            )
         await turn.reply(t("note_saved", locale, code=values["code"], number=number))
 
 

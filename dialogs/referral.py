@@ -42,6 +42,8 @@ class ReferralForm(FormDialog):
 
     ID = "referral"
     title = "form_title_referral"
+    rule_fields = {"rule_age_outside": "birth_year", "rule_birth_year_invalid": "birth_year",
+                   "rule_date_future": "date"}
     fields = (
         Field("municipality", ("kommun",), "municipality", "q_municipality"),
         Field("gender", ("kön", "kon"), "vocab", "q_gender", vocabulary="gender"),
@@ -97,15 +99,7 @@ class ReferralForm(FormDialog):
             raise RuleError("referral_needs_consent")
         actor = turn.actor
         async with self.db.session() as session:
-            try:
-                participant = await register_referral(session, actor, data)
-            except RuleError as error:
-                if error.code in {"rule_age_outside", "rule_birth_year_invalid"}:
-                    raise FieldError("birth_year", error_text(error, locale)) from error
-                if error.code == "rule_date_future":
-                    raise FieldError("date", error_text(error, locale)) from error
-                raise
-            code = participant.code
+            code = (await register_referral(session, actor, data)).code
         summary = ", ".join(
             [
                 label("gender", data.gender, locale),
@@ -237,6 +231,9 @@ class ExtendForm(FormDialog):
     ID = "extend"
     access = Action.WRITE_PARTICIPANT
     title = "form_title_extend"
+    rule_fields = {"rule_extension_not_longer": "until",
+                   "rule_extension_needs_motivation": "motivation",
+                   "rule_full_name": "motivation", "rule_personal_number": "motivation"}
     fields = (
         CODE_FIELD,
         Field("until", ("till",), "date", "q_extend_until"),
@@ -253,24 +250,10 @@ class ExtendForm(FormDialog):
         locale = turn.locale
         actor = turn.actor
         async with self.db.session() as session:
-            try:
-                participant = await extend(
-                    session,
-                    actor,
-                    values["code"],
-                    date.fromisoformat(values["until"]),
-                    values["motivation"],
-                )
-            except RuleError as error:
-                if error.code == "rule_extension_not_longer":
-                    raise FieldError("until", error_text(error, locale)) from error
-                if error.code in {
-                    "rule_extension_needs_motivation",
-                    "rule_full_name",
-                    "rule_personal_number",
-                }:
-                    raise FieldError("motivation", error_text(error, locale)) from error
-                raise
+            participant = await extend(
+                session, actor, values["code"], date.fromisoformat(values["until"]),
+                values["motivation"],
+            )
             code = participant.code
         await turn.reply(t("extended", locale, code=code, date=values["until"]))
 

@@ -26,11 +26,11 @@ from dialogs.cards import (
     table,
 )
 from dialogs.commands import parse_date
-from dialogs.files import FileExport, is_personal, offer_file
+from dialogs.files import FileExport, offer_file
 from dialogs.reply import Attachment, Reply
-from dialogs.report_files import (
-    exits_chart,
-    filename,
+from dialogs.report_chart import exits_chart
+from dialogs.report_files import filename, to_csv, to_json, to_xlsx
+from dialogs.report_text import (
     filter_lines,
     goal_lines,
     meeting_grid,
@@ -38,9 +38,6 @@ from dialogs.report_files import (
     share_lines,
     table_grid,
     table_keys,
-    to_csv,
-    to_json,
-    to_xlsx,
     work_or_studies_goal,
 )
 from dialogs.router import Turn
@@ -423,7 +420,7 @@ async def report_file(
 
 
 async def _send_report_file(turn: Turn, values: dict[str, str], wanted: ReportFilter) -> None:
-    if not is_personal(turn.context):
+    if not turn.inbound.personal:
         await turn.reply(turn.text("report_files_personal_only"))
         return
     export = await _report_file(turn.db, turn.actor, values, turn.locale, audited=False)

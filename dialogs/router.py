@@ -6,10 +6,9 @@ import difflib
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from botbuilder.core import TurnContext
-from botbuilder.dialogs import DialogContext
-
 from dialogs.commands import Command
+from dialogs.forms import DialogContext
+from dialogs.inbound import Inbound
 from dialogs.reply import Message
 from dialogs.texts import error_text, t
 from storage.db import Database
@@ -19,10 +18,10 @@ from storage.rules import RuleError
 
 @dataclass
 class Turn:
-    """What a command handler gets: the turn, its dialog context, who is asking, and what;
-    `send` puts a reply on the channel (given by bot/handler.py)."""
+    """What a command handler gets: the message as plain values, its dialog context, who is
+    asking, and what; `send` puts a reply on the channel (given by bot/handler.py)."""
 
-    context: TurnContext
+    inbound: Inbound
     dialogs: DialogContext
     actor: Actor
     command: Command
@@ -32,8 +31,7 @@ class Turn:
 
     @property
     def locale(self) -> str | None:
-        locale: str | None = self.context.activity.locale
-        return locale
+        return self.inbound.locale
 
     def text(self, key: str, **values: object) -> str:
         return t(key, self.locale, **values)

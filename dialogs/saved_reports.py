@@ -22,7 +22,8 @@ from dialogs.report import (
     sees_individuals,
     show_report,
 )
-from dialogs.report_files import key_label, to_json
+from dialogs.report_files import to_json
+from dialogs.report_text import key_label
 from dialogs.router import Route, Turn, always
 from dialogs.texts import t
 from storage import audit, saved_reports

@@ -14,7 +14,7 @@ from dialogs.forms import (
     TextPrompt,
     WaterfallDialog,
     WaterfallStepContext,
-    prompt_activity,
+    to_activity,
 )
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, role_phrase, t
@@ -178,7 +178,7 @@ class StaffDialog(ComponentDialog):
                 return await step.next(given)
             await self._person_error(step.context, resolved, given)
         return await step.prompt(
-            "staff_person", PromptOptions(prompt=prompt_activity(t("staff_ask_person", locale)))
+            "staff_person", PromptOptions(prompt=to_activity(t("staff_ask_person", locale)))
         )
 
     async def _ask_name(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -191,7 +191,7 @@ class StaffDialog(ComponentDialog):
         return await step.prompt(
             "staff_name",
             PromptOptions(
-                prompt=prompt_activity(t("staff_ask_name", step.context.activity.locale))
+                prompt=to_activity(t("staff_ask_name", step.context.activity.locale))
             ),
         )
 
@@ -208,7 +208,7 @@ class StaffDialog(ComponentDialog):
         question = choices_message(
             t("staff_ask_role", locale, name=step.values["name"]), list(ROLE_CHOICES), locale
         )
-        return await step.prompt("staff_role", PromptOptions(prompt=prompt_activity(question)))
+        return await step.prompt("staff_role", PromptOptions(prompt=to_activity(question)))
 
     async def _ask_parts(self, step: WaterfallStepContext) -> DialogTurnResult:
         role = parse_role(step.result)
@@ -231,7 +231,7 @@ class StaffDialog(ComponentDialog):
             locale,
             multi=True,
         )
-        return await step.prompt("staff_parts", PromptOptions(prompt=prompt_activity(question)))
+        return await step.prompt("staff_parts", PromptOptions(prompt=to_activity(question)))
 
     async def _ask_confirm(self, step: WaterfallStepContext) -> DialogTurnResult:
         step.values["parts"] = await self._resolve_parts(step.result) if step.result else []
@@ -248,7 +248,7 @@ class StaffDialog(ComponentDialog):
             [t("yes", locale), t("no", locale)],
             locale,
         )
-        return await step.prompt("staff_confirm", PromptOptions(prompt=prompt_activity(question)))
+        return await step.prompt("staff_confirm", PromptOptions(prompt=to_activity(question)))
 
     async def _describe(self, locale: str | None, values: dict[str, Any]) -> str:
         async with self._db.session() as session:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from dialogs.files import FileExport, is_personal, offer_file
+from dialogs.files import FileExport, offer_file
 from dialogs.minutes import FIELD_ALIASES
 from dialogs.report import parse_filter, report_audit
-from dialogs.report_files import (
+from dialogs.report_text import (
     filter_lines,
     meeting_grid,
     share_lines,
@@ -204,7 +204,7 @@ async def status_report(turn: Turn) -> None:
     if group is None:
         await turn.reply(turn.text("status_usage"))
         return
-    if not is_personal(turn.context):
+    if not turn.inbound.personal:
         await turn.reply(turn.text("report_files_personal_only"))
         return
     values = {"group": group, "period": period_text}

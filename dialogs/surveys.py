@@ -9,7 +9,7 @@ from typing import Any
 from dialogs.cards import card, card_message, heading, paragraph, table
 from dialogs.forms import CODE
 from dialogs.reply import Reply
-from dialogs.report_files import survey_grids, survey_notes
+from dialogs.report_text import survey_grids, survey_notes
 from dialogs.router import Route, Turn
 from dialogs.texts import t
 from storage.permissions import Action
@@ -96,7 +96,7 @@ def _answers(value: dict[str, Any]) -> dict[str, int | None]:
 
 
 async def submit(turn: Turn) -> None:
-    value = turn.context.activity.value if isinstance(turn.context.activity.value, dict) else {}
+    value = turn.inbound.value
     code, moment = str(value.get("code") or "").upper(), str(value.get("moment") or "")
     if not CODE.match(code) or moment not in MOMENT_WORDS.values():
         await turn.reply(turn.text("survey_usage"))

@@ -290,3 +290,20 @@ async def test_a_long_listing_comes_a_page_at_a_time(bot, connector, db):
         listed = (await session.exec(
             select(AuditEntry).where(AuditEntry.action == AuditAction.LIST))).all()
     assert len(listed) == 3
+
+
+async def test_a_refusal_on_save_about_one_answer_asks_that_question_again(bot, connector, db):
+    """The rule that says no when the form is saved names the answer it is about: that one
+    question is asked again with the reason, the rest is kept, and nothing is saved until it
+    is answered (dialogs/forms.py, `rule_fields`)."""
+    await staff(db)
+    replies = await bot.say(message(REFERRAL.replace("född=1985", "född=1940"),
+                                    connector.url, COORDINATOR))
+    assert any("Personen blir" in r for r in replies), replies
+    async with db.read() as session:
+        assert (await session.exec(select(Participant))).all() == []
+    replies = await bot.say(message("1990", connector.url, COORDINATOR))
+    assert any(r.startswith("Registrerat **V-2026-") for r in replies), replies
+    async with db.read() as session:
+        saved = (await session.exec(select(Participant))).all()
+    assert [p.birth_year for p in saved] == [1990]

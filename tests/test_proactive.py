@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from bot.app import build_runtime
 from bot.proactive import Pacer, ProactiveSender
+from dialogs.reminders import reminder_card
 from scheduler.service import ReminderService, ReminderSettings
 from storage.models import ConversationRef, ReminderOutbox
 from storage.reminders import Outbox
@@ -119,7 +120,7 @@ def service(db, settings, sleeps: list[float]) -> ReminderService:
     sender = ProactiveSender(
         adapter, settings.APP_ID, Pacer(sleep=sleep, now=lambda: elapsed[0]), sleep=sleep
     )
-    return ReminderService(db, sender, ReminderSettings())
+    return ReminderService(db, sender, reminder_card, ReminderSettings())
 
 
 async def rows(db) -> list[ReminderOutbox]:

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlmodel import select
 
-from dialogs.report_files import filter_lines
+from dialogs.report_text import filter_lines
 from storage import events
 from storage.clock import clock
 from storage.models import (

@@ -29,6 +29,7 @@ from storage.models import (
     Placement,
     Staff,
 )
+from storage.participants import end_placement, update_fields
 from storage.permissions import Actor, Role
 from storage.reports import (
     ReportFilter,
@@ -46,9 +47,11 @@ from storage.reports.protection import Relation, System, protect
 from storage.reports.queries import count_report
 from storage.reports.split import count_period
 from storage.rules import DESTINATIONS, RuleError
+from storage.staff import load_actor, upsert_staff
 
 THRESHOLD, MINIMUM = 5, 20
 VIEWER = Actor("viewer", Role.VIEWER)
+LEAD_AAD = "4e0a6c78-9f1b-4d5c-9a7e-5b6c7d8e9f0a"
 LEAD = Actor("lead", Role.PROGRAMME_LEAD)
 
 
@@ -196,6 +199,21 @@ async def _population(db, grain: str) -> None:
         association.report_grid = grain
         association.small_cell_threshold, association.report_min_population = THRESHOLD, MINIMUM
         session.add(association)
+
+
+async def _editor(db) -> Actor:
+    """Someone who corrects records as staff do: through the storage functions, audited."""
+    async with db.session() as session:
+        await upsert_staff(session, LEAD_AAD, "Lena Insatsledare", Role.PROGRAMME_LEAD, [])
+        return await load_actor(session, LEAD_AAD)
+
+
+async def _correct_a_destination(session, editor: Actor, period: GridPeriod) -> None:
+    """One exit of the period corrected to studies (a correction, audited like any)."""
+    person = (await session.exec(select(Participant).where(
+        Participant.exit_date.between(period.start, period.end),
+        Participant.exit_destination != "studies"))).first()
+    await update_fields(session, editor, person.code, {"exit_destination": "studies"})
 
 
 async def _report(db, actor, period: GridPeriod):
@@ -489,19 +507,19 @@ async def test_the_cache_follows_the_data(db):
     period = parse_period("2026-H1")
     first = await _report(db, VIEWER, period)
     assert (await _report(db, VIEWER, period)).tables["exits_sus"] is not None
+    editor = await _editor(db)
     async with db.session() as session:
         before = await data_version(session)
-        placement = (await session.exec(
-            select(Placement).where(Placement.end_date.is_(None)))).first()
-        placement.end_date = date(2026, 5, 31)
-        session.add(placement)
+        placement = (await session.exec(select(Placement).where(
+            Placement.end_date.is_(None), Placement.start_date < date(2026, 5, 1)))).first()
+        owner = await session.get(Participant, placement.participant_id)
+        number = [p.id for p in (await session.exec(
+            select(Placement).where(Placement.participant_id == owner.id)
+            .order_by(Placement.start_date, Placement.id))).all()].index(placement.id) + 1
+        await end_placement(session, editor, owner.code, number, date(2026, 5, 31))
     async with db.session() as session:
         assert await data_version(session) != before
-        person = (await session.exec(select(Participant).where(
-            Participant.exit_date.between(period.start, period.end),
-            Participant.exit_destination != "studies"))).first()
-        person.exit_destination, person.updated_at = "studies", datetime.now(UTC)
-        session.add(person)
+        await _correct_a_destination(session, editor, period)
     second = await _report(db, VIEWER, period)
     exits = first.tables["exits_sus"], second.tables["exits_sus"]
     total = [t.value(t.row("studies"), t.column("total")) for t in exits]
@@ -568,11 +586,8 @@ async def test_a_change_after_the_period_reuses_its_protection(db, monkeypatch):
     assert len(solved) == 1
     assert {k: (t.counts, t.masks) for k, t in first.tables.items()} == {
         k: (t.counts, t.masks) for k, t in second.tables.items()}
+    editor = await _editor(db)
     async with db.session() as session:
-        person = (await session.exec(select(Participant).where(
-            Participant.exit_date.between(period.start, period.end),
-            Participant.exit_destination != "studies"))).first()
-        person.exit_destination, person.updated_at = "studies", datetime.now(UTC)
-        session.add(person)
+        await _correct_a_destination(session, editor, period)
     await _report(db, VIEWER, period)
     assert len(solved) == 2

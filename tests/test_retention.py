@@ -9,8 +9,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import select
 
+from dialogs.reminders import reminder_card
 from scheduler.leader import LeaderElection
-from scheduler.service import ReminderService, SchedulerRunner
+from scheduler.runner import SchedulerRunner
+from scheduler.service import ReminderService
 from storage.clock import clock
 from storage.models import (
     ActionPoint,
@@ -238,7 +240,8 @@ async def test_the_association_chooses_periods_and_deletion(db, cli_env, capsys,
 
 
 def runner(db) -> SchedulerRunner:
-    return SchedulerRunner(ReminderService(db, sender=None), LeaderElection(db))
+    service = ReminderService(db, sender=None, render=reminder_card)
+    return SchedulerRunner(service, LeaderElection(db))
 
 
 async def test_the_daily_job_runs_as_the_system(db, in_2029):

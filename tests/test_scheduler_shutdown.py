@@ -11,8 +11,10 @@ from sqlmodel import select
 
 from bot.app import build_runtime
 from bot.proactive import Pacer, ProactiveSender
+from dialogs.reminders import reminder_card
 from scheduler.leader import LeaderElection
-from scheduler.service import ReminderService, ReminderSettings, SchedulerRunner
+from scheduler.runner import SchedulerRunner
+from scheduler.service import ReminderService, ReminderSettings
 from storage.models import ReminderOutbox
 from tests.fakes import FakeConnector
 from tests.test_proactive import add_rows, install
@@ -47,8 +49,9 @@ async def test_a_dispatch_stopped_by_shutdown_ends_quietly_and_its_row_waits(
         await install(settings, connector)
         await add_rows(db, 1)
         sender = ProactiveSender(build_runtime(settings, db).adapter, settings.APP_ID, Pacer())
-        runner = SchedulerRunner(ReminderService(db, sender, ReminderSettings()),
-                                 LeaderElection(db))
+        runner = SchedulerRunner(
+            ReminderService(db, sender, reminder_card, ReminderSettings()), LeaderElection(db)
+        )
         connector.holding = True
         with caplog.at_level(logging.INFO):
             job = asyncio.create_task(runner.dispatch_job())

@@ -3,17 +3,12 @@ channel's Files."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 from dataclasses import dataclass
 from typing import Any
 
-from botbuilder.core import TurnContext
-from botbuilder.core.teams import TeamsInfo
-from msrest.exceptions import ClientException
-
-from dialogs.channel_files import GRAPH_KEY, ChannelFiles, GraphError
+from dialogs.channel_files import ChannelFiles, GraphError
 from dialogs.files import FileExport, offer_file
 from dialogs.minutes._input import FILE_KIND, FORMATS, _number, positional
 from dialogs.minutes._show import _interim_section, _point_line
@@ -111,32 +106,17 @@ class ChannelIds:
 
 
 def _channel_ids(turn: Turn) -> ChannelIds:
-    """The team's group id is only sometimes in channelData; the connector knows it otherwise."""
-    data = turn.context.activity.channel_data
-    data = data if isinstance(data, dict) else {}
+    """The team's group id is only sometimes in channelData; the connector knows it otherwise
+    (`Inbound.team_group_id`)."""
+    data = turn.inbound.channel_data
     tenant, team, channel = (data.get(key) or {} for key in ("tenant", "team", "channel"))
     return ChannelIds(tenant.get("id"), team.get("aadGroupId"), channel.get("id"))
-
-
-async def _team_group_id(context: TurnContext) -> str:
-    """The team's Microsoft 365 group id, from the Bot Connector when channelData lacks it.
-
-    The connector's Teams client is blocking, so it runs in a worker thread.
-    """
-    try:
-        connector = await TeamsInfo.get_teams_connector_client(context)
-        details = await asyncio.to_thread(
-            connector.teams.get_team_details, TeamsInfo.get_team_id(context)
-        )
-    except (ClientException, TypeError, ValueError) as error:  # not in a team, or no answer
-        raise GraphError(0, f"team details: {error}") from error
-    return str(details.aad_group_id)
 
 
 async def _upload_to_channel(turn: Turn, graph: ChannelFiles, export: FileExport) -> bool:
     ids = _channel_ids(turn)
     try:
-        group_id = ids.team_group or await _team_group_id(turn.context)
+        group_id = ids.team_group or await turn.inbound.team_group_id()
         uploaded = await graph.upload_to_channel(
             ids.tenant, group_id, ids.channel or "", export.name, export.data
         )
@@ -160,8 +140,7 @@ async def export_minutes(turn: Turn) -> None:
     async with turn.db.session() as session:
         detail = await meeting_detail(session, turn.actor, meeting_id)
     export = build_export(detail, file_type, turn.locale)
-    conversation = turn.context.activity.conversation
-    kind = (conversation.conversation_type if conversation else None) or "personal"
+    kind = turn.inbound.conversation_type
     if kind == "personal":
         description = turn.text(
             "minutes_file_description",
@@ -171,7 +150,7 @@ async def export_minutes(turn: Turn) -> None:
         params = {"meeting_id": meeting_id, "format": file_type}
         await offer_file(turn, FILE_KIND, params, export, description)
         return
-    graph: ChannelFiles | None = turn.context.turn_state.get(GRAPH_KEY)
+    graph = turn.inbound.graph
     if kind == "channel" and graph is not None and await _upload_to_channel(turn, graph, export):
         return
     await turn.reply(render_markdown(detail, turn.locale))

@@ -22,7 +22,6 @@ from dialogs.router import Turn
 from dialogs.texts import error_text
 from storage import pii
 from storage.minutes import (
-    MinutesInput,
     find_group,
     log_minutes,
     may_write,
@@ -86,15 +85,17 @@ async def send_form(
 
 
 async def _save_and_confirm(
-    turn: Turn, data: MinutesInput, values: dict[str, str], meeting_id: int | None
+    turn: Turn, values: dict[str, str], shown: dict[str, str], meeting_id: int | None
 ) -> None:
-    """Save; on a rule error the form comes back as sent, with the reason on top."""
+    """Read the form and save it; on a rule error the form comes back as `shown` (what was
+    sent), with the reason on top."""
     try:
+        data = form_to_input(values)
         async with turn.db.session() as session:
             meeting = await log_minutes(session, turn.actor, data, meeting_id)
             detail = await meeting_detail(session, turn.actor, key_of(meeting))
     except RuleError as error:
-        await send_form(turn, values, error, meeting_id)
+        await send_form(turn, shown, error, meeting_id)
         return
     key = "minutes_updated" if meeting_id else "minutes_saved"
     if detail.meeting.minutes_logged_at is None:
@@ -122,12 +123,7 @@ async def new_meeting(turn: Turn) -> None:
         "attendees": "\n".join(split_names(_field(fields, "attendees") or "")),
         "items": "\n".join(p.strip() for p in (_field(fields, "items") or "").split(";")),
     }
-    try:
-        data = form_to_input(values)
-    except RuleError as error:
-        await send_form(turn, await _with_group_code(turn, values), error)
-        return
-    await _save_and_confirm(turn, data, await _with_group_code(turn, values), None)
+    await _save_and_confirm(turn, values, await _with_group_code(turn, values), None)
 
 
 async def _with_group_code(turn: Turn, values: dict[str, str]) -> dict[str, str]:
@@ -144,15 +140,10 @@ async def _with_group_code(turn: Turn, values: dict[str, str]) -> dict[str, str]
 
 async def save_form(turn: Turn) -> None:
     """The card's submit: `value` holds the form and, for an edit, the meeting id."""
-    value = turn.context.activity.value if isinstance(turn.context.activity.value, dict) else {}
+    value = turn.inbound.value
     values = {name: str(value.get(name) or "").strip() for name in FORM_FIELDS}
     meeting_id = _number(str(value.get("meeting_id") or ""))
-    try:
-        data = form_to_input(values)
-    except RuleError as error:
-        await send_form(turn, values, error, meeting_id)
-        return
-    await _save_and_confirm(turn, data, values, meeting_id)
+    await _save_and_confirm(turn, values, values, meeting_id)
 
 
 async def edit_meeting(turn: Turn) -> None:

@@ -24,11 +24,19 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
-from storage.models import Association, CountyPart, SurveyAnswer, SurveyQuestion, SurveyResponse
+from storage.models import (
+    Association,
+    CountyPart,
+    SurveyAnswer,
+    SurveyQuestion,
+    SurveyResponse,
+    key_of,
+)
 from storage.reports.period import GridPeriod
 from storage.reports.scope import ReportScope
 
@@ -91,32 +99,70 @@ def _share(values: list[int], threshold: int) -> Share:
     return Share(len(values), agree if len(values) >= threshold else None)
 
 
+@dataclass(frozen=True)
+class _Answers:
+    """What the shares are counted from: the settings, county parts and statements, and the
+    answers of one or more half-years (moment, period code, county part, statement, value)."""
+
+    threshold: int
+    parts: dict[int, CountyPart]
+    questions: tuple[SurveyQuestion, ...]
+    answers: tuple[tuple[str, str, int, str, int], ...]
+    responses: tuple[tuple[str, str, int], ...]
+
+
+async def _answers(session: AsyncSession, periods: list[GridPeriod]) -> _Answers:
+    """Everything the shares of these half-years need, in five statements however many."""
+    association = (await session.exec(select(Association))).first()
+    codes = [p.code for p in periods]
+    in_periods = col(SurveyResponse.period).in_(codes)
+    # Five columns: more than SQLModel's `select` types, so SQLAlchemy's, run with `execute`.
+    answers = (
+        await session.execute(
+            sqlalchemy.select(col(SurveyResponse.moment), col(SurveyResponse.period),
+                              col(SurveyResponse.county_part_id),
+                              col(SurveyAnswer.question_code), col(SurveyAnswer.value))
+            .join(SurveyAnswer, col(SurveyAnswer.response_id) == SurveyResponse.id)
+            .where(in_periods)
+        )
+    ).all()
+    responses = (
+        await session.exec(
+            select(SurveyResponse.moment, SurveyResponse.period, SurveyResponse.county_part_id)
+            .where(in_periods)
+        )
+    ).all()
+    questions = (
+        await session.exec(select(SurveyQuestion).order_by(col(SurveyQuestion.position)))
+    ).all()
+    return _Answers(
+        threshold=association.small_cell_threshold if association else 5,
+        parts={key_of(p): p for p in (await session.exec(select(CountyPart))).all()},
+        questions=tuple(questions),
+        answers=tuple((m, c, p, q, v) for m, c, p, q, v in answers),
+        responses=tuple((m, c, p) for m, c, p in responses),
+    )
+
+
 async def survey_shares(
     session: AsyncSession, moment: str, period: GridPeriod, county_part_ids: frozenset[int]
 ) -> SurveyResults:
     """Shares per statement for an ended half-year, within these county parts (the reader's,
     or the report's): the one count every output of survey results comes from."""
-    association = (await session.exec(select(Association))).first()
-    threshold = association.small_cell_threshold if association else 5
-    parts = {p.id: p for p in (await session.exec(select(CountyPart))).all()}
+    return _shares(await _answers(session, [period]), moment, period, county_part_ids)
+
+
+def _shares(
+    found: _Answers, moment: str, period: GridPeriod, county_part_ids: frozenset[int]
+) -> SurveyResults:
+    threshold, parts = found.threshold, found.parts
     mine = {i for i in parts if i in county_part_ids}
     everyone = mine == set(parts)
-    where = (col(SurveyResponse.moment) == moment, col(SurveyResponse.period) == period.code)
-    part_id = col(SurveyResponse.county_part_id)
-    rows = (
-        await session.exec(
-            select(part_id, col(SurveyAnswer.question_code), col(SurveyAnswer.value))
-            .join(SurveyAnswer, col(SurveyAnswer.response_id) == SurveyResponse.id)
-            .where(*where)
-        )
-    ).all()
-    responses = (await session.exec(select(part_id).where(*where))).all()
-    questions = (
-        await session.exec(select(SurveyQuestion).order_by(col(SurveyQuestion.position)))
-    ).all()
+    rows = [(p, c, v) for m, code, p, c, v in found.answers
+            if m == moment and code == period.code]
     asked = Counter(code for _, code, _ in rows)
     results = []
-    for q in questions:
+    for q in found.questions:
         if not asked[q.code] and not (q.active and moment in q.moments.split(",")):
             continue
         per_part = {
@@ -133,7 +179,8 @@ async def survey_shares(
             else None
         )
         results.append(QuestionResult(Question(q.code, q.text), total, breakdown))
-    count = sum(part in mine for part in responses)
+    count = sum(m == moment and code == period.code and part in mine
+                for m, code, part in found.responses)
     return SurveyResults(period, moment, count, threshold, results)
 
 
@@ -157,10 +204,11 @@ async def report_surveys(session: AsyncSession, scope: ReportScope) -> ReportSur
     if not halves:
         return ReportSurveys((), "no_half_year")
     parts = frozenset(scope.county_part_ids)
+    answers = await _answers(session, halves)
     found = []
     for half in halves:
         for moment in MOMENTS:
-            results = await survey_shares(session, moment, half, parts)
+            results = _shares(answers, moment, half, parts)
             if results.responses:
                 found.append(results)
     return ReportSurveys(tuple(found), None if found else "no_answers")
