@@ -13,19 +13,15 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import events
-from storage.models import CountyPart, Participant
+from storage.models import CountyPart, Participant, key_col, table_of
 from storage.reports.build import build_report
-from storage.reports.queries import (
-    _caseload,
-    _grouped,
-    _participants,
-    _pending,
-    _table,
-)
+from storage.reports.counting import _grouped, _participants, _table
+from storage.reports.queries import _caseload, _pending
 from storage.reports.result import GENDER_COLUMNS, Report
 from storage.reports.scope import ReportFilter, ReportScope
 from storage.reports.split import medians
@@ -35,8 +31,9 @@ from storage.rules import RuleError
 TIME_BANDS = ("0_3", "3_6", "6_12", "12_plus")
 
 
-def _days_since(session: AsyncSession, day: date, enrolled_on: Any) -> Any:
-    if session.bind.dialect.name == "postgresql":
+def _days_since(session: AsyncSession, day: date,
+                enrolled_on: ColumnElement[Any]) -> ColumnElement[Any]:
+    if session.get_bind().dialect.name == "postgresql":
         return day - enrolled_on
     return func.julianday(day.isoformat()) - func.julianday(enrolled_on)
 
@@ -47,21 +44,21 @@ async def state_report(session: AsyncSession, scope: ReportScope, day: date) -> 
         raise RuleError("report_at_needs_unmasked")
     at = replace(scope, start=day, end=day)
     people = _participants(at)
-    parts = Participant.__table__.join(CountyPart.__table__,
-                                       CountyPart.id == Participant.county_part_id)
+    parts = table_of(Participant).join(table_of(CountyPart),
+                                       col(CountyPart.id) == Participant.county_part_id)
     enrolled = events.enrolled_sql(day).subquery()
     with_enrolment = parts.join(enrolled, enrolled.c.participant_id == Participant.id)
-    placed = [*people, Participant.id.in_(events.in_placement_sql(day))]
+    placed = [*people, col(Participant.id).in_(events.in_placement_sql(day))]
     days = _days_since(session, day, enrolled.c.enrolled_on)
     band = case((days < 91, "0_3"), (days < 183, "3_6"), (days < 366, "6_12"),
                 else_="12_plus")
-    part_names = tuple(sorted((await session.exec(
-        select(CountyPart.name).where(CountyPart.id.in_(scope.county_part_ids))
+    part_names = tuple(sorted((await session.execute(
+        select(col(CountyPart.name)).where(col(CountyPart.id).in_(scope.county_part_ids))
     )).scalars()))
-    enrolled_counts = await _grouped(session, CountyPart.name, Participant.gender, people,
-                                     with_enrolment)
-    placed_counts = await _grouped(session, CountyPart.name, Participant.gender, placed, parts)
-    time_counts = await _grouped(session, band, Participant.gender, people, with_enrolment)
+    part_name, gender = col(CountyPart.name), col(Participant.gender)
+    enrolled_counts = await _grouped(session, part_name, gender, people, with_enrolment)
+    placed_counts = await _grouped(session, part_name, gender, placed, parts)
+    time_counts = await _grouped(session, band, gender, people, with_enrolment)
     tables = {
         "pending": await _pending(session, at),
         "enrolled_at": _table("enrolled_at", enrolled_counts, part_names, GENDER_COLUMNS, None,
@@ -73,8 +70,8 @@ async def state_report(session: AsyncSession, scope: ReportScope, day: date) -> 
         "caseload": await _caseload(session, at),
     }
     histogram = {(gender, float(d)): n for (gender, d), n in (
-        await _grouped(session, Participant.gender, days, people, with_enrolment)).items()}
-    ids = select(Participant.id).where(*people) if people else None
+        await _grouped(session, gender, days, people, with_enrolment)).items()}
+    ids = select(key_col(Participant.id)).where(*people) if people else None
     return Report(scope=at, tables=tables, shares=(), medians=tuple(medians(histogram)),
                   meetings=(), late_changes=await events.late_changes(session, day, ids),
                   at=day)

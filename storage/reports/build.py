@@ -16,7 +16,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import String, cast, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, String, cast, func, literal, select, union_all
+from sqlalchemy.util.typing import TupleAny
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -34,8 +35,10 @@ from storage.models import (
     ProgressionStep,
     Staff,
     StaffCountyPart,
+    key_col,
 )
 from storage.reports.area_view import area_view
+from storage.reports.counting import participant_conditions
 from storage.reports.figures import (
     Geography,
     Key,
@@ -51,7 +54,7 @@ from storage.reports.goals import report_goals
 from storage.reports.meetings import meetings
 from storage.reports.period import GridPeriod
 from storage.reports.protection import Outcome, protect
-from storage.reports.queries import count_report, participant_conditions
+from storage.reports.queries import count_report
 from storage.reports.result import CountTable, Mask, Median, Report, goal_shares
 from storage.reports.scope import ReportScope
 from storage.reports.split import count_period
@@ -72,7 +75,7 @@ async def build_report(session: AsyncSession, scope: ReportScope, *,
         conditions = participant_conditions(scope)
         report = replace(await exact_counts(session, scope, conditions, funders=funders),
                          scope=scope)
-        people = select(Participant.id).where(*conditions) if conditions else None
+        people = select(key_col(Participant.id)).where(*conditions) if conditions else None
         late = await events.late_changes(session, scope.end, people)
         return replace(report, late_changes=late,
                        goals=await report_goals(session, scope, report.shares),
@@ -93,8 +96,8 @@ async def build_report(session: AsyncSession, scope: ReportScope, *,
                    training=await training_progress(session, scope.end))
 
 
-async def exact_counts(session: AsyncSession, scope: ReportScope, conditions: list[Any], *,
-                       funders: bool) -> Report:
+async def exact_counts(session: AsyncSession, scope: ReportScope,
+                       conditions: list[ColumnElement[bool]], *, funders: bool) -> Report:
     """The exact tables of an unmasked scope, from the cache while the data and the day are
     the same: counting years of participants costs more than a chat turn should wait, and the
     card, its files and the funders' tables ask for the same scope one after the other. The
@@ -118,17 +121,18 @@ async def exact_counts(session: AsyncSession, scope: ReportScope, conditions: li
 
 
 async def _funder_tables(session: AsyncSession, scope: ReportScope,
-                         conditions: list[Any]) -> dict[str, CountTable]:
+                         conditions: list[ColumnElement[bool]]) -> dict[str, CountTable]:
     """The funders' tables of an unmasked report: the county parts and municipalities in its
     scope, as the other tables by area list them."""
-    parts = tuple(sorted((await session.exec(
-        select(CountyPart.name).where(CountyPart.id.in_(scope.county_part_ids)))).scalars()))
+    parts = tuple(sorted((await session.execute(
+        select(col(CountyPart.name)).where(col(CountyPart.id).in_(scope.county_part_ids))
+    )).scalars()))
     if scope.municipality_id is not None:
         towns: tuple[str, ...] = (scope.labels["municipality"],)
     else:
-        towns = tuple((await session.exec(
-            select(Municipality.name).where(Municipality.county_part_id.in_(
-                scope.county_part_ids)).order_by(Municipality.name))).scalars())
+        towns = tuple((await session.execute(
+            select(col(Municipality.name)).where(col(Municipality.county_part_id).in_(
+                scope.county_part_ids)).order_by(col(Municipality.name)))).scalars())
     counts = await count_funders(session, scope.start, scope.end, conditions)
     return counts.tables(parts, towns)
 
@@ -139,7 +143,7 @@ class ProtectedPeriod:
 
     geography: Geography
     exact: Report
-    outcome: Outcome
+    outcome: Outcome[Key]
     public: set[Key]
     threshold: int
     minimum: int
@@ -172,7 +176,7 @@ class ProtectedPeriod:
 
     def _masked(self, table: CountTable, period: GridPeriod) -> CountTable:
         keys = place_keys(table, period)
-        masks = {}
+        masks: dict[tuple[int, int], Mask] = {}
         for place, key in keys.items():
             mask = self.mask(key, table.value(*place))
             if mask != Mask.SHOWN:
@@ -234,34 +238,35 @@ async def data_version(session: AsyncSession) -> tuple[Any, ...]:
     write (a correction, an undo, an erasure, a retention run: whatever the clocks of the
     instances say about `updated_at`), and staff and the organisation (small tables). One
     statement; the same on every instance."""
-    def row(name: str, *columns: Any) -> Any:
+    def row(name: str, *columns: ColumnElement[Any]) -> Select[*TupleAny]:
         texts = [cast(c, String) for c in columns] + [literal("")] * (3 - len(columns))
         return select(literal(name), *texts)
 
     latest_write = (
-        select(AuditEntry.id).where(col(AuditEntry.action).in_(AUDITED_WRITES))
+        select(col(AuditEntry.id)).where(col(AuditEntry.action).in_(AUDITED_WRITES))
         .order_by(col(AuditEntry.id).desc()).limit(1).scalar_subquery()
     )
     parts = [
-        row("participant", func.max(Participant.id)).select_from(Participant),
-        row("placement", func.max(Placement.id)).select_from(Placement),
-        row("step", func.max(ProgressionStep.id)).select_from(ProgressionStep),
-        row("event", func.max(ParticipantEvent.id)).select_from(ParticipantEvent),
+        row("participant", func.max(col(Participant.id))).select_from(Participant),
+        row("placement", func.max(col(Placement.id))).select_from(Placement),
+        row("step", func.max(col(ProgressionStep.id))).select_from(ProgressionStep),
+        row("event", func.max(col(ParticipantEvent.id))).select_from(ParticipantEvent),
         row("audit", latest_write),
-        row("staff", func.count(), func.max(Staff.id), func.max(Staff.updated_at))
+        row("staff", func.count(), func.max(col(Staff.id)), func.max(col(Staff.updated_at)))
         .select_from(Staff),
         row("staff_part", func.count()).select_from(StaffCountyPart),
-        row("municipality", func.count(), func.max(Municipality.id),
-            func.max(Municipality.county_part_id)).select_from(Municipality),
-        row("programme", func.count(), func.max(Programme.id)).select_from(Programme),
+        row("municipality", func.count(), func.max(col(Municipality.id)),
+            func.max(col(Municipality.county_part_id))).select_from(Municipality),
+        row("programme", func.count(), func.max(col(Programme.id))).select_from(Programme),
     ]
-    rows = (await session.exec(union_all(*parts))).all()
+    rows = (await session.execute(union_all(*parts))).all()
     return tuple(sorted(tuple(r) for r in rows))
 
 
 async def _geography(session: AsyncSession) -> Geography:
-    parts = (await session.exec(select(CountyPart))).scalars().all()
-    towns = (await session.exec(select(Municipality).order_by(Municipality.name))).scalars()
+    parts = (await session.execute(select(CountyPart))).scalars().all()
+    towns = (await session.execute(
+        select(Municipality).order_by(col(Municipality.name)))).scalars()
     by_part: dict[int, list[str]] = {}
     for town in towns:
         by_part.setdefault(town.county_part_id, []).append(town.name)
@@ -305,7 +310,7 @@ async def _protect_period(
 # the data version but not the figures of a period that has ended, so the report is counted
 # again (a fraction of a second) and the pattern (seconds) reused; the same figures always get
 # the same pattern, so reusing it changes nothing a reader could compare.
-_OUTCOMES: OrderedDict[str, Outcome] = OrderedDict()
+_OUTCOMES: OrderedDict[str, Outcome[Key]] = OrderedDict()
 OUTCOMES_SIZE = 24
 
 

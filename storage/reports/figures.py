@@ -18,15 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from storage.reports.period import GridPeriod
-from storage.reports.protection import Relation, Sense, System
-from storage.reports.queries import (
+from storage.reports.counting import (
     AGE_BANDS,
     DECISIONS,
     FLOWS,
     REPORTED_EXIT_REASONS,
     WAIT_BANDS,
 )
+from storage.reports.period import GridPeriod
+from storage.reports.protection import Relation, Sense, System
 from storage.reports.result import (
     COMPOSITE,
     EXIT_INCOMES,
@@ -206,12 +206,12 @@ def _area_children(area: str, geography: Geography) -> list[list[str]]:
     return []
 
 
-def relations(values: dict[Key, int], geography: Geography) -> list[Relation]:
+def relations(values: dict[Key, int], geography: Geography) -> list[Relation[Key]]:
     """Every relation a reader can write down from the definitions, kept only where it holds
     (a relation that fails on the data, e.g. an exit without a destination, is not one a reader
     could rely on either)."""
     coaches = sorted({k[4] for k in values if k[0] == "case" and k[4] != STAR})
-    found: list[Relation] = []
+    found: list[Relation[Key]] = []
 
     def add(terms: list[tuple[Key, int]], sense: Sense = Sense.EQUAL) -> None:
         if any(k not in values for k, _ in terms) or len(terms) < 2:
@@ -259,11 +259,11 @@ def group_of(key: Key) -> Key:
     return key[:4] + (STAR,) * (len(key) - 4)
 
 
-def table_relations(report: Report, period: GridPeriod) -> list[Relation]:
+def table_relations(report: Report, period: GridPeriod) -> list[Relation[Key]]:
     """Within every printed table: each row and column total is the sum of its cells. Tables
     that cross two attributes of a family (reason by destination, county part by gender by age
     band) have totals whose parts differ in two attributes, which `relations` does not write."""
-    found: list[Relation] = []
+    found: list[Relation[Key]] = []
     for table in report.tables.values():
         keys = place_keys(table, period)
         n, m = len(table.rows), len(table.columns)
@@ -286,7 +286,7 @@ def table_relations(report: Report, period: GridPeriod) -> list[Relation]:
 
 
 def build_system(values: dict[Key, int], geography: Geography, minimum: int,
-                 extra: Iterable[Relation] = ()) -> System:
+                 extra: Iterable[Relation[Key]] = ()) -> System[Key]:
     """The figures of a masked report, what the reader knows (with `extra` relations, e.g.
     `table_relations`), and what is withheld: every breakdown of a total below `minimum`
     ("för få för att redovisa")."""

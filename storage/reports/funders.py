@@ -12,13 +12,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date
-from typing import Any
 
-from sqlalchemy import func, or_, select
+import sqlmodel
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.util.typing import TupleAny
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import CountyPart, Municipality, Participant, Placement, ProgressionStep
-from storage.reports.queries import AGE_BANDS, REPORTED_EXIT_REASONS, _table, counted, likely
+from storage.models import (
+    CountyPart,
+    Municipality,
+    Participant,
+    Placement,
+    ProgressionStep,
+    key_of,
+)
+from storage.reports.counting import AGE_BANDS, REPORTED_EXIT_REASONS, _table, counted, likely
 from storage.reports.result import (
     COMPOSITE,
     EXIT_INCOMES,
@@ -95,70 +104,73 @@ class FunderCounts:
 
 
 async def count_funders(
-    session: AsyncSession, start: date, end: date, conditions: list[Any]
+    session: AsyncSession, start: date, end: date, conditions: list[ColumnElement[bool]]
 ) -> FunderCounts:
     """Every funders' table for start–end over the participants `conditions` choose (none:
     everyone). Each statement groups in the order of a covering index where there is one
     (ix_participant_report_exits, ix_participant_report_people, ix_placement_report), so
     years of participants are read without sorting them."""
     found = FunderCounts()
-    # A felregistrering counts nowhere (queries.counted), as in every other table of the report:
+    # A felregistrering counts nowhere (counting.counted), as in every other table of the report:
     # the linked tables share their margins.
     conditions = [*conditions, counted()]
-    parts = {p.id: p.name for p in (await session.exec(select(CountyPart))).scalars()}
-    towns = {m.id: m.name for m in (await session.exec(select(Municipality))).scalars()}
+    parts = {key_of(p): p.name for p in await session.exec(sqlmodel.select(CountyPart))}
+    towns = {key_of(m): m.name for m in await session.exec(sqlmodel.select(Municipality))}
+    gender = col(Participant.gender)
     # likely(): SQLite reads the covering index rather than walking the exit date's index and
-    # looking each row up (queries.likely).
-    exited = likely(Participant.exit_date.between(start, end))
+    # looking each row up (counting.likely).
+    exited = likely(col(Participant.exit_date).between(start, end))
     # Exits by reason and destination (and so SUS group).
-    columns = (Participant.gender, Participant.municipality_id, Participant.exit_reason,
-               Participant.exit_destination)
-    statement = select(*columns, func.count()).where(*conditions, exited).group_by(*columns)
-    for _, _, reason, destination, n in (await session.exec(statement)).all():
+    exits = (gender, col(Participant.municipality_id), col(Participant.exit_reason),
+             col(Participant.exit_destination))
+    statement: Select[*TupleAny] = (
+        select(*exits, func.count()).where(*conditions, exited).group_by(*exits))
+    for _, _, reason, destination, n in (await session.execute(statement)).all():
         found.add("exits_reason_destination", str(reason), str(destination), n)
         found.add("exits_reason_sus", str(reason), _sus(destination), n)
     # Exits by income source at start and at exit.
-    columns = (Participant.income_source_start, Participant.income_source_exit)
-    statement = select(*columns, func.count()).where(*conditions, exited).group_by(*columns)
-    for income, income_exit, n in (await session.exec(statement)).all():
+    incomes = (col(Participant.income_source_start), col(Participant.income_source_exit))
+    statement = select(*incomes, func.count()).where(*conditions, exited).group_by(*incomes)
+    for income, income_exit, n in (await session.execute(statement)).all():
         found.add("exits_income", str(income), income_exit or NOT_RECORDED, n)
     # Active in the period (as the report's flow counts them): by county part and age band,
     # and by municipality, with gender. Grouped in the order of ix_participant_report_people
     # with a count per municipality beside each group: grouped by municipality too, the
     # groups would have to be sorted (ten times slower over years of participants).
     ids = sorted(towns)
-    columns = (Participant.gender, Participant.county_part_id,
-               Participant.income_source_start, Participant.birth_year)
+    exit_date = col(Participant.exit_date)
+    people = (gender, col(Participant.county_part_id), col(Participant.income_source_start),
+              col(Participant.birth_year))
     statement = select(
-        *columns, func.count(),
-        *(func.count().filter(Participant.municipality_id == town) for town in ids),
+        *people, func.count(),
+        *(func.count().filter(col(Participant.municipality_id) == town) for town in ids),
     ).where(
         *conditions,
-        Participant.referral_date <= end,
-        Participant.enrolment_date <= end,
-        or_(Participant.exit_date.is_(None), Participant.exit_date >= start),
-    ).group_by(*columns)
-    for gender, part, _, born, n, *by_town in (await session.exec(statement)).all():
-        found.add("active_part_age", composite(parts[part], gender), age_band(end, born), n)
+        col(Participant.referral_date) <= end,
+        col(Participant.enrolment_date) <= end,
+        or_(exit_date.is_(None), exit_date >= start),
+    ).group_by(*people)
+    for sex, part, _, born, n, *by_town in (await session.execute(statement)).all():
+        found.add("active_part_age", composite(parts[part], sex), age_band(end, born), n)
         for town, count in zip(ids, by_town, strict=True):
-            found.add("active_municipality", towns[town], gender, count)
+            found.add("active_municipality", towns[town], sex, count)
     # Placements started in the period, with the participant's gender.
-    columns = (Placement.placement_type, Placement.sector, Participant.gender)
-    statement = select(*columns, func.count()).select_from(Placement).join(
-        Participant, Participant.id == Placement.participant_id).where(
+    placements = (col(Placement.placement_type), col(Placement.sector), gender)
+    statement = select(*placements, func.count()).select_from(Placement).join(
+        Participant, col(Participant.id) == Placement.participant_id).where(
         *conditions,
-        Placement.start_date.between(start, end)).group_by(*columns)
-    for kind, sector, gender, n in (await session.exec(statement)).all():
-        found.add("placements_gender", composite(kind, sector), gender, n)
+        col(Placement.start_date).between(start, end)).group_by(*placements)
+    for kind, sector, sex, n in (await session.execute(statement)).all():
+        found.add("placements_gender", composite(kind, sector), sex, n)
     # Progression steps taken in the period (steps, not people), by kind and gender.
     # The step grouped as an expression: SQLite would otherwise walk the index on the step
     # for its order and read each step's and participant's rows; this way it reads the
     # covering indexes (ix_progression_step_report, ix_participant_report_scope).
-    columns = (ProgressionStep.step.concat(""), Participant.gender)
-    statement = select(*columns, func.count()).select_from(ProgressionStep).join(
-        Participant, Participant.id == ProgressionStep.participant_id).where(
+    steps = (col(ProgressionStep.step).concat(""), gender)
+    statement = select(*steps, func.count()).select_from(ProgressionStep).join(
+        Participant, col(Participant.id) == ProgressionStep.participant_id).where(
         *conditions,
-        ProgressionStep.step_date.between(start, end)).group_by(*columns)
-    for step, gender, n in (await session.exec(statement)).all():
-        found.add("steps", step, gender, n)
+        col(ProgressionStep.step_date).between(start, end)).group_by(*steps)
+    for step, sex, n in (await session.execute(statement)).all():
+        found.add("steps", step, sex, n)
     return found

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.goals import goal_for, goals_from_json
@@ -15,14 +15,14 @@ async def report_goals(session: AsyncSession, scope: ReportScope,
                        shares: tuple[Share, ...]) -> tuple[GoalResult, ...]:
     """The goals in effect at the end of the report's period, each next to its (protected)
     result, in the order the goals are listed."""
-    association = (await session.exec(select(Association))).scalars().first()
+    association = (await session.exec(select(Association))).first()
     goals = goals_from_json(association.goals if association else None)
     if not goals:
         return ()
     programme = None
     if scope.programme_id is not None:
         programme = (await session.exec(
-            select(Programme.code).where(Programme.id == scope.programme_id))).scalars().first()
+            select(col(Programme.code)).where(col(Programme.id) == scope.programme_id))).first()
     found = []
     for measure in dict.fromkeys(g.measure for g in goals):
         goal = goal_for(goals, measure, scope.end, programme)

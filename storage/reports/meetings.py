@@ -7,6 +7,7 @@ import math
 from datetime import date
 
 from sqlalchemy import func, or_, select
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
@@ -19,38 +20,33 @@ async def meetings(session: AsyncSession, scope: ReportScope) -> list[MeetingRow
     """Meetings dated in the period (up to today) against meetings_per_half_year."""
     last = min(scope.end, clock.today())
     held = (
-        select(func.count(Meeting.id))
-        .where(Meeting.steering_group_id == SteeringGroup.id)
-        .where(Meeting.meeting_date.between(scope.start, last))
+        select(func.count(col(Meeting.id)))
+        .where(col(Meeting.steering_group_id) == SteeringGroup.id)
+        .where(col(Meeting.meeting_date).between(scope.start, last))
         .scalar_subquery()
     )
     open_points = (
-        select(func.count(ActionPoint.id))
-        .join(Meeting, Meeting.id == ActionPoint.meeting_id)
-        .where(Meeting.steering_group_id == SteeringGroup.id)
-        .where(ActionPoint.done_at.is_(None), Meeting.meeting_date <= scope.end)
+        select(func.count(col(ActionPoint.id)))
+        .join(Meeting, col(Meeting.id) == ActionPoint.meeting_id)
+        .where(col(Meeting.steering_group_id) == SteeringGroup.id)
+        .where(col(ActionPoint.done_at).is_(None), col(Meeting.meeting_date) <= scope.end)
         .scalar_subquery()
     )
-    where = [
-        or_(
-            SteeringGroup.county_part_id.is_(None),
-            SteeringGroup.county_part_id.in_(scope.county_part_ids),
-        )
-    ]
+    part_id = col(SteeringGroup.county_part_id)
+    where = [or_(part_id.is_(None), part_id.in_(scope.county_part_ids))]
     if scope.programme_id is not None:
-        where.append(
-            or_(SteeringGroup.programme_id.is_(None),
-                SteeringGroup.programme_id == scope.programme_id)
-        )
+        programme_id = col(SteeringGroup.programme_id)
+        where.append(or_(programme_id.is_(None), programme_id == scope.programme_id))
     statement = (
-        select(SteeringGroup.name, SteeringGroup.meetings_per_half_year, held, open_points)
+        select(col(SteeringGroup.name), col(SteeringGroup.meetings_per_half_year), held,
+               open_points)
         .where(*where)
-        .order_by(SteeringGroup.county_part_id.is_not(None), SteeringGroup.name)
+        .order_by(part_id.is_not(None), col(SteeringGroup.name))
     )
     half_years = _months(scope.start, scope.end) / 6
     return [
         MeetingRow(name, held_count, math.ceil(per_half * half_years - 1e-9), points)
-        for name, per_half, held_count, points in (await session.exec(statement)).all()
+        for name, per_half, held_count, points in (await session.execute(statement)).all()
     ]
 
 

@@ -8,6 +8,7 @@ grid periods is a union of grid periods, which the protection covers as a whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -54,7 +55,8 @@ def _add_months(day: date, months: int) -> date:
     return date(day.year + month // 12, month % 12 + 1, 1)
 
 
-_PATTERNS = [
+# What users type for each grain, and the period it names from the year and the number after it.
+_PATTERNS: list[tuple[re.Pattern[str], Callable[[int, int], GridPeriod | None]]] = [
     (re.compile(r"^(\d{4})$"), lambda y, _: GridPeriod(date(y, 1, 1), "year")),
     (re.compile(r"^(\d{4})[- ]?h([12])$"),
      lambda y, k: GridPeriod(date(y, 6 * k - 5, 1), "half")),

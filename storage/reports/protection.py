@@ -22,8 +22,10 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from math import inf as INFINITY
+from typing import Generic, TypeVar
 
-Key = Hashable
+# A figure's key: any hashable (a report's are tuples of strings, storage/reports/figures.py).
+Key = TypeVar("Key", bound=Hashable)
 # Branch-and-bound nodes an integer program may take before its best pair is used.
 MAX_NODES = 200
 
@@ -34,7 +36,7 @@ class Sense(Enum):
 
 
 @dataclass(frozen=True)
-class Relation:
+class Relation(Generic[Key]):
     """Σ coefficient · figure (= or ≤) 0, true of the real counts."""
 
     terms: tuple[tuple[Key, int], ...]
@@ -46,7 +48,7 @@ class Relation:
 
 
 @dataclass
-class System:
+class System(Generic[Key]):
     """Figures with their values, what the reader knows about them, and their relations.
 
     `public`: known to the reader whatever is printed. `withheld`: never printed, zeros neither
@@ -57,7 +59,7 @@ class System:
     """
 
     values: dict[Key, int]
-    relations: list[Relation]
+    relations: list[Relation[Key]]
     public: set[Key] = field(default_factory=set)
     withheld: set[Key] = field(default_factory=set)
     bounds: dict[Key, tuple[int, int | None]] = field(default_factory=dict)
@@ -70,7 +72,7 @@ class System:
 
 
 @dataclass
-class Outcome:
+class Outcome(Generic[Key]):
     """The hidden figures (small counts and the complements that protect them), and the
     figures withheld because no pattern could protect them."""
 
@@ -81,11 +83,11 @@ class Outcome:
 
 
 def protect(
-    system: System,
+    system: System[Key],
     threshold: int,
     order: Iterable[Key] | None = None,
     group_of: dict[Key, Key] | None = None,
-) -> Outcome:
+) -> Outcome[Key]:
     """Hide the small counts (1 … threshold−1) that are printed, and enough other counts that
     every hidden count keeps an interval of at least `threshold`. `order` is the order small
     counts are taken in (deterministic: the same data always gives the same pattern).
@@ -143,12 +145,12 @@ def protect(
     return outcome
 
 
-def _family(key: Key) -> Key:
+def _family(key: Hashable) -> Hashable:
     """A figure's family and period (the first two parts of a report's keys)."""
     return key[:2] if isinstance(key, tuple) else key
 
 
-class _Search:
+class _Search(Generic[Key]):
     """One neighbourhood program: free figures (hidden or withheld) may move within what the
     reader knows of them; candidates (printed, non-zero, not public) may move if hidden, at a
     cost; everything else stays at its value."""
@@ -157,7 +159,7 @@ class _Search:
     FREE_DEPTH = 2
 
     def __init__(
-        self, system: System, threshold: int, hidden: set[Key], withheld: set[Key]
+        self, system: System[Key], threshold: int, hidden: set[Key], withheld: set[Key]
     ) -> None:
         self.system, self.threshold = system, threshold
         self.hidden, self.withheld = hidden, withheld

@@ -1,6 +1,7 @@
 """The SQL behind a report: each family of measures is one statement with GROUP BY over the
 filtered participants. Counts only, exact and unprotected; `storage.reports.build` decides what
-may be printed."""
+may be printed. What every count shares (who is counted, the tables' vocabularies) is in
+`storage.reports.counting`."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     Integer,
     String,
     and_,
@@ -20,9 +20,8 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement
-from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.orm import Mapped
+from sqlalchemy.sql.expression import ColumnElement, CompoundSelect, FromClause, Select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -35,6 +34,23 @@ from storage.models import (
     Placement,
     ProgressionStep,
     Staff,
+    table_of,
+)
+from storage.reports.counting import (
+    AGE_BANDS as AGE_BANDS,  # storage/evaluator.py reads the age bands from here
+)
+from storage.reports.counting import (
+    DECISIONS,
+    FLOWS,
+    REPORTED_EXIT_REASONS,
+    WAIT_BANDS,
+    Counts,
+    _grouped,
+    _participants,
+    _table,
+    counted,
+    likely,
+    mistaken,
 )
 from storage.reports.meetings import meetings
 from storage.reports.result import (
@@ -49,7 +65,6 @@ from storage.reports.result import (
 from storage.reports.scope import ReportScope
 from storage.rules import (
     DESTINATIONS,
-    EXIT_REASONS,
     INCOME_SOURCES,
     PLACEMENT_TYPES,
     REFERRING_PARTIES,
@@ -58,13 +73,6 @@ from storage.rules import (
     SusGroup,
     add_months,
 )
-
-AGE_BANDS = ("18_24", "25_29", "30_39", "40_49", "50_64", "outside")
-WAIT_BANDS = ("0_14", "15_30", "31_60", "61_plus")
-DECISIONS = (Status.REFERRED, Status.WAITING, Status.ACCEPTED, Status.NOT_ACCEPTED)
-FLOWS = ("referred", "enrolled", "active", "exited")
-# A felregistrering is not an exit: the record was never true and counts nowhere.
-REPORTED_EXIT_REASONS = tuple(r for r in EXIT_REASONS if r != events.REGISTRATION_ERROR)
 
 # --- The measures --------------------------------------------------------------------------
 #
@@ -75,74 +83,15 @@ REPORTED_EXIT_REASONS = tuple(r for r in EXIT_REASONS if r != events.REGISTRATIO
 # then GROUP BYs over that cube, joined with UNION ALL into rows of (table, row, column, n).
 
 
-class likely(ColumnElement[bool]):
-    """A condition SQLite's planner should not drive the query with. Having no range
-    statistics, it walks a date index for `referral_date BETWEEN …` and looks every row up in
-    the table: over years of data four times slower than reading a covering index whole.
-    SQLite's `likely()` (the condition is usually true) steers it to the covering index; for a
-    short period that costs a few milliseconds. Other databases get the bare condition.
-    The condition is part of the cache key, so statements using it are compiled once."""
-
-    inherit_cache = True
-    _traverse_internals = [("condition", InternalTraversal.dp_clauseelement)]
-    type = Boolean()
-
-    def __init__(self, condition: Any) -> None:
-        self.condition = condition
-
-
-@compiles(likely)
-def _likely_plain(element: likely, compiler: Any, **kw: Any) -> str:
-    return f"({compiler.process(element.condition, **kw)})"
-
-
-@compiles(likely, "sqlite")
-def _likely_sqlite(element: likely, compiler: Any, **kw: Any) -> str:
-    return f"likely({compiler.process(element.condition, **kw)})"
-
-
-def _participants(scope: ReportScope, coach: bool = True) -> list[Any]:
-    """Conditions every measure shares: the visible county parts and the chosen filters.
-    None for a county-wide report without filters: every participant counts. `coach` False:
-    the measure filters on the coach at its date itself (the caseload)."""
-    conditions: list[Any] = []
-    if not scope.county_wide:
-        conditions.append(Participant.county_part_id.in_(scope.county_part_ids))
-    if scope.programme_id is not None:
-        conditions.append(Participant.programme_id == scope.programme_id)
-    if scope.municipality_id is not None:
-        conditions.append(Participant.municipality_id == scope.municipality_id)
-    if coach and scope.coach_id is not None:
-        conditions.append(Participant.coach_id == scope.coach_id)
-    return conditions
-
-
-def counted(participant: Any = Participant) -> Any:
-    """Not a felregistrering (exited with reason "registration_error", as storage/events.py
-    marks it): a mistaken record is left out of every count and denominator. Its columns are in
-    each covering index (migration 0014), so the measures stay index-only."""
-    return or_(
-        col(participant.exit_reason).is_(None),
-        participant.exit_reason != events.REGISTRATION_ERROR,
-        participant.status != Status.EXITED,
-    )
-
-
-def mistaken() -> Any:
-    """SELECT of the felregistreringar's ids (read from ix_participant_felregistrering)."""
-    return select(Participant.id).where(
-        Participant.exit_reason == events.REGISTRATION_ERROR, Participant.status == Status.EXITED)
-
-
-def _between(column: Any, scope: ReportScope) -> Any:
+def _between(column: Mapped[date | None], scope: ReportScope) -> ColumnElement[bool]:
     return column.between(scope.start, scope.end)
 
 
-def _count_if(condition: Any) -> Any:
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.count().filter(condition)
 
 
-def _age_band(end: date, born: Any) -> Any:
+def _age_band(end: date, born: ColumnElement[int]) -> ColumnElement[str]:
     """Age reached in the period's last year, from the birth year (the only thing stored)."""
     year = end.year
     return case(
@@ -156,7 +105,7 @@ def _age_band(end: date, born: Any) -> Any:
     )
 
 
-def _sus_group(destination: Any) -> Any:
+def _sus_group(destination: ColumnElement[str | None]) -> ColumnElement[str]:
     """A destination's SUS group; an unknown destination counts as "other"."""
     groups: dict[SusGroup, list[str]] = {}
     for code, group in DESTINATIONS.items():
@@ -167,10 +116,9 @@ def _sus_group(destination: Any) -> Any:
     )
 
 
-Counts = dict[tuple[str, str], int]
-
-
-def _rollup(cube: Any, table: str, row: Any, column: Any, measure: Any, source: Any = None) -> Any:
+def _rollup(cube: FromClause, table: str, row: ColumnElement[Any] | Mapped[Any] | str,
+            column: ColumnElement[Any] | Mapped[Any], measure: ColumnElement[Any],
+            source: FromClause | None = None) -> Select[str, str, str, int]:
     """One table's counts from a cube: (table, row, column, n). A `row` given as a string is a
     fixed row label (a measure that is its own row, like "exited")."""
     fixed = isinstance(row, str)
@@ -187,56 +135,14 @@ def _rollup(cube: Any, table: str, row: Any, column: Any, measure: Any, source: 
     )
 
 
-async def _rollups(session: AsyncSession, parts: list[Any]) -> dict[str, Counts]:
+async def _rollups(session: AsyncSession,
+                   parts: list[Select[str, str, str, int]]) -> dict[str, Counts]:
     """Run the rollups as one statement; counts by table, then (row, column)."""
     found: dict[str, Counts] = {}
-    for table, row, column, n in (await session.exec(union_all(*parts))).all():
+    statement: CompoundSelect[str, str, str, int] = union_all(*parts)
+    for table, row, column, n in (await session.execute(statement)).all():
         found.setdefault(table, {})[(row, column)] = int(n or 0)
     return found
-
-
-async def _grouped(
-    session: AsyncSession, row: Any, column: Any, where: list[Any], source: Any = Participant
-) -> Counts:
-    statement = (
-        select(row.label("r"), column.label("c"), func.count().label("n"))
-        .select_from(source)
-        .where(*where)
-        .group_by(row, column)
-    )
-    return {(str(r), str(c)): n for r, c, n in (await session.exec(statement)).all()}
-
-
-def _table(
-    key: str,
-    counts: Counts,
-    rows: tuple[str, ...],
-    columns: tuple[str, ...],
-    row_vocab: str | None,
-    column_vocab: str | None,
-    column_totals: bool = True,
-) -> CountTable:
-    return CountTable(
-        key=key,
-        row_vocab=row_vocab,
-        rows=rows,
-        column_vocab=column_vocab,
-        columns=columns,
-        counts=tuple(tuple(counts.get((r, c), 0) for c in columns) for r in rows),
-        column_totals=column_totals,
-    )
-
-
-def decision_at(end: date) -> Any:
-    """A participant's status at the period's end: the current one when the latest decision
-    took effect by then (or there is none yet), else the one of the spans at `end`
-    (storage/events.py), so a decision after the period does not change its report. (The
-    referrals table below splits the same rule in two for speed.)"""
-    return case(
-        (Participant.decision_date > end,
-         func.coalesce(events.status_at_sql(Participant.id, end), Participant.status)),
-        else_=Participant.status,
-    )
 
 
 async def _referrals(session: AsyncSession, scope: ReportScope) -> CountTable:
@@ -245,17 +151,17 @@ async def _referrals(session: AsyncSession, scope: ReportScope) -> CountTable:
     # Those decided by the end (most) keep their status and are grouped in index order; only
     # those decided later are looked up in the spans.
     where = [*_participants(scope), counted(),
-             likely(_between(Participant.referral_date, scope))]
-    decided_later = Participant.decision_date > scope.end
-    then = func.coalesce(events.status_at_sql(Participant.id, scope.end), Participant.status)
+             likely(_between(col(Participant.referral_date), scope))]
+    party, status = col(Participant.referring_party), col(Participant.status)
+    decided_later = col(Participant.decision_date) > scope.end
+    then = func.coalesce(events.status_at_sql(Participant.id, scope.end), status)
     by_status = union_all(
-        select(Participant.referring_party.label("party"), Participant.status.label("status"),
-               func.count().label("n"))
+        select(party.label("party"), status.label("status"), func.count().label("n"))
         .where(*where, or_(col(Participant.decision_date).is_(None), ~decided_later))
-        .group_by(Participant.referring_party, Participant.status),
-        select(Participant.referring_party, then, func.count())
+        .group_by(party, status),
+        select(party, then, func.count())
         .where(*where, decided_later)
-        .group_by(Participant.referring_party, then),
+        .group_by(party, then),
     ).subquery()
     decision = case(
         (by_status.c.status.in_((Status.ENROLLED, Status.EXITED)), Status.ACCEPTED.value),
@@ -264,7 +170,7 @@ async def _referrals(session: AsyncSession, scope: ReportScope) -> CountTable:
     statement = select(by_status.c.party, decision, func.sum(by_status.c.n)).group_by(
         by_status.c.party, decision
     )
-    counts = {(str(r), str(c)): int(n) for r, c, n in (await session.exec(statement)).all()}
+    counts = {(str(r), str(c)): int(n) for r, c, n in (await session.execute(statement)).all()}
     decisions = tuple(d.value for d in DECISIONS)
     return _table("referrals", counts, REFERRING_PARTIES, decisions, "party", "status")
 
@@ -274,18 +180,19 @@ async def _pending(session: AsyncSession, scope: ReportScope) -> CountTable:
     they had waited then: from the participants' events, so a past period gives the same
     figures whenever it is run (storage/events.py)."""
     day = min(clock.today(), scope.end)
+    referral = col(Participant.referral_date)
     waited = case(
-        (Participant.referral_date > day - timedelta(days=15), "0_14"),
-        (Participant.referral_date > day - timedelta(days=31), "15_30"),
-        (Participant.referral_date > day - timedelta(days=61), "31_60"),
+        (referral > day - timedelta(days=15), "0_14"),
+        (referral > day - timedelta(days=31), "15_30"),
+        (referral > day - timedelta(days=61), "31_60"),
         else_="61_plus",
     )
     where = [
         *_participants(scope),
-        Participant.id.in_(events.waiting_sql(day)),
-        likely(Participant.referral_date <= scope.end),
+        col(Participant.id).in_(events.waiting_sql(day)),
+        likely(referral <= scope.end),
     ]
-    counts = await _grouped(session, waited, Participant.gender, where)
+    counts = await _grouped(session, waited, col(Participant.gender), where)
     return _table("pending", counts, WAIT_BANDS, GENDER_COLUMNS, "report_wait", "gender")
 
 
@@ -297,27 +204,28 @@ async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list
     The cube groups by gender, county part, income source and birth year (the order of
     ix_participant_report_people) and counts each measure once per group.
     """
-    active = Participant.enrolment_date <= scope.end  # the WHERE has the exit side
-    moved = Participant.id.in_(
-        select(ProgressionStep.participant_id).where(
-            ProgressionStep.step != "mapping", ProgressionStep.step_date <= scope.end
+    enrolment, exit_date = col(Participant.enrolment_date), col(Participant.exit_date)
+    active = enrolment <= scope.end  # the WHERE has the exit side
+    moved = col(Participant.id).in_(
+        select(col(ProgressionStep.participant_id)).where(
+            col(ProgressionStep.step) != "mapping", col(ProgressionStep.step_date) <= scope.end
         )
     )
     long = and_(
         active,
-        or_(Participant.exit_date.is_(None), Participant.exit_date > scope.end),
-        Participant.enrolment_date < add_months(scope.end, -12),
+        or_(exit_date.is_(None), exit_date > scope.end),
+        enrolment < add_months(scope.end, -12),
     )
-    extended = Participant.id.in_(events.extended_sql(scope.end))
-    dimensions = (Participant.gender, Participant.county_part_id,
-                  Participant.income_source_start, Participant.birth_year)
+    extended = col(Participant.id).in_(events.extended_sql(scope.end))
+    dimensions = (col(Participant.gender), col(Participant.county_part_id),
+                  col(Participant.income_source_start), col(Participant.birth_year))
     cube = (
         select(
             *dimensions,
-            _count_if(_between(Participant.referral_date, scope)).label("referred"),
-            _count_if(_between(Participant.enrolment_date, scope)).label("enrolled"),
+            _count_if(_between(col(Participant.referral_date), scope)).label("referred"),
+            _count_if(_between(enrolment, scope)).label("enrolled"),
             _count_if(active).label("active"),
-            _count_if(_between(Participant.exit_date, scope)).label("exited"),
+            _count_if(_between(exit_date, scope)).label("exited"),
             _count_if(and_(active, moved)).label("moved"),
             _count_if(and_(long, extended)).label("extended"),
             _count_if(and_(long, ~extended)).label("not_extended"),
@@ -325,18 +233,18 @@ async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list
         .where(
             *_participants(scope),
             counted(),
-            likely(Participant.referral_date <= scope.end),
-            likely(or_(Participant.exit_date.is_(None), Participant.exit_date >= scope.start)),
+            likely(col(Participant.referral_date) <= scope.end),
+            likely(or_(exit_date.is_(None), exit_date >= scope.start)),
         )
         .group_by(*dimensions)
         .cte("people")
     )
-    gender = cube.c.gender
-    with_part = cube.join(CountyPart, CountyPart.id == cube.c.county_part_id)
+    gender, part_name = cube.c.gender, col(CountyPart.name)
+    with_part = cube.join(CountyPart, col(CountyPart.id) == cube.c.county_part_id)
     counts = await _rollups(session, [
         *(_rollup(cube, "flows", flow, gender, cube.c[flow]) for flow in FLOWS),
-        _rollup(cube, "active_county_part", CountyPart.name, gender, cube.c.active, with_part),
-        *(_rollup(cube, "flows_county_part", flow, CountyPart.name, cube.c[flow], with_part)
+        _rollup(cube, "active_county_part", part_name, gender, cube.c.active, with_part),
+        *(_rollup(cube, "flows_county_part", flow, part_name, cube.c[flow], with_part)
           for flow in FLOWS),
         _rollup(cube, "active_age", _age_band(scope.end, cube.c.birth_year), gender,
                 cube.c.active),
@@ -347,11 +255,11 @@ async def _participant_tables(session: AsyncSession, scope: ReportScope) -> list
         _rollup(cube, "past_12_months", "not_extended", gender, cube.c.not_extended),
     ])
     part_names = tuple(sorted(
-        (await session.exec(
-            select(CountyPart.name).where(CountyPart.id.in_(scope.county_part_ids))
+        (await session.execute(
+            select(part_name).where(col(CountyPart.id).in_(scope.county_part_ids))
         )).scalars()
     ))
-    tables = {
+    tables: dict[str, tuple[tuple[str, ...], str | None]] = {
         "active_county_part": (part_names, None),
         "active_age": (AGE_BANDS, "report_age"),
         "active_income": (INCOME_SOURCES, "income"),
@@ -375,29 +283,31 @@ async def _placement_tables(session: AsyncSession, scope: ReportScope) -> list[C
     sector: one read of ix_placement_report. The participant is looked up only when the report
     is narrower than the county (one lookup per placement)."""
     narrower = _participants(scope)
-    source: Any = Placement
+    source: FromClause | type[Placement] = Placement
     if narrower:
-        source = Placement.__table__.join(
-            Participant.__table__, Participant.id == Placement.participant_id
+        source = table_of(Placement).join(
+            table_of(Participant), col(Participant.id) == Placement.participant_id
         )
     # The felregistreringar as a list read once: a condition on the joined row would read
     # each participant's table row instead of an index.
-    narrower.append(Placement.participant_id.not_in(mistaken()))
-    under_way = or_(Placement.end_date.is_(None), Placement.end_date >= scope.start)
+    narrower.append(col(Placement.participant_id).not_in(mistaken()))
+    end_date, start_date = col(Placement.end_date), col(Placement.start_date)
+    under_way = or_(end_date.is_(None), end_date >= scope.start)
+    kind_of, sector_of = col(Placement.placement_type), col(Placement.sector)
     statement = (
         select(
-            Placement.placement_type,
-            Placement.sector,
-            _count_if(Placement.start_date >= scope.start),
+            kind_of,
+            sector_of,
+            _count_if(start_date >= scope.start),
             _count_if(under_way),
         )
         .select_from(source)
-        .where(*narrower, likely(Placement.start_date <= scope.end))
-        .group_by(Placement.placement_type, Placement.sector)
+        .where(*narrower, likely(start_date <= scope.end))
+        .group_by(kind_of, sector_of)
     )
     started: Counts = {}
     active: Counts = {}
-    for kind, sector, new, ongoing in (await session.exec(statement)).all():
+    for kind, sector, new, ongoing in (await session.execute(statement)).all():
         started[(kind, sector)], active[(kind, sector)] = new, ongoing
     return [
         _table(key, counts, PLACEMENT_TYPES, SECTORS, "placement_type", "sector")
@@ -409,29 +319,30 @@ async def _exit_tables(session: AsyncSession, scope: ReportScope) -> list[CountT
     """Exits in the period by reason, destination and SUS group (split by gender) and by
     municipality and SUS group. The cube groups by gender, municipality, reason and
     destination (the order of ix_participant_report_exits)."""
-    dimensions = (Participant.gender, Participant.municipality_id, Participant.exit_reason,
-                  Participant.exit_destination)
+    dimensions = (col(Participant.gender), col(Participant.municipality_id),
+                  col(Participant.exit_reason), col(Participant.exit_destination))
     cube = (
         select(*dimensions, func.count().label("n"))
-        .where(*_participants(scope), counted(), likely(_between(Participant.exit_date, scope)))
+        .where(*_participants(scope), counted(),
+               likely(_between(col(Participant.exit_date), scope)))
         .group_by(*dimensions)
         .cte("exits")
     )
     gender, sus = cube.c.gender, _sus_group(cube.c.exit_destination)
-    with_names = cube.join(Municipality, Municipality.id == cube.c.municipality_id)
+    with_names = cube.join(Municipality, col(Municipality.id) == cube.c.municipality_id)
     counts = await _rollups(session, [
         _rollup(cube, "exits_reason", cube.c.exit_reason, gender, cube.c.n),
         _rollup(cube, "exits_destination", cube.c.exit_destination, gender, cube.c.n),
         _rollup(cube, "exits_sus", sus, gender, cube.c.n),
-        _rollup(cube, "exits_municipality", Municipality.name, sus, cube.c.n, with_names),
+        _rollup(cube, "exits_municipality", col(Municipality.name), sus, cube.c.n, with_names),
     ])
     if scope.municipality_id is not None:
         names: tuple[str, ...] = (scope.labels["municipality"],)
     else:
-        names = tuple((await session.exec(
-            select(Municipality.name)
-            .where(Municipality.county_part_id.in_(scope.county_part_ids))
-            .order_by(Municipality.name)
+        names = tuple((await session.execute(
+            select(col(Municipality.name))
+            .where(col(Municipality.county_part_id).in_(scope.county_part_ids))
+            .order_by(col(Municipality.name))
         )).scalars())
     by_gender = {
         "exits_reason": (REPORTED_EXIT_REASONS, "exit_reason"),
@@ -452,12 +363,13 @@ async def _caseload(session: AsyncSession, scope: ReportScope) -> CountTable:
     """Per coach at period end: enrolled, or accepted and waiting for enrolment, with the coach
     they had then; from the participants' events (storage/events.py)."""
     state = events.caseload_sql(scope.end).subquery()
-    source = Participant.__table__.join(state, state.c.participant_id == Participant.id).join(
-        Staff.__table__, Staff.id == state.c.coach_id)
+    source = table_of(Participant).join(state, state.c.participant_id == Participant.id).join(
+        table_of(Staff), col(Staff.id) == state.c.coach_id)
     where = _participants(scope, coach=False)
     if scope.coach_id is not None:
         where.append(state.c.coach_id == scope.coach_id)
-    counts = await _grouped(session, Staff.display_name, Participant.gender, where, source)
+    counts = await _grouped(session, col(Staff.display_name), col(Participant.gender), where,
+                            source)
     coaches = tuple(sorted({name for name, _ in counts}))
     return _table("caseload", counts, coaches, GENDER_COLUMNS, None, "gender")
 
@@ -468,15 +380,18 @@ async def _medians(session: AsyncSession, scope: ReportScope) -> list[tuple[str,
     Days take few values, so a histogram (people per gender and number of days) is small;
     a running sum over it finds the middle one or two values. The same SQL on both databases.
     """
-    if session.bind.dialect.name == "postgresql":
-        days = Participant.exit_date - Participant.enrolment_date
+    exit_date, enrolment = col(Participant.exit_date), col(Participant.enrolment_date)
+    days: ColumnElement[Any]
+    if session.get_bind().dialect.name == "postgresql":
+        days = exit_date - enrolment
     else:
-        days = func.julianday(Participant.exit_date) - func.julianday(Participant.enrolment_date)
+        days = func.julianday(exit_date) - func.julianday(enrolment)
+    gender = col(Participant.gender)
     histogram = (
-        select(Participant.gender.label("g"), days.label("d"), func.count().label("n"))
-        .where(*_participants(scope), counted(), likely(_between(Participant.exit_date, scope)),
-               Participant.enrolment_date.is_not(None))
-        .group_by(Participant.gender, days)
+        select(gender.label("g"), days.label("d"), func.count().label("n"))
+        .where(*_participants(scope), counted(), likely(_between(exit_date, scope)),
+               enrolment.is_not(None))
+        .group_by(gender, days)
         .cte("histogram")
     )
     both = union_all(
@@ -492,7 +407,7 @@ async def _medians(session: AsyncSession, scope: ReportScope) -> list[tuple[str,
         cast(func.sum(both.c.n).over(partition_by=both.c.g), Integer).label("people"),
     ).subquery()
 
-    def value_at(position: Any) -> Any:
+    def value_at(position: ColumnElement[int]) -> ColumnElement[Any]:
         return func.min(case((ranked.c.upto >= position, ranked.c.d)))
 
     people = ranked.c.people
@@ -501,12 +416,7 @@ async def _medians(session: AsyncSession, scope: ReportScope) -> list[tuple[str,
         (value_at((people + 1) // 2) + value_at((people + 2) // 2)) / 2.0,
         func.max(people),
     ).group_by(ranked.c.g)
-    return [(g, float(d), int(n)) for g, d, n in (await session.exec(statement)).all()]
-
-
-def participant_conditions(scope: ReportScope) -> list[Any]:
-    """The conditions that choose the scope's participants (empty: everyone)."""
-    return _participants(scope)
+    return [(g, float(d), int(n)) for g, d, n in (await session.execute(statement)).all()]
 
 
 async def count_report(session: AsyncSession, scope: ReportScope) -> Report:

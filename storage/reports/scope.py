@@ -4,19 +4,30 @@ county, one county part or one municipality)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
-from storage.models import Association, CountyPart, Municipality, Programme, Staff, StaffCountyPart
+from storage.models import (
+    Association,
+    CountyPart,
+    Municipality,
+    Programme,
+    Staff,
+    StaffCountyPart,
+    key_of,
+)
 from storage.permissions import Action, Actor, Role, Scope, is_allowed, visible_county_parts
 from storage.pii import normalise
 from storage.reports.period import GridPeriod, grid_period, latest_ended
 from storage.rules import RuleError
+
+_Row = TypeVar("_Row")
 
 
 @dataclass(frozen=True)
@@ -83,9 +94,9 @@ async def resolve_filter(
     does a masked report off the association's grid or with a filter."""
     if wanted.end < wanted.start:
         raise RuleError("report_bad_period", start=wanted.start, end=wanted.end)
-    parts = {p.code: p for p in (await session.exec(select(CountyPart))).scalars()}
+    parts = {p.code: p for p in await session.exec(select(CountyPart))}
     allowed, masked = report_access(actor, frozenset(parts))
-    association = (await session.exec(select(Association))).scalars().first()
+    association = (await session.exec(select(Association))).first()
     grain = association.report_grid if association else "half"
     period = None
     if masked:
@@ -96,24 +107,26 @@ async def resolve_filter(
         period = _masked_period(wanted, grain)
         wanted = _masked_filter(wanted)
         allowed = frozenset(parts)  # masked reports are county-wide, for everyone alike
-    allowed_ids = {parts[c].id for c in allowed}
+    allowed_ids = {key_of(parts[c]) for c in allowed}
     labels: dict[str, str] = {}
     visible_ids = set(allowed_ids)
     if wanted.county_part:
         match = _by_name(parts.values(), wanted.county_part, "name", "code")
         if match is None or match.id not in allowed_ids:
             raise RuleError("report_unknown_county_part", value=wanted.county_part)
-        allowed_ids, labels["county_part"] = {match.id}, match.name
-    programme_id = municipality_id = coach_id = None
+        allowed_ids, labels["county_part"] = {key_of(match)}, match.name
+    programme_id: int | None = None
+    municipality_id: int | None = None
+    coach_id: int | None = None
     if wanted.programme:
-        rows = (await session.exec(select(Programme))).scalars()
-        programme = _by_name(rows, wanted.programme, "name", "code")
+        programmes = await session.exec(select(Programme))
+        programme = _by_name(programmes, wanted.programme, "name", "code")
         if programme is None:
             raise RuleError("report_unknown_programme", value=wanted.programme)
         programme_id, labels["programme"] = programme.id, programme.name
     if wanted.municipality:
-        rows = (await session.exec(select(Municipality))).scalars()
-        municipality = _by_name(rows, wanted.municipality, "name")
+        municipality = _by_name(await session.exec(select(Municipality)), wanted.municipality,
+                                "name")
         if municipality is not None and municipality.county_part_id in visible_ids - allowed_ids:
             actual = next(p.name for p in parts.values() if p.id == municipality.county_part_id)
             raise RuleError("report_view_wrong_part", municipality=municipality.name,
@@ -122,8 +135,8 @@ async def resolve_filter(
             raise RuleError("report_unknown_municipality", value=wanted.municipality)
         municipality_id, labels["municipality"] = municipality.id, municipality.name
     if wanted.coach:
-        rows = (await session.exec(select(Staff).where(Staff.role == Role.COACH))).scalars()
-        coach = _by_name(rows, wanted.coach, "display_name", "aad_object_id")
+        coaches = await session.exec(select(Staff).where(col(Staff.role) == Role.COACH))
+        coach = _by_name(coaches, wanted.coach, "display_name", "aad_object_id")
         if coach is None:
             raise RuleError("report_unknown_coach", value=wanted.coach)
         coach_id, labels["coach"] = coach.id, coach.display_name
@@ -131,19 +144,19 @@ async def resolve_filter(
     if masked:
         view_town = labels.get("municipality")
         if municipality_id is not None:
-            part_id = next(m.county_part_id for m in (await session.exec(
-                select(Municipality).where(Municipality.id == municipality_id))).scalars())
+            part_id = next(m.county_part_id for m in await session.exec(
+                select(Municipality).where(col(Municipality.id) == municipality_id)))
             view_part = next(p.name for p in parts.values() if p.id == part_id)
         else:
             view_part = labels.get("county_part")
         if view_part is not None:
             labels["county_part"] = view_part
-        allowed_ids, municipality_id = {part.id for part in parts.values()}, None
+        allowed_ids, municipality_id = {key_of(part) for part in parts.values()}, None
     return ReportScope(
         start=period.start if period else wanted.start,
         end=period.end if period else wanted.end,
         county_part_ids=tuple(sorted(allowed_ids)),
-        county_wide=allowed_ids == {part.id for part in parts.values()},
+        county_wide=allowed_ids == {key_of(part) for part in parts.values()},
         masked=masked,
         threshold=association.small_cell_threshold if association else 5,
         min_population=association.report_min_population if association else 20,
@@ -194,35 +207,36 @@ class ReportChoices:
 
 
 async def report_choices(session: AsyncSession, actor: Actor) -> ReportChoices:
-    association = (await session.exec(select(Association))).scalars().first()
-    parts = {p.code: p for p in (await session.exec(select(CountyPart))).scalars()}
+    association = (await session.exec(select(Association))).first()
+    parts = {p.code: p for p in await session.exec(select(CountyPart))}
     allowed, masked = report_access(actor, frozenset(parts))
     if masked and allowed:
         allowed = frozenset(parts)  # a masked report is the county's, viewed for any area
     ids = [parts[c].id for c in allowed]
     programmes = (
         await session.exec(
-            select(Programme.name, Programme.code)
-            .where(Programme.takes_participants)
-            .order_by(Programme.name)
+            select(col(Programme.name), col(Programme.code))
+            .where(col(Programme.takes_participants))
+            .order_by(col(Programme.name))
         )
     ).all()
     municipalities = (
         await session.exec(
-            select(Municipality.name)
-            .where(Municipality.county_part_id.in_(ids))
-            .order_by(Municipality.name)
+            select(col(Municipality.name))
+            .where(col(Municipality.county_part_id).in_(ids))
+            .order_by(col(Municipality.name))
         )
-    ).scalars()
+    )
     coaches = (
         await session.exec(
-            select(Staff.display_name)
-            .join(StaffCountyPart, StaffCountyPart.staff_id == Staff.id)
-            .where(Staff.active, Staff.role == Role.COACH, StaffCountyPart.county_part_id.in_(ids))
+            select(col(Staff.display_name))
+            .join(StaffCountyPart, col(StaffCountyPart.staff_id) == Staff.id)
+            .where(col(Staff.active), col(Staff.role) == Role.COACH,
+                   col(StaffCountyPart.county_part_id).in_(ids))
             .distinct()
-            .order_by(Staff.display_name)
+            .order_by(col(Staff.display_name))
         )
-    ).scalars()
+    )
     return ReportChoices(
         programmes=[(name, code) for name, code in programmes],
         county_parts=sorted((parts[c].name, c) for c in allowed),
@@ -233,7 +247,7 @@ async def report_choices(session: AsyncSession, actor: Actor) -> ReportChoices:
     )
 
 
-def _by_name(rows: Any, typed: str, *attributes: str) -> Any:
+def _by_name(rows: Iterable[_Row], typed: str, *attributes: str) -> _Row | None:
     """The row named `typed`, as a hurried user types it: case, fullwidth letters, zero-width
     characters and spaces around it do not matter (the one normalisation, `pii.normalise`)."""
     needle = normalise(typed).strip().casefold()

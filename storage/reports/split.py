@@ -10,14 +10,17 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+import sqlmodel
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy.orm import Mapped
+from sqlalchemy.util.typing import TupleAny
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import events
 from storage.clock import clock
 from storage.models import CountyPart, Municipality, Participant, Placement, ProgressionStep, Staff
-from storage.reports.period import GridPeriod
-from storage.reports.queries import (
+from storage.reports.counting import (
     AGE_BANDS,
     DECISIONS,
     FLOWS,
@@ -27,6 +30,7 @@ from storage.reports.queries import (
     counted,
     decision_at,
 )
+from storage.reports.period import GridPeriod
 from storage.reports.result import (
     GENDER_COLUMNS,
     SUS_GROUPS,
@@ -92,8 +96,8 @@ class PeriodCounts:
                 target = summed[table]
                 for place, n in counts.items():
                     target[place] = target.get(place, 0) + n
-            for place, n in self.days.get(cell, {}).items():
-                days[place] = days.get(place, 0) + n
+            for gender_days, n in self.days.get(cell, {}).items():
+                days[gender_days] = days.get(gender_days, 0) + n
         parts, towns = names["parts"], names["towns"]
         genders = GENDER_COLUMNS
         specs: list[tuple[str, tuple[str, ...], tuple[str, ...], str | None, str | None]] = [
@@ -160,110 +164,115 @@ async def count_period(session: AsyncSession, period: GridPeriod) -> PeriodCount
     """Every measure of `period`, per (municipality, programme)."""
     start, end = period.start, period.end
     found = PeriodCounts(period)
-    where_cell = (Participant.municipality_id, Participant.programme_id)
-    parts = {p.id: p.name for p in (await session.exec(select(CountyPart))).scalars()}
-    towns = {m.id: m.name for m in (await session.exec(select(Municipality))).scalars()}
+    where_cell = (col(Participant.municipality_id), col(Participant.programme_id))
+    gender, party = col(Participant.gender), col(Participant.referring_party)
+    referral, enrolment = col(Participant.referral_date), col(Participant.enrolment_date)
+    exit_date, participant_id = col(Participant.exit_date), col(Participant.id)
+    parts = {p.id: p.name for p in (await session.exec(sqlmodel.select(CountyPart)))}
+    towns = {m.id: m.name for m in (await session.exec(sqlmodel.select(Municipality)))}
 
-    def between(column: Any) -> Any:
+    def between(column: Mapped[date | None]) -> ColumnElement[bool]:
         return column.between(start, end)
 
     # Referrals by party and decision.
     decided = decision_at(end)
-    statement = select(*where_cell, Participant.referring_party, decided,
-                       func.count()).where(counted(), between(Participant.referral_date)).group_by(
-        *where_cell, Participant.referring_party, decided)
-    for m, p, party, status, n in (await session.exec(statement)).all():
+    statement: Select[*TupleAny] = select(*where_cell, party, decided, func.count()).where(
+        counted(), between(referral)).group_by(*where_cell, party, decided)
+    for m, p, referred_by, status, n in (await session.execute(statement)).all():
         accepted = status in (Status.ENROLLED, Status.EXITED)
-        found.add((m, p), "referrals", party, Status.ACCEPTED.value if accepted else status, n)
+        found.add((m, p), "referrals", referred_by, Status.ACCEPTED.value if accepted else status,
+                  n)
     # Waiting for a decision at the period's end.
     day = min(clock.today(), end)
     waited = case(
-        (Participant.referral_date > day - timedelta(days=15), "0_14"),
-        (Participant.referral_date > day - timedelta(days=31), "15_30"),
-        (Participant.referral_date > day - timedelta(days=61), "31_60"),
+        (referral > day - timedelta(days=15), "0_14"),
+        (referral > day - timedelta(days=31), "15_30"),
+        (referral > day - timedelta(days=61), "31_60"),
         else_="61_plus",
     )
-    statement = select(*where_cell, waited, Participant.gender, func.count()).where(
-        Participant.id.in_(events.waiting_sql(day)),
-        Participant.referral_date <= end,
-    ).group_by(*where_cell, waited, Participant.gender)
-    for m, p, band, gender, n in (await session.exec(statement)).all():
-        found.add((m, p), "pending", band, gender, n)
+    statement = select(*where_cell, waited, gender, func.count()).where(
+        participant_id.in_(events.waiting_sql(day)),
+        referral <= end,
+    ).group_by(*where_cell, waited, gender)
+    for m, p, band, sex, n in (await session.execute(statement)).all():
+        found.add((m, p), "pending", band, sex, n)
     # People: the flow, and the active by part, age, income, progression, time past a year.
-    active = Participant.enrolment_date <= end
-    moved = Participant.id.in_(select(ProgressionStep.participant_id).where(
-        ProgressionStep.step != "mapping", ProgressionStep.step_date <= end))
-    long = and_(active, or_(Participant.exit_date.is_(None), Participant.exit_date > end),
-                Participant.enrolment_date < add_months(end, -12))
-    extended = Participant.id.in_(events.extended_sql(end))
-    dimensions = (*where_cell, Participant.gender, Participant.county_part_id,
-                  Participant.income_source_start, Participant.birth_year)
+    active = enrolment <= end
+    moved = participant_id.in_(select(col(ProgressionStep.participant_id)).where(
+        col(ProgressionStep.step) != "mapping", col(ProgressionStep.step_date) <= end))
+    long = and_(active, or_(exit_date.is_(None), exit_date > end),
+                enrolment < add_months(end, -12))
+    extended = participant_id.in_(events.extended_sql(end))
+    dimensions = (*where_cell, gender, col(Participant.county_part_id),
+                  col(Participant.income_source_start), col(Participant.birth_year))
     statement = select(
         *dimensions,
-        func.count().filter(between(Participant.referral_date)),
-        func.count().filter(between(Participant.enrolment_date)),
+        func.count().filter(between(referral)),
+        func.count().filter(between(enrolment)),
         func.count().filter(active),
-        func.count().filter(between(Participant.exit_date)),
+        func.count().filter(between(exit_date)),
         func.count().filter(and_(active, moved)),
         func.count().filter(and_(long, extended)),
         func.count().filter(and_(long, ~extended)),
     ).where(
         counted(),
-        Participant.referral_date <= end,
-        or_(Participant.exit_date.is_(None), Participant.exit_date >= start),
+        referral <= end,
+        or_(exit_date.is_(None), exit_date >= start),
     ).group_by(*dimensions)
-    for row in (await session.exec(statement)).all():
-        m, p, gender, part, income, born, referred, enrolled, present, exited, stepped, \
+    for row in (await session.execute(statement)).all():
+        m, p, sex, part, income, born, referred, enrolled, present, exited, stepped, \
             with_extension, without = row
         cell = (m, p)
         for flow, n in zip(FLOWS, (referred, enrolled, present, exited), strict=True):
-            found.add(cell, "flows", flow, gender, n)
+            found.add(cell, "flows", flow, sex, n)
             found.add(cell, "flows_county_part", flow, parts[part], n)
-        found.add(cell, "active_county_part", parts[part], gender, present)
-        found.add(cell, "active_age", age_band(end, born), gender, present)
-        found.add(cell, "active_income", income, gender, present)
-        found.add(cell, "progression", "positive", gender, stepped)
-        found.add(cell, "progression", "not_positive", gender, present - stepped)
-        found.add(cell, "past_12_months", "extended", gender, with_extension)
-        found.add(cell, "past_12_months", "not_extended", gender, without)
+        found.add(cell, "active_county_part", parts[part], sex, present)
+        found.add(cell, "active_age", age_band(end, born), sex, present)
+        found.add(cell, "active_income", income, sex, present)
+        found.add(cell, "progression", "positive", sex, stepped)
+        found.add(cell, "progression", "not_positive", sex, present - stepped)
+        found.add(cell, "past_12_months", "extended", sex, with_extension)
+        found.add(cell, "past_12_months", "not_extended", sex, without)
     # Placements started in the period, and under way in it.
+    kind_of, sector_of = col(Placement.placement_type), col(Placement.sector)
+    placement_end = col(Placement.end_date)
     statement = select(
-        *where_cell, Placement.placement_type, Placement.sector,
-        func.count().filter(Placement.start_date >= start),
-        func.count().filter(or_(Placement.end_date.is_(None), Placement.end_date >= start)),
-    ).select_from(Placement).join(Participant, Participant.id == Placement.participant_id).where(
-        counted(), Placement.start_date <= end
-    ).group_by(*where_cell, Placement.placement_type, Placement.sector)
-    for m, p, kind, sector, started, under_way in (await session.exec(statement)).all():
+        *where_cell, kind_of, sector_of,
+        func.count().filter(col(Placement.start_date) >= start),
+        func.count().filter(or_(placement_end.is_(None), placement_end >= start)),
+    ).select_from(Placement).join(Participant, participant_id == Placement.participant_id).where(
+        counted(), col(Placement.start_date) <= end
+    ).group_by(*where_cell, kind_of, sector_of)
+    for m, p, kind, sector, started, under_way in (await session.execute(statement)).all():
         found.add((m, p), "placements", kind, sector, started)
         found.add((m, p), "placements_active", kind, sector, under_way)
     # Exits by reason, destination, SUS group and municipality.
-    statement = select(*where_cell, Participant.gender, Participant.exit_reason,
-                       Participant.exit_destination, func.count()).where(
-        counted(), between(Participant.exit_date)).group_by(
-        *where_cell, Participant.gender, Participant.exit_reason, Participant.exit_destination)
-    for m, p, gender, reason, destination, n in (await session.exec(statement)).all():
+    reason_of, destination_of = col(Participant.exit_reason), col(Participant.exit_destination)
+    statement = select(*where_cell, gender, reason_of, destination_of, func.count()).where(
+        counted(), between(exit_date)).group_by(*where_cell, gender, reason_of, destination_of)
+    for m, p, sex, reason, destination, n in (await session.execute(statement)).all():
         cell, sus = (m, p), _sus(destination)
-        found.add(cell, "exits_reason", str(reason), gender, n)
-        found.add(cell, "exits_destination", str(destination), gender, n)
-        found.add(cell, "exits_sus", sus, gender, n)
+        found.add(cell, "exits_reason", str(reason), sex, n)
+        found.add(cell, "exits_destination", str(destination), sex, n)
+        found.add(cell, "exits_sus", sus, sex, n)
         found.add(cell, "exits_municipality", towns[m], sus, n)
     # Caseload per coach at the period's end, with the coach they had then.
     state = events.caseload_sql(end).subquery()
-    statement = select(*where_cell, Staff.display_name, Participant.gender, func.count()).join(
-        state, state.c.participant_id == Participant.id).join(
-        Staff, Staff.id == state.c.coach_id).group_by(
-        *where_cell, Staff.display_name, Participant.gender)
-    for m, p, coach, gender, n in (await session.exec(statement)).all():
-        found.add((m, p), "caseload", coach, gender, n)
+    coach_name = col(Staff.display_name)
+    statement = select(*where_cell, coach_name, gender, func.count()).join(
+        state, state.c.participant_id == participant_id).join(
+        Staff, col(Staff.id) == state.c.coach_id).group_by(*where_cell, coach_name, gender)
+    for m, p, coach, sex, n in (await session.execute(statement)).all():
+        found.add((m, p), "caseload", coach, sex, n)
     # Days from enrolment to exit, for the medians.
-    if session.bind.dialect.name == "postgresql":
-        days = Participant.exit_date - Participant.enrolment_date
+    days: ColumnElement[Any]
+    if session.get_bind().dialect.name == "postgresql":
+        days = exit_date - enrolment
     else:
-        days = func.julianday(Participant.exit_date) - func.julianday(Participant.enrolment_date)
-    statement = select(*where_cell, Participant.gender, days, func.count()).where(
-        counted(), between(Participant.exit_date), Participant.enrolment_date.is_not(None)
-    ).group_by(*where_cell, Participant.gender, days)
-    for m, p, gender, d, n in (await session.exec(statement)).all():
-        found.days[(m, p)][(gender, float(d))] = int(n)
+        days = func.julianday(exit_date) - func.julianday(enrolment)
+    statement = select(*where_cell, gender, days, func.count()).where(
+        counted(), between(exit_date), enrolment.is_not(None)
+    ).group_by(*where_cell, gender, days)
+    for m, p, sex, d, n in (await session.execute(statement)).all():
+        found.days[(m, p)][(sex, float(d))] = int(n)
     return found

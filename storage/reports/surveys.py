@@ -24,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -115,10 +116,12 @@ async def _answers(session: AsyncSession, periods: list[GridPeriod]) -> _Answers
     association = (await session.exec(select(Association))).first()
     codes = [p.code for p in periods]
     in_periods = col(SurveyResponse.period).in_(codes)
+    # Five columns: more than SQLModel's `select` types, so SQLAlchemy's, run with `execute`.
     answers = (
-        await session.exec(
-            select(SurveyResponse.moment, SurveyResponse.period, SurveyResponse.county_part_id,
-                   SurveyAnswer.question_code, SurveyAnswer.value)
+        await session.execute(
+            sqlalchemy.select(col(SurveyResponse.moment), col(SurveyResponse.period),
+                              col(SurveyResponse.county_part_id),
+                              col(SurveyAnswer.question_code), col(SurveyAnswer.value))
             .join(SurveyAnswer, col(SurveyAnswer.response_id) == SurveyResponse.id)
             .where(in_periods)
         )
