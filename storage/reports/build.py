@@ -75,9 +75,7 @@ async def build_report(session: AsyncSession, scope: ReportScope, *,
         conditions = participant_conditions(scope)
         report = replace(await exact_counts(session, scope, conditions, funders=funders),
                          scope=scope)
-        people = select(key_col(Participant.id)).where(*conditions) if conditions else None
-        late = await events.late_changes(session, scope.end, people)
-        return replace(report, late_changes=late,
+        return replace(report, late_changes=await _late_changes(session, scope, conditions),
                        goals=await report_goals(session, scope, report.shares),
                        surveys=await report_surveys(session, scope),
                        training=await training_progress(session, scope.end))
@@ -88,9 +86,9 @@ async def build_report(session: AsyncSession, scope: ReportScope, *,
     if scope.view_part is not None:
         report = area_view(report, scope.view_part, protected.geography.parts[scope.view_part],
                            scope.view_town)
-        return replace(report, late_changes=await events.late_changes(session, scope.end))
+        return replace(report, late_changes=await _late_changes(session, scope, []))
     return replace(report, meetings=tuple(await meetings(session, scope)),
-                   late_changes=await events.late_changes(session, scope.end),
+                   late_changes=await _late_changes(session, scope, []),
                    goals=await report_goals(session, scope, report.shares),
                    surveys=await report_surveys(session, scope),
                    training=await training_progress(session, scope.end))
@@ -118,6 +116,23 @@ async def exact_counts(session: AsyncSession, scope: ReportScope,
     while len(_EXACT) > EXACT_SIZE:
         _EXACT.popitem(last=False)
     return report
+
+
+async def _late_changes(session: AsyncSession, scope: ReportScope,
+                        conditions: list[ColumnElement[bool]]) -> int:
+    """The changes to the period recorded after it ended (none: everyone), kept under the data
+    version as the figures are: for a period long past they are read from every event recorded
+    since (a year of events for last year's report)."""
+    narrowed = (scope.county_part_ids, scope.programme_id, scope.municipality_id,
+                scope.coach_id) if conditions else None
+    key = ("late", scope.end, narrowed, await data_version(session))
+    cached = _LATE.get(key)
+    if cached is None:
+        people = select(key_col(Participant.id)).where(*conditions) if conditions else None
+        cached = _LATE[key] = await events.late_changes(session, scope.end, people)
+        while len(_LATE) > EXACT_SIZE:
+            _LATE.popitem(last=False)
+    return cached
 
 
 async def _funder_tables(session: AsyncSession, scope: ReportScope,
@@ -198,6 +213,7 @@ _CACHE: OrderedDict[tuple[Any, ...], ProtectedPeriod] = OrderedDict()
 AUDITED_WRITES = (AuditAction.CREATE, AuditAction.UPDATE, AuditAction.UNDO, AuditAction.ERASE,
                   AuditAction.RETENTION)
 _EXACT: OrderedDict[tuple[Any, ...], Report] = OrderedDict()
+_LATE: OrderedDict[tuple[Any, ...], int] = OrderedDict()
 EXACT_SIZE = 12
 _LOCKS: dict[tuple[Any, ...], asyncio.Lock] = {}
 CACHE_SIZE = 6
@@ -228,6 +244,7 @@ def clear_cache() -> None:
     """Forget counted and protected periods (benchmarks and tests that time the cold path)."""
     _CACHE.clear()
     _EXACT.clear()
+    _LATE.clear()
     _OUTCOMES.clear()
 
 
