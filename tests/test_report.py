@@ -19,6 +19,7 @@ from storage import events
 from storage.clock import clock
 from storage.models import (
     ActionPoint,
+    CountyPart,
     Meeting,
     Municipality,
     Participant,
@@ -695,3 +696,27 @@ async def test_state_on_a_date_in_chat(bot, connector, db):
         "Läget ett visst datum visas bara för dem som får se enskilda deltagare (omaskerat). "
         "Maskerade rapporter gäller hela perioder."
     ]
+
+
+async def test_a_report_kept_under_the_data_version_follows_meetings_and_the_organisation(db):
+    """The exact figures are kept while the participants' data is unchanged (build.py): a
+    meeting held, an action point done, a county part renamed still show at once."""
+    await seed(db)
+    before = await report_for(db, LEAD_AAD)
+    held = {m.name: (m.held, m.open_action_points) for m in before.meetings}
+    assert held["Lokal styrgrupp Västra"] == (2, 1)
+    async with db.session() as session:
+        point = (await session.exec(select(ActionPoint))).one()
+        point.done_at = datetime.now(UTC)
+        session.add(point)
+        group = (await session.exec(
+            select(SteeringGroup).where(SteeringGroup.code == "lokal-styrgrupp-vastra"))).one()
+        session.add(Meeting(steering_group_id=group.id, meeting_date=date(2026, 6, 1)))
+        part = (await session.exec(select(CountyPart).where(CountyPart.code == "vastra"))).one()
+        part.name = "Väst"
+        session.add(part)
+    after = await report_for(db, LEAD_AAD)
+    held = {m.name: (m.held, m.open_action_points) for m in after.meetings}
+    assert held["Lokal styrgrupp Västra"] == (3, 0)
+    assert "Väst" in after.tables["active_county_part"].rows
+    assert "Västra" not in after.tables["active_county_part"].rows

@@ -591,3 +591,24 @@ async def test_a_change_after_the_period_reuses_its_protection(db, monkeypatch):
         await _correct_a_destination(session, editor, period)
     await _report(db, VIEWER, period)
     assert len(solved) == 2
+
+
+async def test_a_transaction_in_flight_is_part_of_the_data_version(db):
+    """PostgreSQL hands out ids when rows are written, not when they are committed: a
+    transaction still writing when a report is kept may commit below the latest ids. Its
+    commit changes the data version all the same (SQLite has one writer at a time)."""
+    if db.is_sqlite:
+        pytest.skip("SQLite writes one transaction at a time")
+    from sqlalchemy import update
+
+    await _population(db, "half")
+    async with db.engine.connect() as connection:
+        transaction = await connection.begin()
+        await connection.execute(update(Participant).where(Participant.id == 1)
+                                 .values(gender="other"))
+        async with db.read() as session:
+            during = await data_version(session)
+        await transaction.commit()
+    async with db.read() as session:
+        after = await data_version(session)
+    assert during != after

@@ -12,11 +12,23 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, String, cast, func, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    String,
+    cast,
+    func,
+    literal,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.util.typing import TupleAny
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -61,6 +73,8 @@ from storage.reports.split import count_period
 from storage.reports.surveys import report_surveys
 from storage.training import training_progress
 
+T = TypeVar("T")
+
 
 async def build_report(session: AsyncSession, scope: ReportScope, *,
                        funders: bool = True) -> Report:
@@ -75,7 +89,10 @@ async def build_report(session: AsyncSession, scope: ReportScope, *,
         conditions = participant_conditions(scope)
         report = replace(await exact_counts(session, scope, conditions, funders=funders),
                          scope=scope)
-        return replace(report, late_changes=await _late_changes(session, scope, conditions),
+        # The meetings are read each time: minutes are no participant data, so the data
+        # version does not follow them.
+        return replace(report, meetings=tuple(await meetings(session, scope)),
+                       late_changes=await _late_changes(session, scope, conditions),
                        goals=await report_goals(session, scope, report.shares),
                        surveys=await report_surveys(session, scope),
                        training=await training_progress(session, scope.end))
@@ -101,21 +118,19 @@ async def exact_counts(session: AsyncSession, scope: ReportScope,
     card, its files and the funders' tables ask for the same scope one after the other. The
     key is the scope's ids (not its labels) and the data version, so every instance counts the
     same figures and a change anywhere counts them again."""
-    key = ("exact", scope.start, scope.end, scope.county_part_ids, scope.county_wide,
-           scope.programme_id, scope.municipality_id, scope.coach_id, funders,
-           clock.today(), await data_version(session))
-    cached = _EXACT.get(key)
+    geography = await _geography(session)
+    key = ("exact", _database(session), scope.start, scope.end, scope.county_part_ids,
+           scope.county_wide, scope.programme_id, scope.municipality_id, scope.coach_id,
+           funders, clock.today(), await data_version(session),
+           tuple(sorted(geography.parts.items())))
+    cached = _fresh(_EXACT, key)
     if cached is not None:
-        _EXACT.move_to_end(key)
         return cached
     report = await count_report(session, scope)
     if funders:
         report = replace(report, tables={
             **report.tables, **await _funder_tables(session, scope, conditions)})
-    _EXACT[key] = report
-    while len(_EXACT) > EXACT_SIZE:
-        _EXACT.popitem(last=False)
-    return report
+    return _keep(_EXACT, key, report)
 
 
 async def _late_changes(session: AsyncSession, scope: ReportScope,
@@ -125,13 +140,11 @@ async def _late_changes(session: AsyncSession, scope: ReportScope,
     since (a year of events for last year's report)."""
     narrowed = (scope.county_part_ids, scope.programme_id, scope.municipality_id,
                 scope.coach_id) if conditions else None
-    key = ("late", scope.end, narrowed, await data_version(session))
-    cached = _LATE.get(key)
+    key = ("late", _database(session), scope.end, narrowed, await data_version(session))
+    cached = _fresh(_LATE, key)
     if cached is None:
         people = select(key_col(Participant.id)).where(*conditions) if conditions else None
-        cached = _LATE[key] = await events.late_changes(session, scope.end, people)
-        while len(_LATE) > EXACT_SIZE:
-            _LATE.popitem(last=False)
+        cached = _keep(_LATE, key, await events.late_changes(session, scope.end, people))
     return cached
 
 
@@ -209,14 +222,39 @@ class ProtectedPeriod:
 
 # --- The period, cached ----------------------------------------------------------------------
 
-_CACHE: OrderedDict[tuple[Any, ...], ProtectedPeriod] = OrderedDict()
 AUDITED_WRITES = (AuditAction.CREATE, AuditAction.UPDATE, AuditAction.UNDO, AuditAction.ERASE,
-                  AuditAction.RETENTION)
-_EXACT: OrderedDict[tuple[Any, ...], Report] = OrderedDict()
-_LATE: OrderedDict[tuple[Any, ...], int] = OrderedDict()
-EXACT_SIZE = 12
+                  AuditAction.RETENTION, AuditAction.ROLE)
+# Whatever the data version might miss (a write that adds no row and no audit), a kept figure
+# is counted again after this long.
+CACHE_SECONDS = 600.0
+_CACHE: OrderedDict[tuple[Any, ...], tuple[float, ProtectedPeriod]] = OrderedDict()
+_EXACT: OrderedDict[tuple[Any, ...], tuple[float, Report]] = OrderedDict()
+_LATE: OrderedDict[tuple[Any, ...], tuple[float, int]] = OrderedDict()
 _LOCKS: dict[tuple[Any, ...], asyncio.Lock] = {}
 CACHE_SIZE = 6
+EXACT_SIZE = 12
+
+
+def _fresh(cache: OrderedDict[tuple[Any, ...], tuple[float, T]], key: tuple[Any, ...]) -> T | None:
+    entry = cache.get(key)
+    if entry is None or time.monotonic() - entry[0] > CACHE_SECONDS:
+        return None
+    cache.move_to_end(key)
+    return entry[1]
+
+
+def _keep(cache: OrderedDict[tuple[Any, ...], tuple[float, T]], key: tuple[Any, ...], value: T,
+          size: int = EXACT_SIZE) -> T:
+    cache[key] = (time.monotonic(), value)
+    while len(cache) > size:
+        cache.popitem(last=False)
+    return value
+
+
+def _database(session: AsyncSession) -> str:
+    """The database a figure was counted in: a process has one, a test run many."""
+    bind = session.get_bind()
+    return str(bind.engine.url if isinstance(bind, Connection) else bind.url)
 
 
 async def protected_period(
@@ -226,18 +264,18 @@ async def protected_period(
     county parts and their municipalities are part of the key: a part renamed or a
     municipality moved in the organisation file changes the tables by area."""
     geography = await _geography(session)
-    key = (period.code, threshold, minimum, clock.today(), await data_version(session),
-           tuple(sorted(geography.parts.items())))
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
+    key = (_database(session), period.code, threshold, minimum, clock.today(),
+           await data_version(session), tuple(sorted(geography.parts.items())))
+    cached = _fresh(_CACHE, key)
+    if cached is not None:
+        return cached
     async with _LOCKS.setdefault(key, asyncio.Lock()):
-        if key not in _CACHE:
-            _CACHE[key] = await _protect_period(session, period, threshold, minimum, geography)
-            while len(_CACHE) > CACHE_SIZE:
-                _CACHE.popitem(last=False)
+        cached = _fresh(_CACHE, key)
+        if cached is None:
+            protected = await _protect_period(session, period, threshold, minimum, geography)
+            cached = _keep(_CACHE, key, protected, CACHE_SIZE)
     _LOCKS.pop(key, None)
-    return _CACHE[key]
+    return cached
 
 
 def clear_cache() -> None:
@@ -277,7 +315,18 @@ async def data_version(session: AsyncSession) -> tuple[Any, ...]:
         row("programme", func.count(), func.max(col(Programme.id))).select_from(Programme),
     ]
     rows = (await session.execute(union_all(*parts))).all()
-    return tuple(sorted(tuple(r) for r in rows))
+    version = tuple(sorted(tuple(r) for r in rows))
+    if session.get_bind().dialect.name == "postgresql":
+        # Ids are handed out when a row is written, not when its transaction commits: one
+        # still writing may commit rows below the latest ids read here. The other sessions'
+        # transactions that have written are part of the version, so that commit changes it
+        # (SQLite has one writer). The bot's database role sees its own sessions here.
+        running = (await session.execute(text(
+            "SELECT coalesce(string_agg(backend_xid::text, ',' ORDER BY backend_xid::text), '')"
+            " FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()"))).scalar_one()
+        version += (("running", running),)
+    return version
 
 
 async def _geography(session: AsyncSession) -> Geography:
