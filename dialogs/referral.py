@@ -20,7 +20,7 @@ from dialogs.forms import (
 from dialogs.router import Route, Turn
 from dialogs.texts import error_text, t
 from dialogs.vocab import label
-from storage.lookups import organisation
+from storage.lookups import find_programme, organisation
 from storage.models import Participant, Staff
 from storage.participants import (
     ReferralInput,
@@ -75,11 +75,10 @@ class ReferralForm(FormDialog):
                     raise FieldError(field.name, error_text(error, locale)) from error
         if field.kind == "programme":
             async with self.db.read() as session:
-                programmes = (await organisation(session)).programmes.values()
-            for programme in programmes:
-                if raw.strip().casefold() in {programme.code, programme.name.casefold()}:
-                    return programme.code
-            raise FieldError(field.name, t("unknown_programme", locale, value=raw))
+                programme = await find_programme(session, raw)
+            if programme is None:
+                raise FieldError(field.name, t("unknown_programme", locale, value=raw))
+            return programme.code
         return await super().parse(field, raw, values, locale)
 
     async def complete(self, turn: FormTurn, values: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ loaded and otherwise never. The snapshot is plain frozen data (no ORM rows bound
 Kept fresh three ways: any ORM write to these tables in this process forgets it when its
 transaction ends (committed or not); another process's change (`python -m bot org load`, a
 second instance) is seen within `MAX_AGE`; and a name not found is looked up again before it
-is refused, so a municipality added elsewhere a moment ago is accepted at once.
+is refused, so a municipality or programme added elsewhere a moment ago is accepted at once.
 """
 
 from __future__ import annotations
@@ -113,6 +113,17 @@ async def find_place(session: AsyncSession, name: str) -> tuple[Place | None, Or
         org = await organisation(session, fresh=True)
         place = org.municipality(name)
     return place, org
+
+
+async def find_programme(session: AsyncSession, text: str) -> ProgrammeInfo | None:
+    """The programme by code or name as typed, looked up again once before it is unknown."""
+    wanted = text.strip().casefold()
+    for fresh in (False, True):
+        programmes = (await organisation(session, fresh=fresh)).programmes.values()
+        found = next((p for p in programmes if wanted in {p.code, p.name.casefold()}), None)
+        if found is not None:
+            return found
+    return None
 
 
 _WATCHED = (CountyPart, Municipality, Programme)

@@ -8,7 +8,7 @@ from sqlalchemy import insert, update
 from sqlmodel import select
 
 from storage import lookups
-from storage.models import CountyPart, Municipality, Participant
+from storage.models import CountyPart, Municipality, Participant, Programme
 from storage.participants import find_municipality, register_referral
 from storage.rules import RuleError
 from tests.test_participants_storage import COORD, actors, referral  # noqa: F401
@@ -99,3 +99,16 @@ async def test_other_changes_from_elsewhere_are_seen_within_max_age(db, monkeypa
             assert "Flen (ny)" in str(error.details["names"])
         else:
             raise AssertionError("a renamed municipality was still found by its old name")
+
+
+async def test_a_programme_added_elsewhere_is_accepted_at_once(db, actors):  # noqa: F811
+    async with db.read() as session:
+        await lookups.organisation(session)
+    async with db.begin() as connection:
+        await connection.execute(insert(Programme).values(code="nytt", name="Nytt program",
+                                                          active=True, takes_participants=True))
+    async with db.session() as session:
+        participant = await register_referral(session, actors[COORD],
+                                              referral(programme="nytt"))
+        programme = await session.get(Programme, participant.programme_id)
+    assert programme.code == "nytt"

@@ -11,7 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.audit import snapshot
 from storage.clock import clock
-from storage.lookups import Place, find_place, organisation
+from storage.lookups import Place, find_place, find_programme, organisation
 from storage.models import (
     CodeCounter,
     Participant,
@@ -84,11 +84,10 @@ async def register_referral(
     check_code("income", data.income_source)
     check_column(Participant.referring_unit, data.referring_unit)
     municipality = await find_municipality(session, data.municipality)
-    org = await organisation(session)
-    part = org.parts[municipality.county_part_id]
+    part = (await organisation(session)).parts[municipality.county_part_id]
     if not is_allowed(actor, Action.REGISTER_REFERRAL, Scope(county_part=part.code)):
         raise RuleError("not_your_area", area=part.name)
-    programme = org.programmes.get(data.programme)
+    programme = await find_programme(session, data.programme)
     if programme is None or not programme.takes_participants:
         raise RuleError("unknown_programme", value=data.programme)
     participant = Participant(
