@@ -45,7 +45,9 @@ def clean_name(text: str | None) -> str:
     normalised = unicodedata.normalize("NFKC", text or "")
     kept = "".join(" " if c.isspace() else c for c in normalised
                    if unicodedata.category(c) not in _DROP or c.isspace())
-    name = " ".join(kept.split())
+    # Normalised again: a character dropped between two combining marks leaves them side by
+    # side, in an order NFKC changes (so the name stored would not be found again as typed).
+    name = unicodedata.normalize("NFKC", " ".join(kept.split()))
     if not any(c.isalnum() for c in name):
         raise RuleError("saved_report_name_missing")
     if len(name) > MAX_NAME:
