@@ -55,8 +55,8 @@ from storage.models import (
     table_of,
 )
 from storage.permissions import Action, Actor, is_allowed
+from storage.reports.counting import AGE_BANDS
 from storage.reports.period import GridPeriod, latest_ended, parse_period
-from storage.reports.queries import AGE_BANDS
 from storage.rules import DESTINATIONS, VOCABULARIES, RuleError, Status, SusGroup
 
 INVALID = "invalid"

@@ -37,9 +37,7 @@ from storage.models import (
     table_of,
 )
 from storage.reports.counting import (
-    AGE_BANDS as AGE_BANDS,  # storage/evaluator.py reads the age bands from here
-)
-from storage.reports.counting import (
+    AGE_BANDS,
     DECISIONS,
     FLOWS,
     REPORTED_EXIT_REASONS,
