@@ -85,34 +85,36 @@ async def build_report(session: AsyncSession, scope: ReportScope, *,
     funders.py), which cost as much as the rest over years of participants, for an output that
     does not show them (the report's cards). A masked report has them anyway: they are
     protected with the rest of the period, once, and read from the cache."""
+    version = await data_version(session)
     if not scope.masked:
         conditions = participant_conditions(scope)
-        report = replace(await exact_counts(session, scope, conditions, funders=funders),
+        report = replace(await exact_counts(session, scope, conditions, version, funders=funders),
                          scope=scope)
         # The meetings are read each time: minutes are no participant data, so the data
         # version does not follow them.
         return replace(report, meetings=tuple(await meetings(session, scope)),
-                       late_changes=await _late_changes(session, scope, conditions),
+                       late_changes=await _late_changes(session, scope, conditions, version),
                        goals=await report_goals(session, scope, report.shares),
                        surveys=await report_surveys(session, scope),
                        training=await training_progress(session, scope.end))
     assert scope.period is not None, "a masked scope has a grid period"
     protected = await protected_period(session, scope.period, scope.threshold,
-                                       scope.min_population)
+                                       scope.min_population, version)
     report = protected.report(scope)
     if scope.view_part is not None:
         report = area_view(report, scope.view_part, protected.geography.parts[scope.view_part],
                            scope.view_town)
-        return replace(report, late_changes=await _late_changes(session, scope, []))
+        return replace(report, late_changes=await _late_changes(session, scope, [], version))
     return replace(report, meetings=tuple(await meetings(session, scope)),
-                   late_changes=await _late_changes(session, scope, []),
+                   late_changes=await _late_changes(session, scope, [], version),
                    goals=await report_goals(session, scope, report.shares),
                    surveys=await report_surveys(session, scope),
                    training=await training_progress(session, scope.end))
 
 
 async def exact_counts(session: AsyncSession, scope: ReportScope,
-                       conditions: list[ColumnElement[bool]], *, funders: bool) -> Report:
+                       conditions: list[ColumnElement[bool]], version: tuple[Any, ...], *,
+                       funders: bool) -> Report:
     """The exact tables of an unmasked scope, from the cache while the data and the day are
     the same: counting years of participants costs more than a chat turn should wait, and the
     card, its files and the funders' tables ask for the same scope one after the other. The
@@ -121,8 +123,7 @@ async def exact_counts(session: AsyncSession, scope: ReportScope,
     geography = await _geography(session)
     key = ("exact", _database(session), scope.start, scope.end, scope.county_part_ids,
            scope.county_wide, scope.programme_id, scope.municipality_id, scope.coach_id,
-           funders, clock.today(), await data_version(session),
-           tuple(sorted(geography.parts.items())))
+           funders, clock.today(), version, tuple(sorted(geography.parts.items())))
     cached = _fresh(_EXACT, key)
     if cached is not None:
         return cached
@@ -134,13 +135,13 @@ async def exact_counts(session: AsyncSession, scope: ReportScope,
 
 
 async def _late_changes(session: AsyncSession, scope: ReportScope,
-                        conditions: list[ColumnElement[bool]]) -> int:
+                        conditions: list[ColumnElement[bool]], version: tuple[Any, ...]) -> int:
     """The changes to the period recorded after it ended (none: everyone), kept under the data
     version as the figures are: for a period long past they are read from every event recorded
     since (a year of events for last year's report)."""
     narrowed = (scope.county_part_ids, scope.programme_id, scope.municipality_id,
                 scope.coach_id) if conditions else None
-    key = ("late", _database(session), scope.end, narrowed, await data_version(session))
+    key = ("late", _database(session), scope.end, narrowed, version)
     cached = _fresh(_LATE, key)
     if cached is None:
         people = select(key_col(Participant.id)).where(*conditions) if conditions else None
@@ -258,14 +259,15 @@ def _database(session: AsyncSession) -> str:
 
 
 async def protected_period(
-    session: AsyncSession, period: GridPeriod, threshold: int, minimum: int
+    session: AsyncSession, period: GridPeriod, threshold: int, minimum: int,
+    version: tuple[Any, ...],
 ) -> ProtectedPeriod:
     """The protected figures of `period`, from the cache when the data has not changed. The
     county parts and their municipalities are part of the key: a part renamed or a
     municipality moved in the organisation file changes the tables by area."""
     geography = await _geography(session)
-    key = (_database(session), period.code, threshold, minimum, clock.today(),
-           await data_version(session), tuple(sorted(geography.parts.items())))
+    key = (_database(session), period.code, threshold, minimum, clock.today(), version,
+           tuple(sorted(geography.parts.items())))
     cached = _fresh(_CACHE, key)
     if cached is not None:
         return cached
@@ -292,7 +294,7 @@ async def data_version(session: AsyncSession) -> tuple[Any, ...]:
     placements, progression steps and the participants' events (a new row), the latest audited
     write (a correction, an undo, an erasure, a retention run: whatever the clocks of the
     instances say about `updated_at`), and staff and the organisation (small tables). One
-    statement; the same on every instance."""
+    statement (on PostgreSQL two); read once per report; the same on every instance."""
     def row(name: str, *columns: ColumnElement[Any]) -> Select[*TupleAny]:
         texts = [cast(c, String) for c in columns] + [literal("")] * (3 - len(columns))
         return select(literal(name), *texts)
