@@ -35,11 +35,14 @@ from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     AuthenticateRequestResult,
+    AuthenticationConstants,
     BotFrameworkAuthentication,
     ClaimsIdentity,
     ConnectorFactory,
 )
+from botframework.connector.auth.user_token_client import UserTokenClient
 
+from bot.activity_json import ActivitySerializer
 from bot.proactive import CALLER_RETRIES, RETRYABLE, backoff_delay, parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -87,10 +90,12 @@ def last_answer(context: TurnContext) -> LastAnswer:
     return answer
 
 
-def _bind_answers(client: ConnectorClient) -> None:
-    """Each request the client sends while a turn's send is in progress gets that turn's hook.
+def _fit(client: ConnectorClient) -> None:
+    """Replies serialised without msrest's walks through every card (bot/activity_json.py);
+    and each request the client sends while a turn's send is in progress gets that turn's hook.
     msrest prepares the request's keyword arguments in the sending task (where the context
     variable is the turn's) and only then hands them to a worker thread."""
+    client.conversations._serialize = ActivitySerializer()
     config = client.config
     before = config.session_configuration_callback
 
@@ -128,7 +133,7 @@ class ConnectorClients:
                   "_validate_authority", "_credential_factory")
         if not all(hasattr(inner, name) for name in fields):
             client = await inner.create(service_url, audience)
-            _bind_answers(client)
+            _fit(client)
             return client
         app_id, scope = inner._app_id, audience or inner._to_channel_from_bot_oauth_scope
         # Asked every time: the credential factory (bot/identity.py) renews the token here.
@@ -141,7 +146,7 @@ class ConnectorClients:
             self._clients.move_to_end(key)
             return client
         client = await inner.create(service_url, audience)
-        _bind_answers(client)
+        _fit(client)
         self._clients[key] = client
         while len(self._clients) > self._kept:
             self._clients.popitem(last=False)  # a turn still using it keeps it alive
@@ -163,6 +168,20 @@ class KeptClientsAuthentication(ConfigurationBotFrameworkAuthentication):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.clients = ConnectorClients()
+        self._token_clients: OrderedDict[str | None, UserTokenClient] = OrderedDict()
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        """Kept per app id too: Stegvis signs no one in, yet the SDK built one for every turn
+        (a token API client with its own msrest configuration and retry policy)."""
+        app_id = claims_identity.get_claim_value(AuthenticationConstants.AUDIENCE_CLAIM) \
+            or claims_identity.get_claim_value(AuthenticationConstants.APP_ID_CLAIM)
+        client = self._token_clients.get(app_id)
+        if client is None:
+            client = await super().create_user_token_client(claims_identity)
+            self._token_clients[app_id] = client
+            while len(self._token_clients) > CLIENTS_KEPT:
+                self._token_clients.popitem(last=False)
+        return client
 
     async def authenticate_request(
         self, activity: Activity, auth_header: str

@@ -20,6 +20,7 @@ from datetime import timedelta
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity, ActivityTypes
 
+from bot.activity_json import activity_json
 from bot.delivery import HELD_REPLIES, REPLY_RETRYABLE, last_answer
 from dialogs.cards import ONCE_KEY
 from dialogs.texts import t
@@ -65,21 +66,24 @@ def _is_card(key: str) -> bool:
 
 
 def _stored(activities: list[Activity]) -> list[str]:
-    return [json.dumps(a.serialize(), ensure_ascii=False) for a in activities]
+    return [json.dumps(activity_json(a), ensure_ascii=False) for a in activities]
+
+
+def _revived(replies: list[str]) -> list[Activity]:
+    return [Activity().deserialize(json.loads(reply)) for reply in replies]
 
 
 async def _deliver(
-    context: TurnContext, db: Database, key: str, owner: str, replies: list[str], sent: int,
-    lease: timedelta, *, receipt: bool = True,
+    context: TurnContext, db: Database, key: str, owner: str, replies: list[Activity],
+    sent: int, lease: timedelta, *, receipt: bool = True,
 ) -> None:
     """Send replies[sent:], counting each one that reached the connector; stop when another
     delivery took the sending over. Without a `receipt` (the turn wrote nothing) nothing is
     counted: only a reply that did not get through is kept, for the redelivery."""
     context.turn_state.pop(HELD_REPLIES, None)
     for index in range(sent, len(replies)):
-        activity = Activity().deserialize(json.loads(replies[index]))
         try:
-            await context.send_activity(activity)
+            await context.send_activity(replies[index])
         except Exception:
             answer = last_answer(context)
             status = answer.status if answer else None
@@ -87,7 +91,7 @@ async def _deliver(
             if receipt:
                 await turns.stop_sending(db, key, owner, for_good=for_good)
             elif not for_good:
-                await turns.keep_undelivered(db, key, owner, replies, index)
+                await turns.keep_undelivered(db, key, owner, _stored(replies), index)
             if for_good:
                 raise  # refused for good (400, 403): the turn's error path tells the user
             log.warning("a reply could not be delivered; the connector will be asked again")
@@ -124,7 +128,8 @@ async def _answer_again(
                 await context.send_activity(t("card_already_handled", context.activity.locale))
             return None
         if await turns.take_sending(db, key, owner, handled.sent, lease):
-            await _deliver(context, db, key, owner, handled.replies, handled.sent, lease)
+            replies = _revived(handled.replies)
+            await _deliver(context, db, key, owner, replies, handled.sent, lease)
             return None
         await turns.wait_for_other(db, key, lease)  # its own delivery is sending them now
     context.turn_state[UNDELIVERED] = True  # still busy after a lease: ask to be sent again
@@ -141,19 +146,17 @@ async def _run(
     A delivery of the same message that committed first makes this one a repeat."""
     held: list[Activity] = []
     context.turn_state[HELD_REPLIES] = held
-    replies: list[str] = []
     receipt = False
 
     async def done(unit: Unit) -> None:
         nonlocal receipt
-        replies.extend(_stored(held))
         # A button whose turn changed no record (a report, help) may be tapped again later and
         # is answered again; one that changed something is done, however often it comes back.
         # A typed message that wrote anything (a form's dialog state too) is done; one that
         # wrote nothing is answered again, so it needs no receipt, hence no commit at all.
         receipt = unit.changed if _is_card(key) else unit.wrote
         if receipt:
-            await turns.finish(db, await unit.open(), key, owner, replies, lease=lease)
+            await turns.finish(db, await unit.open(), key, owner, _stored(held), lease=lease)
         elif claimed:
             await turns.forget(await unit.open(), key, owner)
 
@@ -190,7 +193,8 @@ async def _run(
     if repeat:
         context.turn_state.pop(HELD_REPLIES, None)
         return await _answer_again(context, db, key, owner, lease, turn)
-    await _deliver(context, db, key, owner, replies, 0, lease, receipt=receipt)
+    # Sent as held (the stored copies are for a redelivery): nothing is read back here.
+    await _deliver(context, db, key, owner, held, 0, lease, receipt=receipt)
     return list(held) if unit.changed else None
 
 

@@ -464,11 +464,22 @@ def has_personal_number_in(value: Any) -> bool:
 
 
 REDACTED = "[personnummer borttaget]"
+# Texts found to hold no personnummer: replies repeat the same labels and help texts turn after
+# turn, and each card has hundreds. Only clean texts are kept, up to a bound, then forgotten.
+_CLEAN: dict[str, None] = {}
+_CLEAN_KEPT = 4096
+_CLEAN_LONGEST = 1000
 
 
 def redact(text: str) -> str:
     """`text` with every personnummer replaced; the same text when there is none."""
+    if text in _CLEAN:
+        return text
     if not has_personal_number(text):
+        if len(text) <= _CLEAN_LONGEST:
+            if len(_CLEAN) >= _CLEAN_KEPT:
+                _CLEAN.clear()
+            _CLEAN[text] = None
         return text
     normalised, positions = _normalise_with_positions(text)
     out, cursor = [], 0

@@ -173,10 +173,10 @@ async def test_each_request_on_a_shared_client_reports_to_the_turn_that_sent_it(
     from botframework.connector.aio import ConnectorClient
     from botframework.connector.auth import MicrosoftAppCredentials
 
-    from bot.delivery import LastAnswer, _answering, _bind_answers
+    from bot.delivery import LastAnswer, _answering, _fit
 
     client = ConnectorClient(MicrosoftAppCredentials("", ""), base_url=connector.url)
-    _bind_answers(client)
+    _fit(client)
     connector.answers_for["a:failing"] = deque([Answer(500, delay=0.2)])
     connector.answers_for["a:fine"] = deque([Answer(200, body="{}", accepted=True, delay=0.3)])
 
