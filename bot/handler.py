@@ -172,14 +172,16 @@ class StegvisBot(TeamsActivityHandler):
         await super().on_turn(turn_context)
         await self._conversation_state.save_changes(turn_context)
 
-    async def _remember(self, turn_context: TurnContext) -> bool:
-        """Store where we can reach this conversation; True the first time we see it."""
+    async def _remember(self, turn_context: TurnContext, *, fresh: bool = False) -> bool:
+        """Store where we can reach this conversation; True the first time we see it. An
+        install reads the stored reference (`fresh`); a message may trust this process' recent
+        reading of it (storage/conversations.py)."""
         activity = turn_context.activity
         user = activity.from_property or ChannelAccount()
         kind = activity.conversation.conversation_type if activity.conversation else None
         reference = TurnContext.get_conversation_reference(activity).serialize()
         async with self._db.read() as session:
-            if await conversation_known(session, reference, user.name):
+            if await conversation_known(session, reference, user.name, fresh=fresh):
                 return False
         async with self._db.session(user_data=False) as session:
             return await remember_conversation(
@@ -237,7 +239,9 @@ class StegvisBot(TeamsActivityHandler):
     ) -> None:
         """The bot was installed (personal, chat or team): greet once per conversation."""
         bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
-        if any(m.id == bot_id for m in members_added) and await self._remember(turn_context):
+        if any(m.id == bot_id for m in members_added) and await self._remember(
+            turn_context, fresh=True
+        ):
             await self._welcome(turn_context)
 
     async def on_teams_members_added(
@@ -249,7 +253,7 @@ class StegvisBot(TeamsActivityHandler):
         await self.on_members_added_activity(teams_members_added, turn_context)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
-        if await self._remember(turn_context):
+        if await self._remember(turn_context, fresh=True):
             await self._welcome(turn_context)
 
     async def on_installation_update_remove(self, turn_context: TurnContext) -> None:

@@ -6,13 +6,14 @@ serialised by bot/): storage keeps it and hands it back, and reads only its conv
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.db import insert_for
+from storage.db import database_of, insert_for
 from storage.models import ConversationRef, table_of, utcnow
 
 
@@ -58,13 +59,41 @@ async def remember_conversation(
     return False
 
 
+# Conversations this process found stored as they are, by database and conversation id: the
+# document and user name found there, and when. The usual turn then reads nothing. Trusted for
+# CONFIRMED_FOR seconds, so a reference another process changed or marked removed is read
+# again soon after; a removal in this process forgets it at once.
+CONFIRMED_FOR = 60.0
+_CONFIRMED_KEPT = 10_000
+_confirmed: dict[tuple[str, str], tuple[str, str | None, float]] = {}
+
+
+def forget_confirmed() -> None:
+    """Read every conversation's reference again on its next turn."""
+    _confirmed.clear()
+
+
 async def conversation_known(
-    session: AsyncSession, reference: Mapping[str, Any], user_name: str | None
+    session: AsyncSession, reference: Mapping[str, Any], user_name: str | None,
+    *, fresh: bool = False,
 ) -> bool:
     """True when the stored reference is this one already: the usual turn, which then needs no
-    write transaction (on SQLite: does not wait for the write lock)."""
-    row = await _stored(session, conversation_of(reference))
-    return row is not None and _unchanged(row, _document(reference), user_name)
+    write transaction (on SQLite: does not wait for the write lock). `fresh`: read it even when
+    this process confirmed it a moment ago (an install greets once per conversation)."""
+    key = (database_of(session), conversation_of(reference))
+    document, name = _document(reference), user_name or None
+    seen = _confirmed.get(key)
+    if (not fresh and seen is not None and seen[:2] == (document, name)
+            and time.monotonic() - seen[2] < CONFIRMED_FOR):
+        return True
+    row = await _stored(session, key[1])
+    if row is None or not _unchanged(row, document, user_name):
+        _confirmed.pop(key, None)
+        return False
+    if len(_confirmed) >= _CONFIRMED_KEPT:
+        _confirmed.clear()
+    _confirmed[key] = (document, name, time.monotonic())
+    return True
 
 
 async def _stored(session: AsyncSession, conversation_id: str) -> ConversationRef | None:
@@ -114,6 +143,7 @@ async def forget_conversation(session: AsyncSession, conversation_id: str) -> No
     if row is not None and row.removed_at is None:
         row.removed_at = utcnow()
         session.add(row)
+    _confirmed.pop((database_of(session), conversation_id), None)
 
 
 def load_reference(row: ConversationRef) -> dict[str, Any]:

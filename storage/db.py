@@ -23,7 +23,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import CursorResult, Result, Table, event, text
+from sqlalchemy import Connection, CursorResult, Result, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -70,6 +70,13 @@ def rowcount(result: Result[*TupleAny]) -> int:
     if not isinstance(result, CursorResult):
         raise TypeError("rowcount of a statement that returns rows")
     return result.rowcount
+
+
+def database_of(session: AsyncSession) -> str:
+    """The database a session talks to, as a key for what a process keeps per database (a
+    process has one, a test run many)."""
+    bind = session.get_bind()
+    return str(bind.engine.url if isinstance(bind, Connection) else bind.url)
 
 
 def insert_for(session: AsyncSession, table: Table) -> DialectInsert:

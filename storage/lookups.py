@@ -16,11 +16,12 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import event
 from sqlalchemy.orm import Session, object_session
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage.db import database_of
 from storage.models import CountyPart, Municipality, Programme, key_of
 
 # Seconds a snapshot is trusted for changes made by another process.
@@ -74,16 +75,10 @@ def forget() -> None:
     _snapshots.clear()
 
 
-def _database(session: AsyncSession) -> str:
-    bind = session.get_bind()
-    engine = bind if isinstance(bind, Engine) else bind.engine
-    return str(engine.url)
-
-
 async def organisation(session: AsyncSession, *, fresh: bool = False) -> Organisation:
     """The snapshot, read with `session` when there is none, it is older than `MAX_AGE`, or
     `fresh` is asked for."""
-    database = _database(session)
+    database = database_of(session)
     current = _snapshots.get(database)
     if current is not None and not fresh and time.monotonic() - current.loaded_at < MAX_AGE:
         return current

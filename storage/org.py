@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import pii
+from storage import lookups, pii
 from storage.goals import Goal, GoalError, goals_to_json, parse_goals
 from storage.models import (
     Association,
@@ -442,8 +442,9 @@ async def county_parts_by_name(session: AsyncSession) -> dict[str, CountyPart]:
 
 
 async def county_part_names(session: AsyncSession, codes: frozenset[str]) -> list[str]:
-    """Display names of the given county-part codes, sorted."""
+    """Display names of the given county-part codes, sorted (from the process' snapshot of
+    the organisation, storage/lookups.py: `vem är jag` asks for them every time)."""
     if not codes:
         return []
-    rows = await session.exec(select(CountyPart.name).where(col(CountyPart.code).in_(codes)))
-    return sorted(rows.all())
+    org = await lookups.organisation(session)
+    return sorted(part.name for part in org.parts.values() if part.code in codes)

@@ -26,6 +26,7 @@ from bot.config import Settings, normalise_database_url
 from dialogs.files import DEFAULT_UPLOAD_HOSTS
 from storage import lookups
 from storage.clock import clock
+from storage.conversations import forget_confirmed
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.org import ensure_org
@@ -168,8 +169,10 @@ async def upload() -> AsyncIterator[FakeUpload]:
 @pytest.fixture(autouse=True)
 def fresh_organisation() -> None:
     """Each test has its own database, and on PostgreSQL the same address as the last one's:
-    the organisation snapshot (storage/lookups.py) is read anew."""
+    the organisation snapshot (storage/lookups.py) and the conversations confirmed
+    (storage/conversations.py) are read anew."""
     lookups.forget()
+    forget_confirmed()
 
 
 @pytest.fixture(autouse=True)

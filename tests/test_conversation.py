@@ -193,3 +193,42 @@ async def test_ordinary_messages_do_not_rewrite_the_reference(bot, connector, db
         row = (await session.exec(select(ConversationRef))).one()
     assert row.created_at == row.updated_at
     assert "activityId" not in row.reference
+
+
+async def _removed_at(db) -> object:
+    async with db.session() as session:
+        return (await session.exec(select(ConversationRef))).one().removed_at
+
+
+async def test_a_reference_marked_removed_elsewhere_is_stored_again_once_trust_runs_out(
+    bot, connector, db, monkeypatch
+):
+    """Ordinary messages trust this process' recent reading of the reference (no read per
+    turn); another instance marking it removed is seen again within CONFIRMED_FOR."""
+    from storage import conversations
+
+    for _ in range(2):  # stored, then confirmed
+        await bot.say(message("hjälp", connector.url, COACH))
+    async with db.session() as session:
+        row = (await session.exec(select(ConversationRef))).one()
+        row.removed_at = row.updated_at  # what another instance does after a 403
+        session.add(row)
+    await bot.say(message("hjälp", connector.url, COACH))
+    assert await _removed_at(db) is not None  # trusted: not read within the minute
+    monkeypatch.setattr(conversations, "CONFIRMED_FOR", 0.0)
+    await bot.say(message("hjälp", connector.url, COACH))
+    assert await _removed_at(db) is None
+
+
+async def test_an_uninstall_here_is_not_hidden_by_what_this_process_confirmed(
+    bot, connector, db
+):
+    for _ in range(2):
+        await bot.say(message("hjälp", connector.url, COACH))
+    removed = installed(connector.url, COACH)
+    removed.update(type="installationUpdate", action="remove")
+    removed.pop("membersAdded")
+    await bot.say(removed)
+    assert await _removed_at(db) is not None
+    await bot.say(message("hjälp", connector.url, COACH))  # written again at once
+    assert await _removed_at(db) is None

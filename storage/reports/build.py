@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
-    Connection,
     Select,
     String,
     cast,
@@ -36,6 +35,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage import events
 from storage.audit import AuditAction
 from storage.clock import clock
+from storage.db import database_of
 from storage.models import (
     AuditEntry,
     CountyPart,
@@ -121,7 +121,7 @@ async def exact_counts(session: AsyncSession, scope: ReportScope,
     key is the scope's ids (not its labels) and the data version, so every instance counts the
     same figures and a change anywhere counts them again."""
     geography = await _geography(session)
-    key = ("exact", _database(session), scope.start, scope.end, scope.county_part_ids,
+    key = ("exact", database_of(session), scope.start, scope.end, scope.county_part_ids,
            scope.county_wide, scope.programme_id, scope.municipality_id, scope.coach_id,
            funders, clock.today(), version, tuple(sorted(geography.parts.items())))
     cached = _fresh(_EXACT, key)
@@ -141,7 +141,7 @@ async def _late_changes(session: AsyncSession, scope: ReportScope,
     since (a year of events for last year's report)."""
     narrowed = (scope.county_part_ids, scope.programme_id, scope.municipality_id,
                 scope.coach_id) if conditions else None
-    key = ("late", _database(session), scope.end, narrowed, version)
+    key = ("late", database_of(session), scope.end, narrowed, version)
     cached = _fresh(_LATE, key)
     if cached is None:
         people = select(key_col(Participant.id)).where(*conditions) if conditions else None
@@ -252,12 +252,6 @@ def _keep(cache: OrderedDict[tuple[Any, ...], tuple[float, T]], key: tuple[Any, 
     return value
 
 
-def _database(session: AsyncSession) -> str:
-    """The database a figure was counted in: a process has one, a test run many."""
-    bind = session.get_bind()
-    return str(bind.engine.url if isinstance(bind, Connection) else bind.url)
-
-
 async def protected_period(
     session: AsyncSession, period: GridPeriod, threshold: int, minimum: int,
     version: tuple[Any, ...],
@@ -266,7 +260,7 @@ async def protected_period(
     county parts and their municipalities are part of the key: a part renamed or a
     municipality moved in the organisation file changes the tables by area."""
     geography = await _geography(session)
-    key = (_database(session), period.code, threshold, minimum, clock.today(), version,
+    key = (database_of(session), period.code, threshold, minimum, clock.today(), version,
            tuple(sorted(geography.parts.items())))
     cached = _fresh(_CACHE, key)
     if cached is not None:
