@@ -477,3 +477,23 @@ async def test_cli_report_at_a_date(db, coordinator, cli_env, capsys, monkeypatc
     assert set(tables["caseload"]["rows"]) == {"Cem Coach", "Dana Coach"}
     code, _, err = await cli(capsys, "report", "--format", "json", "--at", "2025-06-30")
     assert code == 2 and "omaskerat" in err
+
+
+async def test_a_referral_writes_the_spans_a_rebuild_derives(db, coordinator, monkeypatch):
+    """A new participant's spans come from the events just written, without reading them
+    back (events._recording `created`): the same rows as deriving them from the table."""
+    monkeypatch.setattr(clock, "now", lambda: at_noon(date(2026, 11, 20)))
+
+    async def spans(session, pid: int) -> list[tuple]:
+        rows = (await session.exec(
+            select(ParticipantSpan).where(ParticipantSpan.participant_id == pid)
+        )).all()
+        return sorted((r.status, r.valid_from, r.valid_until, r.coach_id, r.enrolled_on,
+                       r.extended_until) for r in rows)
+
+    async with db.session() as session:
+        p = await register_referral(session, coordinator, referral(date(2026, 10, 1)))
+        written = await spans(session, p.id)
+        assert written and written[0][:2] == (Status.REFERRED, date(2026, 10, 1))
+        await events.rebuild_spans(session, [p.id])
+        assert await spans(session, p.id) == written

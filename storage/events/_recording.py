@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
 from storage.events._kinds import DECIDED, REGISTRATION_ERROR, VALUES, Kind
-from storage.events._spans import rebuild_spans
+from storage.events._spans import first_spans, rebuild_spans
 from storage.events._state import live
 from storage.models import AuditEntry, ParticipantEvent, ParticipantSpan, table_of
 from storage.permissions import Actor
@@ -143,7 +143,9 @@ async def live_events(session: AsyncSession, participant_id: int) -> list[Partic
 
 
 async def _write(session: AsyncSession, actor: Actor | str, rec: _Recorder,
-                 entry: AuditEntry | None) -> list[ParticipantEvent]:
+                 entry: AuditEntry | None, *, created: bool = False) -> list[ParticipantEvent]:
+    """Add the recorder's events and derive the spans again; `created`: the participant was
+    created by this write, so its new events are all it has."""
     if not rec.new:
         return []
     await session.flush()  # the audit row's id
@@ -153,7 +155,10 @@ async def _write(session: AsyncSession, actor: Actor | str, rec: _Recorder,
         event.audit_id = entry.id if entry is not None else None
         session.add(event)
     await session.flush()
-    await rebuild_spans(session, [rec.participant_id])
+    if created:
+        await first_spans(session, rec.participant_id, rec.new)
+    else:
+        await rebuild_spans(session, [rec.participant_id])
     return rec.new
 
 
@@ -172,9 +177,11 @@ async def track(
     derive = _TRACKED.get(entity)
     if derive is None:
         return []
-    rec = _Recorder(participant_id, await live_events(session, participant_id))
+    # A participant row just created has no events yet: nothing to read (a referral's turn).
+    created = entity == "participant" and before is None
+    rec = _Recorder(participant_id, [] if created else await live_events(session, participant_id))
     derive(rec, before, after)
-    return await _write(session, actor, rec, entry)
+    return await _write(session, actor, rec, entry, created=created)
 
 
 def _removed_with(undone: AuditEntry, event: ParticipantEvent) -> bool:

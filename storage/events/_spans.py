@@ -71,10 +71,21 @@ async def rebuild_spans(session: AsyncSession, participant_ids: Sequence[int]) -
             select(events).where(events.c.participant_id.in_(chunk)).order_by(events.c.id)
         )).all():
             histories.setdefault(row.participant_id, []).append(row)
-        rows = [{"participant_id": pid, **span}
-                for pid, history in histories.items() for span in spans_of(history)]
-        if rows:
-            await session.execute(spans.insert(), rows)
+        await _insert_spans(session, histories)
+
+
+async def first_spans(session: AsyncSession, participant_id: int,
+                      history: Sequence[ParticipantEvent]) -> None:
+    """The spans of a participant created in this transaction, whose `history` (flushed) is
+    all the events it has: nothing to delete or read back, as `rebuild_spans` would."""
+    await _insert_spans(session, {participant_id: list(history)})
+
+
+async def _insert_spans(session: AsyncSession, histories: dict[int, list[Any]]) -> None:
+    rows = [{"participant_id": pid, **span}
+            for pid, history in histories.items() for span in spans_of(history)]
+    if rows:
+        await session.execute(table_of(ParticipantSpan).insert(), rows)
 
 
 async def late_changes(session: AsyncSession, end: date, participants: Any = None) -> int:
