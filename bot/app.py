@@ -24,6 +24,7 @@ from bot.admission import Admission
 from bot.config import Settings
 from bot.delivery import KeptClientsAuthentication, ReplyRetryingAdapter
 from bot.handler import StegvisBot, tenant_of
+from bot.locale import read_locale
 from bot.once import UNDELIVERED
 from bot.privacy import install_log_redaction
 from bot.scheduling import scheduler_runner
@@ -42,7 +43,6 @@ from dialogs.texts import t
 from scheduler.runner import SchedulerRunner
 from storage.bot_state import StateConflictError
 from storage.db import Database, current_writes, track_writes
-from storage.language import chosen_locale
 from storage.org import ensure_org
 from storage.pii import opaque_token
 from storage.turns import flush_delivered
@@ -196,12 +196,15 @@ async def _turn(request: web.Request, runtime: Runtime) -> web.Response:
 
     if activity.type == ActivityTypes.invoke and activity.name not in HANDLED_INVOKES:
         return _problem(501, "this invoke is not supported")
-    activity.locale = await _user_locale(runtime, activity)
+    activity.locale = runtime.settings.default_locale  # the user's choice: bot/locale.py
     handler: Callable[[TurnContext], Awaitable[None]] = runtime.bot.on_turn
     if is_oversized(raw):
         if activity.type != ActivityTypes.message:
             return _problem(413, f"text longer than {MAX_TEXT_CHARS} characters")
-        handler = _refuse_long_message
+
+        async def handler(context: TurnContext) -> None:
+            await read_locale(context, runtime.db)
+            await _refuse_long_message(context)
     undelivered = False
 
     async def logic(context: TurnContext) -> None:
@@ -226,21 +229,6 @@ async def _turn(request: web.Request, runtime: Runtime) -> web.Response:
     if invoke_response:
         return web.json_response(json_body(invoke_response.body), status=invoke_response.status)
     return web.Response(status=201)
-
-
-async def _user_locale(runtime: Runtime, activity: Activity) -> str:
-    """The language to answer in: the user's own choice (`språk en`), else the deployment's
-    default. The client's locale is not used: the Playground and many Teams clients say en-US
-    although the association works in Swedish."""
-    user_id = activity.from_property.id if activity.from_property else None
-    if not user_id:
-        return runtime.settings.default_locale
-    try:
-        async with runtime.db.read() as session:
-            return await chosen_locale(session, user_id) or runtime.settings.default_locale
-    except SQLAlchemyError:
-        log.exception("could not read the user's language; answering in the default")
-        return runtime.settings.default_locale
 
 
 async def healthz(request: web.Request) -> web.Response:

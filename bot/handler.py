@@ -15,6 +15,7 @@ from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChan
 from bot.config import Settings
 from bot.graph import GraphClient, GraphSettings
 from bot.inbound import consent_answer, conversation_type, inbound
+from bot.locale import read_locale
 from bot.once import UNDELIVERED, TurnLogic, once, turn_key
 from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
@@ -117,8 +118,9 @@ class StegvisBot(TeamsActivityHandler):
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         if holds_personal_number(activity):
-            # Refused before anything is read or written: the open form stays at its question,
-            # and nothing of the message reaches state, tables or the log.
+            # Refused before anything of it is read or written: the open form stays at its
+            # question, and nothing of the message reaches state, tables or the log.
+            await read_locale(turn_context, self._db)
             await refuse(turn_context, t("personal_number_refused", activity.locale))
             return
         turn_context.on_send_activities(redact_replies)
@@ -130,6 +132,7 @@ class StegvisBot(TeamsActivityHandler):
             command = command_from_card(parse_command(message_text(activity)), activity.value)
             found = self.router.match(command)
             if found is not None and found[0].is_private(await self._actor(turn_context)):
+                await read_locale(turn_context, self._db)
                 await self._remember(turn_context)
                 await self._answer_in_personal_chat(turn_context, command)
                 return
@@ -140,12 +143,17 @@ class StegvisBot(TeamsActivityHandler):
     async def _once(
         self, turn_context: TurnContext, key: str | None, turn: TurnLogic
     ) -> list[Activity] | None:
-        """A message is handled once however often it is delivered (bot/once.py)."""
+        """A message is handled once however often it is delivered (bot/once.py); the
+        user's language is read first, in the turn's unit (bot/locale.py)."""
+        async def prepared(context: TurnContext) -> None:
+            await read_locale(context, self._db)
+
         if key is None:
+            await prepared(turn_context)
             await turn(turn_context)
             return None
         lease = timedelta(seconds=self._settings.turn_lease_seconds)
-        return await once(turn_context, self._db, key, turn, lease)
+        return await once(turn_context, self._db, key, turn, lease, prepare=prepared)
 
     async def _close_card(self, turn_context: TurnContext, replies: list[Activity]) -> None:
         """A card whose submit changed a record becomes a read-only summary with an undo

@@ -138,7 +138,7 @@ async def _answer_again(
 
 async def _run(
     context: TurnContext, db: Database, key: str, owner: str, lease: timedelta, turn: TurnLogic,
-    *, claimed: bool = False,
+    *, claimed: bool = False, prepare: TurnLogic | None = None,
 ) -> list[Activity] | None:
     """Run the turn in one transaction that also writes the receipt of `key` (when the turn
     wrote anything); then deliver. `claimed`: a running row of `owner` holds the key. The
@@ -163,6 +163,8 @@ async def _run(
     try:
         async with db.unit() as unit:
             unit.before_commit.append(done)
+            if prepare is not None:
+                await prepare(context)
             # Seen already (with the turn's other reads, in its one read transaction): a repeat.
             repeat = not claimed and await turns.seen(db, key)
             if not repeat:
@@ -199,8 +201,10 @@ async def _run(
 
 
 async def once(
-    context: TurnContext, db: Database, key: str, turn: TurnLogic, lease: timedelta = turns.LEASE
+    context: TurnContext, db: Database, key: str, turn: TurnLogic, lease: timedelta = turns.LEASE,
+    *, prepare: TurnLogic | None = None,
 ) -> list[Activity] | None:
     """Run `turn` for the message `key` at most once, and deliver its replies once. Returns the
-    replies when this call ran the turn and it changed a record, else None."""
-    return await _run(context, db, key, turns.new_owner(), lease, turn)
+    replies when this call ran the turn and it changed a record, else None. `prepare` runs
+    first in the turn's transaction, for a repeat too (what it reads, an answer needs)."""
+    return await _run(context, db, key, turns.new_owner(), lease, turn, prepare=prepare)

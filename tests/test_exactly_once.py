@@ -581,3 +581,20 @@ async def test_a_form_answer_delivered_three_times_at_once_is_answered_once(bot,
     assert statuses == [201] * 3
     assert await count(db, Participant) == 1
     assert len(confirmations(connector)) == 1 and len(connector.texts()) == 1, connector.texts()
+
+
+async def test_answers_before_and_around_the_turn_come_in_the_users_language(
+    bot, connector, db
+):
+    """The chosen language is read inside the turn (bot/locale.py); a refusal before it, and
+    the answer to a second tap (a turn that does not run), are in that language too."""
+    await staff(db)
+    data = await _form(bot, connector)
+    await bot.say(message("språk en", connector.url, COORDINATOR))
+    await bot.say(card_submit(data, connector.url, COORDINATOR))
+    second = await bot.say(card_submit(data, connector.url, COORDINATOR, locale="sv-SE"))
+    assert second and "already pressed this button" in second[0], second
+    refused = await bot.say(message("pnr 19850101-1234 ?", connector.url, COORDINATOR))
+    assert refused and "personal identity" in refused[0], refused
+    long = await bot.say(message("x" * 30_000, connector.url, COORDINATOR))
+    assert long and "too long for me" in long[0], long

@@ -99,6 +99,8 @@ async def test_a_read_turn_commits_nothing(bot, connector, db):
         assert not [s for s in cost.statements if "conversation_ref" in s], cost.statements
         assert not [s for s in cost.statements if "county_part" in s], cost.statements
         assert len(_work(cost)) <= most, cost.statements
+        # One read transaction: the user's language is read in it too (bot/locale.py).
+        assert cost.statements.count("BEGIN") <= 1, cost.statements
 
 
 async def test_a_write_turn_commits_its_work_with_the_receipt_then_counts_the_reply(
