@@ -121,7 +121,7 @@ async def test_a_write_turn_commits_its_work_with_the_receipt_then_counts_the_re
     assert len(actor) == 1, actor  # loaded once, and the form reuses it
     org = ("SELECT municipality.", "SELECT county_part.", "SELECT programme.")
     assert not [s for s in cost.statements if s.startswith(org)]  # read once per process
-    assert len(_work(cost)) <= 12, cost.statements
+    assert len(_work(cost)) <= 11, cost.statements
 
 
 
