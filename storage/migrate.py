@@ -3,6 +3,16 @@
 A database already at the newest revision is recognised without Alembic: its revision table is
 compared with the heads read from the migration files' `revision`/`down_revision` lines, so
 `make run` and every start skip the second or two Alembic's import and environment cost.
+
+An empty database (no tables at all) is built from the models in one go and stamped with the
+heads: the migrations insert no rows into empty tables, so the result is what running every
+migration gives (tests/test_migrations.py compares the two on both engines), without importing
+Alembic or replaying 23 migrations' intermediate DDL.
+
+Several processes may start at once against one database (`serve --migrate` on several
+instances): the upgrade holds a lock for its whole transaction and looks at the revision again
+once it has it, so the second process finds the work done. On PostgreSQL that is a
+transaction-level advisory lock; on SQLite the write transaction's BEGIN IMMEDIATE.
 """
 
 from __future__ import annotations
@@ -12,10 +22,12 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import text
+from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, String, Table, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
+from sqlmodel import SQLModel
 
+import storage.models  # noqa: F401  (registers the tables on the metadata)
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -23,6 +35,15 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _ASSIGNMENT = re.compile(r"^(revision|down_revision)\b[^=]*=\s*(.+)$", re.MULTILINE)
+# pg_advisory_xact_lock's key for "the schema is being changed": "Stegvis" in ASCII.
+ADVISORY_LOCK_KEY = 0x5374_6567_7669_73
+# Alembic's own revision table, as `alembic upgrade` creates it.
+_VERSION_TABLE = Table(
+    "alembic_version",
+    MetaData(),
+    Column("version_num", String(32), nullable=False),
+    PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
+)
 
 
 def alembic_config(url: str) -> Config:
@@ -56,15 +77,31 @@ async def database_revisions(database: Database) -> frozenset[str]:
         return frozenset()
 
 
-async def upgrade(database: Database, revision: str = "heads") -> None:
+async def upgrade(
+    database: Database, revision: str = "heads", *, from_models: bool = True
+) -> None:
     """Bring the schema to `revision`; safe, and quick, when it is already there.
 
     "heads": conversation modules may add migrations on their own branch from a shared parent.
+    `from_models=False` runs every migration on an empty database too (the tests' schema).
     """
-    if revision == "heads" and await database_revisions(database) == script_heads():
+    heads = script_heads()
+    if revision == "heads" and await database_revisions(database) == heads:
         return
 
     def _run(connection: Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            lock = text("SELECT pg_advisory_xact_lock(:key)")
+            connection.execute(lock, {"key": ADVISORY_LOCK_KEY})
+        # Looked at again under the lock: another process may have finished meanwhile.
+        tables = inspect(connection).get_table_names()
+        if revision == "heads" and "alembic_version" in tables:
+            rows = connection.execute(text("SELECT version_num FROM alembic_version"))
+            if frozenset(row[0] for row in rows) == heads:
+                return
+        if revision == "heads" and from_models and not tables:
+            create_from_models(connection, heads)
+            return
         from alembic import command
 
         config = alembic_config(database.url)
@@ -73,3 +110,10 @@ async def upgrade(database: Database, revision: str = "heads") -> None:
 
     async with database.begin() as connection:
         await connection.run_sync(_run)
+
+
+def create_from_models(connection: Connection, heads: frozenset[str]) -> None:
+    """Every table and index of the models on an empty database, stamped with `heads`."""
+    SQLModel.metadata.create_all(connection, checkfirst=False)
+    _VERSION_TABLE.create(connection, checkfirst=False)
+    connection.execute(_VERSION_TABLE.insert(), [{"version_num": head} for head in sorted(heads)])

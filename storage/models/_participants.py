@@ -221,7 +221,8 @@ class AuditEntry(SQLModel, table=True):
     entity: str
     entity_id: int | None = None
     participant_id: int | None = Field(default=None, index=True)
+    # Before the three below: the column order migration 0007 leaves (it added them last).
+    undone_at: datetime | None = None
     participant_code: str | None = Field(default=None, index=True)
     changes: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     details: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
-    undone_at: datetime | None = None
