@@ -22,8 +22,8 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables on the metadata)
-from bot.config import normalise_database_url
-from storage.db import Database
+from bench.common import bot_env, free_port, start, stop, wait_healthy
+from storage.db import Database, normalise_database_url
 from storage.migrate import alembic_config, database_revisions, script_heads, upgrade
 from tests.conftest import _own_postgres_database
 
@@ -178,3 +178,18 @@ async def test_an_empty_database_is_migrated(
     assert await database_revisions(fresh) == frozenset()
     await upgrade(fresh, from_models=from_models)
     assert await database_revisions(fresh) == script_heads()
+
+
+async def test_serve_migrate_comes_up_on_an_empty_database(
+    fresh_database: FreshDatabase, tmp_path: Path
+) -> None:
+    """`make run` on a new database: the upgrade runs beside the app's import, and /healthz
+    answers only once the schema is at the heads."""
+    fresh = await fresh_database()
+    port = free_port()
+    process = start(["-m", "bot", "serve", "--migrate"], bot_env(fresh.url, port), tmp_path / "log")
+    try:
+        await wait_healthy(port, process)
+        assert await database_revisions(fresh) == script_heads()
+    finally:
+        stop(process)
