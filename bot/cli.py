@@ -8,7 +8,6 @@ import asyncio
 import logging
 import sys
 from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from aiohttp import web
@@ -123,16 +122,6 @@ async def _with_db(settings: Settings, command: argparse.Namespace) -> int:
         await db.dispose()
 
 
-def _migrate_meanwhile(settings: Settings) -> Future[int]:
-    """`serve --migrate`: the upgrade on a thread of its own while this one imports and builds
-    the app. An upgrade is mostly the database's time, so the two overlap."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="migrate")
-    try:
-        return pool.submit(asyncio.run, _with_db(settings, argparse.Namespace(command="migrate")))
-    finally:
-        pool.shutdown(wait=False)  # the upgrade goes on; `result()` waits for it
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     install_log_redaction()
@@ -143,13 +132,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(t("settings_invalid", "sv", problems="\n".join(error.problems)), file=sys.stderr)
         return 2
     if command.command == "serve":
-        migrating = _migrate_meanwhile(settings) if command.migrate else None
         from bot.app import create_app
 
-        app = create_app(settings)
-        if migrating is not None:
-            migrating.result()  # the schema is up to date before the first request (or raises)
-        web.run_app(app, host=settings.host, port=settings.port)
+        if command.migrate:
+            asyncio.run(_with_db(settings, argparse.Namespace(command="migrate")))
+        web.run_app(create_app(settings), host=settings.host, port=settings.port)
         return 0
     if command.command == "manifest":
         from manifest.package import build_package

@@ -183,8 +183,7 @@ async def test_an_empty_database_is_migrated(
 async def test_serve_migrate_comes_up_on_an_empty_database(
     fresh_database: FreshDatabase, tmp_path: Path
 ) -> None:
-    """`make run` on a new database: the upgrade runs beside the app's import, and /healthz
-    answers only once the schema is at the heads."""
+    """`make run` on a new database: /healthz answers, and the schema is at the heads."""
     fresh = await fresh_database()
     port = free_port()
     process = start(["-m", "bot", "serve", "--migrate"], bot_env(fresh.url, port), tmp_path / "log")
