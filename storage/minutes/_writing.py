@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,6 +27,8 @@ from storage.minutes._groups import find_group
 from storage.models import ActionPoint, Meeting, MeetingDecision, key_of, utcnow
 from storage.permissions import Action, Actor
 from storage.rules import RuleError
+
+Row = TypeVar("Row", MeetingDecision, ActionPoint)
 
 
 @dataclass(frozen=True)
@@ -156,27 +159,39 @@ async def update_meeting(
     return meeting
 
 
+async def _held_meeting(
+    session: AsyncSession, actor: Actor, meeting_id: int
+) -> tuple[Meeting, frozenset[str]]:
+    """A held meeting the actor writes the minutes of, and the people its texts may name."""
+    meeting, _ = await _meeting_for(session, actor, meeting_id, Action.WRITE_MINUTES)
+    _check_held(meeting)
+    return meeting, await known_people(session, meeting.attendees)
+
+
+async def _add_to_minutes(
+    session: AsyncSession, meeting: Meeting, row: Row
+) -> Row:
+    """A decision or action point saved with its meeting, which then has minutes."""
+    _touch(meeting)
+    session.add_all([meeting, row])
+    await session.flush()
+    return row
+
+
 async def add_decision(
     session: AsyncSession, actor: Actor, meeting_id: int, text: str
 ) -> MeetingDecision:
-    meeting, _ = await _meeting_for(session, actor, meeting_id, Action.WRITE_MINUTES)
-    _check_held(meeting)
-    people = await known_people(session, meeting.attendees)
+    meeting, people = await _held_meeting(session, actor, meeting_id)
     decision = MeetingDecision(meeting_id=key_of(meeting), text=check_text(text, people))
-    _touch(meeting)
-    session.add_all([meeting, decision])
-    await session.flush()
-    return decision
+    return await _add_to_minutes(session, meeting, decision)
 
 
 async def add_action_point(
     session: AsyncSession, actor: Actor, meeting_id: int, point: ActionPointInput
 ) -> ActionPoint:
-    meeting, _ = await _meeting_for(session, actor, meeting_id, Action.WRITE_MINUTES)
-    _check_held(meeting)
+    meeting, people = await _held_meeting(session, actor, meeting_id)
     _check_due(meeting, point.due_date)
     owner_name, owner_id = await _resolve_owner(session, actor, point.owner)
-    people = await known_people(session, meeting.attendees)
     row = ActionPoint(
         meeting_id=key_of(meeting),
         text=check_text(point.text, people | _people(owner_name)),
@@ -184,10 +199,7 @@ async def add_action_point(
         owner_staff_id=owner_id,
         due_date=point.due_date,
     )
-    _touch(meeting)
-    session.add_all([meeting, row])
-    await session.flush()
-    return row
+    return await _add_to_minutes(session, meeting, row)
 
 
 async def complete_action_point(session: AsyncSession, actor: Actor, point_id: int) -> ActionPoint:

@@ -31,7 +31,10 @@ from storage.participants._progress import (
     enrol,
     exit_participant,
     extend,
+    notes_on,
+    placements_of,
     record_step,
+    steps_of,
 )
 from storage.participants._referral import (
     ReferralInput,
@@ -68,9 +71,12 @@ __all__ = [
     "find_municipality",
     "get_participant",
     "list_participants",
+    "notes_on",
     "participant_detail",
+    "placements_of",
     "record_step",
     "register_referral",
+    "steps_of",
     "undo_last",
     "update_fields",
 ]

@@ -26,6 +26,7 @@ from storage.models import (
     key_of,
 )
 from storage.participants._access import get_participant
+from storage.participants._progress import notes_on, placements_of, steps_of
 from storage.permissions import Actor, Role, visible_county_parts
 from storage.rules import Status, programme_end
 
@@ -140,34 +141,11 @@ async def participant_detail(session: AsyncSession, actor: Actor, code: str) -> 
     municipality = await session.get(Municipality, participant.municipality_id)
     programme = await session.get(Programme, participant.programme_id)
     coach = await session.get(Staff, participant.coach_id) if participant.coach_id else None
-    placements = list(
-        (
-            await session.exec(
-                select(Placement)
-                .where(Placement.participant_id == participant.id)
-                .order_by(col(Placement.start_date), col(Placement.id))
-            )
-        ).all()
-    )
+    placements = await placements_of(session, participant)
     notes: dict[int, list[PlacementNote]] = {key_of(p): [] for p in placements}
-    if placements:
-        for note in (
-            await session.exec(
-                select(PlacementNote)
-                .where(col(PlacementNote.placement_id).in_(list(notes)))
-                .order_by(col(PlacementNote.note_date), col(PlacementNote.id))
-            )
-        ).all():
-            notes[note.placement_id].append(note)
-    steps = list(
-        (
-            await session.exec(
-                select(ProgressionStep)
-                .where(ProgressionStep.participant_id == participant.id)
-                .order_by(col(ProgressionStep.step_date), col(ProgressionStep.id))
-            )
-        ).all()
-    )
+    for note in await notes_on(session, placements):
+        notes[note.placement_id].append(note)
+    steps = await steps_of(session, participant)
     return ParticipantDetail(
         participant=participant,
         programme=programme.name if programme else "",

@@ -104,15 +104,51 @@ async def add_placement(
     return placement
 
 
+async def placements_of(session: AsyncSession, participant: Participant) -> list[Placement]:
+    """A participant's placements in start order: the order users number them 1, 2, … by,
+    shared by the record, the register extract and the number lookup so they always agree."""
+    return list(
+        (
+            await session.exec(
+                select(Placement)
+                .where(Placement.participant_id == participant.id)
+                .order_by(col(Placement.start_date), col(Placement.id))
+            )
+        ).all()
+    )
+
+
+async def notes_on(session: AsyncSession, placements: list[Placement]) -> list[PlacementNote]:
+    """The notes on these placements, oldest first (no query when there are none)."""
+    if not placements:
+        return []
+    return list(
+        (
+            await session.exec(
+                select(PlacementNote)
+                .where(col(PlacementNote.placement_id).in_([key_of(p) for p in placements]))
+                .order_by(col(PlacementNote.note_date), col(PlacementNote.id))
+            )
+        ).all()
+    )
+
+
+async def steps_of(session: AsyncSession, participant: Participant) -> list[ProgressionStep]:
+    """A participant's progression steps, oldest first."""
+    return list(
+        (
+            await session.exec(
+                select(ProgressionStep)
+                .where(ProgressionStep.participant_id == participant.id)
+                .order_by(col(ProgressionStep.step_date), col(ProgressionStep.id))
+            )
+        ).all()
+    )
+
+
 async def _placement(session: AsyncSession, participant: Participant, number: int) -> Placement:
     """Placements are numbered 1, 2, … per participant in start order, as users see them."""
-    placements = (
-        await session.exec(
-            select(Placement)
-            .where(Placement.participant_id == participant.id)
-            .order_by(col(Placement.start_date), col(Placement.id))
-        )
-    ).all()
+    placements = await placements_of(session, participant)
     if not 1 <= number <= len(placements):
         raise RuleError("placement_not_found", number=number, code=participant.code)
     return placements[number - 1]

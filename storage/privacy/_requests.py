@@ -20,14 +20,12 @@ from storage.models import (
     CountyPart,
     Municipality,
     Participant,
-    Placement,
-    PlacementNote,
     Programme,
-    ProgressionStep,
     ReminderOutbox,
     Staff,
 )
 from storage.org import retention_policy
+from storage.participants import notes_on, placements_of, steps_of
 from storage.permissions import Action, Actor, is_allowed
 from storage.privacy._mentions import _minutes_mentions
 from storage.privacy._removal import RemovalCounts, _counts, _related, remove_participants
@@ -87,33 +85,9 @@ async def participant_extract(
     """Everything stored about one code, as plain data (JSON types), audit included. The
     extract is audited (unless it is only being measured before the user accepts the file)."""
     participant = await _target(session, actor, code)
-    placements = list(
-        (
-            await session.exec(
-                select(Placement)
-                .where(Placement.participant_id == participant.id)
-                .order_by(col(Placement.start_date), col(Placement.id))
-            )
-        ).all()
-    )
-    notes = list(
-        (
-            await session.exec(
-                select(PlacementNote)
-                .where(col(PlacementNote.placement_id).in_([p.id for p in placements]))
-                .order_by(col(PlacementNote.note_date), col(PlacementNote.id))
-            )
-        ).all()
-    ) if placements else []
-    steps = list(
-        (
-            await session.exec(
-                select(ProgressionStep)
-                .where(ProgressionStep.participant_id == participant.id)
-                .order_by(col(ProgressionStep.step_date), col(ProgressionStep.id))
-            )
-        ).all()
-    )
+    placements = await placements_of(session, participant)
+    notes = await notes_on(session, placements)
+    steps = await steps_of(session, participant)
     entries = list(
         (
             await session.exec(
