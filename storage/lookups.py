@@ -8,12 +8,17 @@ Kept fresh three ways: any ORM write to these tables in this process forgets it 
 transaction ends (committed or not); another process's change (`python -m bot org load`, a
 second instance) is seen within `MAX_AGE`; and a name not found is looked up again before it
 is refused, so a municipality or programme added elsewhere a moment ago is accepted at once.
+
+Names are matched by `name_key` on both sides, so what looks the same is found: fullwidth
+letters, a zero-width space pasted along with the name, another case or extra spaces.
 """
 
 from __future__ import annotations
 
 import time
+import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import event
@@ -23,9 +28,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.db import database_of
 from storage.models import CountyPart, Municipality, Programme, key_of
+from storage.pii import normalise
 
 # Seconds a snapshot is trusted for changes made by another process.
 MAX_AGE = 60.0
+
+
+def name_key(text: str) -> str:
+    """A name as compared: `pii.normalise` (NFKC, zero-width and other format characters
+    dropped), case folded, spaces collapsed, then NFKC again (folding or a dropped character
+    can leave text NFKC would change), so "Ｆｌｅｎ", "Fl\u200ben" and " FLEN " are all Flen."""
+    return unicodedata.normalize("NFKC", " ".join(normalise(text).casefold().split()))
 
 
 @dataclass(frozen=True)
@@ -61,9 +74,30 @@ class Organisation:
     loaded_at: float
 
     def municipality(self, name: str) -> Place | None:
-        """By name as typed: surrounding spaces and case do not matter."""
-        wanted = name.strip().casefold()
-        return next((m for m in self.municipalities if m.name.casefold() == wanted), None)
+        """By name as typed, compared by `name_key`."""
+        return self._places_by_key.get(name_key(name))
+
+    def programme(self, text: str) -> ProgrammeInfo | None:
+        """By code or name as typed, compared by `name_key`."""
+        return self._programmes_by_key.get(name_key(text))
+
+    @cached_property
+    def _places_by_key(self) -> dict[str, Place]:
+        """Keyed once per snapshot, not on every lookup; the first by name wins a tie."""
+        keyed: dict[str, Place] = {}
+        for place in self.municipalities:
+            keyed.setdefault(name_key(place.name), place)
+        return keyed
+
+    @cached_property
+    def _programmes_by_key(self) -> dict[str, ProgrammeInfo]:
+        """Codes before names, so a code is never shadowed by another programme's name."""
+        keyed: dict[str, ProgrammeInfo] = {}
+        for programme in self.programmes.values():
+            keyed.setdefault(name_key(programme.code), programme)
+        for programme in self.programmes.values():
+            keyed.setdefault(name_key(programme.name), programme)
+        return keyed
 
 
 # By database: a process has one, a test run many.
@@ -112,10 +146,8 @@ async def find_place(session: AsyncSession, name: str) -> tuple[Place | None, Or
 
 async def find_programme(session: AsyncSession, text: str) -> ProgrammeInfo | None:
     """The programme by code or name as typed, looked up again once before it is unknown."""
-    wanted = text.strip().casefold()
     for fresh in (False, True):
-        programmes = (await organisation(session, fresh=fresh)).programmes.values()
-        found = next((p for p in programmes if wanted in {p.code, p.name.casefold()}), None)
+        found = (await organisation(session, fresh=fresh)).programme(text)
         if found is not None:
             return found
     return None

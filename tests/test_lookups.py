@@ -4,13 +4,20 @@ once, anything else another process changed is seen within MAX_AGE."""
 
 from __future__ import annotations
 
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import insert, update
 from sqlmodel import select
 
 from storage import lookups
+from storage.lookups import find_programme, name_key
 from storage.models import CountyPart, Municipality, Participant, Programme
 from storage.participants import find_municipality, register_referral
 from storage.rules import RuleError
+from tests.teams import message
+from tests.test_participants_http import COORDINATOR, staff
 from tests.test_participants_storage import COORD, actors, referral  # noqa: F401
 
 
@@ -112,3 +119,95 @@ async def test_a_programme_added_elsewhere_is_accepted_at_once(db, actors):  # n
                                               referral(programme="nytt"))
         programme = await session.get(Programme, participant.programme_id)
     assert programme.code == "nytt"
+
+
+# --- names as typed: what looks the same is found ------------------------------------------
+
+# Format characters a pasted name can carry; `pii.normalise` drops them all.
+_INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
+_SPACES = [" ", "\u00a0", "\u3000", "\t"]
+
+
+def _fullwidth(char: str) -> str:
+    return chr(ord(char) + 0xFEE0) if "!" <= char <= "~" else char
+
+
+@st.composite
+def _as_typed(draw: st.DrawFn, name: str) -> str:
+    """`name` as someone might type or paste it: each character in another case or fullwidth,
+    invisible characters anywhere (between a letter and its combining mark too, with the
+    letters decomposed), spaces around."""
+    if draw(st.booleans()):
+        name = unicodedata.normalize("NFD", name)
+    out = [draw(st.sampled_from(["", *_SPACES]))]
+    for char in name:
+        char = draw(st.sampled_from([char, char.upper(), char.lower(), _fullwidth(char)]))
+        out.append(char + "".join(draw(st.lists(st.sampled_from(_INVISIBLE), max_size=2))))
+    out.append(draw(st.sampled_from(["", *_SPACES])))
+    return "".join(out)
+
+
+async def _snapshot(db) -> lookups.Organisation:
+    async with db.read() as session:
+        return await lookups.organisation(session)
+
+
+async def test_any_municipality_or_programme_as_typed_is_found_and_nothing_else(db):
+    """Property over the organisation as loaded: every municipality, and every programme by
+    code and by name, is found however it is typed; a name that is not one is refused."""
+    org = await _snapshot(db)
+    towns = sorted(m.name for m in org.municipalities)
+    programmes = sorted(org.programmes.values(), key=lambda p: p.code)
+    assert "Vingåker" in towns and len(programmes) >= 4
+    known = {name_key(t) for t in towns} | {name_key(p.name) for p in programmes} | {
+        name_key(p.code) for p in programmes}
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.data())
+    def found(data: st.DataObject) -> None:
+        town = data.draw(st.sampled_from(towns))
+        place = org.municipality(data.draw(_as_typed(town)))
+        assert place is not None and place.name == town
+        programme = data.draw(st.sampled_from(programmes))
+        text = data.draw(_as_typed(data.draw(st.sampled_from([programme.code, programme.name]))))
+        assert org.programme(text) == programme
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.sampled_from(towns + [p.name for p in programmes]),
+           st.sampled_from(["s", "a", " kommun", "-", "x"]), st.text(max_size=3))
+    def refused(name: str, more: str, noise: str) -> None:
+        for typed in (name + more, more + name, name[:-1], noise):
+            if name_key(typed) not in known:
+                assert org.municipality(typed) is None and org.programme(typed) is None
+
+    found()
+    refused()
+
+
+async def test_the_callers_take_a_name_as_typed_and_still_refuse_an_unknown_one(db, actors):  # noqa: F811
+    async with db.session() as session:
+        typed = referral(" ＦＬ\u200bＥＮ\u00a0", programme="Ｓｉｋｔａ mot\u2060 ARBETSLIVET")
+        participant = await register_referral(session, actors[COORD], typed)
+        assert (await session.get(Municipality, participant.municipality_id)).name == "Flen"
+        assert (await session.get(Programme, participant.programme_id)).code == "sikta"
+    async with db.read() as session:
+        assert (await find_municipality(session, "vingA\u030aker")).name == "Vingåker"
+        assert (await find_programme(session, "\ufeffＳＰＩＲＡ")).code == "spira"
+        assert await find_programme(session, "spira\u200b2") is None
+        try:
+            await find_municipality(session, "Fl\u200bens")
+        except RuleError as error:
+            assert error.code == "unknown_municipality"
+        else:
+            raise AssertionError("an unknown municipality was found")
+
+
+async def test_a_referral_in_chat_finds_a_municipality_typed_in_fullwidth(bot, connector, db):
+    await staff(db)
+    replies = await bot.say(message(
+        "ny aktualisering kommun=ＫＡＴＲＩＮＥ\u200bholm insats=ｓｐｉｒａ kön=kvinna född=1985 "
+        "försörjning=sjukpenning från=FK samtycke=ja datum=2026-11-02", connector.url, COORDINATOR))
+    assert replies[0].startswith("Registrerat **V-2026-0001**: kvinna, född 1985, Katrineholm")
+    async with db.read() as session:
+        participant = (await session.exec(select(Participant))).one()
+        assert (await session.get(Programme, participant.programme_id)).code == "spira"

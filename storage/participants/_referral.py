@@ -64,7 +64,8 @@ async def _next_code(session: AsyncSession, prefix: str, year: int) -> str:
 
 
 async def find_municipality(session: AsyncSession, name: str) -> Place:
-    """The municipality as typed (case and surrounding spaces do not matter)."""
+    """The municipality as typed (compared by `lookups.name_key`: case, spaces, fullwidth
+    forms and invisible characters do not matter)."""
     place, org = await find_place(session, name)
     if place is None:
         names = ", ".join(sorted(m.name for m in org.municipalities))
