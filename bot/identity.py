@@ -50,7 +50,7 @@ KEYS_MAX_AGE = 24 * 3600.0  # seconds; the SDK's daily refresh
 UNKNOWN_KEY_REFRESH = 3600.0  # a token naming a key we lack refetches at most this often
 RETRY_AFTER_FAILURE = 60.0  # after a failed fetch, the next try waits this long
 FETCH_ERRORS = (requests.RequestException, OSError, ValueError, KeyError, TypeError)
-monotonic = time.monotonic  # tests move time forward here
+monotonic = time.monotonic  # tests move time forward here (key cache and token renewal)
 
 
 class ThreadedOpenIdMetadata(_OpenIdMetadata):
@@ -178,9 +178,9 @@ class CachedCredentialFactory(ConfigurationServiceClientCredentialFactory):
                 )
                 self._renewing[key] = asyncio.Lock()
             self._cache[key] = credentials
-        if key in self._renewing and time.monotonic() >= self._renew_at.get(key, 0.0):
+        if key in self._renewing and monotonic() >= self._renew_at.get(key, 0.0):
             async with self._renewing[key]:
-                if time.monotonic() >= self._renew_at.get(key, 0.0):
+                if monotonic() >= self._renew_at.get(key, 0.0):
                     left = await asyncio.to_thread(_seconds_until_renewal, credentials)
-                    self._renew_at[key] = time.monotonic() + left
+                    self._renew_at[key] = monotonic() + left
         return credentials

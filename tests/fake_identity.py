@@ -107,7 +107,10 @@ class FakeIdentity:
         self.kid = f"stegvis-test-{secrets.token_hex(4)}"
         self.keys = [public_jwk(self.signing_key, self.kid, list(endorsements))]
         self.bot_token = f"bot-token-{secrets.token_urlsafe(16)}"
-        self.token_delay = 0.0  # seconds the token endpoint waits before it answers
+        # Cleared by `hold_tokens`: the token endpoint keeps each request until `answer_tokens`.
+        self._token_answer = threading.Event()
+        self._token_answer.set()
+        self._token_arrived = threading.Event()
         self.token_expires_in = 3599
         self.token_requests: list[dict[str, str]] = []
         self.keys_status = 200  # what the JWKS endpoint answers (500: a broken identity service)
@@ -136,10 +139,26 @@ class FakeIdentity:
         ).result(timeout=10)
 
     def close(self) -> None:
+        self._token_answer.set()  # a held token request must not keep a thread waiting
         asyncio.run_coroutine_threadsafe(self._server.close(), self._loop).result(timeout=10)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=10)
         self._loop.close()
+
+    # -- a slow or hung Entra ID, under the test's control rather than a race with the clock --
+
+    def hold_tokens(self) -> None:
+        """From now on the token endpoint answers no request until `answer_tokens`."""
+        self._token_arrived.clear()
+        self._token_answer.clear()
+
+    def answer_tokens(self) -> None:
+        self._token_answer.set()
+
+    async def token_request_held(self) -> None:
+        """Wait, without blocking the caller's event loop, until a held token request is in."""
+        if not await asyncio.to_thread(self._token_arrived.wait, 30):
+            raise AssertionError("no token request reached the identity service")
 
     # -- what the bot's Settings point at --
 
@@ -224,7 +243,9 @@ class FakeIdentity:
     async def _token(self, request: web.Request) -> web.Response:
         form = {key: str(value) for key, value in (await request.post()).items()}
         self.token_requests.append(form)
-        await asyncio.sleep(self.token_delay)
+        self._token_arrived.set()
+        if not self._token_answer.is_set():
+            await asyncio.get_running_loop().run_in_executor(None, self._token_answer.wait)
         if form.get("grant_type") != "client_credentials":
             return web.json_response({"error": "unsupported_grant_type"}, status=400)
         return web.json_response(

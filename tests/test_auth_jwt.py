@@ -12,9 +12,12 @@ import json
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import jwt
+import msal.application
+import msal.token_cache
 import pytest
 from aiohttp import ClientResponse, web
 from botframework.connector.auth import JwtTokenExtractor
@@ -286,32 +289,58 @@ async def test_token_service_that_does_not_answer_in_time_is_503_and_stalls_noth
     """The bot's first token is fetched in a thread with a timeout: meanwhile the bot answers
     other requests; when Entra ID is too slow the activity gets 503 (the Bot Connector tries
     again) and no reply goes out half-authenticated."""
-    monkeypatch.setattr(identity_calls, "IDENTITY_TIMEOUT", 0.5)
-    identity.token_delay = 1.5
+    monkeypatch.setattr(identity_calls, "IDENTITY_TIMEOUT", 2.0)
+    identity.hold_tokens()  # Entra ID does not answer before the bot has given up
     token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url)
-    await unavailable_while_others_are_served(client, token, recording)
+    pending = asyncio.ensure_future(post_help(client, token))
+    await identity.token_request_held()
+    health = await client.http.get("/healthz")
+    assert health.status == 200
+    assert not pending.done()
+    response = await pending
+    assert response.status == 503, await response.text()
+    assert recording.activities == []
 
-    identity.token_delay = 0.0  # Entra ID answers again: the next activity goes through
+    identity.answer_tokens()  # Entra ID answers again: the next activity goes through
     response = await post_help(client, token)
     assert response.status == 201, await response.text()
     assert recording.authorizations == [f"Bearer {identity.bot_token}"]
 
 
-async def test_the_bots_token_is_renewed_off_the_event_loop(client, authed, identity, recording):
+@pytest.fixture
+def msal_clock(monkeypatch) -> list[float]:
+    """Seconds added to msal's clock: its token cache decides what has expired by `time.time()`
+    in these two modules (a token is stale to msal with less than five minutes left)."""
+    offset = [0.0]
+    shifted = SimpleNamespace(time=lambda: time.time() + offset[0])
+    for module in (msal.application, msal.token_cache):
+        monkeypatch.setattr(module, "time", shifted)
+    return offset
+
+
+async def test_the_bots_token_is_renewed_off_the_event_loop(
+    client, authed, identity, recording, clock_offset, msal_clock
+):
     """msal would renew an expiring token inside the SDK's synchronous call, holding up every
-    other turn while Entra ID answers; it is renewed in a worker thread before that."""
-    identity.token_expires_in = 302  # msal keeps five minutes' margin: stale after 2 s
+    other turn while Entra ID answers; it is renewed in a worker thread before that.
+
+    The clocks are moved, not waited for: with a token good for a few seconds of wall time, a
+    busy machine let the renewed token go stale again before the SDK used it (a third fetch)."""
     token = identity.channel_token(audience=authed.APP_ID, service_url=recording.url)
     response = await post_help(client, token)
     assert response.status == 201, await response.text()
+    assert len(identity.token_requests) == 1
 
-    await asyncio.sleep(2.1)
-    identity.token_delay = 1.0
+    # The token has a second under msal's five minutes left, for msal and for the bot's renewal
+    # clock alike (less than an hour on: the signing keys stay as they are).
+    clock_offset[0] = msal_clock[0] = identity.token_expires_in - 5 * 60 + 1
+    identity.hold_tokens()  # Entra ID answers the renewal only when the test says so
     pending = asyncio.ensure_future(post_help(client, token))
-    await asyncio.sleep(0.2)
+    await identity.token_request_held()
     health = await client.http.get("/healthz")
     assert health.status == 200
     assert not pending.done()
+    identity.answer_tokens()
     response = await pending
     assert response.status == 201, await response.text()
     assert len(identity.token_requests) == 2
