@@ -73,8 +73,7 @@ def rowcount(result: Result[*TupleAny]) -> int:
 
 
 def database_of(session: AsyncSession) -> str:
-    """The database a session talks to, as a key for what a process keeps per database (a
-    process has one, a test run many)."""
+    """The session's database: the key of what a process keeps per database (tests: many)."""
     bind = session.get_bind()
     return str(bind.engine.url if isinstance(bind, Connection) else bind.url)
 
