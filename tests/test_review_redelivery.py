@@ -1,0 +1,68 @@
+"""Review of the reply path after "send held replies as they are": what a redelivery sends
+(from processed_turn.replies) is what the first delivery tried to send, cards included."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tests.fakes import Answer
+from tests.teams import message
+from tests.test_participants_http import COORDINATOR, staff
+
+_VOLATILE = ("_conversation", "id", "timestamp", "localTimestamp")
+
+
+def _wire(activity: dict[str, Any]) -> str:
+    return json.dumps({k: v for k, v in activity.items() if k not in _VOLATILE},
+                      sort_keys=True, ensure_ascii=False)
+
+
+async def _redelivered_equals_first(bot, connector, db, text: str) -> None:
+    await staff(db)
+    await bot.say(message("hjälp", connector.url, COORDINATOR))  # remembers the conversation
+    connector.clear()
+    # Every attempt of the first delivery reaches the connector (recorded) but answers 500.
+    connector.answers.extend(Answer(500, accepted=True) for _ in range(4))
+    sent = message(text, connector.url, COORDINATOR)
+    assert (await bot.post(sent)).status == 503
+    first = [_wire(a) for a in connector.activities]
+    assert len(first) == 4 and len(set(first)) == 1, "each retry sends the same JSON"
+    connector.clear()
+    assert (await bot.post(sent)).status == 201
+    again = [_wire(a) for a in connector.activities]
+    assert again and again[0] == first[0]
+    assert any(json.loads(a).get("attachments") for a in first + again) or text == "hjälp"
+
+
+async def test_a_read_turns_card_is_redelivered_as_first_sent(bot, connector, db):
+    await _redelivered_equals_first(bot, connector, db, "hjälp")
+
+
+async def test_a_write_turns_form_card_is_redelivered_as_first_sent(bot, connector, db):
+    await _redelivered_equals_first(bot, connector, db, "ny aktualisering")
+
+
+async def test_the_second_of_two_replies_is_redelivered_once_and_unchanged(bot, connector, db):
+    """A turn with two replies (a form card and its question), the second failing: the
+    redelivery sends only it, once, as it was first tried."""
+    await staff(db)
+    await bot.say(message("hjälp", connector.url, COORDINATOR))
+    connector.clear()
+    await bot.say(message("ny aktualisering", connector.url, COORDINATOR))
+    count = len(connector.activities)
+    connector.clear()
+    assert count == 2, connector.texts()
+    connector.answers.extend([Answer(200, accepted=True),
+                              *(Answer(429, {"Retry-After": "0"}, accepted=True)
+                                for _ in range(4))])
+    sent = message("ny aktualisering", connector.url, COORDINATOR)
+    assert (await bot.post(sent)).status == 503
+    first = [_wire(a) for a in connector.activities]
+    connector.clear()
+    assert (await bot.post(sent)).status == 201
+    again = [_wire(a) for a in connector.activities]
+    assert again == [first[-1]]
+    connector.clear()
+    assert (await bot.post(sent)).status == 201
+    assert connector.activities == []
