@@ -10,6 +10,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from sqlalchemy import event
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -143,7 +144,12 @@ async def forget_conversation(session: AsyncSession, conversation_id: str) -> No
     if row is not None and row.removed_at is None:
         row.removed_at = utcnow()
         session.add(row)
-    _confirmed.pop((database_of(session), conversation_id), None)
+    key = (database_of(session), conversation_id)
+    _confirmed.pop(key, None)
+    # And once more when it commits: a turn reading the reference meanwhile (the removal not
+    # yet visible to it) would otherwise confirm it again for CONFIRMED_FOR.
+    event.listen(session.sync_session, "after_commit",
+                 lambda _session: _confirmed.pop(key, None), once=True)
 
 
 def load_reference(row: ConversationRef) -> dict[str, Any]:
