@@ -49,3 +49,22 @@ async def test_an_answer_moved_from_a_channel_comes_in_the_chosen_language(bot, 
     assert "personal chat" in pointer, pointer
     personal = connector.in_conversation(PERSONAL)
     assert personal and "V-2026-0001" in personal[0]
+
+
+async def test_a_failed_language_read_leaves_the_turn_able_to_read(bot, connector, db,
+                                                                    monkeypatch):
+    """The language is read in the turn's own read transaction now: when that read fails
+    (a timeout, a dropped statement), the turn must still answer, in the default language,
+    as it did when the language had a session of its own."""
+    from sqlalchemy import text
+
+    from bot import locale
+
+    async def failing(session, user_id: str) -> str | None:
+        await session.execute(text("SELECT no_such_column FROM user_language"))
+        return None
+
+    await bot.say(message("hjälp", connector.url, COACH))  # remembers the conversation
+    monkeypatch.setattr(locale, "chosen_locale", failing)
+    replies = await bot.say(message("vem är jag", connector.url, COACH))
+    assert replies and "Sara" not in replies[0] and "Cem" in replies[0], replies

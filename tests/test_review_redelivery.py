@@ -66,3 +66,33 @@ async def test_the_second_of_two_replies_is_redelivered_once_and_unchanged(bot, 
     connector.clear()
     assert (await bot.post(sent)).status == 201
     assert connector.activities == []
+
+
+async def test_every_reply_of_real_turns_is_serialised_as_msrest_alone_would(
+    bot, connector, db, monkeypatch
+):
+    """The bot's own cards (help, forms, question cards, a saved referral, a participant's
+    card) go out as msrest alone would send them."""
+    import copy
+
+    from msrest import Serializer
+
+    from bot.activity_json import _MODELS, ActivitySerializer
+    from tests.test_participants_http import REFERRAL
+
+    seen: list[tuple[str, str]] = []
+    body = ActivitySerializer.body
+
+    def checked(self, data, data_type, **kwargs):  # type: ignore[no-untyped-def]
+        reference = Serializer(_MODELS).body(copy.deepcopy(data), data_type, **kwargs)
+        ours = body(self, data, data_type, **kwargs)
+        seen.append((json.dumps(ours, sort_keys=True), json.dumps(reference, sort_keys=True)))
+        return ours
+
+    monkeypatch.setattr(ActivitySerializer, "body", checked)
+    await staff(db)
+    for text in ("hjälp", "ny aktualisering", "avbryt", REFERRAL, "visa V-2026-0001",
+                 "vem är jag", "rapport", "ångra"):
+        await bot.say(message(text, connector.url, COORDINATOR))
+    assert any('"attachments"' in ours for ours, _ in seen)
+    assert all(ours == reference for ours, reference in seen)
