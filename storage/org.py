@@ -447,4 +447,6 @@ async def county_part_names(session: AsyncSession, codes: frozenset[str]) -> lis
     if not codes:
         return []
     org = await lookups.organisation(session)
+    if not codes <= {part.code for part in org.parts.values()}:
+        org = await lookups.organisation(session, fresh=True)  # added since, elsewhere
     return sorted(part.name for part in org.parts.values() if part.code in codes)

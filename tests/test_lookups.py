@@ -211,3 +211,17 @@ async def test_a_referral_in_chat_finds_a_municipality_typed_in_fullwidth(bot, c
     async with db.read() as session:
         participant = (await session.exec(select(Participant))).one()
         assert (await session.get(Programme, participant.programme_id)).code == "spira"
+
+
+async def test_review_a_county_part_added_elsewhere_is_named_at_once(db):
+    """`vem är jag` and the welcome name the user's county parts from the snapshot: a part
+    added by another process (`org load`) within MAX_AGE is still named."""
+    from storage.org import county_part_names
+
+    async with db.read() as session:
+        await lookups.organisation(session)
+    async with db.begin() as connection:
+        await connection.execute(insert(CountyPart).values(
+            code="nydel", name="Nya delen", base_town="Flen", code_prefix="N"))
+    async with db.read() as session:
+        assert await county_part_names(session, frozenset({"nydel"})) == ["Nya delen"]
