@@ -91,3 +91,19 @@ def test_non_json_python_values_in_a_card_differ_from_msrest() -> None:
         key = next(iter(content))
         assert body["attachments"][0]["content"][key] == ours
         assert ref["attachments"][0]["content"][key] == theirs
+
+
+def test_a_stored_reply_revived_for_redelivery_keeps_its_mention() -> None:
+    """A redelivery sends `_revived(_stored(...))`; an entity's own fields (a mention's
+    `mentioned`, `text`) come back as additional properties, which msrest does not send:
+    the first delivery would carry the mention and the redelivery not. (No reply in a turn
+    mentions anyone today; proactive notices do, and do not go through here.)"""
+    from botbuilder.schema import Mention
+
+    from bot.activity_json import activity_json
+    from bot.once import _revived, _stored
+
+    activity = Activity(type="message", text="<at>Bo</at> hej", entities=[Mention(
+        mentioned=ChannelAccount(id="29:x", name="Bo"), text="<at>Bo</at>", type="mention")])
+    (revived,) = _revived(_stored([activity]))
+    assert activity_json(revived)["entities"] == activity_json(activity)["entities"]
