@@ -18,7 +18,7 @@ from contextlib import suppress
 from datetime import timedelta
 
 from botbuilder.core import TurnContext
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, Mention
 
 from bot.activity_json import activity_json
 from bot.delivery import HELD_REPLIES, REPLY_RETRYABLE, last_answer
@@ -70,7 +70,21 @@ def _stored(activities: list[Activity]) -> list[str]:
 
 
 def _revived(replies: list[str]) -> list[Activity]:
-    return [Activity().deserialize(json.loads(reply)) for reply in replies]
+    """Stored replies as activities again. msrest reads every entity as a bare Entity, whose
+    other fields it would not send: a mention is read back as a Mention."""
+    activities = []
+    for reply in replies:
+        document = json.loads(reply)
+        activity = Activity().deserialize(document)
+        raw = document.get("entities")
+        if isinstance(raw, list) and activity.entities and len(raw) == len(activity.entities):
+            activity.entities = [
+                Mention().deserialize(item)
+                if isinstance(item, dict) and item.get("type") == "mention" else entity
+                for item, entity in zip(raw, activity.entities, strict=True)
+            ]
+        activities.append(activity)
+    return activities
 
 
 async def _deliver(

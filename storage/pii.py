@@ -481,6 +481,18 @@ def redact(text: str) -> str:
                 _CLEAN.clear()
             _CLEAN[text] = None
         return text
+    # Two numbers typed together ("…12 3485 01 01…"): once the second is gone, the first reads
+    # as a number again. Each pass removes at least ten digits (a pass that removes none ends
+    # it, so a log line can never hang here).
+    while has_personal_number(text):
+        redacted = _redact_once(text)
+        if redacted == text:
+            break
+        text = redacted
+    return text
+
+
+def _redact_once(text: str) -> str:
     normalised, positions = _normalise_with_positions(text)
     out, cursor = [], 0
     for start, end in _number_spans(normalised):

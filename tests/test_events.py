@@ -499,7 +499,7 @@ async def test_a_referral_writes_the_spans_a_rebuild_derives(db, coordinator, mo
         assert await spans(session, p.id) == written
 
 
-async def test_review_a_referral_reusing_an_undone_participants_id_has_the_rebuilt_spans(
+async def test_a_referral_reusing_an_undone_participants_id_has_the_rebuilt_spans(
     db, coordinator, monkeypatch
 ):
     """SQLite gives a new row the id of the last row deleted: a referral after an undone one

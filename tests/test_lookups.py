@@ -213,7 +213,7 @@ async def test_a_referral_in_chat_finds_a_municipality_typed_in_fullwidth(bot, c
         assert (await session.get(Programme, participant.programme_id)).code == "spira"
 
 
-async def test_review_a_county_part_added_elsewhere_is_named_at_once(db):
+async def test_a_county_part_added_elsewhere_is_named_at_once(db):
     """`vem är jag` and the welcome name the user's county parts from the snapshot: a part
     added by another process (`org load`) within MAX_AGE is still named."""
     from storage.org import county_part_names

@@ -1,4 +1,4 @@
-"""Review of the reply path after "send held replies as they are": what a redelivery sends
+"""The reply path after "send held replies as they are": what a redelivery sends
 (from processed_turn.replies) is what the first delivery tried to send, cards included."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Review of bot/locale.py: answers outside an ordinary message turn still come in the
+"""bot/locale.py: answers outside an ordinary message turn still come in the
 language the user chose (a reinstall's welcome, a file consent invoke, an answer moved from a
 channel to personal chat)."""
 

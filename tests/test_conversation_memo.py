@@ -1,4 +1,4 @@
-"""Review of storage/conversations.py's per-process confirmation: a removal in this process
+"""storage/conversations.py's per-process confirmation: a removal in this process
 is not hidden by a turn that read the reference while the removal was still uncommitted."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Review of bot/activity_json.py: the outgoing JSON is msrest's own for plain-JSON cards, and
+"""bot/activity_json.py: the outgoing JSON is msrest's own for plain-JSON cards, and
 what it does differently for other Python values (documented here, not a failure)."""
 
 from __future__ import annotations
@@ -94,10 +94,8 @@ def test_non_json_python_values_in_a_card_differ_from_msrest() -> None:
 
 
 def test_a_stored_reply_revived_for_redelivery_keeps_its_mention() -> None:
-    """A redelivery sends `_revived(_stored(...))`; an entity's own fields (a mention's
-    `mentioned`, `text`) come back as additional properties, which msrest does not send:
-    the first delivery would carry the mention and the redelivery not. (No reply in a turn
-    mentions anyone today; proactive notices do, and do not go through here.)"""
+    """A redelivery sends `_revived(_stored(...))`: a mention's own fields (`mentioned`,
+    `text`) go out again as the first delivery sent them."""
     from botbuilder.schema import Mention
 
     from bot.activity_json import activity_json

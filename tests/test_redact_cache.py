@@ -1,4 +1,4 @@
-"""Review of storage/pii.py's clean-text cache: remembering clean texts never lets a number
+"""storage/pii.py's clean-text cache: remembering clean texts never lets a number
 through, whatever the order, normalisation, length or thread."""
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ def test_redact_with_the_cache_is_redact_without_it(texts: list[str]) -> None:
 
 
 def test_two_numbers_typed_together_are_both_redacted() -> None:
-    """Not the cache (the same before these commits): a number glued to the next one's first
-    digits ("…12 34" + "85 01 01…" typed as "12 3485") is left in the redacted text."""
+    """A number glued to the next one's first digits ("…12 34" + "85 01 01…" typed as
+    "12 3485"): once the second is redacted the first reads as a number again, and goes too."""
     text = "85 01 01-12 3485 01 01-12 3485"
     assert "85 01 01-12 34" not in pii.redact(text)
 
