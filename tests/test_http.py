@@ -142,3 +142,19 @@ async def test_tenant_in_conversation_only_is_checked_too(db, settings, connecto
         assert (await client.post(activity)).status == 403
     finally:
         await client.http.close()
+
+
+def test_the_access_log_line_says_what_an_admin_needs(caplog):
+    """`serve` logs each request in one short line (bot.app.AccessLog)."""
+    import logging
+
+    from aiohttp import web
+    from aiohttp.test_utils import make_mocked_request
+
+    from bot.app import AccessLog
+
+    caplog.set_level(logging.INFO, logger="aiohttp.access")
+    logger = AccessLog(logging.getLogger("aiohttp.access"), "")
+    response = web.Response(status=201, body=b"{}")
+    logger.log(make_mocked_request("POST", "/api/messages"), response, 0.0123)
+    assert caplog.messages == [f"POST /api/messages 201 {response.body_length} 12.3 ms"]
