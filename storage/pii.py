@@ -464,15 +464,15 @@ def has_personal_number_in(value: Any) -> bool:
 
 
 REDACTED = "[personnummer borttaget]"
-# Texts found to hold no personnummer: replies repeat the same labels and help texts turn after
-# turn, and each card has hundreds. Only clean texts are kept, up to a bound, then forgotten.
+# Texts found clean (replies repeat the same labels turn after turn), kept up to a bound.
 _CLEAN: dict[str, None] = {}
-_CLEAN_KEPT = 4096
-_CLEAN_LONGEST = 1000
+_CLEAN_KEPT, _CLEAN_LONGEST = 4096, 1000
 
 
 def redact(text: str) -> str:
-    """`text` with every personnummer replaced; the same text when there is none."""
+    """`text` with every personnummer replaced; the same text when there is none. Passes repeat
+    while a number is left: two typed together ("…12 3485 01 01…") read as one again once the
+    second is gone (each pass removes ten digits or more; one that removes none ends it)."""
     if text in _CLEAN:
         return text
     if not has_personal_number(text):
@@ -481,14 +481,9 @@ def redact(text: str) -> str:
                 _CLEAN.clear()
             _CLEAN[text] = None
         return text
-    # Two numbers typed together ("…12 3485 01 01…"): once the second is gone, the first reads
-    # as a number again. Each pass removes at least ten digits (a pass that removes none ends
-    # it, so a log line can never hang here).
-    while has_personal_number(text):
-        redacted = _redact_once(text)
-        if redacted == text:
-            break
-        text = redacted
+    before = ""
+    while text != before and has_personal_number(text):
+        before, text = text, _redact_once(text)
     return text
 
 
@@ -499,8 +494,7 @@ def _redact_once(text: str) -> str:
         start, end = positions[start], positions[end - 1] + 1
         if start < cursor:
             continue
-        out.append(text[cursor:start])
-        out.append(REDACTED)
+        out += [text[cursor:start], REDACTED]
         cursor = end
     out.append(text[cursor:])
     return "".join(out)
