@@ -1,11 +1,16 @@
-"""Outgoing activities as JSON without msrest walking every card three times.
+"""Outgoing activities as JSON without msrest's three passes.
 
 To send a reply, msrest's `Serializer.body` first deserialises the activity in place, then
-validates it, then serialises it, and each pass goes through an attachment's content (an
-Adaptive Card: hundreds of nested dicts and strings) one value at a time; for content that is
-plain JSON all three return what they were given. That was a quarter of a `hjälp` turn. Here
-the activity goes through msrest without those contents, which are put back as they are when
-json's C encoder accepts them; any other content (an SDK card model) takes msrest's path.
+validates it, then serialises it, each pass through every attribute of every nested model and
+through an attachment's content (an Adaptive Card: hundreds of nested dicts and strings) one
+value at a time. For what Stegvis sends, the first two change nothing (the Bot Framework's
+models declare no constraints) and the third returns plain values as they are. Here the
+activity is walked once over its models' attribute maps: plain strings, numbers and booleans
+and plain-JSON contents (checked by json's C encoder) are taken as they are, nested models are
+walked, and anything else (an enum, a date, content that is not plain JSON) is serialised by
+msrest, value by value. A shape msrest would first have to build models from (a dict where a
+model belongs) sends the whole activity through msrest as before. Tests compare the result with
+msrest's own over generated activities and every reply of real turns.
 """
 
 from __future__ import annotations
@@ -16,9 +21,15 @@ from typing import Any
 from botbuilder.schema import Activity
 from botframework.connector import models
 from msrest import Serializer
+from msrest.serialization import Model
 
 _MODELS = {name: kind for name, kind in models.__dict__.items() if isinstance(kind, type)}
 _Serializer: Any = Serializer  # msrest has no annotations
+_PLAIN = {"str": str, "bool": bool, "int": int, "float": float}
+
+
+class _Unusual(Exception):
+    """A shape left to msrest's own body()."""
 
 
 def _plain_json(content: Any) -> bool:
@@ -32,30 +43,52 @@ def _plain_json(content: Any) -> bool:
 
 
 class ActivitySerializer(_Serializer):
-    """msrest's serialiser, with plain-JSON attachment contents passed through untouched."""
+    """msrest's serialiser, with activities walked once (see the module text)."""
 
     def __init__(self) -> None:
         super().__init__(_MODELS)
 
     def body(self, data: Any, data_type: str, **kwargs: Any) -> Any:
-        if data_type != "Activity" or not isinstance(data, Activity) or not data.attachments:
-            return super().body(data, data_type, **kwargs)
-        attachments = data.attachments
-        contents = [attachment.content for attachment in attachments]
-        plain = [_plain_json(content) for content in contents]
-        try:
-            for attachment, passed in zip(attachments, plain, strict=True):
-                if passed:
-                    attachment.content = None
-            body = super().body(data, data_type, **kwargs)
-        finally:
-            for attachment, content in zip(attachments, contents, strict=True):
-                attachment.content = content
-        for item, content, passed in zip(body.get("attachments", []), contents, plain,
-                                         strict=False):
-            if passed and isinstance(item, dict):
-                item["content"] = content
-        return body
+        if data_type == "Activity" and isinstance(data, Activity) and not kwargs:
+            try:
+                return self._walk(data)
+            except _Unusual:
+                pass
+        return super().body(data, data_type, **kwargs)
+
+    def _walk(self, model: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for attr, spec in model._attribute_map.items():
+            key = spec["key"]
+            if attr == "additional_properties" and key == "":
+                if model.additional_properties is not None:
+                    out.update(model.additional_properties)
+                continue
+            value = getattr(model, attr, None)
+            if value is not None:
+                out[key] = self._value(value, spec["type"])
+        return out
+
+    def _value(self, value: Any, kind: str) -> Any:
+        plain = _PLAIN.get(kind)
+        if plain is not None and type(value) is plain:
+            return value
+        if kind == "object":
+            if isinstance(value, Model):
+                return self._walk(value)
+            if type(value) in (str, bool, int) or _plain_json(value):
+                return value
+            return self.serialize_data(value, kind)
+        model = self.dependencies.get(kind)
+        if isinstance(model, type) and issubclass(model, Model):
+            if not isinstance(value, Model):
+                raise _Unusual
+            return self._walk(value)
+        if kind.startswith("[") and kind.endswith("]"):
+            if not isinstance(value, list):
+                raise _Unusual
+            return [None if item is None else self._value(item, kind[1:-1]) for item in value]
+        return self.serialize_data(value, kind)
 
 
 _SERIALIZER = ActivitySerializer()

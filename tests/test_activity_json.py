@@ -105,3 +105,37 @@ def test_a_stored_reply_revived_for_redelivery_keeps_its_mention() -> None:
         mentioned=ChannelAccount(id="29:x", name="Bo"), text="<at>Bo</at>", type="mention")])
     (revived,) = _revived(_stored([activity]))
     assert activity_json(revived)["entities"] == activity_json(activity)["entities"]
+
+
+def test_a_reply_is_walked_once_and_equals_msrest_for_enums_dates_and_mentions(
+    monkeypatch,
+) -> None:
+    """The usual reply takes the one walk (msrest's body() is never called), and what it
+    gives equals msrest's: an enum for the type, a date, a mention among the entities, a list
+    of recipients, suggested actions, a hero card model as content."""
+    from datetime import UTC, datetime
+
+    from botbuilder.schema import ActivityTypes, Mention
+
+    activity = _activity([{"type": "AdaptiveCard", "body": [{"text": "å"}]}], "hej", hero=True)
+    activity.type = ActivityTypes.message
+    activity.timestamp = datetime(2026, 12, 2, 9, 30, 5, 123000, tzinfo=UTC)
+    activity.entities = [Mention(mentioned=ChannelAccount(id="29:x", name="Bo"),
+                                 text="<at>Bo</at>", type="mention")]
+    activity.members_added = [ChannelAccount(id="1"), None]
+    expected = _reference(activity)
+
+    def no_body(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("msrest's body() was used")
+
+    monkeypatch.setattr(Serializer, "body", no_body)
+    got = ActivitySerializer().body(activity, "Activity")
+    assert json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+
+def test_a_dict_where_a_model_belongs_goes_through_msrest_as_before() -> None:
+    activity = _activity([], "hej", hero=False)
+    activity.from_property = {"id": "b", "name": "Stegvis"}  # msrest builds the model first
+    expected = _reference(activity)
+    got = ActivitySerializer().body(copy.deepcopy(activity), "Activity")
+    assert json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True)
