@@ -98,3 +98,13 @@ def activity_json(activity: Activity) -> dict[str, Any]:
     """The activity as the Bot Connector receives it."""
     body: dict[str, Any] = _SERIALIZER.body(activity, "Activity")
     return body
+
+
+def model_json(model: Any) -> dict[str, Any]:
+    """Any Bot Framework model as its `serialize()` gives it (a conversation reference, each
+    turn), in the same one walk."""
+    try:
+        return _SERIALIZER._walk(model)
+    except _Unusual:
+        document: dict[str, Any] = model.serialize()
+        return document

@@ -12,6 +12,7 @@ from botbuilder.dialogs import DialogContext, DialogSet
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 from botbuilder.schema.teams import FileConsentCardResponse, TeamInfo, TeamsChannelAccount
 
+from bot.activity_json import model_json
 from bot.config import Settings
 from bot.graph import GraphClient, GraphSettings
 from bot.inbound import consent_answer, conversation_type, inbound
@@ -187,7 +188,7 @@ class StegvisBot(TeamsActivityHandler):
         activity = turn_context.activity
         user = activity.from_property or ChannelAccount()
         kind = activity.conversation.conversation_type if activity.conversation else None
-        reference = TurnContext.get_conversation_reference(activity).serialize()
+        reference = model_json(TurnContext.get_conversation_reference(activity))
         async with self._db.read() as session:
             if await conversation_known(session, reference, user.name, fresh=fresh):
                 return False

@@ -139,3 +139,19 @@ def test_a_dict_where_a_model_belongs_goes_through_msrest_as_before() -> None:
     expected = _reference(activity)
     got = ActivitySerializer().body(copy.deepcopy(activity), "Activity")
     assert json.dumps(got, sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+
+def test_a_conversation_reference_is_stored_as_msrest_serialises_it() -> None:
+    """bot/handler.py keeps where a conversation can be reached with `model_json`; the
+    proactive path reads it back with msrest, so it must be msrest's own `serialize()`."""
+    from botbuilder.core import TurnContext
+    from botbuilder.schema import ConversationReference
+
+    from bot.activity_json import model_json
+    from tests.teams import message, user
+
+    activity = Activity().deserialize(message("hej", "http://127.0.0.1:1/", user("6a-1", "Å Ö")))
+    reference = TurnContext.get_conversation_reference(activity)
+    assert model_json(reference) == reference.serialize()
+    again = ConversationReference().deserialize(model_json(reference))
+    assert again.serialize() == reference.serialize()
