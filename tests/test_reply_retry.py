@@ -192,3 +192,21 @@ async def test_each_request_on_a_shared_client_reports_to_the_turn_that_sent_it(
 
     failing, fine = await asyncio.gather(send("a:failing", 0.0), send("a:fine", 0.05))
     assert (failing.status, fine.status) == (500, 200)
+
+
+async def test_the_user_token_client_is_built_once_for_many_turns(bot, connector, monkeypatch):
+    """Stegvis signs no one in: the SDK's per-turn user token client is kept per app id
+    (bot/delivery.py), not built with its own msrest configuration for every turn."""
+    from botframework.connector.auth import _user_token_client_impl
+
+    built: list[object] = []
+    original = _user_token_client_impl._UserTokenClientImpl.__init__
+
+    def counting(self, *args, **kwargs) -> None:
+        built.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(_user_token_client_impl._UserTokenClientImpl, "__init__", counting)
+    for _ in range(3):
+        await bot.say(message("hjälp", connector.url, COORDINATOR))
+    assert len(built) <= 1, built
