@@ -12,12 +12,15 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
 from storage.db import Database
 from storage.models import BotStateItem, table_of, utcnow
 
 _TABLE = table_of(BotStateItem)
+_READ = select(_TABLE.c.id, _TABLE.c.key, _TABLE.c.document, _TABLE.c.etag).where(
+    _TABLE.c.key.in_(bindparam("p_keys", expanding=True))
+)
 
 
 class StateConflictError(Exception):
@@ -51,12 +54,7 @@ class StateDocuments:
             return {}
         async with self._db.connect() as connection:
             rows = (
-                await connection.execute(
-                    select(_TABLE.c.id, _TABLE.c.key, _TABLE.c.document, _TABLE.c.etag).where(
-                        _TABLE.c.key.in_(keys)
-                    )
-                )
-            ).all()
+await connection.execute(_READ, {"p_keys": keys})).all()
         return {key: StoredState(row_id, document, etag) for row_id, key, document, etag in rows}
 
     async def write(self, changes: Mapping[str, StateChange]) -> dict[str, str]:

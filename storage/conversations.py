@@ -14,8 +14,9 @@ from sqlalchemy import event
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.db import database_of, insert_for
+from storage.db import database_of
 from storage.models import ConversationRef, table_of, utcnow
+from storage.prebuilt import insert_for
 
 
 async def remember_conversation(

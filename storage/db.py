@@ -78,13 +78,6 @@ def database_of(session: AsyncSession) -> str:
     return str(bind.engine.url if isinstance(bind, Connection) else bind.url)
 
 
-def insert_for(session: AsyncSession, table: Table) -> DialectInsert:
-    """A dialect insert for the session's database (see `Database.insert`)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
-
-
 class WriteOutsideLockError(RuntimeError):
     """A write transaction on SQLite that did not come through `session()` or `begin()`."""
 

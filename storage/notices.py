@@ -12,7 +12,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import STOCKHOLM, clock
-from storage.db import insert_for
 from storage.models import (
     CountyPart,
     ReminderOutbox,
@@ -22,6 +21,7 @@ from storage.models import (
     utcnow,
 )
 from storage.permissions import Role
+from storage.prebuilt import insert_for
 from storage.reminder_rules import CHANNEL_PREFIX
 
 # `reminder_outbox.rule_code` of notices: no reminder rule has it, and nobody answers a notice.

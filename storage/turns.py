@@ -29,12 +29,13 @@ from datetime import timedelta
 from enum import StrEnum
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import bindparam, delete, update
+from sqlalchemy import Executable, bindparam, delete, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
 from storage.db import Database, rowcount
 from storage.models import ProcessedTurn, table_of
+from storage.prebuilt import InsertOf, dialect_of, per_dialect
 
 log = logging.getLogger(__name__)
 
@@ -125,10 +126,16 @@ async def wait_for_other(db: Database, key: str, lease: timedelta = LEASE) -> No
         await asyncio.sleep(POLL_SECONDS)
 
 
+_SEEN = select(table_of(ProcessedTurn).c.key).where(
+    table_of(ProcessedTurn).c.key == bindparam("p_key")
+)
+
+
 async def seen(db: Database, key: str) -> bool:
     """Whether `key` has a row (done, or claimed by a running delivery): read only, no lock."""
     async with db.read() as session:
-        return await session.get(ProcessedTurn, key) is not None
+        connection = await session.connection()
+        return (await connection.execute(_SEEN, {"p_key": key})).first() is not None
 
 
 async def finish(
@@ -143,22 +150,27 @@ async def finish(
     """In the turn's own transaction: the key is done, with the replies the turn made. Written
     when no row is there, or over the running row `owner` claimed; anything else means another
     delivery committed this message (or took it over) first, and this turn must roll back."""
-    table = table_of(ProcessedTurn)
     now = clock.now()
-    done = {"status": "done", "owner": owner, "sent": 0, "lease_until": now + lease,
-            "replies": json.dumps(replies, ensure_ascii=False)}
-    statement = (
-        db.insert(table)
-        .values(key=key, created_at=now, **done)
-        .on_conflict_do_update(
-            index_elements=[table.c.key],
-            set_=done,
-            where=(table.c.owner == owner) & (table.c.status == "running"),
-        )
-        .returning(table.c.key)
-    )
-    if (await session.execute(statement)).first() is None:
+    values = {"p_key": key, "p_owner": owner, "p_now": now, "p_lease_until": now + lease,
+              "p_replies": json.dumps(replies, ensure_ascii=False)}
+    connection = await session.connection()
+    if (await connection.execute(_finish(dialect_of(session)), values)).first() is None:
         raise TakenOver(key)
+
+
+@per_dialect
+def _finish(insert: InsertOf) -> Executable:
+    """The receipt: a new row, or the running row of this owner, becomes done."""
+    table = table_of(ProcessedTurn)
+    done = {"status": "done", "owner": bindparam("p_owner"), "sent": 0,
+            "lease_until": bindparam("p_lease_until"), "replies": bindparam("p_replies")}
+    statement = insert(table).values(key=bindparam("p_key"), created_at=bindparam("p_now"),
+                                     **done)
+    return statement.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=[table.c.key],
+        set_=done,
+        where=(table.c.owner == bindparam("p_owner")) & (table.c.status == "running"),
+    ).returning(table.c.key)
 
 
 async def forget(session: AsyncSession, key: str, owner: str) -> None:

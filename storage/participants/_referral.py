@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Executable, bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,6 +21,7 @@ from storage.models import (
 )
 from storage.participants._access import _create, _save, get_participant
 from storage.permissions import Action, Actor, Role, Scope, is_allowed
+from storage.prebuilt import InsertOf, dialect_of, per_dialect
 from storage.rules import (
     RuleError,
     Status,
@@ -48,19 +49,21 @@ class ReferralInput:
 
 
 async def _next_code(session: AsyncSession, prefix: str, year: int) -> str:
-    """Atomic counter per prefix and year; safe with several bot instances."""
-    table = table_of(CodeCounter)
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(table)
-        .values(prefix=prefix, year=year, last=1)
-        .on_conflict_do_update(
-            index_elements=[table.c.prefix, table.c.year], set_={"last": table.c.last + 1}
-        )
-        .returning(table.c.last)
-    )
-    number = (await session.execute(statement)).scalar_one()
+    """Atomic counter per prefix and year; safe with several bot instances. Through the
+    session, so that the unit counts it as a write."""
+    statement = _count(dialect_of(session))
+    number = (await session.execute(statement, {"p_prefix": prefix, "p_year": year})).scalar_one()
     return participant_code(prefix, year, number)
+
+
+@per_dialect
+def _count(insert: InsertOf) -> Executable:
+    table = table_of(CodeCounter)
+    statement = insert(table).values(prefix=bindparam("p_prefix"), year=bindparam("p_year"),
+                                     last=1)
+    return statement.on_conflict_do_update(  # type: ignore[no-any-return]
+        index_elements=[table.c.prefix, table.c.year], set_={"last": table.c.last + 1}
+    ).returning(table.c.last)
 
 
 async def find_municipality(session: AsyncSession, name: str) -> Place:

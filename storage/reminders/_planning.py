@@ -10,8 +10,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.calendar import send_moment
-from storage.db import DialectInsert, insert_for
+from storage.db import DialectInsert
 from storage.models import ReminderOutbox, table_of, utcnow
+from storage.prebuilt import insert_for
 from storage.reminder_rules import DueReminder, due_reminders, idempotency_key
 from storage.reminders._dispatch import Outbox
 from storage.reminders._rules import list_rules, rule_config, seed_reminders
