@@ -5,8 +5,9 @@ after the busy timeout, or at once when its read transaction has to become a wri
 (WAL "busy snapshot"). So on SQLite every write transaction of this process goes through one
 asyncio lock and starts with `BEGIN IMMEDIATE` on the single writer connection: turns queue for
 the lock instead of failing, and another process (`python -m bot reminders run-due` from cron)
-is waited for up to the busy timeout. Reads that never write use `read()`, a pool of `query_only`
-connections that WAL lets run beside the writer. `session()` is the write path, so a caller who
+is waited for up to the busy timeout without holding the loop (storage/_sqlite_inline.py).
+Reads that never write use `read()`, `query_only` connections that WAL lets run beside the
+writer. `session()` is the write path, so a caller who
 does not think about it is safe; a write outside it fails loudly instead of racing.
 
 On PostgreSQL both paths are the same pool, sized to the turns allowed in flight; reads run in
@@ -37,6 +38,7 @@ from sqlalchemy.util.typing import TupleAny
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.orm.session import Session as SqlModelSession
 
+from storage import _sqlite_inline as sqlite_inline
 from storage import write_guard
 from storage.models import BOOKKEEPING
 from storage.rules import RuleError
@@ -44,6 +46,7 @@ from storage.rules import RuleError
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # another process writing (cron, migrations): wait, then fail
+SQLITE_BUSY_SPIN_MS = 20  # waited inside SQLite, on the loop; beyond it, asyncio sleeps
 POOL_RECYCLE_SECONDS = 1800  # PostgreSQL: renew connections before firewalls drop them
 SQLITE_READERS = 8
 WRITE_WAIT_SECONDS = 30.0  # SQLite: longest wait for this process' write lock before giving up
@@ -167,12 +170,19 @@ def _sqlite_connect(read_only: bool) -> Any:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SPIN_MS}")
         if read_only:
             cursor.execute("PRAGMA query_only=ON")
         cursor.close()
 
     return connect
+
+
+def _sqlite_engine(url: str, connections: int) -> AsyncEngine:
+    return create_async_engine(
+        url, pool_size=connections, max_overflow=0, pool_reset_on_return=None,
+        module=sqlite_inline.module(SQLITE_BUSY_TIMEOUT_MS / 1000),
+    )
 
 
 class Database:
@@ -183,19 +193,11 @@ class Database:
         self._write_lock = asyncio.Lock()
         self._writer: asyncio.Task[Any] | None = None
         if self.is_sqlite:
-            # One writer connection (the lock lets one transaction use it at a time).
-            # Sessions always end their transaction (commit, or rollback on error), so the pool's
-            # own rollback on return would only cost a round trip to SQLite's thread.
-            self.engine: AsyncEngine = create_async_engine(
-                url, pool_size=1, max_overflow=0, pool_reset_on_return=None
-            )
-            # Readers: each connection is a thread; more than a few only contend for the GIL.
-            self.read_engine: AsyncEngine = create_async_engine(
-                url,
-                pool_size=min(max(pool_size, 2), SQLITE_READERS),
-                max_overflow=0,
-                pool_reset_on_return=None,
-            )
+            # One writer connection (the lock lets one transaction use it at a time) and a few
+            # readers; sessions always end their transaction (no rollback on return needed).
+            self.engine: AsyncEngine = _sqlite_engine(url, 1)
+            readers = min(max(pool_size, 2), SQLITE_READERS)
+            self.read_engine: AsyncEngine = _sqlite_engine(url, readers)
             event.listen(self.engine.sync_engine, "connect", _sqlite_connect(read_only=False))
             event.listen(self.engine.sync_engine, "begin", self._begin_immediate)
             event.listen(self.read_engine.sync_engine, "connect", _sqlite_connect(read_only=True))
