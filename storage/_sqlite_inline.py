@@ -8,10 +8,11 @@ a turn takes tens of microseconds in SQLite itself, far less than the trips, so 
 where it is asked for. What that costs: a long statement holds the loop while it runs (long
 reads on SQLite are the reports of a large association, which is the point at which the README
 sends it to PostgreSQL). Waiting must not: a statement that meets another process' write lock
-(cron's `run-due`, a migration) gets SQLite's "busy" after a short busy timeout and is tried
-again after an asyncio sleep, until `patience` runs out, so other turns go on meanwhile. The
+(cron's `run-due`, a migration) gets SQLite's "busy" after a busy timeout of 2 ms and is tried
+again after an asyncio sleep, until `patience` runs out, so other turns go on meanwhile; that
+includes the connection's first PRAGMAs (the driver's own 5 s default would hold the loop). The
 process' own writers never meet there (storage/db.py: one writer at a time, behind an asyncio
-lock). SQLite undoes a statement that answers "busy", so trying it again is safe.
+lock).
 
 Handed to `create_async_engine(..., module=...)` as the DB-API module of the aiosqlite dialect.
 """
@@ -31,16 +32,29 @@ T = TypeVar("T")
 _BUSY_SNAPSHOT = 517
 
 
-async def _patiently(call: Callable[[], T], patience: float) -> T:
-    """`call()`, tried again while another process holds the lock, for up to `patience` s."""
+async def _patiently(
+    connection: sqlite3.Connection, call: Callable[[], T], patience: float, *,
+    commit: bool = False,
+) -> T:
+    """`call()`, tried again while another process holds the lock, for up to `patience` s.
+
+    Only where SQLite says a retry is safe: a COMMIT, or a statement outside an explicit
+    transaction that changed nothing (the rows an `executemany` wrote before it met the lock
+    are committed already, each on its own). Inside a transaction "busy" is raised, and the
+    caller's transaction rolls back."""
     loop = asyncio.get_running_loop()
-    pause, give_up = 0.005, None
+    pause, give_up = 0.002, None
+    # As before the first try: a transaction the failed try opened itself (sqlite3's implicit
+    # BEGIN) holds nothing yet.
+    inside, changes = connection.in_transaction, connection.total_changes
     while True:
         try:
             return call()
         except sqlite3.OperationalError as error:
             code = getattr(error, "sqlite_errorcode", None)
             if code is None or code & 0xFF != sqlite3.SQLITE_BUSY or code == _BUSY_SNAPSHOT:
+                raise
+            if not commit and (inside or connection.total_changes != changes):
                 raise
             give_up = give_up if give_up is not None else loop.time() + patience
             if loop.time() >= give_up:
@@ -58,13 +72,18 @@ class Cursor:
     async def __aenter__(self) -> Cursor:
         return self
 
+    async def __aexit__(self, *_: object) -> None:
+        self._cursor.close()
+
     async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
-        await _patiently(lambda: self._cursor.execute(sql, parameters), self._patience)
+        call = lambda: self._cursor.execute(sql, parameters)  # noqa: E731
+        await _patiently(self._cursor.connection, call, self._patience)
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Any]) -> Cursor:
         rows = list(parameters)  # a generator could not be run twice
-        await _patiently(lambda: self._cursor.executemany(sql, rows), self._patience)
+        call = lambda: self._cursor.executemany(sql, rows)  # noqa: E731
+        await _patiently(self._cursor.connection, call, self._patience)
         return self
 
     async def fetchall(self) -> list[Any]:
@@ -141,11 +160,8 @@ class _Connection:
     def cursor(self) -> Cursor:
         return Cursor(self._conn.cursor(), self._patience)
 
-    async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
-        return await self.cursor().execute(sql, parameters)
-
     async def commit(self) -> None:
-        await _patiently(self._conn.commit, self._patience)
+        await _patiently(self._conn, self._conn.commit, self._patience, commit=True)
 
     async def rollback(self) -> None:
         self._conn.rollback()
@@ -179,15 +195,17 @@ class _Module:
     ProgrammingError = sqlite3.ProgrammingError
     sqlite_version, sqlite_version_info = sqlite3.sqlite_version, sqlite3.sqlite_version_info
 
-    def __init__(self, patience: float) -> None:
-        self._patience = patience
+    def __init__(self, patience: float, spin: float) -> None:
+        self._patience, self._spin = patience, spin
 
     def connect(self, database: str, **kwargs: Any) -> _Connection:
         kwargs.setdefault("check_same_thread", False)  # tests run pools across event loops
+        kwargs["timeout"] = self._spin  # SQLite's busy timeout, spent on the loop
         return _Connection(lambda: sqlite3.connect(database, **kwargs), self._patience)
 
 
-def module(patience: float) -> AsyncAdapt_aiosqlite_dbapi:
-    """The DB-API module to give the aiosqlite dialect; `patience`: seconds a statement waits
-    for another process' write lock before it fails with "database is locked"."""
-    return AsyncAdapt_aiosqlite_dbapi(_Module(patience), sqlite3)  # type: ignore[arg-type]
+def module(patience: float, spin: float = 0.002) -> AsyncAdapt_aiosqlite_dbapi:
+    """The DB-API module to give the aiosqlite dialect. `patience`: seconds a statement waits
+    for another process' write lock before it fails with "database is locked"; `spin`: how
+    long of that SQLite waits by itself each time, holding the loop."""
+    return AsyncAdapt_aiosqlite_dbapi(_Module(patience, spin), sqlite3)  # type: ignore[arg-type]

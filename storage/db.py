@@ -46,7 +46,6 @@ from storage.rules import RuleError
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000  # another process writing (cron, migrations): wait, then fail
-SQLITE_BUSY_SPIN_MS = 20  # waited inside SQLite, on the loop; beyond it, asyncio sleeps
 POOL_RECYCLE_SECONDS = 1800  # PostgreSQL: renew connections before firewalls drop them
 SQLITE_READERS = 8
 WRITE_WAIT_SECONDS = 30.0  # SQLite: longest wait for this process' write lock before giving up
@@ -170,7 +169,6 @@ def _sqlite_connect(read_only: bool) -> Any:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_SPIN_MS}")
         if read_only:
             cursor.execute("PRAGMA query_only=ON")
         cursor.close()

@@ -24,6 +24,7 @@ import asyncio
 import json
 import logging
 import uuid
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import StrEnum
@@ -46,6 +47,7 @@ LEASE = timedelta(seconds=20)
 # removes older ones).
 KEEP = timedelta(days=7)
 POLL_SECONDS = 0.1
+MARK_DELAY = 0.1  # delivery marks of this long are written in one transaction (_Delivered)
 
 
 class Claim(StrEnum):
@@ -239,14 +241,16 @@ class _Delivered:
     """The last mark of each delivery (every reply reached the connector, so their text goes),
     written after the request has been answered, those of many turns in one transaction: it
     only decides what a later redelivery of the message sends, and a redelivery that comes
-    before it waits for it (the lease runs from the receipt's commit). A process killed before
-    it sends those replies again on redelivery, as one killed between a reply and its count
-    always did."""
+    before it waits for it (the lease runs from the receipt's commit). Marks wait `MARK_DELAY`
+    to be written together: one commit (with its fsync on SQLite) for the turns of that moment
+    rather than one per turn. A process killed before it sends those replies again on
+    redelivery, as one killed between a reply and its count always did."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._pending: list[dict[str, str]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._wake: asyncio.Future[None] | None = None  # set by `flush`: write now
 
     def add(self, key: str, owner: str) -> None:
         self._pending.append({"k": key, "o": owner})
@@ -260,6 +264,9 @@ class _Delivered:
             .where(table.c.key == bindparam("k"), table.c.owner == bindparam("o"))
             .values(sent=0, replies=None)
         )
+        self._wake = asyncio.get_running_loop().create_future()
+        with suppress(TimeoutError):
+            await asyncio.wait_for(self._wake, MARK_DELAY)
         while self._pending:
             batch, self._pending = self._pending, []
             try:
@@ -270,6 +277,8 @@ class _Delivered:
                 log.warning("%d deliveries could not be marked done", len(batch), exc_info=True)
 
     async def flush(self) -> None:
+        if self._wake is not None and not self._wake.done():
+            self._wake.set_result(None)
         while self._writer is not None and not self._writer.done():
             await asyncio.shield(self._writer)
 
