@@ -31,6 +31,7 @@ from sqlmodel import select
 
 from bench.common import bot_env, engines, free_port, run, start
 from bench.fake_connector import FakeConnector
+from bot.activity_json import model_json
 from storage.clock import clock
 from storage.conversations import remember_conversation
 from storage.db import Database
@@ -79,7 +80,7 @@ async def setup(url: str, connector_url: str, recipients: int) -> None:
             for n in range(recipients):
                 await remember_conversation(
                     session,
-                    reference(connector_url, n),
+                    model_json(reference(connector_url, n)),
                     conversation_type="personal",
                     tenant_id=TENANT,
                     aad_object_id=aad(n),
