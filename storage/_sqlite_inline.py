@@ -3,7 +3,8 @@
 aiosqlite runs each connection on a thread of its own and hands every call over: opening a
 cursor, executing, fetching and closing are four trips there and back per statement, each a
 wake-up of the other thread and a hand-over of the GIL. A referral's turn made about 170
-context switches that way, a third of its time (bench/README: "A cheaper turn"). A statement of
+context switches that way, and took twice as long as it does now (README, "Load
+benchmarks": "Statements built once, SQLite on the loop"). A statement of
 a turn takes tens of microseconds in SQLite itself, far less than the trips, so here it runs
 where it is asked for. What that costs: a long statement holds the loop while it runs (long
 reads on SQLite are the reports of a large association, which is the point at which the README
@@ -22,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, TypeVar
 
 from sqlalchemy.dialects.sqlite.aiosqlite import AsyncAdapt_aiosqlite_dbapi
@@ -76,13 +78,13 @@ class Cursor:
         self._cursor.close()
 
     async def execute(self, sql: str, parameters: Any = ()) -> Cursor:
-        call = lambda: self._cursor.execute(sql, parameters)  # noqa: E731
+        call = partial(self._cursor.execute, sql, parameters)
         await _patiently(self._cursor.connection, call, self._patience)
         return self
 
     async def executemany(self, sql: str, parameters: Iterable[Any]) -> Cursor:
         rows = list(parameters)  # a generator could not be run twice
-        call = lambda: self._cursor.executemany(sql, rows)  # noqa: E731
+        call = partial(self._cursor.executemany, sql, rows)
         await _patiently(self._cursor.connection, call, self._patience)
         return self
 
@@ -167,9 +169,7 @@ class _Connection:
         self._conn.rollback()
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
+        self.stop()
 
     def stop(self) -> None:
         if self._connection is not None:
