@@ -20,7 +20,7 @@ from typing import Any
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import AuditEntry
+from storage.models import AuditEntry, table_of, utcnow
 from storage.permissions import Actor
 
 # Actors without a Teams identity.
@@ -132,25 +132,32 @@ async def record(
     after: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Add one audit row. `before`/`after` are snapshots (or any field → value mapping); only
-    their differences are kept, minimised as described above. `details` must hold codes, counts
-    and names of staff or organisation units only, never free text about a participant."""
+    """Write one audit row, at once (the entry returned has its id). `before`/`after` are
+    snapshots (or any field → value mapping); only their differences are kept, minimised as
+    described above. `details` must hold codes, counts and names of staff or organisation units
+    only, never free text about a participant."""
     changes, empty_before = field_changes(entity, before, after)
     extra = dict(details or {})
     if empty_before:
         extra[EMPTY_BEFORE] = empty_before
-    entry = AuditEntry(
-        actor_aad_object_id=actor_id(actor),
-        action=str(action),
-        entity=entity,
-        entity_id=entity_id,
-        participant_id=participant_id,
-        participant_code=participant_code,
-        changes=_json(changes),
-        details=_json(extra),
-    )
-    session.add(entry)
-    return entry
+    values: dict[str, Any] = {
+        "at": utcnow(),
+        "actor_aad_object_id": actor_id(actor),
+        "action": str(action),
+        "entity": entity,
+        "entity_id": entity_id,
+        "participant_id": participant_id,
+        "participant_code": participant_code,
+        "changes": _json(changes),
+        "details": _json(extra),
+    }
+    # A Core INSERT rather than the ORM's unit of work: the row's id at once, and no flush to
+    # wait for (pending ORM rows are flushed first, so the order of the writes holds).
+    row_id = (await session.execute(_INSERT, values)).scalar_one()
+    return AuditEntry(id=row_id, **values)
+
+
+_INSERT = table_of(AuditEntry).insert().returning(table_of(AuditEntry).c.id)
 
 
 def changes_of(entry: AuditEntry) -> dict[str, list[Any] | None]:

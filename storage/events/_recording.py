@@ -129,6 +129,10 @@ def _step(rec: _Recorder, before: Mapping[str, Any] | None, after: Mapping[str, 
         rec.correct(Kind.STEP, after["step_date"], {"step_id": after["id"]}, step=after["step"])
 
 
+_INSERT = (
+    table_of(ParticipantEvent).insert()
+    .returning(table_of(ParticipantEvent).c.id, sort_by_parameter_order=True)
+)
 _TRACKED = {"participant": _participant, "placement": _placement, "progression_step": _step}
 
 
@@ -148,13 +152,15 @@ async def _write(session: AsyncSession, actor: Actor | str, rec: _Recorder,
     created by this write, so its new events are all it has."""
     if not rec.new:
         return []
-    await session.flush()  # the audit row's id
-    now, staff = clock.now(), _staff_id(actor)
+    now, staff = clock.now(), _staff_id(actor)  # the audit row has its id (audit.record)
     for event in rec.new:
         event.recorded_at, event.actor_staff_id = now, staff
         event.audit_id = entry.id if entry is not None else None
-        session.add(event)
-    await session.flush()
+    # Core, not the ORM's unit of work: events are written once and never changed.
+    rows = [event.model_dump(exclude={"id"}) for event in rec.new]
+    ids = (await session.execute(_INSERT, rows)).scalars().all()
+    for event, event_id in zip(rec.new, ids, strict=True):
+        event.id = event_id
     if created:
         await first_spans(session, rec.participant_id, rec.new)
     else:
