@@ -125,6 +125,26 @@ async def test_a_write_turn_commits_its_work_with_the_receipt_then_counts_the_re
     assert len(_work(cost)) <= 11, cost.statements
 
 
+async def test_a_referral_leaves_the_orm_one_flush(bot, connector, db):
+    """The participant row is the ORM's; its audit row and its events are written with Core
+    INSERT … RETURNING (written once, never changed): one unit-of-work flush, not three."""
+    from sqlalchemy.orm import Session
+
+    await _warm(bot, connector, db)
+    flushes: list[int] = []
+
+    def on_flush(*_: Any) -> None:
+        flushes.append(1)
+
+    event.listen(Session, "after_flush", on_flush)
+    try:
+        replies = await bot.say(message(REFERRAL, connector.url, COORDINATOR))
+    finally:
+        event.remove(Session, "after_flush", on_flush)
+    assert replies[0].startswith("Registrerat **V-2026-"), replies
+    assert len(flushes) == 1, flushes
+
+
 
 async def test_the_reads_of_a_turn_share_one_transaction_and_hand_on_what_they_loaded(db):
     """Before a unit writes, its reads share one session; what one read block loaded is
