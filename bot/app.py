@@ -14,7 +14,6 @@ from azure.core.exceptions import DeserializationError
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import Activity, ActivityTypes
 from msrest.universal_http.requests import ClientRetryPolicy
@@ -80,7 +79,7 @@ class Runtime:
     settings: Settings
     db: Database
     adapter: CloudAdapter
-    auth: ConfigurationBotFrameworkAuthentication
+    auth: KeptClientsAuthentication
     bot: StegvisBot
     admission: Admission
     reminders: SchedulerRunner | None = None
@@ -329,6 +328,7 @@ def create_app(settings: Settings, db: Database | None = None) -> web.Applicatio
             log.exception("could not load the organisation: is the database reachable?")
 
     async def close_database(_: web.Application) -> None:
+        await runtime.auth.clients.http.close()
         await flush_delivered(runtime.db)
         await runtime.db.dispose()
 

@@ -7,17 +7,18 @@ Here each reply is retried on 429 (after at least Retry-After), 412 and 5xx with
 backoff, within a budget per turn so that the turn still ends before the Bot Connector gives up
 waiting for it.
 
-What counts is the status the connector answered, recorded by a response hook bound to the turn
-that sent the request, not the exception botbuilder raises: it raises for an accepted 204, and its
-JSON decoding raises the same DeserializationError for a 200 and a 500 whose body is not JSON.
+What counts is the status the connector answered, recorded for the turn that sent the request
+(`LastAnswer`, bot/_sender.py), not the exception botbuilder raises: it raises for an accepted
+204, and its JSON decoding raises the same DeserializationError for a 200 and a 500 whose body
+is not JSON.
 Any 2xx means the connector accepted the activity, so it is never posted again. A request that
 got no answer at all (a read timeout) is not retried either, since the connector may have taken
-it; connection failures before anything was sent are retried by the HTTP layer below.
+it; a connection that could not be opened is retried by the sender below.
 
 Connector clients are kept per app id, service URL and audience (`ConnectorClients`): the SDK
 builds a new one for every turn, with a new `requests` session, so every reply opened a new
-connection. Turns running at once share a client; the hook is therefore not on the client but
-on each request, and writes into the `LastAnswer` of the turn that sent it.
+connection. Their requests go out on one aiohttp session (bot/_sender.py). Turns running at once
+share a client; what the connector answered is therefore kept per task, not per client.
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -41,9 +41,12 @@ from botframework.connector.auth import (
     ConnectorFactory,
 )
 from botframework.connector.auth.user_token_client import UserTokenClient
+from msrest.pipeline.async_abc import AsyncPipeline
+from msrest.pipeline.universal import RawDeserializer
 
+from bot._sender import AioHttpSender, HttpSessions, LastAnswer, SignedRequests, answering
 from bot.activity_json import ActivitySerializer
-from bot.proactive import CALLER_RETRIES, RETRYABLE, backoff_delay, parse_retry_after
+from bot.proactive import CALLER_RETRIES, RETRYABLE, backoff_delay
 
 log = logging.getLogger(__name__)
 
@@ -61,26 +64,6 @@ _ANSWER_KEY = "stegvis.last_answer"
 CLIENTS_KEPT = 32
 
 
-class LastAnswer:
-    """A `requests` response hook: the status and Retry-After of the connector's last answer
-    to one turn's replies."""
-
-    def __init__(self) -> None:
-        self.status: int | None = None
-        self.retry_after: float | None = None
-
-    def __call__(self, response: Any, *args: Any, **kwargs: Any) -> None:
-        self.status = response.status_code
-        self.retry_after = parse_retry_after(response.headers.get("Retry-After"))
-
-    def clear(self) -> None:
-        self.status, self.retry_after = None, None
-
-
-# The LastAnswer of the send in progress in this task; requests bound while it is set carry it.
-_answering: ContextVar[LastAnswer | None] = ContextVar("stegvis_answering", default=None)
-
-
 def last_answer(context: TurnContext) -> LastAnswer:
     """This turn's record of the connector's last answer to its replies."""
     answer = context.turn_state.get(_ANSWER_KEY)
@@ -90,26 +73,17 @@ def last_answer(context: TurnContext) -> LastAnswer:
     return answer
 
 
-def _fit(client: ConnectorClient) -> None:
-    """Replies serialised without msrest's walks through every card (bot/activity_json.py);
-    and each request the client sends while a turn's send is in progress gets that turn's hook.
-    msrest prepares the request's keyword arguments in the sending task (where the context
-    variable is the turn's) and only then hands them to a worker thread."""
+def _fit(client: ConnectorClient, sessions: HttpSessions) -> None:
+    """Replies serialised without msrest's walks through every card (bot/activity_json.py), and
+    sent with aiohttp on the loop (bot/_sender.py) after the user agent and the bot's token."""
     client.conversations._serialize = ActivitySerializer()
     config = client.config
-    before = config.session_configuration_callback
-
-    def bind(session: Any, configuration: Any, kwargs: Any, **requests_kwargs: Any) -> Any:
-        requests_kwargs = before(session, configuration, kwargs, **requests_kwargs) \
-            or requests_kwargs
-        answer = _answering.get()
-        if answer is not None:
-            hooks = dict(requests_kwargs.get("hooks") or {})
-            hooks["response"] = [*hooks.get("response", []), answer]
-            requests_kwargs["hooks"] = hooks
-        return requests_kwargs
-
-    config.session_configuration_callback = bind
+    policies: list[Any] = [config.user_agent_policy, RawDeserializer(), config.http_logger_policy]
+    if config.credentials:
+        policies.insert(1, SignedRequests(config.credentials))
+    client._client.config.pipeline = AsyncPipeline(
+        policies, AioHttpSender(sessions, config.connection.timeout)
+    )
 
 
 class ConnectorClients:
@@ -117,6 +91,7 @@ class ConnectorClients:
 
     def __init__(self, kept: int = CLIENTS_KEPT) -> None:
         self._kept = kept
+        self.http = HttpSessions()
         self._clients: OrderedDict[tuple[object, ...], ConnectorClient] = OrderedDict()
 
     def __len__(self) -> int:
@@ -133,7 +108,7 @@ class ConnectorClients:
                   "_validate_authority", "_credential_factory")
         if not all(hasattr(inner, name) for name in fields):
             client = await inner.create(service_url, audience)
-            _fit(client)
+            _fit(client, self.http)
             return client
         app_id, scope = inner._app_id, audience or inner._to_channel_from_bot_oauth_scope
         # Asked every time: the credential factory (bot/identity.py) renews the token here.
@@ -146,7 +121,7 @@ class ConnectorClients:
             self._clients.move_to_end(key)
             return client
         client = await inner.create(service_url, audience)
-        _fit(client)
+        _fit(client, self.http)
         self._clients[key] = client
         while len(self._clients) > self._kept:
             self._clients.popitem(last=False)  # a turn still using it keeps it alive
@@ -242,7 +217,7 @@ class ReplyRetryingAdapter(CloudAdapter):
         attempt = 0
         while True:
             answer.clear()
-            bound = _answering.set(answer)
+            bound = answering.set(answer)
             try:
                 (response,) = await super().send_activities(context, [activity])
                 return response
@@ -265,5 +240,5 @@ class ReplyRetryingAdapter(CloudAdapter):
                 log.info("reply got HTTP %s, retrying in %.1f s", status, delay)
                 context.turn_state[_SPENT] = spent + delay
             finally:
-                _answering.reset(bound)
+                answering.reset(bound)
             await self._sleep(delay)

@@ -54,7 +54,10 @@ async def _run_due(settings: Settings, db: Database) -> int:
     from bot.scheduling import reminder_service
 
     runtime = build_runtime(settings, db)
-    report = await reminder_service(settings, db, runtime.adapter).run_once()
+    try:
+        report = await reminder_service(settings, db, runtime.adapter).run_once()
+    finally:
+        await runtime.auth.clients.http.close()
     print(
         f"Skickade {report.sent}, försöker igen senare {report.retried}, "
         f"väntar på att mottagaren öppnar Stegvis {report.waiting}, "

@@ -164,26 +164,28 @@ async def test_two_turns_sharing_a_connector_client_each_get_their_own_outcome(
 
 
 async def test_each_request_on_a_shared_client_reports_to_the_turn_that_sent_it(connector):
-    """The hook is bound per request, not per client: of two sends on one client, the 500
-    answered first and the 200 answered last are each seen by their own sender (a hook on the
-    client would have both see the last answer)."""
+    """The answer is recorded per sending task, not per client: of two sends on one client, the
+    500 answered first and the 200 answered last are each seen by their own sender (a record on
+    the client would have both see the last answer)."""
     from collections import deque
 
     from botbuilder.schema import Activity as SdkActivity
     from botframework.connector.aio import ConnectorClient
     from botframework.connector.auth import MicrosoftAppCredentials
 
-    from bot.delivery import LastAnswer, _answering, _fit
+    from bot._sender import HttpSessions, LastAnswer, answering
+    from bot.delivery import _fit
 
     client = ConnectorClient(MicrosoftAppCredentials("", ""), base_url=connector.url)
-    _fit(client)
+    sessions = HttpSessions()
+    _fit(client, sessions)
     connector.answers_for["a:failing"] = deque([Answer(500, delay=0.2)])
     connector.answers_for["a:fine"] = deque([Answer(200, body="{}", accepted=True, delay=0.3)])
 
     async def send(conversation: str, after: float) -> LastAnswer:
         await asyncio.sleep(after)
         answer = LastAnswer()
-        _answering.set(answer)  # this task's context only
+        answering.set(answer)  # this task's context only
         with contextlib.suppress(Exception):
             await client.conversations.send_to_conversation(
                 conversation, SdkActivity(type="message", text="hej")
@@ -191,6 +193,7 @@ async def test_each_request_on_a_shared_client_reports_to_the_turn_that_sent_it(
         return answer
 
     failing, fine = await asyncio.gather(send("a:failing", 0.0), send("a:fine", 0.05))
+    await sessions.close()
     assert (failing.status, fine.status) == (500, 200)
 
 

@@ -1,0 +1,160 @@
+"""The connector clients' HTTP (bot/_sender.py): aiohttp on the loop, a refused connection
+tried again, anything the connector may have received never sent twice, proxies as `requests`
+took them from the environment."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from botbuilder.schema import Activity
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import MicrosoftAppCredentials
+from msrest.exceptions import ClientRequestError, HttpOperationError
+
+from bot import _sender
+from bot._sender import HttpSessions, LastAnswer, answering
+from bot.delivery import _fit
+from bot.proactive import status_of
+from tests.playground import free_port
+from tests.teams import message
+from tests.test_participants_http import COORDINATOR, staff
+
+
+async def send(url: str, sessions: HttpSessions, text: str = "hej") -> Any:
+    client = ConnectorClient(MicrosoftAppCredentials("", ""), base_url=url)
+    _fit(client, sessions)
+    return await client.conversations.send_to_conversation(
+        "a:chat", Activity(type="message", text=text)
+    )
+
+
+async def test_a_turn_sends_its_reply_without_a_worker_thread(bot, connector, db, monkeypatch):
+    """The reply goes out in the turn's task: nothing is handed to the loop's thread pool (the
+    `requests` path handed over every reply, and aiohttp's trust_env every proxy lookup)."""
+    await staff(db)
+    handed: list[object] = []
+    loop = asyncio.get_running_loop()
+    original = loop.run_in_executor
+
+    def counting(executor: Any, function: Any, *args: Any) -> Any:
+        handed.append(function)
+        return original(executor, function, *args)
+
+    monkeypatch.setattr(loop, "run_in_executor", counting)
+    replies = await bot.say(message("hjälp", connector.url, COORDINATOR))
+    assert replies and connector.posts == 1
+    assert handed == []
+
+
+async def test_a_refused_connection_is_tried_again_until_the_connector_listens(monkeypatch):
+    monkeypatch.setattr(_sender, "CONNECT_PAUSE", 0.1)
+    port, received = free_port(), []
+
+    async def post(request: web.Request) -> web.Response:
+        received.append(await request.json())
+        return web.json_response({"id": "1"})
+
+    app = web.Application()
+    app.router.add_post("/v3/conversations/{conversation}/activities", post)
+    server = TestServer(app, host="127.0.0.1", port=port)
+    sessions = HttpSessions()
+
+    async def listen_later() -> None:
+        await asyncio.sleep(0.05)  # after the first try, before the second
+        await server.start_server()
+
+    try:
+        _, response = await asyncio.gather(listen_later(),
+                                           send(f"http://127.0.0.1:{port}", sessions))
+    finally:
+        await sessions.close()
+        await server.close()
+    assert response.id == "1"
+    assert [activity["text"] for activity in received] == ["hej"]
+
+
+async def test_nothing_listening_is_a_request_error_after_the_last_try(monkeypatch):
+    monkeypatch.setattr(_sender, "CONNECT_PAUSE", 0.01)
+    sessions = HttpSessions()
+    answer = LastAnswer()
+    answering.set(answer)
+    try:
+        with pytest.raises(ClientRequestError, match="could not connect"):
+            await send(f"http://127.0.0.1:{free_port()}", sessions)
+    finally:
+        await sessions.close()
+    assert answer.status is None  # no answer: the reply path does not retry it (may have gone)
+
+
+async def test_a_connection_closed_after_the_request_was_sent_is_not_sent_again():
+    """The connector may have taken the message: sending it again could show it twice. The
+    error is raised once, after one connection."""
+    connections, bodies = 0, []
+
+    async def answer_nothing(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal connections
+        connections += 1
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length"))
+        bodies.append(await reader.readexactly(length))
+        writer.close()
+
+    server = await asyncio.start_server(answer_nothing, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    sessions = HttpSessions()
+    try:
+        with pytest.raises(ClientRequestError):
+            await send(f"http://127.0.0.1:{port}", sessions)
+    finally:
+        await sessions.close()
+        server.close()
+        await server.wait_closed()
+    assert connections == 1 and len(bodies) == 1
+
+
+async def test_a_refusal_carries_its_status_and_retry_after_to_the_turn_and_the_error():
+    """Replies read them from the task's LastAnswer, proactive sends from the error's response
+    (bot/proactive.py `status_of`), as they read `requests.Response` before."""
+    async def throttle(_: web.Request) -> web.Response:
+        return web.json_response({"error": {"code": "Throttled"}}, status=429,
+                                 headers={"Retry-After": "7"})
+
+    app = web.Application()
+    app.router.add_post("/v3/conversations/{conversation}/activities", throttle)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    sessions, answer = HttpSessions(), LastAnswer()
+    answering.set(answer)
+    try:
+        with pytest.raises(HttpOperationError) as refused:
+            await send(str(server.make_url("/")), sessions)
+    finally:
+        await sessions.close()
+        await server.close()
+    assert (answer.status, answer.retry_after) == (429, 7.0)
+    assert status_of(refused.value) == (429, 7.0)
+    assert "Throttled" in refused.value.response.text
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://smba.trafficmanager.net/emea/", "http://proxy.kommun.se:3128"),
+        ("http://connector.example/", "http://plain-proxy:8080"),
+        ("https://intern.kommun.se/v3/", None),
+        ("http://127.0.0.1:3978/", None),
+    ],
+)
+def test_proxies_are_read_from_the_environment_as_requests_did(monkeypatch, url, expected):
+    for name in ("https_proxy", "http_proxy", "no_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.kommun.se:3128")
+    monkeypatch.setenv("HTTP_PROXY", "http://plain-proxy:8080")
+    monkeypatch.setenv("NO_PROXY", ".kommun.se,127.0.0.1,localhost")
+    assert HttpSessions().proxy(url) == expected
