@@ -3,15 +3,23 @@ whatever locale the Teams client sends: the association works in Swedish."""
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import UserLanguage, utcnow
+from storage.models import UserLanguage, table_of, utcnow
+
+# Every turn asks: a plain statement built once, not the ORM's identity lookup and object
+# (storage/prebuilt.py says why).
+_TABLE = table_of(UserLanguage)
+_CHOSEN = select(_TABLE.c.locale).where(_TABLE.c.user_id == bindparam("p_user"))
 
 
 async def chosen_locale(session: AsyncSession, user_id: str) -> str | None:
     """The locale the user chose, or None when they never chose one."""
-    row = await session.get(UserLanguage, user_id) if user_id else None
-    return row.locale if row else None
+    if not user_id:
+        return None
+    chosen: str | None = (await session.execute(_CHOSEN, {"p_user": user_id})).scalar()
+    return chosen
 
 
 async def choose_locale(session: AsyncSession, user_id: str, locale: str) -> None:
