@@ -97,7 +97,11 @@ async def _deliver(
     context.turn_state.pop(HELD_REPLIES, None)
     for index in range(sent, len(replies)):
         try:
-            await context.send_activity(replies[index])
+            # Straight to the adapter: a held reply went through send_activity's deep copy and
+            # its handlers (the redaction) when it was held, and a stored one before it was
+            # stored; through it again, each card would be copied and walked a second time.
+            await context.adapter.send_activities(context, [replies[index]])
+            context.responded = True
         except Exception:
             answer = last_answer(context)
             status = answer.status if answer else None

@@ -598,3 +598,25 @@ async def test_answers_before_and_around_the_turn_come_in_the_users_language(
     assert refused and "personal identity" in refused[0], refused
     long = await bot.say(message("x" * 30_000, connector.url, COORDINATOR))
     assert long and "too long for me" in long[0], long
+
+
+async def test_a_held_reply_is_copied_and_redacted_once_on_its_way_out(
+    bot, connector, db, monkeypatch
+):
+    """A reply is held until the turn commits, then delivered: it goes through botbuilder's
+    send path (a deep copy, the handlers, the redaction among them) once, when it is held;
+    the delivery hands the held copy to the adapter as it is."""
+    import bot.handler as handler
+
+    await staff(db)
+    passes: list[int] = []
+    redact = handler.redact_replies
+
+    async def counting(context, activities, send):
+        passes.append(len(activities))
+        return await redact(context, activities, send)
+
+    monkeypatch.setattr(handler, "redact_replies", counting)
+    replies = await bot.say(message("hjälp", connector.url, COORDINATOR))
+    assert replies and connector.posts == 1
+    assert passes == [1]
