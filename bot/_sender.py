@@ -7,19 +7,27 @@ itself (http.client, urllib3) in Python on that thread. That was the largest sin
 short turn (README, "Replies on the event loop"). Here the request goes out on a shared
 aiohttp session (kept-alive connections, its parser in C) in the task that sends it.
 
-What the `requests` path gave and this keeps: the credentials' Authorization header on every
-request (`SignedRequests`), proxies from the environment (read once per host: aiohttp's own
-`trust_env` reads them, and ~/.netrc, on a worker thread for every request), the client's timeout,
-the connector's status and Retry-After recorded for the turn that sent (`LastAnswer`, read by
-bot/delivery.py and bot/once.py), and a retry of a connection that could not be opened, when
-nothing was sent. Any other failure raises msrest's ClientRequestError, as before; whether the
-message went through is then unknown, and it is not sent again here.
+What the `requests` path did and this keeps: the credentials' Authorization header on every
+request (`SignedRequests`); proxies and certificate authorities as `requests` took them from
+the environment (HTTPS_PROXY, NO_PROXY, ALL_PROXY; REQUESTS_CA_BUNDLE, else certifi's bundle),
+read once per host (aiohttp's own `trust_env` reads them, and ~/.netrc, on a worker thread for
+every request); no redirect followed for a POST (aiohttp would turn it into a GET without the
+body, and a login page's 200 would count as delivered); the client's timeout; the connector's
+status and Retry-After recorded for the turn that sent, as soon as its status line arrives
+(`LastAnswer`, read by bot/delivery.py and bot/once.py: a 2xx whose body was cut off is still
+a 2xx, never sent again). A connection that could not be opened is tried again, since nothing
+was sent; a certificate that does not verify is not. Any other failure raises msrest's
+ClientRequestError, as before: whether the message went through is then unknown, and it is not
+sent again here. Error texts name the failure only: aiohttp's own carry the request's headers
+(the bot's token) and the proxy's address with its password. A new connection's DNS lookup still
+goes to the thread pool (aiohttp keeps the answer 10 s; connections are kept alive).
 """
 
 from __future__ import annotations
 
 import asyncio
-import urllib.request
+import os
+import ssl
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -30,12 +38,20 @@ from msrest.exceptions import ClientRequestError
 from msrest.pipeline import Request, Response
 from msrest.pipeline.async_abc import AsyncHTTPPolicy, AsyncHTTPSender
 from msrest.universal_http import ClientRequest, HTTPClientResponse
+from requests.utils import (
+    DEFAULT_CA_BUNDLE_PATH,
+    get_environ_proxies,
+    prepend_scheme_if_needed,
+    select_proxy,
+)
 
 from bot.proactive import parse_retry_after
 
 # A connection refused or reset before the request was written: tried this many times in all.
 CONNECT_ATTEMPTS = 3
 CONNECT_PAUSE = 0.2
+# Hosts whose proxy is remembered (a deployment talks to one or two service URLs).
+PROXIES_KEPT = 64
 
 
 class LastAnswer:
@@ -81,6 +97,15 @@ class SignedRequests(AsyncHTTPPolicy[ClientRequest, HTTPClientResponse]):
         return await self.next.send(request, **kwargs)
 
 
+def _decoded(body: bytes, charset: str | None) -> str:
+    """Never raises: an error page in a charset Python does not know is an answer all the
+    same (its status is what counts)."""
+    try:
+        return body.decode(charset or "utf-8-sig", errors="replace")
+    except LookupError:
+        return body.decode("utf-8-sig", errors="replace")
+
+
 @dataclass(frozen=True)
 class _Received:
     """What `requests.Response` offered of an answer, where msrest's errors keep it
@@ -90,10 +115,11 @@ class _Received:
     headers: Any
     reason: str | None
     content: bytes
+    charset: str | None = None
 
     @property
     def text(self) -> str:
-        return self.content.decode("utf-8", errors="replace")
+        return _decoded(self.content, self.charset)
 
 
 class _Answered(HTTPClientResponse):
@@ -102,11 +128,33 @@ class _Answered(HTTPClientResponse):
     def __init__(self, request: ClientRequest, received: _Received) -> None:
         super().__init__(request, received)
         self.status_code, self.headers = received.status_code, received.headers
-        self.reason = received.reason
+        self.reason, self._charset = received.reason, received.charset
         self._body = received.content
 
     def body(self) -> bytes:
         return self._body
+
+    def text(self, encoding: str | None = None) -> str:
+        return _decoded(self._body, encoding or self._charset)
+
+
+def _trusted() -> ssl.SSLContext:
+    """The certificate authorities `requests` trusted: REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE (a
+    file or a directory), else certifi's bundle."""
+    where = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") \
+        or DEFAULT_CA_BUNDLE_PATH
+    if os.path.isdir(where):
+        return ssl.create_default_context(capath=where)
+    return ssl.create_default_context(cafile=where)
+
+
+def _described(error: BaseException) -> str:
+    """What failed, without what aiohttp puts in its texts (headers, the proxy's password)."""
+    if isinstance(error, aiohttp.ClientConnectorError):
+        reason = error.os_error.strerror if error.os_error else None
+        return f"could not connect to {error.host}:{error.port} ({reason or 'no reason given'})"
+    status = getattr(error, "status", None)
+    return f"{type(error).__name__}" + (f" (HTTP {status})" if status else "")
 
 
 class HttpSessions:
@@ -116,22 +164,29 @@ class HttpSessions:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._session: aiohttp.ClientSession | None = None
         self._proxies: dict[tuple[str, str], str | None] = {}
+        self.tls: ssl.SSLContext | bool = True  # aiohttp's default until the first session
 
     def get(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._loop is not loop:
-            self._session = aiohttp.ClientSession()
+            if self._session is not None and not self._session.closed:
+                self._session.detach()  # its loop is gone (a test's, a finished CLI run)
+            if self.tls is True:
+                self.tls = _trusted()  # reads the bundle once per process
+            self._session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
             self._loop = loop
         return self._session
 
     def proxy(self, url: str) -> str | None:
-        """HTTPS_PROXY / HTTP_PROXY for the URL's scheme unless NO_PROXY names its host, as
-        `requests` did; read once per scheme and host (a deployment talks to a few)."""
+        """The proxy `requests` would have used for `url` (its own rules: NO_PROXY with ports
+        and address ranges, ALL_PROXY, a proxy given without a scheme), per scheme and host."""
         parts = urlsplit(url)
-        key = (parts.scheme, parts.hostname or "")
+        key = (parts.scheme, parts.netloc)
         if key not in self._proxies:
-            bypass = bool(key[1]) and urllib.request.proxy_bypass(key[1])
-            self._proxies[key] = None if bypass else urllib.request.getproxies().get(key[0])
+            if len(self._proxies) >= PROXIES_KEPT:
+                self._proxies.clear()
+            chosen = select_proxy(url, get_environ_proxies(url))
+            self._proxies[key] = prepend_scheme_if_needed(chosen, "http") if chosen else None
         return self._proxies[key]
 
     async def close(self) -> None:
@@ -162,22 +217,25 @@ class AioHttpSender(AsyncHTTPSender[ClientRequest, HTTPClientResponse]):
         http: ClientRequest = request.http_request
         if http.files:
             raise ClientRequestError("multipart bodies are not sent by this client")
+        sessions, turn = self._sessions, answering.get()
         for attempt in range(CONNECT_ATTEMPTS):
             try:
-                async with self._sessions.get().request(
+                async with sessions.get().request(
                     http.method, http.url, headers=http.headers, data=http.data,
-                    timeout=self._timeout, proxy=self._sessions.proxy(http.url),
+                    timeout=self._timeout, proxy=sessions.proxy(http.url), ssl=sessions.tls,
+                    allow_redirects=False,
                 ) as answer:
+                    if turn is not None:
+                        turn.record(answer.status, answer.headers.get("Retry-After"))
                     body = await answer.read()
                 break
+            except (aiohttp.ClientSSLError, aiohttp.ClientConnectorCertificateError) as error:
+                raise ClientRequestError(_described(error)) from None
             except aiohttp.ClientConnectorError as error:
                 if attempt + 1 == CONNECT_ATTEMPTS:
-                    raise ClientRequestError(f"could not connect: {error}") from error
+                    raise ClientRequestError(_described(error)) from None
                 await asyncio.sleep(CONNECT_PAUSE * 2**attempt)
             except (aiohttp.ClientError, TimeoutError) as error:
-                raise ClientRequestError(f"error in the request: {error!r}") from error
-        turn = answering.get()
-        if turn is not None:
-            turn.record(answer.status, answer.headers.get("Retry-After"))
-        received = _Received(answer.status, answer.headers, answer.reason, body)
+                raise ClientRequestError(_described(error)) from None
+        received = _Received(answer.status, answer.headers, answer.reason, body, answer.charset)
         return Response(request, _Answered(http, received))

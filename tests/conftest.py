@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401
+from bot._sender import HttpSessions
 from bot.app import create_app
 from bot.cli import main
 from bot.config import Settings, normalise_database_url
@@ -164,6 +165,23 @@ async def upload() -> AsyncIterator[FakeUpload]:
     await fake.server.start_server()
     yield fake
     await fake.server.close()
+
+
+@pytest.fixture
+async def closing_http(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[None]:
+    """For tests that build a runtime without an app around it (whose cleanup would close it):
+    the HTTP sessions its connector clients opened are closed after the test."""
+    opened: list[HttpSessions] = []
+    original = HttpSessions.get
+
+    def get(self: HttpSessions) -> Any:
+        opened.append(self)
+        return original(self)
+
+    monkeypatch.setattr(HttpSessions, "get", get)
+    yield
+    for sessions in opened:
+        await sessions.close()
 
 
 @pytest.fixture(autouse=True)

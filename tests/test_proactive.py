@@ -22,6 +22,9 @@ from tests.fakes import FakeConnector
 from tests.teams import COACH_AAD, COORDINATOR_AAD, installed, user
 from tests.test_reminders import NOW, TODAY, frozen  # noqa: F401  (fixture)
 
+# Runtimes built here have no app whose cleanup would close their HTTP session.
+pytestmark = pytest.mark.usefixtures("closing_http")
+
 
 class ScriptedConnector(FakeConnector):
     """Answers with the next scripted status for a conversation (200 when the script is empty).

@@ -28,6 +28,9 @@ from tests.teams import COACH_AAD, installed, user
 from tests.test_proactive import add_rows, install, reminder_ids
 from tests.test_reminders import add_people
 
+# Runtimes built here have no app whose cleanup would close their HTTP session.
+pytestmark = pytest.mark.usefixtures("closing_http")
+
 
 async def wait_for(condition, seconds: float = 10.0) -> None:
     """Poll `condition` (async) until it is true, failing after `seconds`."""

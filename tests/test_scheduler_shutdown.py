@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import pytest
 from sqlmodel import select
 
 from bot.app import build_runtime
@@ -19,6 +20,9 @@ from storage.models import ReminderOutbox
 from tests.fakes import FakeConnector
 from tests.test_proactive import add_rows, install
 from tests.test_reminders import frozen  # noqa: F401  (fixture)
+
+# Runtimes built here have no app whose cleanup would close their HTTP session.
+pytestmark = pytest.mark.usefixtures("closing_http")
 
 
 class HoldingConnector(FakeConnector):
