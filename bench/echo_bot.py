@@ -1,10 +1,13 @@
 """The floor Stegvis is measured against: a minimal bot on the same CloudAdapter, with the same
 msrest fix Stegvis applies, and no database.
 
-    python -m bench.echo_bot serve --port 3999
+    python -m bench.echo_bot serve --port 3999 [--sender sdk|stegvis]
     python -m bench.echo_bot fanout --targets targets.json
 
-`serve` answers every message with one reply (its text echoed). `fanout` sends one proactive
+`serve` answers every message with one reply (its text echoed). `--sender stegvis` sends it
+through Stegvis' connector layer instead of the SDK's (clients kept, replies serialised in one
+walk and sent with aiohttp on the loop: bot/delivery.py, bot/_sender.py), to show what of
+Stegvis' distance to the floor is that layer's gain. `fanout` sends one proactive
 message to each conversation reference in the file (a JSON list), paced at exactly Teams'
 per-app limit, waiting out a 429's Retry-After and sending again: the least a sender can do.
 """
@@ -37,12 +40,16 @@ class EchoBot(ActivityHandler):
         await turn_context.send_activity(f"Echo: {turn_context.activity.text}")
 
 
-def _adapter() -> CloudAdapter:
+def _adapter(sender: str = "sdk") -> CloudAdapter:
+    if sender == "stegvis":
+        from bot.delivery import KeptClientsAuthentication
+
+        return CloudAdapter(KeptClientsAuthentication(Settings()))
     return CloudAdapter(ConfigurationBotFrameworkAuthentication(Settings()))
 
 
-def serve(port: int) -> None:
-    adapter, bot = _adapter(), EchoBot()
+def serve(port: int, sender: str) -> None:
+    adapter, bot = _adapter(sender), EchoBot()
 
     async def messages(request: web.Request) -> web.Response:
         activity = Activity().deserialize(await request.json())
@@ -98,12 +105,13 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     serve_parser = commands.add_parser("serve")
     serve_parser.add_argument("--port", type=int, default=3999)
+    serve_parser.add_argument("--sender", choices=["sdk", "stegvis"], default="sdk")
     fanout_parser = commands.add_parser("fanout")
     fanout_parser.add_argument("--targets", type=Path, required=True)
     fanout_parser.add_argument("--per-second", type=float, default=30.0)
     args = parser.parse_args()
     if args.command == "serve":
-        serve(args.port)
+        serve(args.port, args.sender)
     else:
         asyncio.run(fanout(args.targets, args.per_second))
 

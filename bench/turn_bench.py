@@ -7,7 +7,9 @@ latency is the POST until its answer, which comes after the last reply reached t
                                          [--before DIR]
 
 All bots run at once and the turns are interleaved (echo, Stegvis on each engine, echo, …), so
-a busy moment on a shared machine falls on all of them alike; ratios are of medians. Read turns
+a busy moment on a shared machine falls on all of them alike; ratios are of medians. A second
+echo bot sends its reply through Stegvis' connector layer instead of the SDK's (`--sender
+stegvis` of bench/echo_bot.py): the floor with what Stegvis changed below the bot. Read turns
 are `vem är jag` and `hjälp`; a write turn registers a referral on one line. `--before DIR`
 also runs the bot from another checkout (e.g. the main branch), interleaved the same way, for
 a before/after measured in one run.
@@ -87,11 +89,11 @@ async def start_stegvis(label: str, url: str, root: Path) -> Bot:
     return bot
 
 
-async def start_echo() -> Bot:
-    bot = Bot("echo bot", free_port())
-    log = Path(tempfile.gettempdir()) / "stegvis-turn-echo.log"
-    bot.process = start(["-m", "bench.echo_bot", "serve", "--port", str(bot.port)],
-                        bot_env("", bot.port), log)
+async def start_echo(sender: str = "sdk") -> Bot:
+    bot = Bot("echo bot" if sender == "sdk" else "echo, Stegvis' sender", free_port())
+    log = Path(tempfile.gettempdir()) / f"stegvis-turn-echo-{sender}.log"
+    bot.process = start(["-m", "bench.echo_bot", "serve", "--port", str(bot.port),
+                         "--sender", sender], bot_env("", bot.port), log)
     await wait_healthy(bot.port, bot.process)
     return bot
 
@@ -114,7 +116,7 @@ async def interleaved(bots: list[Bot], connector: FakeConnector, turns: int) -> 
             for n in range(turns + WARM_UP):
                 for bot in bots:
                     said = text or referral(0)
-                    if bot.label == "echo bot":
+                    if bot.label.startswith("echo"):
                         said = "vem är jag"  # the floor's one kind of turn
                     seconds = await one_turn(http, bot, connector, said)
                     if n >= WARM_UP:
@@ -135,6 +137,7 @@ async def main() -> None:
     bots: list[Bot] = []
     try:
         bots.append(await start_echo())
+        bots.append(await start_echo("stegvis"))
         for label, url in await databases(args.engines.split(","), list(roots)):
             bots.append(await start_stegvis(label, url, roots[label.split()[0]]))
         load = os.getloadavg()
