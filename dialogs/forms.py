@@ -13,6 +13,7 @@ itself. The staff dialog, the registry and the router take its types from here
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any, ClassVar
 
@@ -398,8 +399,17 @@ class FormDialog(ComponentDialog):
         return await step.end_dialog()
 
 
+class BuiltAttachment(Attachment):
+    """An attachment built for one reply. botbuilder deep-copies every activity it sends; a
+    card is hundreds of nested values that nothing edits once it is built (the redaction gives
+    a copy new content, it does not change the old), so a copy shares the content."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> BuiltAttachment:
+        return copy.copy(self)
+
+
 def to_attachment(attachment: plain.Attachment) -> Attachment:
-    return Attachment(
+    return BuiltAttachment(
         content_type=attachment.content_type,
         content=attachment.content,
         name=attachment.name,

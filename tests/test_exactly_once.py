@@ -620,3 +620,27 @@ async def test_a_held_reply_is_copied_and_redacted_once_on_its_way_out(
     replies = await bot.say(message("hjälp", connector.url, COORDINATOR))
     assert replies and connector.posts == 1
     assert passes == [1]
+
+
+def test_a_copy_of_a_reply_shares_its_card_and_the_redaction_leaves_the_original():
+    """botbuilder deep-copies each activity it sends: a built card is shared, not copied, and
+    the redaction gives the copy new content instead of editing what the dialog built."""
+    import copy
+
+    from bot.privacy import redact_replies
+    from dialogs.forms import to_activity
+    from dialogs.reply import ADAPTIVE_CARD, Attachment, Reply
+
+    said = "Personnummer 19850101-1234 nämndes"
+    card = {"type": "AdaptiveCard", "body": [{"type": "TextBlock", "text": said}]}
+    built = to_activity(Reply(attachments=(Attachment(ADAPTIVE_CARD, card),)))
+    sent = copy.deepcopy(built)
+    assert sent.attachments[0] is not built.attachments[0]
+    assert sent.attachments[0].content is card
+
+    async def nothing() -> list:
+        return []
+
+    asyncio.run(redact_replies(None, [sent], nothing))
+    assert card["body"][0]["text"] == said
+    assert "19850101-1234" not in json.dumps(sent.attachments[0].content)
