@@ -26,6 +26,7 @@ goes to the thread pool (aiohttp keeps the answer 10 s; connections are kept ali
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import ssl
 from contextvars import ContextVar
@@ -138,11 +139,17 @@ class _Answered(HTTPClientResponse):
         return _decoded(self._body, encoding or self._charset)
 
 
-def _trusted() -> ssl.SSLContext:
-    """The certificate authorities `requests` trusted: REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE (a
-    file or a directory), else certifi's bundle."""
-    where = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") \
+def _bundle() -> str:
+    """Where `requests` looked for certificate authorities: REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE
+    (a file or a directory), else certifi's bundle."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") \
         or DEFAULT_CA_BUNDLE_PATH
+
+
+@functools.lru_cache(maxsize=4)
+def _trusted(where: str) -> ssl.SSLContext:
+    """Reading a bundle takes about 30 ms: once per process and bundle, at start-up
+    (`HttpSessions.prepare`), not in a turn."""
     if os.path.isdir(where):
         return ssl.create_default_context(capath=where)
     return ssl.create_default_context(cafile=where)
@@ -164,15 +171,19 @@ class HttpSessions:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._session: aiohttp.ClientSession | None = None
         self._proxies: dict[tuple[str, str], str | None] = {}
-        self.tls: ssl.SSLContext | bool = True  # aiohttp's default until the first session
+        self.tls: ssl.SSLContext | None = None
+
+    def prepare(self) -> None:
+        """The trusted authorities, read from the environment as it is now (at start-up)."""
+        self.tls = _trusted(_bundle())
 
     def get(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
         if self._session is None or self._session.closed or self._loop is not loop:
             if self._session is not None and not self._session.closed:
                 self._session.detach()  # its loop is gone (a test's, a finished CLI run)
-            if self.tls is True:
-                self.tls = _trusted()  # reads the bundle once per process
+            if self.tls is None:
+                self.prepare()  # a runtime without an app (the CLI, tests) on its first send
             self._session = aiohttp.ClientSession(cookie_jar=aiohttp.DummyCookieJar())
             self._loop = loop
         return self._session
@@ -222,7 +233,7 @@ class AioHttpSender(AsyncHTTPSender[ClientRequest, HTTPClientResponse]):
             try:
                 async with sessions.get().request(
                     http.method, http.url, headers=http.headers, data=http.data,
-                    timeout=self._timeout, proxy=sessions.proxy(http.url), ssl=sessions.tls,
+                    timeout=self._timeout, proxy=sessions.proxy(http.url), ssl=sessions.tls or True,
                     allow_redirects=False,
                 ) as answer:
                     if turn is not None:

@@ -332,6 +332,10 @@ def create_app(settings: Settings, db: Database | None = None) -> web.Applicatio
         await flush_delivered(runtime.db)
         await runtime.db.dispose()
 
+    async def trust_authorities(_: web.Application) -> None:
+        runtime.auth.clients.http.prepare()  # ~30 ms of reading, before the first turn
+
+    app.on_startup.append(trust_authorities)
     app.on_startup.append(load_organisation)
     if settings.reminders_enabled:
         runner = scheduler_runner(settings, runtime.db, runtime.adapter)

@@ -297,3 +297,14 @@ def test_proxies_are_chosen_by_requests_own_rules(monkeypatch, url, expected):
     for name, value in PROXIES.items():
         monkeypatch.setenv(name, value)
     assert HttpSessions().proxy(url) == expected
+
+
+async def test_the_trusted_authorities_are_read_at_start_up_not_in_a_turn(bot):
+    """Reading a CA bundle takes tens of milliseconds of the event loop: the app reads it when
+    it starts, once per process and bundle."""
+    from bot.app import APP_KEY
+
+    sessions = bot.http.app[APP_KEY].auth.clients.http
+    assert sessions.tls is not None  # before any reply was sent
+    assert _sender._trusted(_sender._bundle()) is sessions.tls
+    assert HttpSessions().tls is None  # a runtime without an app reads it on its first send
