@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import AsyncExitStack, asynccontextmanager, contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import Connection, CursorResult, Result, Table, event, text
@@ -40,8 +38,11 @@ from sqlmodel.orm.session import Session as SqlModelSession
 
 from storage import _sqlite_inline as sqlite_inline
 from storage import write_guard
+from storage._unit import Unit as Unit
+from storage._unit import current, keep_refused, note_flushed, note_saved
+from storage._unit import current_writes as current_writes
+from storage._unit import track_writes as track_writes
 from storage.models import BOOKKEEPING
-from storage.rules import RuleError
 
 log = logging.getLogger(__name__)
 
@@ -88,47 +89,6 @@ class WriteBusy(TimeoutError):
     """SQLite: this process' writer stayed busy for longer than a write may wait."""
 
 
-@dataclass
-class WriteRecord:
-    """What the database did for one turn: whether anything the user sent was committed."""
-
-    saved: bool = False
-
-
-_turn_writes: ContextVar[WriteRecord | None] = ContextVar("stegvis_turn_writes", default=None)
-
-
-@contextmanager
-def track_writes() -> Iterator[WriteRecord]:
-    """Record the writes of the code run inside (one turn), for an honest error message."""
-    record = WriteRecord()
-    token = _turn_writes.set(record)
-    try:
-        yield record
-    finally:
-        _turn_writes.reset(token)
-
-
-def current_writes() -> WriteRecord | None:
-    """The record of the turn being run, if any (see `track_writes`)."""
-    return _turn_writes.get()
-
-
-def _note_saved() -> None:
-    record = _turn_writes.get()
-    if record is not None:
-        record.saved = True
-
-
-def _keep_refused(session: AsyncSession, error: BaseException) -> bool:
-    """Add again what a refusal keeps though its block was undone (see `RuleError`), as new
-    rows: each undone block adds them to the one around it, until a block is kept."""
-    rows = error.keep if isinstance(error, RuleError) else []
-    for row in rows:
-        session.add(type(row)(**row.model_dump()))
-    return bool(rows)
-
-
 _DML = frozenset({"INSERT", "UPDATE", "DELETE"})
 
 
@@ -156,6 +116,7 @@ def _on_execute(state: ORMExecuteState) -> None:
 @event.listens_for(_Session, "after_flush")
 def _on_flush(session: Session, _context: Any) -> None:
     session.info["wrote"] = True
+    note_flushed(session)
     touched = [*session.new, *session.dirty, *session.deleted]
     if any(_is_record(getattr(item, "__table__", None)) for item in touched):
         session.info["changed"] = True
@@ -261,7 +222,8 @@ class Database:
         """One transaction for everything the code run inside writes (one turn).
 
         Sessions, reads and Core connections asked for inside share it: each `session()` block
-        is a savepoint (an error in it undoes that block only, as before), and nothing is
+        is a savepoint (an error in it undoes that block only, as before; the first block of a
+        transaction that holds nothing else needs none, see `Unit`), and nothing is
         committed until the unit ends without an error. The write transaction (and on SQLite
         this process' write lock) starts at the first `session()` or `begin()`, the write path,
         so a turn that reads only through `read()` takes no lock; one that has started holds it
@@ -270,7 +232,7 @@ class Database:
         transaction with `Unit.open()` (a unit that never opened one commits nothing).
         """
         unit = Unit(self, asyncio.current_task())
-        token = _unit.set(unit)
+        token = current.set(unit)
         try:
             yield unit
             await unit.commit()
@@ -278,11 +240,11 @@ class Database:
             await unit.rollback()
             raise
         finally:
-            _unit.reset(token)
+            current.reset(token)
             await unit.close()
 
     def _current_unit(self) -> Unit | None:
-        unit = _unit.get()
+        unit = current.get()
         if unit is None or unit.db is not self or unit.task is not asyncio.current_task():
             return None  # another task (a reminder job) or database: not this unit's work
         return unit
@@ -313,11 +275,11 @@ class Database:
                     await session.rollback()
             except BaseException as error:
                 await session.rollback()
-                if _keep_refused(session, error):
+                if keep_refused(session, error):
                     await session.commit()
                 raise
             if committed and user_data and session.sync_session.info.get("wrote"):
-                _note_saved()
+                note_saved()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -377,115 +339,6 @@ class Database:
         await self.engine.dispose()
         if self.is_sqlite:
             await self.read_engine.dispose()
-
-
-class Unit:
-    """The transaction of one `Database.unit()`; see there."""
-
-    def __init__(self, db: Database, task: asyncio.Task[Any] | None) -> None:
-        self.db, self.task = db, task
-        self.before_commit: list[Callable[[Unit], Awaitable[None]]] = []
-        self.user_data = False  # a savepoint that wrote the user's data was kept
-        self.changed = False  # a kept savepoint changed a record (not only bookkeeping)
-        self.wrote = False  # a kept savepoint wrote anything (bookkeeping too: dialog state)
-        self._session: AsyncSession | None = None
-        self._stack = AsyncExitStack()
-        self._reader: AsyncSession | None = None
-        self._reading = 0  # read blocks open on `_reader` right now
-
-    @property
-    def started(self) -> bool:
-        return self._session is not None
-
-    async def open(self) -> AsyncSession:
-        """The unit's session, in its write transaction (started here if it was not)."""
-        if self._session is None:
-            if not self._reading:
-                await self._end_reading()  # reads go to the write session from now on
-            await self._stack.enter_async_context(self.db._writing())
-            self._session = await self._stack.enter_async_context(self.db._sessions())
-        return self._session
-
-    @asynccontextmanager
-    async def reading(self) -> AsyncIterator[AsyncSession]:
-        """The reads of a unit that has not written share one read session (one connection,
-        one read transaction) instead of one each: a turn makes several. What a block loaded
-        is detached when it ends, as when its own session closed, so that a later block can
-        add it to a write session."""
-        if self._reader is None:
-            self._reader = self.db._read_sessions()
-        self._reading += 1
-        try:
-            yield self._reader
-        finally:
-            self._reading -= 1
-            if self._reader is not None:
-                self._reader.expunge_all()
-
-    async def _end_reading(self) -> None:
-        if self._reader is not None:
-            reader, self._reader = self._reader, None
-            await reader.close()
-
-    @asynccontextmanager
-    async def savepoint(self, *, user_data: bool) -> AsyncIterator[AsyncSession]:
-        """A block of the unit: undone alone if it raises, if its writes fail at the savepoint's
-        release, or if it swallowed a refused flush. A block nested in another adds to what the
-        outer one wrote; it never hides it."""
-        session = await self.open()
-        info = session.sync_session.info
-        outer = {"wrote": info.get("wrote", False), "changed": info.get("changed", False)}
-        info.update(wrote=False, changed=False)
-        nested = await session.begin_nested()
-        kept = False
-        try:
-            try:
-                yield session
-            except BaseException as error:
-                await nested.rollback()  # also after a failed flush, when it is inactive
-                _keep_refused(session, error)
-                raise
-            if nested.is_active:
-                try:
-                    await nested.commit()
-                except BaseException:
-                    await nested.rollback()
-                    raise
-                kept = True
-            else:
-                await nested.rollback()
-        finally:
-            wrote, changed = kept and info.get("wrote"), kept and info.get("changed")
-            info.update(wrote=outer["wrote"] or wrote, changed=outer["changed"] or changed)
-        if wrote:
-            self.wrote = True
-        if user_data and wrote:
-            self.user_data = True
-        if changed:
-            self.changed = True
-
-    async def commit(self) -> None:
-        for callback in self.before_commit:
-            await callback(self)
-        if self._session is None:
-            return
-        await self._session.commit()
-        if self.user_data:
-            _note_saved()
-
-    async def rollback(self) -> None:
-        if self._session is not None:
-            await self._session.rollback()
-
-    async def close(self) -> None:
-        try:
-            await self._end_reading()
-        finally:
-            await self._stack.aclose()
-            self._session = None
-
-
-_unit: ContextVar[Unit | None] = ContextVar("stegvis_unit", default=None)
 
 
 def _begin_deferred(connection: Any) -> None:
