@@ -144,17 +144,14 @@ class StegvisBot(TeamsActivityHandler):
     async def _once(
         self, turn_context: TurnContext, key: str | None, turn: TurnLogic
     ) -> list[Activity] | None:
-        """A message is handled once however often it is delivered (bot/once.py); the
-        user's language is read first, in the turn's unit (bot/locale.py)."""
-        async def prepared(context: TurnContext) -> None:
-            await read_locale(context, self._db)
-
+        """A message is handled once however often it is delivered (bot/once.py, which reads
+        the user's language too; bot/locale.py)."""
         if key is None:
-            await prepared(turn_context)
+            await read_locale(turn_context, self._db)
             await turn(turn_context)
             return None
         lease = timedelta(seconds=self._settings.turn_lease_seconds)
-        return await once(turn_context, self._db, key, turn, lease, prepare=prepared)
+        return await once(turn_context, self._db, key, turn, lease)
 
     async def _close_card(self, turn_context: TurnContext, replies: list[Activity]) -> None:
         """A card whose submit changed a record becomes a read-only summary with an undo

@@ -3,8 +3,8 @@ default. The client's locale is not used: the Playground and many Teams clients 
 although the association works in Swedish.
 
 /api/messages sets the default before the turn; the turn reads the choice once, inside its unit
-(bot/once.py) so that the read shares the turn's one read transaction instead of opening a
-session of its own; a path that answers before that (a refusal) reads it first.
+(bot/once.py), in the statement that asks whether the message was handled before; a path that
+answers before that (a refusal) reads it first.
 """
 
 from __future__ import annotations
@@ -22,21 +22,32 @@ log = logging.getLogger(__name__)
 _READ = "stegvis.locale_read"
 
 
+def user_of(context: TurnContext) -> str | None:
+    """The Teams id the user's choice is kept under."""
+    sender = context.activity.from_property
+    return sender.id if sender and sender.id else None
+
+
+def use_locale(context: TurnContext, chosen: str | None) -> None:
+    """Answer in `chosen` (read with other things: bot/once.py) from here on, if the user chose."""
+    context.turn_state[_READ] = True
+    if chosen:
+        context.activity.locale = chosen
+
+
 async def read_locale(context: TurnContext, db: Database) -> None:
     """Answer in the user's chosen language from here on (once per turn; the default, already
     on the activity, when they chose none or the database cannot say)."""
     if context.turn_state.get(_READ):
         return
-    context.turn_state[_READ] = True
-    activity = context.activity
-    user_id = activity.from_property.id if activity.from_property else None
+    user_id = user_of(context)
     if not user_id:
+        use_locale(context, None)
         return
     try:
         async with db.read() as session:
             chosen = await chosen_locale(session, user_id)
     except SQLAlchemyError:
         log.exception("could not read the user's language; answering in the default")
-        return
-    if chosen:
-        activity.locale = chosen
+        chosen = None
+    use_locale(context, chosen)

@@ -22,6 +22,7 @@ from botbuilder.schema import Activity, ActivityTypes, Mention
 
 from bot.activity_json import activity_json
 from bot.delivery import HELD_REPLIES, REPLY_RETRYABLE, last_answer
+from bot.locale import read_locale, use_locale, user_of
 from dialogs.cards import ONCE_KEY
 from dialogs.texts import t
 from storage import turns
@@ -156,7 +157,7 @@ async def _answer_again(
 
 async def _run(
     context: TurnContext, db: Database, key: str, owner: str, lease: timedelta, turn: TurnLogic,
-    *, claimed: bool = False, prepare: TurnLogic | None = None,
+    *, claimed: bool = False,
 ) -> list[Activity] | None:
     """Run the turn in one transaction that also writes the receipt of `key` (when the turn
     wrote anything); then deliver. `claimed`: a running row of `owner` holds the key. The
@@ -181,10 +182,14 @@ async def _run(
     try:
         async with db.unit() as unit:
             unit.before_commit.append(done)
-            if prepare is not None:
-                await prepare(context)
-            # Seen already (with the turn's other reads, in its one read transaction): a repeat.
-            repeat = not claimed and await turns.seen(db, key)
+            repeat = False
+            if claimed:
+                await read_locale(context, db)
+            else:
+                # Seen already (a repeat), and the user's language: one statement, in the
+                # turn's one read transaction.
+                repeat, chosen = await turns.opening(db, key, user_of(context))
+                use_locale(context, chosen)
             if not repeat:
                 await turn(context)
     except turns.TakenOver:
@@ -219,10 +224,9 @@ async def _run(
 
 
 async def once(
-    context: TurnContext, db: Database, key: str, turn: TurnLogic, lease: timedelta = turns.LEASE,
-    *, prepare: TurnLogic | None = None,
+    context: TurnContext, db: Database, key: str, turn: TurnLogic, lease: timedelta = turns.LEASE
 ) -> list[Activity] | None:
     """Run `turn` for the message `key` at most once, and deliver its replies once. Returns the
-    replies when this call ran the turn and it changed a record, else None. `prepare` runs
-    first in the turn's transaction, for a repeat too (what it reads, an answer needs)."""
-    return await _run(context, db, key, turns.new_owner(), lease, turn, prepare=prepare)
+    replies when this call ran the turn and it changed a record, else None. The user's language
+    is read first, in the turn's transaction, for a repeat too (its answer needs it)."""
+    return await _run(context, db, key, turns.new_owner(), lease, turn)

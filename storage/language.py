@@ -9,16 +9,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import UserLanguage, table_of, utcnow
 
 # Every turn asks: a plain statement built once, not the ORM's identity lookup and object
-# (storage/prebuilt.py says why).
+# (storage/prebuilt.py says why); a message asks it within storage/turns.py `opening`.
 _TABLE = table_of(UserLanguage)
-_CHOSEN = select(_TABLE.c.locale).where(_TABLE.c.user_id == bindparam("p_user"))
+CHOSEN = select(_TABLE.c.locale).where(_TABLE.c.user_id == bindparam("p_user"))
 
 
 async def chosen_locale(session: AsyncSession, user_id: str) -> str | None:
     """The locale the user chose, or None when they never chose one."""
     if not user_id:
         return None
-    chosen: str | None = (await session.execute(_CHOSEN, {"p_user": user_id})).scalar()
+    chosen: str | None = (await session.execute(CHOSEN, {"p_user": user_id})).scalar()
     return chosen
 
 

@@ -4,6 +4,7 @@ channel to personal chat)."""
 
 from __future__ import annotations
 
+from bot.app import APP_KEY
 from tests.fakes import consent_invoke
 from tests.teams import COACH_AAD, installed, message, user
 from tests.test_file_consent import offer
@@ -51,20 +52,47 @@ async def test_an_answer_moved_from_a_channel_comes_in_the_chosen_language(bot, 
     assert personal and "V-2026-0001" in personal[0]
 
 
-async def test_a_failed_language_read_leaves_the_turn_able_to_read(bot, connector, db,
-                                                                    monkeypatch):
-    """The language is read in the turn's own read transaction now: when that read fails
-    (a timeout, a dropped statement), the turn must still answer, in the default language,
-    as it did when the language had a session of its own."""
+async def test_a_failed_language_read_still_lets_a_refusal_answer(bot, connector, db,
+                                                                 monkeypatch):
+    """A path that answers before the turn's unit (a refused personnummer) reads the language
+    on its own: when that read fails (a timeout, a dropped statement), the refusal still goes
+    out, in the default language."""
     from sqlalchemy import text
 
     from bot import locale
+    from tests.test_pii import SHAPES
 
     async def failing(session, user_id: str) -> str | None:
         await session.execute(text("SELECT no_such_column FROM user_language"))
         return None
 
-    await bot.say(message("hjälp", connector.url, COACH))  # remembers the conversation
+    await bot.say(message("språk en", connector.url, COACH))
     monkeypatch.setattr(locale, "chosen_locale", failing)
-    replies = await bot.say(message("vem är jag", connector.url, COACH))
-    assert replies and "Sara" not in replies[0] and "Cem" in replies[0], replies
+    replies = await bot.say(message(f"visa {SHAPES[0]}", connector.url, COACH))
+    assert replies and "inget av meddelandet sparades" in replies[0], replies
+
+
+async def test_a_message_reads_its_language_with_its_receipt_in_one_statement(bot, connector, db):
+    """Whether the message was handled before and the language the user chose come in one
+    statement (storage/turns.py `opening`); the choice holds from the next message on."""
+    from sqlalchemy import event
+
+    await bot.say(message("språk en", connector.url, COACH))
+    said: list[str] = []
+
+    def on_statement(_conn, _cursor, statement: str, *_) -> None:
+        said.append(statement)
+
+    own = bot.http.app[APP_KEY].db  # the bot's engines, not the test's
+    engines = {id(e.sync_engine.pool): e.sync_engine for e in (own.engine, own.read_engine)}
+    for engine in engines.values():
+        event.listen(engine, "before_cursor_execute", on_statement)
+    asked = message("vem är jag", connector.url, COACH)
+    try:
+        replies = await bot.say(asked)
+    finally:
+        for engine in engines.values():
+            event.remove(engine, "before_cursor_execute", on_statement)
+    assert replies and "You are" in replies[0], replies
+    languages = [s for s in said if "user_language" in s]
+    assert len(languages) == 1 and "processed_turn" in languages[0], said
