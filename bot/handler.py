@@ -16,11 +16,12 @@ from bot.activity_json import model_json
 from bot.config import Settings
 from bot.graph import GraphClient, GraphSettings
 from bot.inbound import consent_answer, conversation_type, inbound
-from bot.locale import read_locale
+from bot.locale import read_locale, use_locale, user_of
 from bot.once import UNDELIVERED, TurnLogic, once, turn_key
 from bot.personal_chat import in_personal_chat
 from bot.privacy import holds_personal_number, redact_replies, refuse
 from bot.replies import sendable, to_activity, to_attachment
+from bot.state import prefetch
 from bot.wire import text_without_bot_mention
 from dialogs.cards import ANSWER_KEY, submitted_card
 from dialogs.commands import (
@@ -42,6 +43,7 @@ from storage.conversations import (
     remember_conversation,
 )
 from storage.db import Database
+from storage.opening import opening
 from storage.org import county_part_names
 from storage.permissions import Actor
 from storage.staff import ensure_bootstrap_admin, load_actor
@@ -144,14 +146,34 @@ class StegvisBot(TeamsActivityHandler):
     async def _once(
         self, turn_context: TurnContext, key: str | None, turn: TurnLogic
     ) -> list[Activity] | None:
-        """A message is handled once however often it is delivered (bot/once.py, which reads
-        the user's language too; bot/locale.py)."""
+        """A message is handled once however often it is delivered (bot/once.py)."""
         if key is None:
             await read_locale(turn_context, self._db)
             await turn(turn_context)
             return None
         lease = timedelta(seconds=self._settings.turn_lease_seconds)
-        return await once(turn_context, self._db, key, turn, lease)
+        return await once(turn_context, self._db, key, turn, self._opened, lease)
+
+    async def _opened(self, turn_context: TurnContext, key: str) -> bool:
+        """What a message's turn reads first, in one statement (storage/opening.py): whether
+        `key` was seen, the user's language (bot/locale.py), the conversation's state (bot/
+        state.py) and the sender (`_actor`; a bootstrap admin's row may be written first)."""
+        user = turn_context.activity.from_property or ChannelAccount()
+        try:
+            state_key: str | None = str(self._conversation_state.get_storage_key(turn_context))
+        except TypeError:  # no conversation: the state is not loaded either
+            state_key = None
+        aad = (user.aad_object_id or "").lower()
+        start = await opening(
+            self._db, key, user_id=user_of(turn_context), state_key=state_key, aad=aad,
+            display_name=user.name or "",
+        )
+        use_locale(turn_context, start.locale)
+        if state_key is not None:
+            prefetch({state_key: start.state})
+        if ACTOR_KEY not in turn_context.turn_state and aad not in self._settings.bootstrap_admins:
+            turn_context.turn_state[ACTOR_KEY] = start.actor
+        return start.seen
 
     async def _close_card(self, turn_context: TurnContext, replies: list[Activity]) -> None:
         """A card whose submit changed a record becomes a read-only summary with an undo

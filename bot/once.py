@@ -22,7 +22,6 @@ from botbuilder.schema import Activity, ActivityTypes, Mention
 
 from bot.activity_json import activity_json
 from bot.delivery import HELD_REPLIES, REPLY_RETRYABLE, last_answer
-from bot.locale import read_locale, use_locale, user_of
 from dialogs.cards import ONCE_KEY
 from dialogs.texts import t
 from storage import turns
@@ -37,6 +36,9 @@ log = logging.getLogger(__name__)
 UNDELIVERED = "stegvis.replies_undelivered"
 
 TurnLogic = Callable[[TurnContext], Awaitable[None]]
+# Reads what the turn needs first, in its unit (the user's language among it), and says whether
+# the message's key was seen already.
+Opened = Callable[[TurnContext, str], Awaitable[bool]]
 
 
 _CARD = "|card|"
@@ -126,7 +128,8 @@ async def _deliver(
 
 
 async def _answer_again(
-    context: TurnContext, db: Database, key: str, owner: str, lease: timedelta, turn: TurnLogic
+    context: TurnContext, db: Database, key: str, owner: str, lease: timedelta, turn: TurnLogic,
+    opened: Opened,
 ) -> list[Activity] | None:
     """A message handled before: nothing runs again; replies that never reached the user are
     sent (once the delivery that owns them has had its time), and a card button tapped again
@@ -140,7 +143,7 @@ async def _answer_again(
             await turns.wait_for_other(db, key, lease)
             continue
         if state == Claim.NEW:  # its first delivery died before committing: run it here
-            return await _run(context, db, key, owner, lease, turn, claimed=True)
+            return await _run(context, db, key, owner, lease, turn, opened, claimed=True)
         assert handled is not None
         if handled.sent >= len(handled.replies):
             if _is_card(key):
@@ -157,7 +160,7 @@ async def _answer_again(
 
 async def _run(
     context: TurnContext, db: Database, key: str, owner: str, lease: timedelta, turn: TurnLogic,
-    *, claimed: bool = False,
+    opened: Opened, *, claimed: bool = False,
 ) -> list[Activity] | None:
     """Run the turn in one transaction that also writes the receipt of `key` (when the turn
     wrote anything); then deliver. `claimed`: a running row of `owner` holds the key. The
@@ -182,19 +185,13 @@ async def _run(
     try:
         async with db.unit() as unit:
             unit.before_commit.append(done)
-            repeat = False
-            if claimed:
-                await read_locale(context, db)
-            else:
-                # Seen already (a repeat), and the user's language: one statement, in the
-                # turn's one read transaction.
-                repeat, chosen = await turns.opening(db, key, user_of(context))
-                use_locale(context, chosen)
+            # Seen already: a repeat (read with the rest of what the turn reads first).
+            repeat = await opened(context, key) and not claimed
             if not repeat:
                 await turn(context)
     except turns.TakenOver:
         log.info("another delivery of this message committed first; answering as a repeat")
-        return await _answer_again(context, db, key, owner, lease, turn)
+        return await _answer_again(context, db, key, owner, lease, turn, opened)
     except WriteBusy:
         # The write path stayed busy for longer than a turn may wait (a long turn holds
         # SQLite's one writer): nothing was written, so the connector is asked to send it again.
@@ -213,20 +210,21 @@ async def _run(
             # A delivery of the same message running at the same moment (its dialog state
             # conflicted with this one's) committed first: this one is a repeat.
             log.info("a turn failed beside another delivery of it; answering as a repeat")
-            return await _answer_again(context, db, key, owner, lease, turn)
+            return await _answer_again(context, db, key, owner, lease, turn, opened)
         raise
     if repeat:
         context.turn_state.pop(HELD_REPLIES, None)
-        return await _answer_again(context, db, key, owner, lease, turn)
+        return await _answer_again(context, db, key, owner, lease, turn, opened)
     # Sent as held (the stored copies are for a redelivery): nothing is read back here.
     await _deliver(context, db, key, owner, held, 0, lease, receipt=receipt)
     return list(held) if unit.changed else None
 
 
 async def once(
-    context: TurnContext, db: Database, key: str, turn: TurnLogic, lease: timedelta = turns.LEASE
+    context: TurnContext, db: Database, key: str, turn: TurnLogic, opened: Opened,
+    lease: timedelta = turns.LEASE,
 ) -> list[Activity] | None:
     """Run `turn` for the message `key` at most once, and deliver its replies once. Returns the
-    replies when this call ran the turn and it changed a record, else None. The user's language
-    is read first, in the turn's transaction, for a repeat too (its answer needs it)."""
-    return await _run(context, db, key, turns.new_owner(), lease, turn)
+    replies when this call ran the turn and it changed a record, else None. `opened` runs
+    first in the turn's transaction, for a repeat too (what it reads, an answer needs)."""
+    return await _run(context, db, key, turns.new_owner(), lease, turn, opened)

@@ -9,15 +9,35 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from botbuilder.core import Storage
 
 from bot.state_codec import StateFormatError, decode_state, encode_state
-from storage.bot_state import StateChange, StateDocuments
+from storage.bot_state import StateChange, StateDocuments, StoredState
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+# Documents a turn read already (bot/handler.py, with its other first reads): the state's first
+# load in the turn takes them from here instead of asking the database again.
+_prefetched: ContextVar[dict[str, StoredState | None] | None] = ContextVar(
+    "stegvis_prefetched_state", default=None
+)
+
+
+def prefetch(documents: dict[str, StoredState | None]) -> None:
+    """Documents just read for this turn (None: the key has none), each used once."""
+    _prefetched.set(dict(documents))
+
+
+def _take_prefetched(keys: list[str]) -> dict[str, StoredState] | None:
+    known = _prefetched.get()
+    if known is None or not keys or any(key not in known for key in keys):
+        return None
+    taken = {key: known.pop(key) for key in keys}
+    return {key: stored for key, stored in taken.items() if stored is not None}
 
 
 def _get_etag(item: object) -> str | None:
@@ -51,7 +71,10 @@ class SqlStorage(Storage):
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        for key, stored in (await self._documents.read(keys)).items():
+        found = _take_prefetched(keys)
+        if found is None:
+            found = await self._documents.read(keys)
+        for key, stored in found.items():
             try:
                 item = decode_state(stored.document)
             except StateFormatError as error:

@@ -223,8 +223,10 @@ async def list_staff(session: AsyncSession) -> list[StaffRow]:
 
 
 # Every turn loads its actor: the statement is built once, and reads columns, not ORM rows.
+# The columns and joins are shared with the turn's opening read (storage/opening.py).
+ACTOR_COLUMNS = (col(Staff.id), col(Staff.role), col(Staff.display_name), col(CountyPart.code))
 _ACTOR = (
-    select(col(Staff.id), col(Staff.role), col(Staff.display_name), col(CountyPart.code))
+    select(*ACTOR_COLUMNS)
     .join(StaffCountyPart, col(StaffCountyPart.staff_id) == Staff.id, isouter=True)
     .join(CountyPart, col(CountyPart.id) == StaffCountyPart.county_part_id, isouter=True)
     .where(col(Staff.aad_object_id) == bindparam("aad"), col(Staff.active))
@@ -235,7 +237,12 @@ async def load_actor(session: AsyncSession, aad_object_id: str, display_name: st
     """The actor for a turn: the staff row with its county parts, or an unregistered user."""
     aad = normalise_aad_id(aad_object_id)
     rows = (await session.execute(_ACTOR, {"aad": aad})).all()
-    if not rows:
+    return actor_of([tuple(row) for row in rows], aad, display_name)
+
+
+def actor_of(rows: list[tuple[Any, ...]], aad: str, display_name: str = "") -> Actor:
+    """The actor from `ACTOR_COLUMNS` rows of the staff member `aad` (none: not registered)."""
+    if not rows or rows[0][0] is None:
         return Actor(aad_object_id=aad, display_name=display_name)
     staff_id, role, name, _ = rows[0]
     return Actor(

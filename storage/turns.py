@@ -35,7 +35,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
 from storage.db import Database, rowcount
-from storage.language import CHOSEN
 from storage.models import ProcessedTurn, table_of
 from storage.prebuilt import InsertOf, dialect_of, per_dialect
 
@@ -129,28 +128,14 @@ async def wait_for_other(db: Database, key: str, lease: timedelta = LEASE) -> No
         await asyncio.sleep(POLL_SECONDS)
 
 
-_SEEN = select(table_of(ProcessedTurn).c.key).where(
+SEEN = select(table_of(ProcessedTurn).c.key).where(
     table_of(ProcessedTurn).c.key == bindparam("p_key")
 )
-_OPENING = select(
-    _SEEN.scalar_subquery().label("seen"), CHOSEN.scalar_subquery().label("locale")
-)
-
-
 async def seen(db: Database, key: str) -> bool:
     """Whether `key` has a row (done, or claimed by a running delivery): read only, no lock."""
     async with db.read() as session:
         connection = await session.connection()
-        return (await connection.execute(_SEEN, {"p_key": key})).first() is not None
-
-
-async def opening(db: Database, key: str, user_id: str | None) -> tuple[bool, str | None]:
-    """What a turn reads before it runs, in one statement rather than a round trip each:
-    whether `key` was `seen`, and the locale the user chose (storage/language.py), if any."""
-    async with db.read() as session:
-        connection = await session.connection()
-        row = (await connection.execute(_OPENING, {"p_key": key, "p_user": user_id})).one()
-    return row.seen is not None, row.locale
+        return (await connection.execute(SEEN, {"p_key": key})).first() is not None
 
 
 async def finish(
