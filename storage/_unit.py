@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from weakref import WeakSet
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import inspect
+from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncSessionTransaction
 from sqlalchemy.orm import InstanceState, Session
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -138,7 +140,10 @@ class Unit:
         info = session.sync_session.info
         outer = {"wrote": info.get("wrote", False), "changed": info.get("changed", False)}
         info.update(wrote=False, changed=False)
-        first, self._bare = self._bare, False
+        sync = session.sync_session
+        # Rows a refusal kept (keep_refused) wait in the session: the transaction is not bare.
+        first = self._bare and not (sync.new or sync.dirty or sync.deleted)
+        self._bare = False
         nested = None if first else await session.begin_nested()
         kept = False
         try:
@@ -177,6 +182,8 @@ class Unit:
             await self._undo(session, None)
             return False
         await session.flush()
+        if transaction is not None and not self.db.is_sqlite and await _aborted(session):
+            raise PendingRollbackError("a statement of the block failed and the block went on")
         return True
 
     async def _undo(self, session: AsyncSession, nested: AsyncSessionTransaction | None) -> None:
@@ -215,6 +222,15 @@ class Unit:
         finally:
             await self._stack.aclose()
             self._session = None
+
+
+async def _aborted(session: AsyncSession) -> bool:
+    """PostgreSQL: a statement failed and the block caught it and went on, so the server now
+    refuses everything until a rollback (a savepoint's release would have failed here)."""
+    sync = (await session.connection()).sync_connection
+    driver = sync.connection.driver_connection if sync is not None else None
+    status = getattr(getattr(driver, "info", None), "transaction_status", None)
+    return bool(status == TransactionStatus.INERROR)
 
 
 current: ContextVar[Unit | None] = ContextVar("stegvis_unit", default=None)

@@ -307,6 +307,9 @@ class Database:
         if unit is not None:
             async with unit.savepoint(user_data=False) as session:
                 yield await session.connection()
+                # Core statements pass by the session's hooks: the block asked to write, so it
+                # counts as having written (a turn that saved only its dialog state is done).
+                session.sync_session.info["wrote"] = True
             return
         async with self._writing(), self.engine.begin() as connection:
             yield connection

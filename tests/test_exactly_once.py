@@ -644,3 +644,22 @@ def test_a_copy_of_a_reply_shares_its_card_and_the_redaction_leaves_the_original
     asyncio.run(redact_replies(None, [sent], nothing))
     assert card["body"][0]["text"] == said
     assert "19850101-1234" not in json.dumps(sent.attachments[0].content)
+
+
+async def test_a_redelivered_answer_to_a_form_question_is_a_repeat(bot, connector, db):
+    """A turn that saved only its dialog state (the form moved to its next question) is done:
+    the same activity delivered again is not taken as the answer to the next question."""
+    await staff(db)
+    await bot.say(message("hjälp", connector.url, COORDINATOR))
+    start = ("ny aktualisering kommun=Flen född=1985 försörjning=sjukpenning från=FK "
+             "datum=2026-11-02")
+    asked = await bot.say(message(start, connector.url, COORDINATOR))
+    assert asked, asked
+    answer = message("kvinna", connector.url, COORDINATOR)
+    first = await bot.say(copy.deepcopy(answer))
+    assert first, first
+    again = await bot.say(copy.deepcopy(answer))  # the connector delivers it again
+    assert again == [], again
+    async with db.read() as session:
+        keys = (await session.exec(select(ProcessedTurn.key))).all()
+    assert any(answer["id"] in key for key in keys), keys

@@ -151,3 +151,53 @@ async def test_a_unit_that_fails_after_its_first_block_keeps_nothing(db):
                 session.add(CountyPart(code="ROLLED", name="Bakåt"))
             raise RuntimeError("the turn failed after writing")
     assert "ROLLED" not in await _codes(db)
+
+
+async def test_what_a_refusal_kept_survives_a_later_block_that_fails(db):
+    """The kept row waits in the session after the undone first block; the next block is not
+    bare, so undoing it (a lookup that says "not found") must not drop the row."""
+    async with db.unit():
+        with pytest.raises(RuleError):
+            async with db.session():
+                refused = RuleError("rule_not_found")
+                refused.keep.append(CountyPart(code="AUDITED", name="Behållen"))
+                raise refused
+        with pytest.raises(RuleError):
+            async with db.read():
+                raise RuleError("participant_not_found")
+    assert "AUDITED" in await _codes(db)
+
+
+async def test_core_writes_through_begin_count_as_written(db):
+    """Dialog state is written with Core statements (storage/bot_state.py): a turn that saved
+    only its state has written, so it gets its receipt (a redelivered form answer is a repeat,
+    not the answer to the next question)."""
+    from storage.models import table_of
+
+    async with db.unit() as unit:
+        async with db.begin() as connection:
+            await connection.execute(table_of(CountyPart).insert().values(code="CORE", name="C"))
+    assert unit.wrote and not unit.changed and not unit.user_data
+
+
+async def test_a_first_block_that_went_on_after_a_failed_statement_is_not_kept(db):
+    """PostgreSQL refuses every statement after one failed until a rollback: a savepoint's
+    release said so; without one, the block's end must (else the commit would quietly roll
+    back what the turn said it saved). SQLite goes on after a failed statement."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import PendingRollbackError, ProgrammingError
+
+    if db.is_sqlite:
+        pytest.skip("SQLite does not abort a transaction on a failed statement")
+    async with db.unit() as unit:
+        with pytest.raises(PendingRollbackError):
+            async with db.session() as session:
+                session.add(CountyPart(code="LOST", name="Borta"))
+                await session.flush()
+                with pytest.raises(ProgrammingError):
+                    await session.execute(text("SELECT no_such_column FROM county_part"))
+        async with db.session() as session:
+            session.add(CountyPart(code="THEN", name="Sedan"))
+    assert unit.user_data
+    codes = await _codes(db)
+    assert "THEN" in codes and "LOST" not in codes
