@@ -67,11 +67,14 @@ class SqlStorage(Storage):
     """
 
     def __init__(self, database: Database) -> None:
+        self._db = database
         self._documents = StateDocuments(database)
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        found = _take_prefetched(keys)
+        # A turn that has written since (a new conversation's reference) reads the state in its
+        # write transaction instead, as it did before the prefetch.
+        found = None if self._db.writing() else _take_prefetched(keys)
         if found is None:
             found = await self._documents.read(keys)
         for key, stored in found.items():

@@ -295,11 +295,13 @@ class FormDialog(ComponentDialog):
         answer as for a code that does not exist."""
         if self.access is None:
             return
-        async with self.db.session() as session:
-            try:
+        try:
+            # The refusal leaves its block: what it keeps (the audit of a denied access) is
+            # written though the block is undone (storage/_unit.py keep_refused).
+            async with self.db.session() as session:
                 await get_participant(session, actor, code, self.access)
-            except RuleError as error:
-                raise FieldError("code", error_text(error, locale)) from error
+        except RuleError as error:
+            raise FieldError("code", error_text(error, locale)) from error
 
     @staticmethod
     def _default(field: Field) -> Any:

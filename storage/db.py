@@ -329,6 +329,12 @@ class Database:
         async with self.read_engine.connect() as connection:
             yield connection
 
+    def writing(self) -> bool:
+        """Whether this task's unit has opened its write transaction (its reads see its writes,
+        and on SQLite it holds the write lock)."""
+        unit = self._current_unit()
+        return unit is not None and unit.started
+
     def insert(self, table: Table) -> DialectInsert:
         """A dialect insert, so callers can use `on_conflict_do_update` on both databases."""
         return sqlite.insert(table) if self.is_sqlite else postgresql.insert(table)

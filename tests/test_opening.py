@@ -75,3 +75,17 @@ async def test_a_prefetched_document_is_used_once(db):
     prefetch({key: None})
     other = await storage.read([key, "msteams/conversations/a:3"])  # not all prefetched
     assert list(other) == [key]
+
+
+async def test_a_turn_that_wrote_first_reads_its_state_in_its_write_transaction(db):
+    """What was prefetched before the turn's first write may be older than what the write
+    transaction sees: after a write, the state is read again."""
+    storage = SqlStorage(db)
+    key = "msteams/conversations/a:4"
+    await storage.write({key: {"dialog": {"n": 2}}})
+    async with db.unit():
+        prefetch({key: None})
+        async with db.session() as session:
+            await choose_locale(session, "29:someone", "en-US")  # the turn writes first
+        found = await storage.read([key])
+    assert found[key]["dialog"] == {"n": 2}

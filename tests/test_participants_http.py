@@ -307,3 +307,25 @@ async def test_a_refusal_on_save_about_one_answer_asks_that_question_again(bot, 
     async with db.read() as session:
         saved = (await session.exec(select(Participant))).all()
     assert [p.birth_year for p in saved] == [1990]
+
+
+async def test_a_code_typed_into_a_form_for_someone_elses_participant_is_audited(
+    bot, connector, db
+):
+    """The form answers as for a code that does not exist, and the denied access is in the
+    audit log all the same (its row outlives the refusal's undone block)."""
+    await staff(db)
+    url = connector.url
+    await bot.say(message(REFERRAL, url, COORDINATOR))
+    await bot.say(message('aktuell V-2026-0001 coach="Cem Coach"', url, COORDINATOR))
+    replies = await bot.say(message(
+        "ny placering V-2026-0001 typ=arbetsträning sektor=privat arbetsgivare=Coop",
+        url, OTHER_COACH,
+    ))
+    assert replies == ["Jag hittar ingen deltagare V-2026-0001 som du har behörighet till."]
+    async with db.session() as session:
+        denied = [
+            e for e in (await session.exec(select(AuditEntry))).all()
+            if e.action == "denied" and e.actor_aad_object_id == OTHER_COACH_AAD
+        ]
+    assert len(denied) == 1 and denied[0].participant_code == "V-2026-0001", denied
