@@ -3,8 +3,8 @@ default. The client's locale is not used: the Playground and many Teams clients 
 although the association works in Swedish.
 
 /api/messages sets the default before the turn; the turn reads the choice once, inside its unit
-(bot/once.py), in the statement that asks whether the message was handled before; a path that
-answers before that (a refusal) reads it first.
+(bot/once.py), with its other first reads in one statement (storage/opening.py); a path that
+answers before that (a refusal) reads it on its own.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ def user_of(context: TurnContext) -> str | None:
 
 
 def use_locale(context: TurnContext, chosen: str | None) -> None:
-    """Answer in `chosen` (read with other things: bot/once.py) from here on, if the user chose."""
+    """Answer in `chosen` (read with the turn's other first reads: storage/opening.py) from
+    here on, if the user chose one."""
     context.turn_state[_READ] = True
     if chosen:
         context.activity.locale = chosen

@@ -36,8 +36,8 @@ log = logging.getLogger(__name__)
 UNDELIVERED = "stegvis.replies_undelivered"
 
 TurnLogic = Callable[[TurnContext], Awaitable[None]]
-# Reads what the turn needs first, in its unit (the user's language among it), and says whether
-# the message's key was seen already.
+# Reads what the turn needs first, in its unit (the user's language, among other things), and
+# says whether the message's key was seen already.
 Opened = Callable[[TurnContext, str], Awaitable[bool]]
 
 
