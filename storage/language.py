@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import UserLanguage, table_of, utcnow
 
 # Every turn asks: a plain statement built once, not the ORM's identity lookup and object
-# (storage/prebuilt.py says why); a message asks it within storage/turns.py `opening`.
+# (storage/prebuilt.py says why); a message asks it within storage/opening.py.
 _TABLE = table_of(UserLanguage)
 CHOSEN = select(_TABLE.c.locale).where(_TABLE.c.user_id == bindparam("p_user"))
 
