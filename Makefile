@@ -33,10 +33,9 @@ playground: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python -m bot migrate
 
-# On SQLite one pytest-xdist worker per core (2.1x faster on the 2-core CI machine); on
-# PostgreSQL the server needs the cores as much as the tests and one process was as fast
-# (README "Running the tests"); XDIST= or XDIST="-n auto" overrides.
-XDIST ?= $(if $(TEST_DATABASE_URL),,-n auto)
+# One pytest-xdist worker per core on both engines (README "Running the tests"); XDIST=
+# runs the suite in one process.
+XDIST ?= -n auto
 
 # The suite, then the tests marked `serial` alone; exit code 5 is "nothing selected", when
 # PYTEST_ARGS picks tests of only one kind.
