@@ -33,9 +33,9 @@ playground: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python -m bot migrate
 
-# One pytest-xdist worker per core on both engines (README "Running the tests"); XDIST=
-# runs the suite in one process.
-XDIST ?= -n auto
+# One pytest-xdist worker per core on both engines, an idle worker taking tests queued for the
+# other (README "Running the tests"); XDIST= runs the suite in one process.
+XDIST ?= -n auto --dist worksteal
 
 # The suite, then the tests marked `serial` alone; exit code 5 is "nothing selected", when
 # PYTEST_ARGS picks tests of only one kind.
