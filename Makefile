@@ -33,9 +33,10 @@ playground: $(STAMP)
 migrate: $(STAMP)
 	$(BIN)/python -m bot migrate
 
-# One pytest-xdist worker per core on both engines, an idle worker taking tests queued for the
-# other (README "Running the tests"); XDIST= runs the suite in one process.
-XDIST ?= -n auto --dist worksteal
+# One pytest-xdist worker per core on both engines (at most 8: each may hold 4 PostgreSQL
+# connections), an idle worker taking tests queued for another (README "Running the tests");
+# XDIST= runs the suite in one process.
+XDIST ?= -n auto --maxprocesses 8 --dist worksteal
 
 # The suite, then the tests marked `serial` alone; exit code 5 is "nothing selected", when
 # PYTEST_ARGS picks tests of only one kind.

@@ -83,6 +83,9 @@ def test_periods_on_the_grid():
 # --- The solver on its own -------------------------------------------------------------------
 
 
+SETTLED = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded)
+
+
 def _attack(values, relations, shown, bounds, hidden):
     """(min, max) of each hidden figure over every non-negative integer assignment that
     agrees with the shown figures, the relations and the bounds. LP first; where its optimum is
@@ -127,6 +130,9 @@ def _attack(values, relations, shown, bounds, hidden):
             for integer, solver in enumerate(solvers):
                 solver.changeColCost(index[key], direction)
                 solver.run()
+                if solver.getModelStatus() not in SETTLED:  # the last basis led it astray
+                    solver.clearSolver()
+                    solver.run()
                 status, solution = solver.getModelStatus(), solver.getSolution().col_value
                 solver.changeColCost(index[key], 0.0)  # forgets the status, not the basis
                 if status == highspy.HighsModelStatus.kUnbounded:

@@ -201,9 +201,11 @@ async def test_another_instance_takes_over_when_the_leader_dies(database_url):
         # The leader's process dies: PostgreSQL ends its session and frees the lock.
         async with second.engine.connect() as connection:
             await connection.execute(
+                # This database's locks only: xdist workers share the server.
                 text(
                     "SELECT pg_terminate_backend(pid) FROM pg_locks "
-                    "WHERE locktype = 'advisory' AND pid <> pg_backend_pid()"
+                    "WHERE locktype = 'advisory' AND pid <> pg_backend_pid() AND database = "
+                    "(SELECT oid FROM pg_database WHERE datname = current_database())"
                 )
             )
             await connection.commit()
