@@ -114,7 +114,7 @@ def _attack(values, relations, shown, bounds, hidden):
     lp.a_matrix_.index_ = np.array(columns, dtype=np.int32)
     lp.a_matrix_.value_ = np.array(coefficients)
     # One model per kind, kept: only the objective changes from one figure to the next, so
-    # each LP starts from the last one's basis (a new model each time cost 4x the time).
+    # each LP starts from the last one's basis (a new model each time took 2-4x as long).
     solvers = []
     for integer in (False, True):
         if integer:
