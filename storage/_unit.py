@@ -15,7 +15,7 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import inspect
 from sqlalchemy.exc import PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncSessionTransaction
-from sqlalchemy.orm import InstanceState, Session
+from sqlalchemy.orm import InstanceState, Session, make_transient_to_detached
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.rules import RuleError
@@ -73,6 +73,28 @@ def note_flushed(session: Session) -> None:
     as a savepoint's rollback expires what was written inside it)."""
     flushed: WeakSet[InstanceState[Any]] = session.info.setdefault(_FLUSHED, WeakSet())
     flushed.update(inspect(item) for item in (*session.new, *session.dirty, *session.deleted))
+
+
+_ADOPTED = "adopted"
+
+
+def adopt(session: AsyncSession, row: Any) -> None:
+    """Make a row inserted with Core (storage/together.py) the session's, as if it had been
+    loaded, so that changing it later updates it. Undoing its block takes it out of the session
+    again, as a rollback does with rows the ORM inserted: else the next row SQLite gives the
+    same id would find it there."""
+    make_transient_to_detached(row)
+    session.add(row)
+    session.sync_session.info.setdefault(_ADOPTED, []).append(inspect(row))
+
+
+def _forget_adopted(session: Session, since: int) -> None:
+    adopted: list[InstanceState[Any]] = session.info.get(_ADOPTED, [])
+    for state in adopted[since:]:
+        row = state.obj()
+        if row is not None and state.session_id == session.hash_key:
+            session.expunge(row)
+    del adopted[since:]
 
 
 class Unit:
@@ -145,18 +167,19 @@ class Unit:
         first = self._bare and not (sync.new or sync.dirty or sync.deleted)
         self._bare = False
         nested = None if first else await session.begin_nested()
+        adopted = len(info.get(_ADOPTED, []))
         kept = False
         try:
             try:
                 yield session
             except BaseException as error:
-                await self._undo(session, nested)  # also after a failed flush (inactive)
+                await self._undo(session, nested, adopted)  # also after a failed flush
                 keep_refused(session, error)
                 raise
             try:
-                kept = await self._keep(session, nested)
+                kept = await self._keep(session, nested, adopted)
             except BaseException:
-                await self._undo(session, nested)
+                await self._undo(session, nested, adopted)
                 raise
         finally:
             wrote, changed = kept and info.get("wrote"), kept and info.get("changed")
@@ -168,33 +191,37 @@ class Unit:
         if changed:
             self.changed = True
 
-    async def _keep(self, session: AsyncSession, nested: AsyncSessionTransaction | None) -> bool:
+    async def _keep(self, session: AsyncSession, nested: AsyncSessionTransaction | None,
+                    adopted: int) -> bool:
         """End a block that did not raise: its writes reach the database here (as at a
         savepoint's release), or it is undone when it swallowed a refused flush."""
         if nested is not None:
             if not nested.is_active:
-                await nested.rollback()
+                await self._undo(session, nested, adopted)
                 return False
             await nested.commit()
             return True
         transaction = session.sync_session.get_transaction()
         if transaction is not None and not transaction.is_active:
-            await self._undo(session, None)
+            await self._undo(session, None, adopted)
             return False
         await session.flush()
         if transaction is not None and not self.db.is_sqlite and await _aborted(session):
             raise PendingRollbackError("a statement of the block failed and the block went on")
         return True
 
-    async def _undo(self, session: AsyncSession, nested: AsyncSessionTransaction | None) -> None:
+    async def _undo(self, session: AsyncSession, nested: AsyncSessionTransaction | None,
+                    adopted: int) -> None:
         """Undo a block. Without a savepoint the block is all the transaction holds, so the
         transaction is rolled back, leaving the objects as a savepoint's rollback would: what
         the block wrote expired or made transient again, what it only loaded still loaded (here
-        detached: a later block adds it again)."""
+        detached: a later block adds it again). Rows it inserted with Core leave the session
+        (`adopt`)."""
+        sync = session.sync_session
+        _forget_adopted(sync, adopted)
         if nested is not None:
             await nested.rollback()
             return
-        sync = session.sync_session
         flushed: WeakSet[InstanceState[Any]] = sync.info.pop(_FLUSHED, WeakSet())
         for state in list(sync.identity_map.all_states()):
             loaded = state.obj()

@@ -119,8 +119,7 @@ def actor_id(actor: Actor | str) -> str:
     return actor if isinstance(actor, str) else actor.aad_object_id
 
 
-async def record(
-    session: AsyncSession,
+def entry(
     actor: Actor | str,
     action: AuditAction | str,
     entity: str,
@@ -131,16 +130,16 @@ async def record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
     details: Mapping[str, Any] | None = None,
-) -> AuditEntry:
-    """Write one audit row, at once (the entry returned has its id). `before`/`after` are
-    snapshots (or any field → value mapping); only their differences are kept, minimised as
-    described above. `details` must hold codes, counts and names of staff or organisation units
-    only, never free text about a participant."""
+) -> dict[str, Any]:
+    """The values of one audit row. `before`/`after` are snapshots (or any field → value
+    mapping); only their differences are kept, minimised as described above. `details` must
+    hold codes, counts and names of staff or organisation units only, never free text about a
+    participant."""
     changes, empty_before = field_changes(entity, before, after)
     extra = dict(details or {})
     if empty_before:
         extra[EMPTY_BEFORE] = empty_before
-    values: dict[str, Any] = {
+    return {
         "at": utcnow(),
         "actor_aad_object_id": actor_id(actor),
         "action": str(action),
@@ -151,6 +150,17 @@ async def record(
         "changes": _json(changes),
         "details": _json(extra),
     }
+
+
+async def record(
+    session: AsyncSession,
+    actor: Actor | str,
+    action: AuditAction | str,
+    entity: str,
+    **about: Any,
+) -> AuditEntry:
+    """Write one audit row (`entry`'s arguments), at once: the entry returned has its id."""
+    values = entry(actor, action, entity, **about)
     # A Core INSERT rather than the ORM's unit of work: the row's id at once, and no flush to
     # wait for (pending ORM rows are flushed first, so the order of the writes holds).
     row_id = (await session.execute(_INSERT, values)).scalar_one()

@@ -39,6 +39,7 @@ from sqlmodel.orm.session import Session as SqlModelSession
 from storage import _sqlite_inline as sqlite_inline
 from storage import write_guard
 from storage._unit import Unit as Unit
+from storage._unit import adopt as adopt
 from storage._unit import current, keep_refused, note_flushed, note_saved
 from storage._unit import current_writes as current_writes
 from storage._unit import track_writes as track_writes
@@ -90,6 +91,9 @@ class WriteBusy(TimeoutError):
 
 
 _DML = frozenset({"INSERT", "UPDATE", "DELETE"})
+# Execution option: the tables a statement writes where SQLAlchemy sees a SELECT (the INSERTs
+# in WITH clauses of storage/together.py).
+WRITES = "stegvis_writes"
 
 
 class _Session(SqlModelSession):
@@ -104,7 +108,12 @@ def _is_record(table: Any) -> bool:
 @event.listens_for(_Session, "do_orm_execute")
 def _on_execute(state: ORMExecuteState) -> None:
     statement = state.statement
-    if isinstance(statement, TextClause):
+    written = state.execution_options.get(WRITES)
+    if written:
+        state.session.info["wrote"] = True
+        if any(name not in BOOKKEEPING for name in written):
+            state.session.info["changed"] = True
+    elif isinstance(statement, TextClause):
         if statement.text.lstrip()[:6].upper() in _DML:
             state.session.info.update(wrote=True, changed=True)
     elif state.is_insert or state.is_update or state.is_delete:

@@ -15,6 +15,7 @@ rolls back and nothing of the value is stored.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -52,16 +53,22 @@ def check_column(attribute: Any, value: object) -> None:
     check_value(attribute.property.columns[0], value)
 
 
+def check_row(table: Any, values: Mapping[str, object]) -> None:
+    """Check the values of one row about to be written to `table`, by column name (for a
+    statement the listener cannot read: storage/together.py)."""
+    columns = table.c
+    for key, value in values.items():
+        if key in columns:
+            check_value(columns[key], value)
+
+
 def _check_statement(context: Any) -> None:
     statement = getattr(getattr(context, "compiled", None), "statement", None)
     table = getattr(statement, "table", None)
     if table is None or not (context.isinsert or context.isupdate):
         return
-    columns = table.c
     for parameters in context.compiled_parameters or ():
-        for key, value in parameters.items():
-            if key in columns:
-                check_value(columns[key], value)
+        check_row(table, parameters)
 
 
 def install(engine: Engine) -> None:

@@ -33,7 +33,14 @@ from storage.events._kinds import (
     WAITING_FOR_DECISION,
     Kind,
 )
-from storage.events._recording import forget, forget_actors, live_events, take_back, track
+from storage.events._recording import (
+    forget,
+    forget_actors,
+    live_events,
+    record_change,
+    take_back,
+    track,
+)
 from storage.events._spans import late_changes, rebuild_spans, spans_of
 from storage.events._sql import (
     caseload_sql,
@@ -79,6 +86,7 @@ __all__ = [
     "live",
     "live_events",
     "rebuild_spans",
+    "record_change",
     "record_rows",
     "spans_of",
     "state_at",

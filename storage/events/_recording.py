@@ -15,11 +15,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.clock import clock
 from storage.events._kinds import DECIDED, REGISTRATION_ERROR, VALUES, Kind
-from storage.events._spans import first_spans, rebuild_spans
+from storage.events._spans import first_spans, rebuild_spans, spans_of
 from storage.events._state import live
 from storage.models import AuditEntry, ParticipantEvent, ParticipantSpan, table_of
 from storage.permissions import Actor
 from storage.rules import Status
+from storage.together import IdOf, Row, insert_rows, resolve
 
 
 def _staff_id(actor: Actor | str) -> int | None:
@@ -30,14 +31,16 @@ def _staff_id(actor: Actor | str) -> int | None:
 class _Recorder:
     """The events one change adds, checked against the participant's live events."""
 
-    participant_id: int
+    participant_id: int | None  # None: the participant is being created (_write)
     live: list[ParticipantEvent]
     new: list[ParticipantEvent] = field(default_factory=list)
 
     def add(self, kind: Kind, day: date, corrects: ParticipantEvent | None = None,
             **values: Any) -> None:
         self.new.append(ParticipantEvent(
-            participant_id=self.participant_id, kind=kind, effective_on=day,
+            # None for a participant being created: `_write` puts in its id.
+            participant_id=self.participant_id,  # type: ignore[arg-type]
+            kind=kind, effective_on=day,
             corrects_id=corrects.id if corrects else None, **values,
         ))
 
@@ -133,6 +136,10 @@ _INSERT = (
     table_of(ParticipantEvent).insert()
     .returning(table_of(ParticipantEvent).c.id, sort_by_parameter_order=True)
 )
+_AUDIT, _EVENT, _SPAN = (table_of(m) for m in (AuditEntry, ParticipantEvent, ParticipantSpan))
+# The event column that names the row of each tracked entity.
+_NAMES_ROW = {"participant": "participant_id", "placement": "placement_id",
+              "progression_step": "step_id"}
 _TRACKED = {"participant": _participant, "placement": _placement, "progression_step": _step}
 
 
@@ -146,26 +153,100 @@ async def live_events(session: AsyncSession, participant_id: int) -> list[Partic
     return live(rows)
 
 
+@dataclass
+class _Written:
+    """What `_write` wrote: the ids of the row it inserted and of the audit row (when it wrote
+    them), and the events."""
+
+    row_id: int | None
+    audit_id: int | None
+    events: list[ParticipantEvent]
+
+
 async def _write(session: AsyncSession, actor: Actor | str, rec: _Recorder,
-                 entry: AuditEntry | None, *, created: bool = False) -> list[ParticipantEvent]:
-    """Add the recorder's events and derive the spans again; `created`: the participant was
-    created by this write, so its new events are all it has."""
-    if not rec.new:
-        return []
-    now, staff = clock.now(), _staff_id(actor)  # the audit row has its id (audit.record)
+                 audit: AuditEntry | dict[str, Any] | None, *, new_participant: bool = False,
+                 created: tuple[str, Row] | None = None) -> _Written:
+    """Add the recorder's events and derive the spans again. `audit`: the change's audit row,
+    written already or its values, to be written here; `new_participant`: the participant was
+    created by this change, so its new events are all it has; `created`: the entity and row
+    this change inserts, written first (`IdOf(0)` in the other rows where its id belongs)."""
+    now, staff = clock.now(), _staff_id(actor)
     for event in rec.new:
         event.recorded_at, event.actor_staff_id = now, staff
-        event.audit_id = entry.id if entry is not None else None
-    # Core, not the ORM's unit of work: events are written once and never changed.
-    rows = [event.model_dump(exclude={"id"}) for event in rec.new]
-    ids = (await session.execute(_INSERT, rows)).scalars().all()
-    for event, event_id in zip(rec.new, ids, strict=True):
-        event.id = event_id
-    if created:
-        await first_spans(session, rec.participant_id, rec.new)
+    rows = [created[1]] if created is not None else []
+    # The event column naming the inserted row (still without an id in the events).
+    names_row = _NAMES_ROW.get(created[0]) if created is not None else None
+    audit_ref: int | IdOf | None = audit.id if isinstance(audit, AuditEntry) else None
+    if isinstance(audit, dict):
+        audit_ref = IdOf(len(rows))
+        rows.append(Row(_AUDIT, audit))
+    first_event = len(rows)
+    # One statement on PostgreSQL (storage/together.py) for the row, its audit row, the one
+    # event most changes make and a new participant's spans. Several events go in one
+    # multi-row INSERT after them: their ids follow the order they were recorded in, which the
+    # state's fold breaks ties by (WITH clauses run in an order PostgreSQL does not promise).
+    together = len(rec.new) <= 1
+    if together:
+        rows += [Row(_EVENT, _event_row(e, audit_ref, names_row)) for e in rec.new]
+        if new_participant:
+            pid = IdOf(0) if names_row == "participant_id" else rec.participant_id
+            rows += [Row(_SPAN, {"participant_id": pid, **span}, returning=False)
+                     for span in spans_of(rec.new)]
+    ids = await insert_rows(session, rows) if rows else []
+    row_id = ids[0] if created is not None else None
+    audit_id = resolve(audit_ref, ids)
+    if names_row == "participant_id":
+        rec.participant_id = row_id
+    for event in rec.new:
+        event.audit_id = audit_id
+        if names_row is not None:
+            setattr(event, names_row, row_id)
+    if together:
+        for event, event_id in zip(rec.new, ids[first_event:], strict=False):
+            event.id = event_id
     else:
-        await rebuild_spans(session, [rec.participant_id])
-    return rec.new
+        values = [event.model_dump(exclude={"id"}) for event in rec.new]
+        written = (await session.execute(_INSERT, values)).scalars().all()
+        for event, event_id in zip(rec.new, written, strict=True):
+            event.id = event_id
+    participant_id = rec.participant_id
+    if rec.new and participant_id is not None:
+        if not new_participant:
+            await rebuild_spans(session, [participant_id])
+        elif not together:
+            await first_spans(session, participant_id, rec.new)
+    return _Written(row_id, audit_id, rec.new)
+
+
+def _event_row(event: ParticipantEvent, audit: int | IdOf | None,
+               names_row: str | None) -> dict[str, Any]:
+    row: dict[str, Any] = {**event.model_dump(exclude={"id"}), "audit_id": audit}
+    if names_row is not None:
+        row[names_row] = IdOf(0)
+    return row
+
+
+async def _change(
+    session: AsyncSession,
+    actor: Actor | str,
+    entity: str,
+    participant_id: int | None,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    audit: AuditEntry | dict[str, Any] | None,
+    created: Row | None = None,
+) -> _Written:
+    derive = _TRACKED.get(entity)
+    # A participant row just created has no events yet: nothing to read (a referral's turn).
+    new_participant = entity == "participant" and before is None
+    unread = new_participant or derive is None or participant_id is None
+    rec = _Recorder(participant_id,
+                    [] if unread or participant_id is None
+                    else await live_events(session, participant_id))
+    if derive is not None:
+        derive(rec, before, after)
+    return await _write(session, actor, rec, audit, new_participant=new_participant,
+                        created=(entity, created) if created is not None else None)
 
 
 async def track(
@@ -180,14 +261,30 @@ async def track(
     """Record what a write to a participant, placement or step row changed in the
     participant's state (nothing for other rows, or for fields that are not state). `before`
     None: the row was created. `entry` is the change's audit row, which an undo follows."""
-    derive = _TRACKED.get(entity)
-    if derive is None:
-        return []
-    # A participant row just created has no events yet: nothing to read (a referral's turn).
-    created = entity == "participant" and before is None
-    rec = _Recorder(participant_id, [] if created else await live_events(session, participant_id))
-    derive(rec, before, after)
-    return await _write(session, actor, rec, entry, created=created)
+    return (await _change(session, actor, entity, participant_id, before, after, entry)).events
+
+
+async def record_change(
+    session: AsyncSession,
+    actor: Actor | str,
+    entity: str,
+    participant_id: int | None,
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    audit: dict[str, Any],
+    created: Row | None = None,
+) -> tuple[int | None, AuditEntry]:
+    """`track`, writing the change's audit row (`audit.entry`'s values) with its events, and
+    first the row the change inserts (`created`: then `participant_id` is None for a new
+    participant, and the row's id goes wherever it belongs); on PostgreSQL all in one
+    statement. The inserted row's id, and the audit row."""
+    if created is not None:
+        audit = {**audit, "entity_id": IdOf(0)}
+        if entity == "participant":
+            audit["participant_id"] = IdOf(0)
+    written = await _change(session, actor, entity, participant_id, before, after, audit, created)
+    values = {key: resolve(value, [written.row_id]) for key, value in audit.items()}
+    return written.row_id, AuditEntry(**{**values, "id": written.audit_id})
 
 
 def _removed_with(undone: AuditEntry, event: ParticipantEvent) -> bool:
@@ -227,7 +324,7 @@ async def take_back(
                         **{k: getattr(earlier, k) for k in VALUES})
             else:
                 rec.void(event)
-    return await _write(session, actor, rec, undo)
+    return (await _write(session, actor, rec, undo)).events
 
 
 async def forget(session: AsyncSession, participant_ids: Sequence[int]) -> None:

@@ -11,9 +11,21 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import audit, events
 from storage.audit import AuditAction, snapshot
-from storage.models import AuditEntry, CountyPart, Participant, key_of, utcnow
+from storage.db import adopt
+from storage.models import (
+    AuditEntry,
+    CountyPart,
+    Participant,
+    Placement,
+    PlacementNote,
+    ProgressionStep,
+    key_of,
+    table_of,
+    utcnow,
+)
 from storage.permissions import Action, Actor, Scope, is_allowed
 from storage.rules import RuleError
+from storage.together import Row
 
 
 async def _audit(
@@ -29,19 +41,19 @@ async def _audit(
     and record what they changed in the participant's state as events (storage/events/)."""
     writes = action in {AuditAction.CREATE, AuditAction.UPDATE}
     after = snapshot(row) if writes else None
-    entry = await audit.record(
-        session,
-        actor,
-        action,
-        entity,
-        entity_id=getattr(row, "id", None),
-        participant_id=participant.id,
-        participant_code=participant.code,
-        before=before,
-        after=after,
+    about: dict[str, Any] = {
+        "entity_id": getattr(row, "id", None),
+        "participant_id": participant.id,
+        "participant_code": participant.code,
+        "before": before,
+        "after": after,
+    }
+    if after is None:
+        return await audit.record(session, actor, action, entity, **about)
+    values = audit.entry(actor, action, entity, **about)
+    _, entry = await events.record_change(
+        session, actor, entity, key_of(participant), before, after, values
     )
-    if after is not None:
-        await events.track(session, actor, entity, key_of(participant), before, after, entry)
     return entry
 
 
@@ -49,14 +61,21 @@ async def _create(
     session: AsyncSession,
     actor: Actor,
     entity: str,
-    row: SQLModel,
+    row: Participant | Placement | PlacementNote | ProgressionStep,
     participant: Participant,
 ) -> None:
-    """Insert a row and audit it (ids exist only after the flush; a new participant is its
-    own participant)."""
-    session.add(row)
-    await session.flush()
-    await _audit(session, actor, AuditAction.CREATE, entity, row, participant)
+    """Insert a row with its audit row and events, on PostgreSQL in one statement
+    (storage/together.py); the row then belongs to the session as if it had been loaded. A new
+    participant is its own participant (its id is known only after the insert)."""
+    after = snapshot(row)
+    values = audit.entry(actor, AuditAction.CREATE, entity, participant_id=participant.id,
+                         participant_code=participant.code, after=after)
+    inserted = Row(table_of(type(row)), {k: v for k, v in after.items() if k != "id"})
+    row_id, _ = await events.record_change(
+        session, actor, entity, participant.id, None, after, values, inserted
+    )
+    row.id = row_id
+    adopt(session, row)
 
 
 async def _scope(session: AsyncSession, participant: Participant) -> Scope:
