@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy import select as select_all
 from sqlmodel import col, func, select
 
 from storage import audit, events
@@ -23,7 +25,7 @@ from storage.models import (
 from storage.participants import decide, register_referral
 from storage.pii import PersonalDataError
 from storage.rules import RuleError, Status
-from storage.together import IdOf, Row, insert_rows
+from storage.together import IdOf, Row, _null_anyway, insert_rows
 from tests.test_participants_storage import COACH, COORD, actors, referral  # noqa: F401
 
 AUDIT = table_of(AuditEntry)
@@ -236,3 +238,23 @@ async def test_a_failed_later_block_leaves_nothing_and_the_next_block_writes(db,
         stored = {p.code: p for p in (await session.exec(select(Participant))).all()}
     assert set(stored) == {first.code, kept.code}
     assert stored[kept.code].status == Status.ACCEPTED
+
+
+async def test_none_is_stored_as_null_also_where_the_column_has_a_default(db):
+    """A None the table would give anyway is left out of the statement (psycopg keeps its parse
+    of a statement of at most 50 parameters); a None where the column has a default, on either
+    side, is sent, so the row holds NULL and not the default."""
+    table = Table("together_probe", MetaData(), Column("id", Integer, primary_key=True),
+                  Column("plain", String), Column("python_side", String, default="d"),
+                  Column("server_side", String, server_default="s"),
+                  prefixes=["TEMPORARY"])
+    assert [_null_anyway(c) for c in table.c if c.name != "id"] == [True, False, False]
+    async with db.session() as session:
+        await session.run_sync(lambda s: table.create(s.connection()))
+        given = [{"plain": None, "python_side": None, "server_side": None},
+                 {"plain": "p", "python_side": None, "server_side": "x"},
+                 {"plain": None, "python_side": "y", "server_side": None}]
+        ids = await insert_rows(session, [Row(table, values) for values in given])
+        stored = {r.id: dict(r._mapping) for r in await session.execute(select_all(table))}
+        assert [{k: v for k, v in stored[i].items() if k != "id"} for i in ids] == given
+        await session.run_sync(lambda s: table.drop(s.connection()))

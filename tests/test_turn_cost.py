@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from psycopg import _queries
 from sqlalchemy import event
 
 from bot.app import APP_KEY
@@ -26,6 +27,8 @@ class Cost:
     """What the database was asked to do while a block ran."""
 
     statements: list[str] = field(default_factory=list)
+    # (length, parameters) of each statement as psycopg receives it
+    sizes: list[tuple[int, int]] = field(default_factory=list)
     commits: int = 0
     savepoints: int = 0
 
@@ -34,7 +37,8 @@ class Cost:
 def counted(engines: list[Any]) -> Iterator[Cost]:
     cost = Cost()
 
-    def on_statement(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    def on_statement(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        cost.sizes.append((len(statement), len(parameters or ())))
         cost.statements.append(" ".join(statement.split())[:100 if "WITH" not in statement
                                                               else 4000])
 
@@ -135,6 +139,11 @@ async def test_a_write_turn_commits_its_work_with_the_receipt_then_counts_the_re
         assert len(_work(cost)) <= 5, cost.statements
         together = [s for s in cost.statements if s.startswith("WITH")]
         assert len(together) == 1 and "INSERT INTO participant " in together[0], cost.statements
+        # Small enough for psycopg to keep its parse of the statement instead of parsing it
+        # afresh every time (the NULLs a table gives anyway are left out).
+        length, parameters = cost.sizes[cost.statements.index(together[0])]
+        assert length <= _queries.MAX_CACHED_STATEMENT_LENGTH, length
+        assert parameters <= _queries.MAX_CACHED_STATEMENT_PARAMS, parameters
 
 
 async def test_a_referral_leaves_the_orm_no_flush(bot, connector, db):
