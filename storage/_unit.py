@@ -82,7 +82,8 @@ def adopt(session: AsyncSession, row: Any) -> None:
     """Make a row inserted with Core (storage/together.py) the session's, as if it had been
     loaded, so that changing it later updates it. Undoing its block takes it out of the session
     again, as a rollback does with rows the ORM inserted: else the next row SQLite gives the
-    same id would find it there."""
+    same id would find it there. (Outside a Unit, a rollback expires it like any loaded row, so
+    its values cannot be read after a failed plain session; the bot's writes all run in Units.)"""
     make_transient_to_detached(row)
     session.add(row)
     session.sync_session.info.setdefault(_ADOPTED, []).append(inspect(row))

@@ -515,3 +515,30 @@ async def test_a_referral_reusing_an_undone_participants_id_has_the_rebuilt_span
         await assert_spans_match_events(session)
         await events.rebuild_spans(session, [second.id])
         await assert_spans_match_events(session)
+
+
+async def test_a_new_placement_or_step_corrects_no_event_without_an_id(db, coordinator,
+                                                                       monkeypatch):
+    """A new row's events are written in the statement that gives it its id (storage/
+    together.py), so while they are worked out the row has none: an event whose id column is
+    NULL (none is written so today; an old or hand-made one) is not taken for the new row's own
+    and corrected."""
+    monkeypatch.setattr(clock, "now", lambda: at_noon(date(2026, 11, 20)))
+    async with db.session() as session:
+        p = await register_referral(session, coordinator, referral(date(2026, 10, 1)))
+        await decide(session, coordinator, p.code, Status.ACCEPTED, day=date(2026, 10, 5),
+                     coach="Cem Coach")
+        await enrol(session, coordinator, p.code, date(2026, 10, 6))
+        for kind in ("placement_start", "step"):
+            session.add(ParticipantEvent(participant_id=p.id, kind=kind,
+                                         effective_on=date(2026, 10, 7)))
+        await session.flush()
+        await add_placement(session, coordinator, p.code, PlacementInput(
+            "work_training", "public", "Kommunens park", date(2026, 10, 10)))
+        await record_step(session, coordinator, p.code, "job_search", date(2026, 11, 2))
+        rows = (await session.exec(select(ParticipantEvent).where(
+            ParticipantEvent.participant_id == p.id,
+            ParticipantEvent.kind.in_(("placement_start", "step", "void"))))).all()
+    new = [e for e in rows if e.effective_on in (date(2026, 10, 10), date(2026, 11, 2))]
+    assert [(e.kind, e.corrects_id) for e in new] == [("placement_start", None), ("step", None)]
+    assert all(e.kind != "void" for e in rows)

@@ -45,6 +45,10 @@ class _Recorder:
         ))
 
     def latest(self, kind: Kind, **match: Any) -> ParticipantEvent | None:
+        if any(v is None for v in match.values()):
+            # A row being created has no id yet (it comes with the statement, together.py)
+            # and no events: an event whose id column is NULL is not its own.
+            return None
         found = [e for e in self.live if e.kind == kind
                  and all(getattr(e, k) == v for k, v in match.items())]
         return found[-1] if found else None
