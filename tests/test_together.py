@@ -20,12 +20,15 @@ from storage.models import (
     ParticipantEvent,
     ParticipantSpan,
     Placement,
+    PlacementNote,
+    ProgressionStep,
     table_of,
 )
 from storage.participants import decide, register_referral
-from storage.pii import PersonalDataError
+from storage.pii import PersonalDataError, Policy
 from storage.rules import RuleError, Status
 from storage.together import IdOf, Row, _null_anyway, insert_rows
+from storage.write_guard import column_policy
 from tests.test_participants_storage import COACH, COORD, actors, referral  # noqa: F401
 
 AUDIT = table_of(AuditEntry)
@@ -258,3 +261,29 @@ async def test_none_is_stored_as_null_also_where_the_column_has_a_default(db):
         stored = {r.id: dict(r._mapping) for r in await session.execute(select_all(table))}
         assert [{k: v for k, v in stored[i].items() if k != "id"} for i in ids] == given
         await session.run_sync(lambda s: table.drop(s.connection()))
+
+
+@pytest.mark.parametrize("model", [Participant, Placement, PlacementNote, ProgressionStep,
+                                   ParticipantEvent, ParticipantSpan, AuditEntry])
+async def test_every_text_column_of_a_batch_refuses_personal_data(db, model):
+    """On PostgreSQL the guard's listener sees only the batch statement's outer SELECT, so
+    `check_row` is all that stands between a value and the table: a personnummer in any text
+    column, a name in any column that takes no names, is refused before anything is sent (a
+    value let through would fail on the row's other, missing columns instead)."""
+    table = table_of(model)
+    before = await counts(db)
+    tried = 0
+    for column in table.c:
+        if column.key == "id" or column_policy(column) == Policy.IDENTIFIER:
+            continue
+        if column.type.python_type is not str:
+            continue
+        tried += 1
+        refused = ["19850101-1234", "850101 1234"]
+        if column_policy(column) == Policy.NO_NAMES:
+            refused.append("Anna Andersson")
+        for value in refused:
+            with pytest.raises(PersonalDataError):
+                async with db.session() as session:
+                    await insert_rows(session, [Row(table, {column.key: value})])
+    assert tried and await counts(db) == before
