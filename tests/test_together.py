@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Column, Integer, MetaData, String, Table
+from sqlalchemy import Column, Integer, MetaData, String, Table, inspect
 from sqlalchemy import select as select_all
 from sqlmodel import col, func, select
 
@@ -178,8 +178,10 @@ async def test_a_failed_block_leaves_nothing_and_the_next_block_writes(db, actor
     async with db.unit():
         with pytest.raises(RuleError):
             async with db.session() as session:
-                await register_referral(session, actors[COORD], referral())
+                undone = await register_referral(session, actors[COORD], referral())
+                undone_code = undone.code
                 raise RuleError("not_your_area", area="test")
+        assert inspect(undone).session_id is None and undone.code == undone_code
         async with db.session() as session:
             kept = await register_referral(session, actors[COORD], referral())
     assert await counts(db) == tuple(n + 1 for n in before)
@@ -228,7 +230,10 @@ async def test_a_failed_later_block_leaves_nothing_and_the_next_block_writes(db,
         with pytest.raises(RuleError):
             async with db.session() as session:
                 undone = await register_referral(session, actors[COORD], referral())
+                undone_code = undone.code
                 raise RuleError("not_your_area", area="test")
+        # Out of the session, with what it was made with (as the ORM leaves a row it inserted).
+        assert inspect(undone).session_id is None and undone.code == undone_code
         async with db.session() as session:
             kept = await register_referral(session, actors[COORD], referral())
             await decide(session, actors[COORD], kept.code, Status.ACCEPTED,
