@@ -2,7 +2,9 @@
 
 Each INSERT and UPDATE passes its values through `check_value` before the database sees them,
 so a write path nobody thought of is still guarded, whatever wrote it (ORM, Core, a CLI, a
-job). A column declares its policy in `info` (storage/models/):
+job), and whatever name a value is bound under (`bindparam("p_key")`, an upsert's SET; not a
+multi-row `.values([...])`, which nothing here uses: its rows are bound under numbered names). A
+column declares its policy in `info` (storage/models/):
 
 - `pii`: what text may hold (storage/pii.py): no personnummer anywhere; `no_names` where a
   column is about participants; `identifier` for ids the bot makes or Teams sends;
@@ -21,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql.elements import BindParameter
 
 from storage.clock import clock
 from storage.pii import Policy, check
@@ -62,13 +65,39 @@ def check_row(table: Any, values: Mapping[str, object]) -> None:
             check_value(columns[key], value)
 
 
+def _bound_apart(statement: Any, table: Any) -> tuple[dict[str, Any], list[tuple[Any, object]]]:
+    """What the compiled parameters' names do not tell: a value bound under another name than
+    its column's (`bindparam("p_key")`: storage/prebuilt.py), as {name: column}; and a literal
+    in an upsert's SET, which compiles under an anonymous name, as (column, value)."""
+    named: dict[str, Any] = {}
+    literals: list[tuple[Any, object]] = []
+    conflict = getattr(statement, "_post_values_clause", None)
+    for values, in_set in ((getattr(statement, "_values", None), False),
+                           (getattr(conflict, "update_values_to_set", None), True)):
+        for key, value in dict(values or {}).items():
+            column = table.c.get(getattr(key, "key", key))
+            if column is None or not isinstance(value, BindParameter):
+                continue
+            if not value.unique:
+                named[value.key] = column
+            elif in_set:
+                literals.append((column, value.value))
+    return named, literals
+
+
 def _check_statement(context: Any) -> None:
     statement = getattr(getattr(context, "compiled", None), "statement", None)
     table = getattr(statement, "table", None)
     if table is None or not (context.isinsert or context.isupdate):
         return
+    named, literals = _bound_apart(statement, table)
+    for column, value in literals:
+        check_value(column, value)
     for parameters in context.compiled_parameters or ():
         check_row(table, parameters)
+        for name, column in named.items():
+            if name in parameters:
+                check_value(column, parameters[name])
 
 
 def install(engine: Engine) -> None:
