@@ -118,8 +118,10 @@ async def _in_one(session: AsyncSession, rows: Sequence[Row]) -> list[int | None
 
 def _null_anyway(column: Column[Any]) -> bool:
     """Whether leaving `column` out of an INSERT gives it NULL, as None would: it has no default
-    on either side (SQLAlchemy fills a Python-side default into a Core insert's missing column)."""
-    return column.default is None and column.server_default is None
+    on either side (SQLAlchemy fills a Python-side default into a Core insert's missing column),
+    and its type does not store None as a value of its own (JSON's `null`)."""
+    return (column.default is None and column.server_default is None
+            and not column.type.should_evaluate_none)
 
 
 @lru_cache(maxsize=256)

@@ -2,9 +2,11 @@
 
 Each INSERT and UPDATE passes its values through `check_value` before the database sees them,
 so a write path nobody thought of is still guarded, whatever wrote it (ORM, Core, a CLI, a
-job), and whatever name a value is bound under (`bindparam("p_key")`, an upsert's SET; not a
-multi-row `.values([...])`, which nothing here uses: its rows are bound under numbered names). A
-column declares its policy in `info` (storage/models/):
+job), and whatever name a value is bound under (`bindparam("p_key")`, an upsert's SET). What
+it cannot see: a value inside an SQL expression (`func.lower(…)`, `col + "…"`), `text()`,
+`insert().from_select` and a multi-row `.values([...])`; none of them writes text here (a
+new one must go through `check_row` first, as storage/together.py does). A column declares its
+policy in `info` (storage/models/):
 
 - `pii`: what text may hold (storage/pii.py): no personnummer anywhere; `no_names` where a
   column is about participants; `identifier` for ids the bot makes or Teams sends;
@@ -65,11 +67,13 @@ def check_row(table: Any, values: Mapping[str, object]) -> None:
             check_value(columns[key], value)
 
 
-def _bound_apart(statement: Any, table: Any) -> tuple[dict[str, Any], list[tuple[Any, object]]]:
+def _bound_apart(
+    statement: Any, table: Any
+) -> tuple[dict[str, list[Any]], list[tuple[Any, object]]]:
     """What the compiled parameters' names do not tell: a value bound under another name than
-    its column's (`bindparam("p_key")`: storage/prebuilt.py), as {name: column}; and a literal
-    in an upsert's SET, which compiles under an anonymous name, as (column, value)."""
-    named: dict[str, Any] = {}
+    its column's (`bindparam("p_key")`: storage/prebuilt.py), as {name: its columns}; and a
+    literal in an upsert's SET, which compiles under an anonymous name, as (column, value)."""
+    named: dict[str, list[Any]] = {}
     literals: list[tuple[Any, object]] = []
     conflict = getattr(statement, "_post_values_clause", None)
     for values, in_set in ((getattr(statement, "_values", None), False),
@@ -79,9 +83,9 @@ def _bound_apart(statement: Any, table: Any) -> tuple[dict[str, Any], list[tuple
             if column is None or not isinstance(value, BindParameter):
                 continue
             if not value.unique:
-                named[value.key] = column
+                named.setdefault(value.key, []).append(column)
             elif in_set:
-                literals.append((column, value.value))
+                literals.append((column, value.effective_value))
     return named, literals
 
 
@@ -95,9 +99,10 @@ def _check_statement(context: Any) -> None:
         check_value(column, value)
     for parameters in context.compiled_parameters or ():
         check_row(table, parameters)
-        for name, column in named.items():
+        for name, columns in named.items():
             if name in parameters:
-                check_value(column, parameters[name])
+                for column in columns:
+                    check_value(column, parameters[name])
 
 
 def install(engine: Engine) -> None:

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import Executable, bindparam, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from storage.models import AuditEntry, CodeCounter, table_of
+from storage.models import AuditEntry, CodeCounter, Placement, table_of
 from storage.pii import PersonalDataError
 
-AUDIT, COUNTER = table_of(AuditEntry), table_of(CodeCounter)
+AUDIT, COUNTER, PLACEMENT = (table_of(m) for m in (AuditEntry, CodeCounter, Placement))
 NUMBER = "19850101-1234"
 AT = datetime(2026, 11, 1, tzinfo=UTC)
 
@@ -81,3 +81,21 @@ async def test_a_bound_name_in_a_where_clause_is_not_taken_for_a_value(db):
 async def test_ordered_values_are_checked(db):
     statement = update(AUDIT).ordered_values((AUDIT.c.details, bindparam("p_details")))
     await refused(db, statement, {"p_details": NUMBER})
+
+
+async def test_one_name_bound_to_two_columns_is_checked_for_each(db):
+    """A name, refused where a column is about a participant (`occupation_area`) and allowed
+    where it is about an employer (`employer`), bound once to both: refused, whichever column
+    comes last."""
+    for first, second in (("occupation_area", "employer"), ("employer", "occupation_area")):
+        statement = update(PLACEMENT).values({first: bindparam("v"), second: bindparam("v")})
+        await refused(db, statement, {"v": "Anna Andersson"})
+
+
+async def test_a_literal_given_by_a_function_in_an_upserts_set_is_checked(db):
+    async with db.session() as session:
+        await session.execute(upsert(db)(COUNTER).values(prefix="V", year=2026, last=1))
+    statement = upsert(db)(COUNTER).values(prefix="V", year=2026, last=1).on_conflict_do_update(
+        index_elements=[COUNTER.c.prefix, COUNTER.c.year],
+        set_={"prefix": bindparam(None, callable_=lambda: NUMBER, unique=True)})
+    await refused(db, statement)
